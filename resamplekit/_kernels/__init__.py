@@ -1,0 +1,1 @@
+"""Typed Cython kernels. They trust their inputs: validation happens in the callers."""

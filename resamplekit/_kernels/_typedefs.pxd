@@ -1,0 +1,4 @@
+# Shared fused types of the kernels.
+ctypedef fused floating:
+    float
+    double

@@ -1,0 +1,207 @@
+"""The one ``ratio`` resolver: imbalanced-learn's ``sampling_strategy`` semantics.
+
+``target_counts(ratio, y, classes, kind)`` turns a user's ``ratio`` into an ordered
+``{class_code: count}`` dict, for ``kind`` in ``{"over", "under", "clean"}``:
+
+- over-sampling: the number of rows to **generate** for each targeted class;
+- under-sampling: the number of rows to **keep** for each targeted class;
+- cleaning: only the keys matter (the targeted classes); values are the minority count.
+
+Ties between class counts go to the smallest label (resamplekit's one rule).
+"""
+import numbers
+
+import numpy as np
+
+__all__ = ["target_counts", "KINDS"]
+
+KINDS = ("over", "under", "clean")
+
+_STRINGS = {
+    "over": ("auto", "minority", "not minority", "not majority", "all"),
+    "under": ("auto", "majority", "not minority", "not majority", "all"),
+    "clean": ("auto", "majority", "not minority", "not majority", "all"),
+}
+
+
+def _label_list(labels):
+    return "{" + ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in labels) + "}"
+
+
+def _codes_for(keys, classes):
+    """Map original labels to class codes; raise naming the labels that are not in y."""
+    lookup = {}
+    for code, label in enumerate(classes):
+        lookup[label.item() if hasattr(label, "item") else label] = code
+    codes, missing = [], []
+    for key in keys:
+        k = key.item() if hasattr(key, "item") else key
+        try:
+            codes.append(lookup[k])
+        except (KeyError, TypeError):
+            missing.append(key)
+    if missing:
+        raise ValueError(
+            f"ratio names classes that are not in y: {_label_list(missing)}; "
+            f"the classes of y are {_label_list(classes)}."
+        )
+    return codes
+
+
+def target_counts(ratio, y, classes, kind):
+    """Resolve ``ratio`` for a sampler of the given ``kind``.
+
+    Parameters
+    ----------
+    ratio : str, float, dict, list or callable
+        imbalanced-learn's ``sampling_strategy``.
+    y : ndarray of int
+        Class codes ``0..K-1`` (codes follow the sorted order of the original labels).
+    classes : ndarray
+        Original labels; ``classes[code]`` is the label of ``code``.
+    kind : {"over", "under", "clean"}
+
+    Returns
+    -------
+    dict
+        ``{code: count}`` sorted by code.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    counts = np.bincount(y, minlength=len(classes))
+    n_classes = len(classes)
+    if n_classes < 2:
+        raise ValueError(
+            f"y must contain at least 2 classes, got 1 class ({_label_list(classes)})."
+        )
+    # argmin/argmax return the first occurrence: ties go to the smallest label.
+    minority = int(np.argmin(counts))
+    majority = int(np.argmax(counts))
+    n_min, n_max = int(counts[minority]), int(counts[majority])
+    all_codes = range(n_classes)
+
+    if isinstance(ratio, str):
+        allowed = _STRINGS[kind]
+        if ratio not in allowed:
+            raise ValueError(
+                f"ratio must be one of {allowed} for {kind}-sampling methods, got {ratio!r}."
+            )
+        name = "not majority" if (ratio == "auto" and kind == "over") else ratio
+        if name == "auto":
+            name = "not minority"
+        if name == "minority":
+            targeted = [minority]
+        elif name == "majority":
+            targeted = [majority]
+        elif name == "not minority":
+            targeted = [c for c in all_codes if c != minority]
+        elif name == "not majority":
+            targeted = [c for c in all_codes if c != majority]
+        else:  # "all"
+            targeted = list(all_codes)
+        if kind == "over":
+            return {c: n_max - int(counts[c]) for c in targeted}
+        return {c: n_min for c in targeted}
+
+    if isinstance(ratio, (numbers.Real, np.floating, np.integer)) and not isinstance(
+        ratio, (bool, np.bool_)
+    ):
+        if kind == "clean":
+            raise ValueError(
+                "ratio cannot be a float for cleaning methods, which choose how many rows to "
+                f"remove themselves; got {ratio!r}. Give a list of the classes to clean, or a "
+                "string such as 'auto'."
+            )
+        ratio = float(ratio)
+        if not (0.0 < ratio <= 1.0):
+            raise ValueError(
+                f"ratio as a float must be in the range (0, 1], got {ratio!r}."
+            )
+        if n_classes != 2:
+            raise ValueError(
+                f"ratio can be a float only for binary targets; y has {n_classes} classes. "
+                "For multiclass targets give a dict {label: count}."
+            )
+        if kind == "over":
+            out = {c: int(n_max * ratio - counts[c]) for c in all_codes if c != majority}
+            if any(v <= 0 for v in out.values()):
+                raise ValueError(
+                    f"ratio={ratio!r} asks an over-sampler to remove minority rows: the minority "
+                    f"has {n_min} rows and the majority {n_max}, so the ratio must be greater "
+                    f"than {n_min / n_max:.6g}. Increase it."
+                )
+            return out
+        out = {c: int(n_min / ratio) for c in all_codes if c != minority}
+        if any(v > counts[c] for c, v in out.items()):
+            raise ValueError(
+                f"ratio={ratio!r} asks an under-sampler to add majority rows: the minority "
+                f"has {n_min} rows and the majority {n_max}, so the ratio must be at least "
+                f"{n_min / n_max:.6g}. Increase it."
+            )
+        return out
+
+    if callable(ratio) and not isinstance(ratio, (dict, list)):
+        if kind == "clean":
+            raise ValueError(
+                "ratio cannot be a callable (or a dict) for cleaning methods; give a list of "
+                "the classes to clean."
+            )
+        result = ratio(classes[y])
+        if not isinstance(result, dict):
+            raise TypeError(
+                f"ratio as a callable must return a dict {{label: count}}, got "
+                f"{type(result).__name__}."
+            )
+        ratio = result
+
+    if isinstance(ratio, dict):
+        if kind == "clean":
+            raise ValueError(
+                "ratio cannot be a dict for cleaning methods; give a list of the classes to "
+                "clean."
+            )
+        codes = _codes_for(list(ratio), classes)
+        negative = {k: v for k, v in ratio.items() if v < 0}
+        if negative:
+            raise ValueError(
+                f"ratio must not contain negative counts, got {negative}."
+            )
+        out = {}
+        for code, (label, n) in zip(codes, ratio.items()):
+            if isinstance(n, (bool, np.bool_)) or not isinstance(n, (numbers.Integral,)):
+                raise TypeError(
+                    f"ratio counts must be integers, got {n!r} for class {label!r}."
+                )
+            n, have = int(n), int(counts[code])
+            if kind == "over":
+                if n < have:
+                    raise ValueError(
+                        f"ratio asks an over-sampler for {n} rows of class {label!r}, which "
+                        f"already has {have}; over-sampling cannot remove rows. Ask for at "
+                        f"least {have}, or use an under-sampler."
+                    )
+                out[code] = n - have
+            else:
+                if n > have:
+                    raise ValueError(
+                        f"ratio asks an under-sampler for {n} rows of class {label!r}, which "
+                        f"has only {have}; under-sampling cannot add rows. Ask for at most "
+                        f"{have}, or use an over-sampler."
+                    )
+                out[code] = n
+        return dict(sorted(out.items()))
+
+    if isinstance(ratio, (list, tuple, np.ndarray)):
+        if kind != "clean":
+            raise ValueError(
+                f"ratio cannot be a list for {kind}-sampling methods; give a dict "
+                "{label: count} instead."
+            )
+        codes = _codes_for(list(ratio), classes)
+        return {c: n_min for c in sorted(set(codes))}
+
+    raise TypeError(
+        "ratio must be a str, a float in (0, 1], a dict {label: count}, a callable "
+        f"returning such a dict{', or a list of labels' if kind == 'clean' else ''}; "
+        f"got {type(ratio).__name__}."
+    )
