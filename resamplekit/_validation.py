@@ -80,27 +80,38 @@ class Dataset:
     def n_classes(self):
         return len(self.classes)
 
-    def take(self, indices):
-        """Rows ``indices`` of the original X in its own container, and their labels."""
+    def _rows(self, indices):
         import sys
 
         X = self._X_orig
         pd = sys.modules.get("pandas")
         if pd is not None and isinstance(X, pd.DataFrame):
-            X_out = X.iloc[indices]
-        else:
-            X_out = X[indices]
-        return X_out, self.labels(self.y[indices])
+            return X.iloc[indices]
+        return np.asarray(X)[indices]
 
     def labels(self, codes):
+        """Original labels of class codes."""
         return self.classes[codes]
 
-    def output(self, X_res, y_res, indices=None):
-        """Wrap ``X_res`` (array) and ``y_res`` (codes); append indices when given."""
+    def select(self, indices, *, return_indices=False):
+        """Rows ``indices`` of the caller's X (in its container) and their labels."""
+        indices = np.asarray(indices, dtype=np.intp)
+        out = (self._rows(indices), self.labels(self.y[indices]))
+        return out + (indices,) if return_indices else out
+
+    def append(self, X_new, y_new, *, return_indices=False):
+        """All original rows, then the synthetic rows ``X_new`` with class codes ``y_new``."""
+        X_res = np.concatenate([self.X, np.asarray(X_new, dtype=self.X.dtype)])
+        y_res = np.concatenate([self.y, np.asarray(y_new, dtype=np.intp)])
         out = (X_res, self.labels(y_res))
-        if indices is not None:
-            out = out + (np.asarray(indices, dtype=np.intp),)
+        if return_indices:
+            idx = np.concatenate([np.arange(len(self.y)), np.full(len(y_new), -1)]).astype(np.intp)
+            out = out + (idx,)
         return out
+
+    def wrap(self, X_res, y_res):
+        """New data (no link to input rows, e.g. centroids) in the caller's containers."""
+        return X_res, self.labels(np.asarray(y_res, dtype=np.intp))
 
 
 def check_X_y(X, y, *, numeric=True):
