@@ -10,10 +10,11 @@
 Ties between class counts go to the smallest label (resamplekit's one rule).
 """
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["target_counts", "KINDS"]
+__all__ = ["target_counts", "sampling_strategy", "KINDS"]
 
 KINDS = ("over", "under", "clean")
 
@@ -83,8 +84,13 @@ def target_counts(ratio, y, classes, kind):
     if isinstance(ratio, str):
         allowed = _STRINGS[kind]
         if ratio not in allowed:
+            hint = ""
+            if ratio == "majority" and kind == "over":
+                hint = " Over-sampling cannot grow the largest class; use 'minority' or 'not majority'."
+            elif ratio == "minority" and kind != "over":
+                hint = " Removing rows from the smallest class is not allowed; use 'majority' or 'not minority'."
             raise ValueError(
-                f"ratio must be one of {allowed} for {kind}-sampling methods, got {ratio!r}."
+                f"ratio must be one of {allowed} for {kind}-sampling methods, got {ratio!r}.{hint}"
             )
         name = "not majority" if (ratio == "auto" and kind == "over") else ratio
         if name == "auto":
@@ -140,38 +146,41 @@ def target_counts(ratio, y, classes, kind):
             )
         return out
 
-    if callable(ratio) and not isinstance(ratio, (dict, list)):
+    if callable(ratio) and not isinstance(ratio, (Mapping, list)):
         if kind == "clean":
             raise ValueError(
-                "ratio cannot be a callable (or a dict) for cleaning methods; give a list of "
-                "the classes to clean."
+                "ratio cannot be a callable for cleaning methods; give a list of the classes "
+                "to clean."
             )
         result = ratio(classes[y])
-        if not isinstance(result, dict):
+        if not isinstance(result, Mapping):
             raise TypeError(
                 f"ratio as a callable must return a dict {{label: count}}, got "
                 f"{type(result).__name__}."
             )
         ratio = result
 
-    if isinstance(ratio, dict):
+    if isinstance(ratio, Mapping):
         if kind == "clean":
             raise ValueError(
                 "ratio cannot be a dict for cleaning methods; give a list of the classes to "
                 "clean."
             )
         codes = _codes_for(list(ratio), classes)
+        for label, n in ratio.items():
+            if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+                raise TypeError(
+                    f"ratio counts must be integers (the number of rows wanted for the class), "
+                    f"got {n!r} for class {label!r}."
+                )
         negative = {k: v for k, v in ratio.items() if v < 0}
         if negative:
             raise ValueError(
-                f"ratio must not contain negative counts, got {negative}."
+                f"ratio must not contain negative counts, got {negative}; give each class the "
+                "number of rows it should have after resampling (>= 0)."
             )
         out = {}
         for code, (label, n) in zip(codes, ratio.items()):
-            if isinstance(n, (bool, np.bool_)) or not isinstance(n, (numbers.Integral,)):
-                raise TypeError(
-                    f"ratio counts must be integers, got {n!r} for class {label!r}."
-                )
             n, have = int(n), int(counts[code])
             if kind == "over":
                 if n < have:
@@ -191,7 +200,7 @@ def target_counts(ratio, y, classes, kind):
                 out[code] = n
         return dict(sorted(out.items()))
 
-    if isinstance(ratio, (list, tuple, np.ndarray)):
+    if isinstance(ratio, list):
         if kind != "clean":
             raise ValueError(
                 f"ratio cannot be a list for {kind}-sampling methods; give a dict "
@@ -200,8 +209,47 @@ def target_counts(ratio, y, classes, kind):
         codes = _codes_for(list(ratio), classes)
         return {c: n_min for c in sorted(set(codes))}
 
-    raise TypeError(
-        "ratio must be a str, a float in (0, 1], a dict {label: count}, a callable "
-        f"returning such a dict{', or a list of labels' if kind == 'clean' else ''}; "
-        f"got {type(ratio).__name__}."
-    )
+    if kind == "clean":
+        allowed = "a str such as 'auto' or a list of the labels to clean"
+    else:
+        allowed = "a str, a float in (0, 1], a dict {label: count} or a callable returning such a dict"
+    raise TypeError(f"ratio must be {allowed}; got {ratio!r} ({type(ratio).__name__}).")
+
+
+def sampling_strategy(ratio, y, kind):
+    """imbalanced-learn's ``sampling_strategy_``: ``{label: count}`` sorted by label.
+
+    The same result as ``imblearn.utils.check_sampling_strategy(ratio, y, sampling_type)``
+    (with the sampler's parameter constraints applied first); for the estimator adapters.
+
+    Parameters
+    ----------
+    ratio : str, float, dict, list or callable
+        As for :func:`target_counts`.
+    y : array-like of shape (n_samples,)
+        The original class labels.
+    kind : {"over", "under", "clean"}
+
+    Returns
+    -------
+    dict
+        ``{label: count}``, labels as NumPy scalars of ``y``'s dtype, sorted.
+
+    Examples
+    --------
+    >>> from resamplekit._strategy import sampling_strategy
+    >>> y = ["a"] * 5 + ["b"] * 2 + ["c"] * 3
+    >>> {str(k): v for k, v in sampling_strategy("auto", y, "over").items()}
+    {'b': 3, 'c': 2}
+    >>> {str(k): v for k, v in sampling_strategy({"a": 3}, y, "under").items()}
+    {'a': 3}
+    """
+    from ._validation import encode_labels
+
+    _, classes, codes = encode_labels(y)
+    return decode(target_counts(ratio, codes, classes, kind), classes)
+
+
+def decode(targets, classes):
+    """``{code: count}`` -> ``{label: count}`` (labels as NumPy scalars, in code order)."""
+    return {classes[code]: count for code, count in targets.items()}
