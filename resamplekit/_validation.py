@@ -390,8 +390,10 @@ class Dataset:
         What the caller's X was.
     """
 
-    def __init__(self, X, y, classes, X_orig, y_orig, *, x_kind, y_kind, numeric):
+    def __init__(self, X, y, classes, X_orig, y_orig, *, x_kind, y_kind, numeric, labels=None):
         self.X = X
+        # The caller's labels as a 1-d ndarray: output labels are gathered from it directly.
+        self._label_array = np.take(classes, y) if labels is None else labels
         self.numeric = numeric
         self.y = y
         self.classes = classes
@@ -446,8 +448,9 @@ class Dataset:
         return np.take(self.classes, codes)
 
     # ---- output containers --------------------------------------------------------------
-    def _y_out(self, codes, X_out):
-        labels = self.labels(codes)
+    def _y_out(self, codes, X_out, labels=None):
+        if labels is None:
+            labels = self.labels(codes)
         if self._y_kind == "list":
             return labels.tolist()
         if self._y_kind == "series":
@@ -505,8 +508,40 @@ class Dataset:
             X_out = np.take(X0, indices, axis=0)
             if kind == "list":
                 X_out = X_out.tolist()
-        out = (X_out, self._y_out(np.take(self.y, indices), X_out))
+        out = (X_out, self._y_out(None, X_out, labels=np.take(self._label_array, indices)))
         return out + (indices,) if return_indices else out
+
+    def extend(self, rows, *, return_indices=False):
+        """All rows of the caller's X in order, then copies of rows ``rows``, with labels.
+
+        The same result as ``select(concatenate([arange(n), rows]))``, built with one
+        allocation of the output (over-sampling by repetition). A DataFrame result gets a fresh
+        RangeIndex.
+        """
+        rows = np.asarray(rows, dtype=np.intp)
+        X0 = self._X_orig
+        n, m = X0.shape[0], len(rows)
+        kind = self._x_kind
+        if kind == "dataframe":
+            pd = _pandas()
+            X_out = pd.concat([X0, X0.take(rows)], ignore_index=True)
+        elif kind == "sparse":
+            X_out = sparse.vstack([X0, X0[rows]], format=X0.format)
+            if type(X_out) is not type(X0):
+                X_out = type(X0)(X_out)
+        else:
+            arr = np.empty((n + m,) + X0.shape[1:], dtype=X0.dtype)
+            arr[:n] = X0
+            # mode="wrap" (indices are valid) lets take write into `out` without a buffer.
+            np.take(X0, rows, axis=0, out=arr[n:], mode="wrap")
+            X_out = arr.tolist() if kind == "list" else arr
+        labels = np.empty(n + m, dtype=self._label_array.dtype)
+        labels[:n] = self._label_array
+        np.take(self._label_array, rows, out=labels[n:], mode="wrap")
+        out = (X_out, self._y_out(None, X_out, labels=labels))
+        if return_indices:
+            out = out + (np.concatenate([np.arange(n, dtype=np.intp), rows]),)
+        return out
 
     def append(self, X_new, y_new, *, return_indices=False, sources=None):
         """All original rows (as ``self.X``), then new rows ``X_new`` with class codes ``y_new``.
@@ -600,7 +635,7 @@ def check_X_y(X, y, *, numeric=True):
         X_alg = _numeric_dense(arr) if numeric else arr
     # ---- y
     y_kind = "series" if _is_series(y) else ("list" if isinstance(y, list) else "ndarray")
-    _, classes, codes = encode_labels(y)
+    label_array, classes, codes = encode_labels(y)
     n = X_orig.shape[0]
     if n != len(codes):
         raise ValueError(
@@ -613,5 +648,6 @@ def check_X_y(X, y, *, numeric=True):
             "an imbalance between classes"
         )
     return Dataset(
-        X_alg, codes, classes, X_orig, y, x_kind=x_kind, y_kind=y_kind, numeric=bool(numeric)
+        X_alg, codes, classes, X_orig, y, x_kind=x_kind, y_kind=y_kind, numeric=bool(numeric),
+        labels=label_array,
     )

@@ -128,11 +128,13 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None, return
     n = ds.n_samples
 
     if factors is None:
-        parts = [np.arange(n, dtype=np.intp)]
+        new_rows = np.empty(sum(targets.values()), dtype=np.intp)
+        pos = 0
         for code, n_new in targets.items():
             rows = per_class[code]
-            parts.append(rows[rs.choice(len(rows), size=n_new, replace=True)])
-        return ds.select(np.concatenate(parts), return_indices=return_indices)
+            new_rows[pos:pos + n_new] = rows[rs.choice(len(rows), size=n_new, replace=True)]
+            pos += n_new
+        return ds.extend(new_rows, return_indices=return_indices)
 
     X_alg = ds.X
     d = X_alg.shape[1]
