@@ -137,7 +137,8 @@ def target_counts(ratio, y, classes, kind):
                     f"than {n_min / n_max:.6g}. Increase it."
                 )
             return out
-        out = {c: int(n_min / ratio) for c in all_codes if c != minority}
+        wanted = n_min / ratio
+        out = {c: int(wanted) if wanted < 2**62 else 2**62 for c in all_codes if c != minority}
         if any(v > counts[c] for c, v in out.items()):
             raise ValueError(
                 f"ratio={ratio!r} asks an under-sampler to add majority rows: the minority "

@@ -31,7 +31,8 @@ def imblearn_targets(ratio, y, kind):
     validate_parameter_constraints(
         {"sampling_strategy": CONSTRAINTS[kind]}, {"sampling_strategy": ratio}, caller_name="s"
     )
-    out = check_sampling_strategy(ratio, y, SAMPLING_TYPE[kind])
+    with np.errstate(all="ignore"):  # imblearn divides by tiny floats
+        out = check_sampling_strategy(ratio, y, SAMPLING_TYPE[kind])
     if out is None:  # a type check_sampling_strategy does not handle: the sampler fails later
         raise ValueError("imblearn returned None")
     return list(out.items())
