@@ -61,6 +61,11 @@ def _is_series(obj):
     return pd is not None and isinstance(obj, pd.Series)
 
 
+def _scalar(value):
+    """A NumPy scalar as the Python scalar it holds (for readable messages)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _describe(value):
     """Short description of a value for error messages (type, and shape for arrays)."""
     shape = getattr(value, "shape", None)
@@ -280,7 +285,7 @@ def encode_labels(y, *, name="y"):
             [c for c in classes if isinstance(c, (float, np.floating))], dtype=float
         )
         if floats.size and np.any(floats != np.floor(floats)):
-            bad = floats[floats != np.floor(floats)][0]
+            bad = floats[floats != np.floor(floats)][0].item()
             raise ValueError(
                 f"{name} looks continuous: it has non-integer float labels such as {bad!r}. "
                 "Resamplers need class labels (a classification target); bin a regression "
@@ -318,7 +323,7 @@ def _check_finite(arr, name="X"):
     bad = np.argwhere(~np.isfinite(arr))[0]
     where = f"row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"position {bad[0]}"
     raise ValueError(
-        f"{name} contains NaN or infinity (first at {where}: {arr[tuple(bad)]!r}); "
+        f"{name} contains NaN or infinity (first at {where}: {arr[tuple(bad)].item()!r}); "
         "distance-based methods need finite values: impute or drop those rows first "
         "(random_under and random_over accept them)"
     )
@@ -644,7 +649,7 @@ def check_X_y(X, y, *, numeric=True):
         )
     if len(classes) < 2:
         raise ValueError(
-            f"y must contain at least 2 classes, got 1 class ({classes[0]!r}); resampling needs "
+            f"y must contain at least 2 classes, got 1 class ({_scalar(classes[0])!r}); resampling needs "
             "an imbalance between classes"
         )
     return Dataset(
