@@ -9,6 +9,9 @@ from ._validation import check_random_state, check_X_y
 
 __all__ = ["random_over"]
 
+# Rows of smoothed-bootstrap noise drawn at a time (bounds the float64 temporaries).
+_BLOCK_ROWS = 1 << 15
+
 
 def _shrinkage_factors(shrinkage, targets, classes):
     """{code: factor} for every targeted class, checked as imbalanced-learn checks it."""
@@ -149,12 +152,16 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None, return
         boot = rows[rs.choice(len(rows), size=n_new, replace=True)]
         if n_new:
             # The same expression and dtypes as imbalanced-learn (std of the class in X's
-            # dtype, noise in float64), so the rows match it to rounding.
+            # dtype, noise in float64), so the rows match it to rounding. The noise is drawn
+            # in blocks of rows: consecutive randn calls continue one stream, so the values
+            # equal one randn(n_new, d) call, without an n_new x d float64 temporary.
             scale = factors[code] * h * np.std(X_alg[rows], axis=0)
-            noise = rs.randn(n_new, d)
-            noise *= scale
-            noise += X_alg[boot]
-            X_new[pos:pos + n_new] = noise
+            for start in range(0, n_new, _BLOCK_ROWS):
+                stop = min(n_new, start + _BLOCK_ROWS)
+                noise = rs.randn(stop - start, d)
+                noise *= scale
+                noise += X_alg[boot[start:stop]]
+                X_new[pos + start:pos + stop] = noise
         sources[pos:pos + n_new] = boot
         y_new[pos:pos + n_new] = code
         pos += n_new

@@ -332,3 +332,13 @@ def test_ratio_errors_reach_the_user(fn, bad):
         fn(X_MULTI, Y_MULTI, ratio=bad)
     with pytest.raises(ValueError, match="at least 2 classes"):
         fn(X_MULTI, np.zeros(300))
+
+
+def test_shrinkage_noise_in_blocks_is_one_stream(monkeypatch):
+    import resamplekit.over_sampling as over_sampling
+
+    monkeypatch.setattr(over_sampling, "_BLOCK_ROWS", 7)  # odd blocks: randn's cached value
+    X, y = make_data(d=5, seed=8)
+    X_ref, _ = RandomOverSampler(shrinkage=1.3, random_state=3).fit_resample(X, y)
+    X_res, _ = over_sampling.random_over(X, y, shrinkage=1.3, random_state=3)
+    np.testing.assert_array_equal(X_res, X_ref)
