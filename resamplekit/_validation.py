@@ -28,6 +28,17 @@ What goes in, what the algorithms see, what comes out:
   imbalanced-learn.
 
 Inputs are never modified.
+
+Differences from imbalanced-learn, on purpose:
+
+- ``len(X) != len(y)`` is always an error (RandomUnderSampler and RandomOverSampler do not
+  check it and return mismatched output).
+- ``y`` must be 1-d: an ``(n, 1)`` column and one-hot ``y`` are rejected with a hint
+  (imbalanced-learn ravels the column with a warning and decodes one-hot targets).
+- Labels may be any sortable values; float labels must be integral (imbalanced-learn rejects
+  "continuous" targets the same way), and missing labels (NaN, None, pd.NA) are rejected.
+- For distance-based methods, object arrays are rejected even when they hold numbers (convert
+  them first), and float16 becomes float64.
 """
 import numbers
 import os
@@ -572,7 +583,10 @@ class Dataset:
             arr[:n] = X
             arr[n:] = X_new
             X_out = self._new_X_out(arr)
-        out = (X_out, self._y_out(np.concatenate([self.y, y_new]), X_out))
+        labels = np.empty(n + m, dtype=self._label_array.dtype)
+        labels[:n] = self._label_array
+        np.take(self.classes, y_new, out=labels[n:])
+        out = (X_out, self._y_out(None, X_out, labels=labels))
         if return_indices:
             tail = np.full(m, -1, dtype=np.intp) if sources is None else np.asarray(sources, dtype=np.intp)
             out = out + (np.concatenate([np.arange(n, dtype=np.intp), tail]),)
