@@ -86,9 +86,15 @@ def target_counts(ratio, y, classes, kind):
         if ratio not in allowed:
             hint = ""
             if ratio == "majority" and kind == "over":
-                hint = " Over-sampling cannot grow the largest class; use 'minority' or 'not majority'."
+                hint = (
+                    " Over-sampling cannot grow the largest class; use 'minority' or "
+                    "'not majority'."
+                )
             elif ratio == "minority" and kind != "over":
-                hint = " Removing rows from the smallest class is not allowed; use 'majority' or 'not minority'."
+                hint = (
+                    " Removing rows from the smallest class is not allowed; use 'majority' or "
+                    "'not minority'."
+                )
             raise ValueError(
                 f"ratio must be one of {allowed} for {kind}-sampling methods, got {ratio!r}.{hint}"
             )
@@ -213,7 +219,9 @@ def target_counts(ratio, y, classes, kind):
     if kind == "clean":
         allowed = "a str such as 'auto' or a list of the labels to clean"
     else:
-        allowed = "a str, a float in (0, 1], a dict {label: count} or a callable returning such a dict"
+        allowed = (
+            "a str, a float in (0, 1], a dict {label: count} or a callable returning such a dict"
+        )
     raise TypeError(f"ratio must be {allowed}; got {ratio!r} ({type(ratio).__name__}).")
 
 

@@ -172,7 +172,8 @@ def check_random_state(random_state):
     """
     if random_state is None:
         return np.random.mtrand._rand
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, (bool, np.bool_)):
+    is_bool = isinstance(random_state, (bool, np.bool_))
+    if isinstance(random_state, numbers.Integral) and not is_bool:
         if not 0 <= random_state < 2**32:
             raise ValueError(
                 f"random_state as an integer must be in [0, 2**32 - 1], got {random_state!r}"
@@ -267,7 +268,8 @@ def encode_labels(y, *, name="y"):
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{name} must be a 1-d array of class labels: {exc}") from exc
     if arr.ndim != 1:
-        hint = f"; pass {name}.ravel() for a column vector" if arr.ndim == 2 and arr.shape[1] == 1 else ""
+        column = arr.ndim == 2 and arr.shape[1] == 1
+        hint = f"; pass {name}.ravel() for a column vector" if column else ""
         raise ValueError(
             f"{name} must be 1-dimensional (one label per row of X), got an array of shape "
             f"{arr.shape}{hint}"
@@ -276,7 +278,9 @@ def encode_labels(y, *, name="y"):
     if kind == "c":
         raise TypeError(f"{name} must hold class labels, got complex values (dtype {arr.dtype})")
     if kind == "V":
-        raise TypeError(f"{name} must hold class labels, got a structured array (dtype {arr.dtype})")
+        raise TypeError(
+            f"{name} must hold class labels, got a structured array (dtype {arr.dtype})"
+        )
     missing = _missing_label_mask(arr)
     if missing is not None and missing.any():
         first = int(np.flatnonzero(missing)[0])
@@ -588,7 +592,10 @@ class Dataset:
         np.take(self.classes, y_new, out=labels[n:])
         out = (X_out, self._y_out(None, X_out, labels=labels))
         if return_indices:
-            tail = np.full(m, -1, dtype=np.intp) if sources is None else np.asarray(sources, dtype=np.intp)
+            if sources is None:
+                tail = np.full(m, -1, dtype=np.intp)
+            else:
+                tail = np.asarray(sources, dtype=np.intp)
             out = out + (np.concatenate([np.arange(n, dtype=np.intp), tail]),)
         return out
 
@@ -663,8 +670,8 @@ def check_X_y(X, y, *, numeric=True):
         )
     if len(classes) < 2:
         raise ValueError(
-            f"y must contain at least 2 classes, got 1 class ({_scalar(classes[0])!r}); resampling needs "
-            "an imbalance between classes"
+            f"y must contain at least 2 classes, got 1 class ({_scalar(classes[0])!r}); "
+            "resampling needs an imbalance between classes"
         )
     return Dataset(
         X_alg, codes, classes, X_orig, y, x_kind=x_kind, y_kind=y_kind, numeric=bool(numeric),

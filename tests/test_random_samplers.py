@@ -187,7 +187,7 @@ def test_label_kinds(fn):
     base = Y_MULTI
     kinds = [
         np.array([-3, -1, 5, 9])[base],
-        np.array([True, False, True, True])[base] if False else (base == 0),
+        base == 0,
         pd.Series(pd.Categorical(np.array(["d", "c", "b", "a"])[base]), name="cat"),
         np.array([1.0, 2.0, 3.0, 4.0])[base],
     ]
