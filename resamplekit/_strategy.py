@@ -7,14 +7,21 @@
 - under-sampling: the number of rows to **keep** for each targeted class;
 - cleaning: only the keys matter (the targeted classes); values are the minority count.
 
-Ties between class counts go to the smallest label (resamplekit's one rule).
+Ties between class counts go to the smallest label (resamplekit's one rule, and the rule of
+imbalanced-learn's ``check_sampling_strategy``). ``sampling_strategy(ratio, y, kind)`` gives the
+same answer keyed by the original labels (imbalanced-learn's ``sampling_strategy_``).
+
+Every value imbalanced-learn rejects (through its samplers' parameter constraints or
+``check_sampling_strategy``) raises here too; the messages say what to do instead. Stricter
+than imbalanced-learn: bools are not read as 1.0/0.0, dict counts must be integers, and for
+cleaning methods the classes must be given as a list (as imbalanced-learn's constraints ask).
 """
 import numbers
 from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["target_counts", "sampling_strategy", "KINDS"]
+__all__ = ["target_counts", "sampling_strategy", "decode", "KINDS"]
 
 KINDS = ("over", "under", "clean")
 
@@ -66,6 +73,16 @@ def target_counts(ratio, y, classes, kind):
     -------
     dict
         ``{code: count}`` sorted by code.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._strategy import target_counts
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 2])
+    >>> target_counts("auto", y, np.array(["a", "b", "c"]), "over")
+    {1: 2, 2: 3}
+    >>> target_counts(0.5, np.array([0, 0, 0, 0, 1]), np.array([0, 1]), "under")
+    {0: 2}
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
