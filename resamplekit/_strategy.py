@@ -7,13 +7,21 @@
 - under-sampling: the number of rows to **keep** for each targeted class;
 - cleaning: only the keys matter (the targeted classes); values are the minority count.
 
-Ties between class counts go to the smallest label (resamplekit's one rule).
+Ties between class counts go to the smallest label (resamplekit's one rule, and the rule of
+imbalanced-learn's ``check_sampling_strategy``). ``sampling_strategy(ratio, y, kind)`` gives the
+same answer keyed by the original labels (imbalanced-learn's ``sampling_strategy_``).
+
+Every value imbalanced-learn rejects (through its samplers' parameter constraints or
+``check_sampling_strategy``) raises here too; the messages say what to do instead. Stricter
+than imbalanced-learn: bools are not read as 1.0/0.0, dict counts must be integers, and for
+cleaning methods the classes must be given as a list (as imbalanced-learn's constraints ask).
 """
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["target_counts", "KINDS"]
+__all__ = ["target_counts", "sampling_strategy", "decode", "KINDS"]
 
 KINDS = ("over", "under", "clean")
 
@@ -65,6 +73,16 @@ def target_counts(ratio, y, classes, kind):
     -------
     dict
         ``{code: count}`` sorted by code.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._strategy import target_counts
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 2])
+    >>> target_counts("auto", y, np.array(["a", "b", "c"]), "over")
+    {1: 2, 2: 3}
+    >>> target_counts(0.5, np.array([0, 0, 0, 0, 1]), np.array([0, 1]), "under")
+    {0: 2}
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -83,8 +101,19 @@ def target_counts(ratio, y, classes, kind):
     if isinstance(ratio, str):
         allowed = _STRINGS[kind]
         if ratio not in allowed:
+            hint = ""
+            if ratio == "majority" and kind == "over":
+                hint = (
+                    " Over-sampling cannot grow the largest class; use 'minority' or "
+                    "'not majority'."
+                )
+            elif ratio == "minority" and kind != "over":
+                hint = (
+                    " Removing rows from the smallest class is not allowed; use 'majority' or "
+                    "'not minority'."
+                )
             raise ValueError(
-                f"ratio must be one of {allowed} for {kind}-sampling methods, got {ratio!r}."
+                f"ratio must be one of {allowed} for {kind}-sampling methods, got {ratio!r}.{hint}"
             )
         name = "not majority" if (ratio == "auto" and kind == "over") else ratio
         if name == "auto":
@@ -131,7 +160,8 @@ def target_counts(ratio, y, classes, kind):
                     f"than {n_min / n_max:.6g}. Increase it."
                 )
             return out
-        out = {c: int(n_min / ratio) for c in all_codes if c != minority}
+        wanted = n_min / ratio
+        out = {c: int(wanted) if wanted < 2**62 else 2**62 for c in all_codes if c != minority}
         if any(v > counts[c] for c, v in out.items()):
             raise ValueError(
                 f"ratio={ratio!r} asks an under-sampler to add majority rows: the minority "
@@ -140,38 +170,41 @@ def target_counts(ratio, y, classes, kind):
             )
         return out
 
-    if callable(ratio) and not isinstance(ratio, (dict, list)):
+    if callable(ratio) and not isinstance(ratio, (Mapping, list)):
         if kind == "clean":
             raise ValueError(
-                "ratio cannot be a callable (or a dict) for cleaning methods; give a list of "
-                "the classes to clean."
+                "ratio cannot be a callable for cleaning methods; give a list of the classes "
+                "to clean."
             )
         result = ratio(classes[y])
-        if not isinstance(result, dict):
+        if not isinstance(result, Mapping):
             raise TypeError(
                 f"ratio as a callable must return a dict {{label: count}}, got "
                 f"{type(result).__name__}."
             )
         ratio = result
 
-    if isinstance(ratio, dict):
+    if isinstance(ratio, Mapping):
         if kind == "clean":
             raise ValueError(
                 "ratio cannot be a dict for cleaning methods; give a list of the classes to "
                 "clean."
             )
         codes = _codes_for(list(ratio), classes)
+        for label, n in ratio.items():
+            if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+                raise TypeError(
+                    f"ratio counts must be integers (the number of rows wanted for the class), "
+                    f"got {n!r} for class {label!r}."
+                )
         negative = {k: v for k, v in ratio.items() if v < 0}
         if negative:
             raise ValueError(
-                f"ratio must not contain negative counts, got {negative}."
+                f"ratio must not contain negative counts, got {negative}; give each class the "
+                "number of rows it should have after resampling (>= 0)."
             )
         out = {}
         for code, (label, n) in zip(codes, ratio.items()):
-            if isinstance(n, (bool, np.bool_)) or not isinstance(n, (numbers.Integral,)):
-                raise TypeError(
-                    f"ratio counts must be integers, got {n!r} for class {label!r}."
-                )
             n, have = int(n), int(counts[code])
             if kind == "over":
                 if n < have:
@@ -191,7 +224,7 @@ def target_counts(ratio, y, classes, kind):
                 out[code] = n
         return dict(sorted(out.items()))
 
-    if isinstance(ratio, (list, tuple, np.ndarray)):
+    if isinstance(ratio, list):
         if kind != "clean":
             raise ValueError(
                 f"ratio cannot be a list for {kind}-sampling methods; give a dict "
@@ -200,8 +233,49 @@ def target_counts(ratio, y, classes, kind):
         codes = _codes_for(list(ratio), classes)
         return {c: n_min for c in sorted(set(codes))}
 
-    raise TypeError(
-        "ratio must be a str, a float in (0, 1], a dict {label: count}, a callable "
-        f"returning such a dict{', or a list of labels' if kind == 'clean' else ''}; "
-        f"got {type(ratio).__name__}."
-    )
+    if kind == "clean":
+        allowed = "a str such as 'auto' or a list of the labels to clean"
+    else:
+        allowed = (
+            "a str, a float in (0, 1], a dict {label: count} or a callable returning such a dict"
+        )
+    raise TypeError(f"ratio must be {allowed}; got {ratio!r} ({type(ratio).__name__}).")
+
+
+def sampling_strategy(ratio, y, kind):
+    """imbalanced-learn's ``sampling_strategy_``: ``{label: count}`` sorted by label.
+
+    The same result as ``imblearn.utils.check_sampling_strategy(ratio, y, sampling_type)``
+    (with the sampler's parameter constraints applied first); for the estimator adapters.
+
+    Parameters
+    ----------
+    ratio : str, float, dict, list or callable
+        As for :func:`target_counts`.
+    y : array-like of shape (n_samples,)
+        The original class labels.
+    kind : {"over", "under", "clean"}
+
+    Returns
+    -------
+    dict
+        ``{label: count}``, labels as NumPy scalars of ``y``'s dtype, sorted.
+
+    Examples
+    --------
+    >>> from resamplekit._strategy import sampling_strategy
+    >>> y = ["a"] * 5 + ["b"] * 2 + ["c"] * 3
+    >>> {str(k): v for k, v in sampling_strategy("auto", y, "over").items()}
+    {'b': 3, 'c': 2}
+    >>> {str(k): v for k, v in sampling_strategy({"a": 3}, y, "under").items()}
+    {'a': 3}
+    """
+    from ._validation import encode_labels
+
+    _, classes, codes = encode_labels(y)
+    return decode(target_counts(ratio, codes, classes, kind), classes)
+
+
+def decode(targets, classes):
+    """``{code: count}`` -> ``{label: count}`` (labels as NumPy scalars, in code order)."""
+    return {classes[code]: count for code, count in targets.items()}

@@ -1,55 +1,179 @@
 """The one validation path at the public boundary of resamplekit.
 
-``check_X_y`` turns the caller's ``X`` and ``y`` into what the algorithms need (a float32 or
-float64 array for distance-based methods, the rows untouched for row-picking methods, and
-integer class codes ``0..K-1`` in sorted label order) and returns a ``Dataset`` that knows how to
-put results back into the caller's containers.
-(Basic placeholder; hardened by the validation work.)
+``check_X_y`` turns the caller's ``X`` and ``y`` into what the algorithms need and returns a
+:class:`Dataset` that knows how to put results back into the caller's containers.
+
+What goes in, what the algorithms see, what comes out:
+
+- ``y`` (any 1-d labels: ints, strings, bools, floats with integral values, pandas
+  Series/Categorical, lists) becomes ``Dataset.y``, intp class codes ``0..K-1`` in ``np.unique``
+  (sorted) label order, with ``Dataset.classes`` the original labels. Results get their labels
+  back with the original values and dtype; a Series comes back a Series with its name and dtype
+  (a categorical stays categorical), a list comes back a list.
+- ``numeric=True`` (distance-based methods): ``Dataset.X`` is a C-contiguous, finite float32
+  array (float32 input, not copied when already C-contiguous) or float64 array (every other
+  integer, bool or float input). DataFrames are converted column by column; sparse CSR/CSC input
+  is densified for the algorithm (it costs n x d floats of memory) and results go back out in
+  the input's sparse format. NaN, inf, object, string, datetime and complex X are rejected.
+- ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
+  the caller's X itself (ndarray of any dtype, DataFrame, CSR/CSC), untouched and not copied;
+  lists become an ndarray. NaN, inf, strings and datetimes pass through.
+- Output containers follow the input: ndarray -> ndarray, DataFrame -> DataFrame with the same
+  columns (rows picked keep every column dtype; arrays of new data keep float columns' dtypes and
+  give float64 for integer and bool columns, never truncated), sparse -> the same sparse format
+  and class (COO and other formats are converted to CSR first, as in imbalanced-learn),
+  list -> list. A DataFrame result has a fresh RangeIndex, except with ``keep_index=True``
+  (random_under, as imbalanced-learn's RandomUnderSampler) where it keeps the index labels of
+  the rows picked; when X is a DataFrame and y a Series, y gets the index of X's result, as in
+  imbalanced-learn.
+
+Inputs are never modified.
+
+Differences from imbalanced-learn, on purpose:
+
+- ``len(X) != len(y)`` is always an error (RandomUnderSampler and RandomOverSampler do not
+  check it and return mismatched output).
+- ``y`` must be 1-d: an ``(n, 1)`` column and one-hot ``y`` are rejected with a hint
+  (imbalanced-learn ravels the column with a warning and decodes one-hot targets).
+- Labels may be any sortable values; float labels must be integral (imbalanced-learn rejects
+  "continuous" targets the same way), and missing labels (NaN, None, pd.NA) are rejected.
+- For distance-based methods, object arrays are rejected even when they hold numbers (convert
+  them first), and float16 becomes float64.
 """
 import numbers
+import os
+import sys
 
 import numpy as np
+from scipy import sparse
 
-__all__ = ["check_X_y", "Dataset", "check_random_state", "check_n_jobs", "check_int"]
+__all__ = [
+    "check_X_y",
+    "Dataset",
+    "encode_labels",
+    "check_random_state",
+    "check_n_jobs",
+    "check_int",
+]
 
 
-def check_int(value, name, *, minimum=1):
-    """Return ``value`` as an int, or raise naming ``name``, the value and what is allowed."""
+def _pandas():
+    """pandas if the caller has imported it (then it may be in use), else None."""
+    return sys.modules.get("pandas")
+
+
+def _is_dataframe(obj):
+    pd = _pandas()
+    return pd is not None and isinstance(obj, pd.DataFrame)
+
+
+def _is_series(obj):
+    pd = _pandas()
+    return pd is not None and isinstance(obj, pd.Series)
+
+
+def _scalar(value):
+    """A NumPy scalar as the Python scalar it holds (for readable messages)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _describe(value):
+    """Short description of a value for error messages (type, and shape for arrays)."""
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        dtype = getattr(value, "dtype", None)
+        extra = f", dtype {dtype}" if dtype is not None and not _is_dataframe(value) else ""
+        return f"{type(value).__name__} of shape {tuple(shape)}{extra}"
+    text = repr(value)
+    return text if len(text) <= 60 else f"{type(value).__name__} ({text[:50]}...)"
+
+
+# --------------------------------------------------------------------------------------------
+# Scalars
+
+
+def check_int(value, name, *, minimum=1, maximum=None):
+    """Return ``value`` as an int, or raise naming ``name``, the value and what is allowed.
+
+    Parameters
+    ----------
+    value : object
+        The value to check; Python and NumPy integers are accepted, bools are not.
+    name : str
+        The parameter name, used in the error message.
+    minimum, maximum : int or None, default=1 and None
+        Inclusive bounds.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from resamplekit._validation import check_int
+    >>> check_int(5, "k")
+    5
+    >>> check_int(0, "k")
+    Traceback (most recent call last):
+    ...
+    ValueError: k must be an integer >= 1, got 0
+    """
+    allowed = f"an integer >= {minimum}" if minimum is not None else "an integer"
+    if maximum is not None:
+        allowed = f"an integer in [{minimum}, {maximum}]"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return int(value)
 
 
 def check_n_jobs(n_jobs):
-    """Number of threads: None means all cores, -1 all cores, -2 all but one, etc."""
-    import os
+    """Number of threads to use.
 
+    None and -1 mean all cores, -2 all but one, and so on; a positive integer is used as given.
+
+    Examples
+    --------
+    >>> from resamplekit._validation import check_n_jobs
+    >>> check_n_jobs(3)
+    3
+    >>> check_n_jobs(-1) >= 1
+    True
+    """
     n_cpu = os.cpu_count() or 1
     if n_jobs is None:
         return n_cpu
-    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(
-            f"n_jobs must be None, a positive integer or a negative integer (-1 = all cores), "
-            f"got {n_jobs!r}"
-        )
+    allowed = "None, a positive integer, or a negative integer (-1 = all cores, -2 = all but one)"
+    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(f"n_jobs must be {allowed}, got {n_jobs!r}")
+    if n_jobs == 0:
+        raise ValueError(f"n_jobs must be {allowed}, got 0")
     if n_jobs < 0:
         return max(1, n_cpu + 1 + int(n_jobs))
     return int(n_jobs)
 
 
 def check_random_state(random_state):
-    """Return a ``numpy.random.RandomState`` (imbalanced-learn's draws) for ``random_state``.
+    """Return a ``numpy.random.RandomState`` (imbalanced-learn's generator) for ``random_state``.
 
-    None gives NumPy's global RandomState, an int a fresh RandomState(seed), a RandomState is
-    used as it is, and a ``numpy.random.Generator`` seeds a RandomState from its stream.
+    - None: NumPy's global RandomState (as scikit-learn and imbalanced-learn);
+    - an int in [0, 2**32 - 1]: a fresh ``RandomState(seed)``, so results equal imbalanced-learn's
+      with the same seed;
+    - a ``RandomState``: used as it is (its state advances);
+    - a ``numpy.random.Generator``: seeds a RandomState with one 32-bit draw from it (its state
+      advances, so the same Generator object gives different results on each call).
+
+    Examples
+    --------
+    >>> from resamplekit._validation import check_random_state
+    >>> int(check_random_state(0).randint(100))
+    44
     """
     if random_state is None:
         return np.random.mtrand._rand
-    if isinstance(random_state, (numbers.Integral, np.integer)) and not isinstance(
-        random_state, (bool, np.bool_)
-    ):
+    is_bool = isinstance(random_state, (bool, np.bool_))
+    if isinstance(random_state, numbers.Integral) and not is_bool:
         if not 0 <= random_state < 2**32:
             raise ValueError(
                 f"random_state as an integer must be in [0, 2**32 - 1], got {random_state!r}"
@@ -58,83 +182,498 @@ def check_random_state(random_state):
     if isinstance(random_state, np.random.RandomState):
         return random_state
     if isinstance(random_state, np.random.Generator):
-        return np.random.RandomState(random_state.integers(2**32, dtype=np.uint64))
+        return np.random.RandomState(int(random_state.integers(2**32, dtype=np.uint64)))
     raise TypeError(
-        "random_state must be None, an integer, a numpy.random.Generator or a "
-        f"numpy.random.RandomState, got {random_state!r}"
+        "random_state must be None, an integer in [0, 2**32 - 1], a numpy.random.Generator or a "
+        f"numpy.random.RandomState, got {_describe(random_state)}"
     )
 
 
-class Dataset:
-    """Validated inputs and the way back to the caller's containers."""
+# --------------------------------------------------------------------------------------------
+# Labels
 
-    def __init__(self, X, y, classes, X_orig, y_orig):
+
+def _missing_label_mask(arr):
+    """Boolean mask of missing labels (None, NaN, NaT, pd.NA) in a 1-d array, or None."""
+    kind = arr.dtype.kind
+    if kind == "f":
+        return np.isnan(arr)
+    if kind in "mM":
+        return np.isnat(arr)
+    if kind == "O":
+        pd = _pandas()
+        if pd is not None:
+            return np.asarray(pd.isna(arr), dtype=bool)
+        return np.fromiter((v is None or v != v for v in arr), dtype=bool, count=len(arr))
+    return None
+
+
+def _unique_codes(arr):
+    """``np.unique(arr, return_inverse=True)``, in O(n) for integers and bools of small range."""
+    kind = arr.dtype.kind
+    if kind == "b":
+        present = np.bincount(arr.view(np.uint8), minlength=2) > 0
+        classes = np.flatnonzero(present).astype(bool)
+        lookup = np.cumsum(present, dtype=np.intp) - 1
+        return classes, lookup[arr.view(np.uint8)]
+    if kind in "iu" and arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        span = hi - lo + 1
+        if span <= max(1 << 16, 2 * arr.size) and hi < 2**63:
+            shifted = arr.astype(np.intp) - lo if lo != 0 or arr.dtype != np.intp else arr
+            present = np.bincount(shifted, minlength=span) > 0
+            classes = (np.flatnonzero(present) + lo).astype(arr.dtype)
+            lookup = np.cumsum(present, dtype=np.intp) - 1
+            return classes, lookup[shifted]
+    classes, codes = np.unique(arr, return_inverse=True)
+    return classes, codes.reshape(-1).astype(np.intp, copy=False)
+
+
+def encode_labels(y, *, name="y"):
+    """Check 1-d class labels and encode them.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels of any kind NumPy can sort: integers, strings, bools, integral floats; a pandas
+        Series or Categorical, or a list.
+    name : str, default="y"
+        Parameter name for error messages.
+
+    Returns
+    -------
+    labels : ndarray
+        ``y`` as a 1-d NumPy array (a view when ``y`` already is one).
+    classes : ndarray
+        The distinct labels, sorted as ``np.unique`` sorts them, in ``y``'s dtype.
+    codes : ndarray of intp
+        ``classes[codes] == labels``.
+
+    Examples
+    --------
+    >>> from resamplekit._validation import encode_labels
+    >>> _, classes, codes = encode_labels(["b", "a", "b"])
+    >>> classes.tolist(), codes.tolist()
+    (['a', 'b'], [1, 0, 1])
+    """
+    if sparse.issparse(y):
+        raise TypeError(f"{name} must be a 1-d array of class labels, got a sparse matrix")
+    if _is_dataframe(y):
+        raise ValueError(
+            f"{name} must be 1-dimensional (one label per row of X), got a DataFrame of shape "
+            f"{y.shape}; pass one column, e.g. {name}.iloc[:, 0]"
+        )
+    try:
+        arr = np.asarray(y)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} must be a 1-d array of class labels: {exc}") from exc
+    if arr.ndim != 1:
+        column = arr.ndim == 2 and arr.shape[1] == 1
+        hint = f"; pass {name}.ravel() for a column vector" if column else ""
+        raise ValueError(
+            f"{name} must be 1-dimensional (one label per row of X), got an array of shape "
+            f"{arr.shape}{hint}"
+        )
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must hold class labels, got complex values (dtype {arr.dtype})")
+    if kind == "V":
+        raise TypeError(
+            f"{name} must hold class labels, got a structured array (dtype {arr.dtype})"
+        )
+    missing = _missing_label_mask(arr)
+    if missing is not None and missing.any():
+        first = int(np.flatnonzero(missing)[0])
+        raise ValueError(
+            f"{name} contains missing labels (NaN/None) ({int(missing.sum())} of them, the first "
+            f"at position {first}); every row needs a class label: drop or fill those rows"
+        )
+    try:
+        classes, codes = _unique_codes(arr)
+    except TypeError as exc:
+        raise TypeError(
+            f"{name} mixes label types that cannot be sorted together ({exc}); give labels of "
+            "one type (all strings or all numbers)"
+        ) from exc
+    if kind == "f" or kind == "O":
+        floats = classes if kind == "f" else np.array(
+            [c for c in classes if isinstance(c, (float, np.floating))], dtype=float
+        )
+        if floats.size and np.any(floats != np.floor(floats)):
+            bad = floats[floats != np.floor(floats)][0].item()
+            raise ValueError(
+                f"{name} looks continuous: it has non-integer float labels such as {bad!r}. "
+                "Resamplers need class labels (a classification target); bin a regression "
+                "target into classes first"
+            )
+    return arr, classes, codes
+
+
+# --------------------------------------------------------------------------------------------
+# Features
+
+_NUMERIC_HINT = (
+    "distance-based methods need numeric X (float, integer or bool); encode strings and "
+    "categories first (e.g. with sklearn's OneHotEncoder), or use random_under/random_over, "
+    "which accept any column"
+)
+
+
+def _check_shape(shape, name="X"):
+    if len(shape) != 2:
+        hint = "; use X.reshape(-1, 1) for a single feature" if len(shape) == 1 else ""
+        raise ValueError(
+            f"{name} must be 2-dimensional (n_samples, n_features), got shape {tuple(shape)}{hint}"
+        )
+    if shape[0] == 0 or shape[1] == 0:
+        raise ValueError(
+            f"{name} must have at least 1 row and 1 column, got shape {tuple(shape)}"
+        )
+
+
+def _check_finite(arr, name="X"):
+    """Raise if a float array holds NaN or inf (two reductions, no temporary array)."""
+    if arr.size == 0 or (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+        return
+    bad = np.argwhere(~np.isfinite(arr))[0]
+    where = f"row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"position {bad[0]}"
+    raise ValueError(
+        f"{name} contains NaN or infinity (first at {where}: {arr[tuple(bad)].item()!r}); "
+        "distance-based methods need finite values: impute or drop those rows first "
+        "(random_under and random_over accept them)"
+    )
+
+
+def _float_dtype(dtype, name="X"):
+    """float32 for float32 input, float64 for other integer, bool and float input."""
+    kind = dtype.kind
+    if dtype == np.float32:
+        return np.dtype(np.float32)
+    if kind in "biuf":
+        return np.dtype(np.float64)
+    if kind == "c":
+        raise TypeError(f"{name} has complex values (dtype {dtype}); {_NUMERIC_HINT}")
+    raise TypeError(f"{name} has dtype {dtype}; {_NUMERIC_HINT}")
+
+
+def _numeric_dense(arr):
+    """C-contiguous finite float32/float64 version of a 2-d ndarray (no copy when possible)."""
+    target = _float_dtype(arr.dtype)
+    out = np.ascontiguousarray(arr, dtype=target)
+    _check_finite(out)
+    return out
+
+
+def _numeric_dataframe(X):
+    pd = _pandas()
+    bad = [
+        f"{col!r} ({dt})"
+        for col, dt in X.dtypes.items()
+        if not (pd.api.types.is_bool_dtype(dt) or pd.api.types.is_numeric_dtype(dt))
+        or pd.api.types.is_complex_dtype(dt)
+    ]
+    if bad:
+        shown = ", ".join(bad[:5]) + (", ..." if len(bad) > 5 else "")
+        raise TypeError(f"X has non-numeric columns: {shown}; {_NUMERIC_HINT}")
+    dtypes = [np.dtype(getattr(dt, "numpy_dtype", dt)) for dt in X.dtypes]
+    target = np.float32 if all(dt == np.float32 for dt in dtypes) else np.float64
+    has_ext = any(not isinstance(dt, np.dtype) for dt in X.dtypes)
+    arr = X.to_numpy(dtype=target, na_value=np.nan) if has_ext else X.to_numpy(dtype=target)
+    out = np.ascontiguousarray(arr)
+    _check_finite(out)
+    return out
+
+
+def _numeric_sparse(X):
+    target = _float_dtype(X.dtype)
+    _check_finite(X.data)
+    # Densified for the algorithm; results go back out in X's sparse format.
+    return np.ascontiguousarray(X.astype(target, copy=False).toarray())
+
+
+class Dataset:
+    """Validated inputs and the way back to the caller's containers.
+
+    Attributes
+    ----------
+    X : ndarray, DataFrame or sparse matrix
+        ``numeric=True``: C-contiguous finite float32/float64 ndarray. ``numeric=False``: the
+        caller's X (a list becomes an ndarray).
+    y : ndarray of intp
+        Class codes ``0..K-1``.
+    classes : ndarray
+        Original labels, ``classes[code]``, sorted.
+    counts : ndarray of intp
+        Rows per class code.
+    n_classes, n_samples, n_features : int
+    is_sparse, is_dataframe : bool
+        What the caller's X was.
+    """
+
+    def __init__(self, X, y, classes, X_orig, y_orig, *, x_kind, y_kind, numeric, labels=None):
         self.X = X
+        # The caller's labels as a 1-d ndarray: output labels are gathered from it directly.
+        self._label_array = np.take(classes, y) if labels is None else labels
+        self.numeric = numeric
         self.y = y
         self.classes = classes
-        self.counts = np.bincount(y, minlength=len(classes))
+        self.counts = np.bincount(y, minlength=len(classes)).astype(np.intp, copy=False)
         self._X_orig = X_orig
         self._y_orig = y_orig
+        self._x_kind = x_kind  # "ndarray", "list", "dataframe", "sparse"
+        self._y_kind = y_kind  # "ndarray", "list", "series"
+        self._class_indices = None
 
     @property
     def n_classes(self):
         return len(self.classes)
 
-    def _rows(self, indices):
-        import sys
+    @property
+    def n_samples(self):
+        return self._X_orig.shape[0]
 
-        X = self._X_orig
-        pd = sys.modules.get("pandas")
-        if pd is not None and isinstance(X, pd.DataFrame):
-            return X.iloc[indices]
-        return np.asarray(X)[indices]
+    @property
+    def n_features(self):
+        return self._X_orig.shape[1]
+
+    @property
+    def is_sparse(self):
+        return self._x_kind == "sparse"
+
+    @property
+    def is_dataframe(self):
+        return self._x_kind == "dataframe"
+
+    def class_indices(self):
+        """Row indices of each class, ascending, as a list indexed by class code (cached).
+
+        ``class_indices()[c]`` equals ``np.flatnonzero(y == c)``; computed with one pass per
+        class for few classes, one stable radix/merge sort for many.
+        """
+        if self._class_indices is None:
+            y = self.y
+            if self.n_classes <= 16:
+                self._class_indices = [np.flatnonzero(y == c) for c in range(self.n_classes)]
+            else:
+                small = y.astype(np.uint16) if self.n_classes <= 1 << 16 else y
+                order = np.argsort(small, kind="stable")
+                bounds = np.concatenate(([0], np.cumsum(self.counts)))
+                self._class_indices = [
+                    order[bounds[c]:bounds[c + 1]] for c in range(self.n_classes)
+                ]
+        return self._class_indices
 
     def labels(self, codes):
-        """Original labels of class codes."""
-        return self.classes[codes]
+        """Original labels (ndarray, y's dtype) of class codes."""
+        return np.take(self.classes, codes)
 
-    def select(self, indices, *, return_indices=False):
-        """Rows ``indices`` of the caller's X (in its container) and their labels."""
+    # ---- output containers --------------------------------------------------------------
+    def _y_out(self, codes, X_out, labels=None):
+        if labels is None:
+            labels = self.labels(codes)
+        if self._y_kind == "list":
+            return labels.tolist()
+        if self._y_kind == "series":
+            pd = _pandas()
+            y0 = self._y_orig
+            out = pd.Series(labels, dtype=y0.dtype, name=y0.name)
+            if self.is_dataframe:
+                out.index = X_out.index
+            return out
+        return labels
+
+    def _frame(self, arr):
+        """DataFrame of new data with X's columns; float columns keep their dtype."""
+        pd = _pandas()
+        X0 = self._X_orig
+        out = pd.DataFrame(arr, columns=X0.columns, copy=False)
+        keep = {
+            col: dt
+            for col, dt in X0.dtypes.items()
+            if isinstance(dt, np.dtype) and dt.kind == "f" and dt != arr.dtype
+        }
+        return out.astype(keep) if keep else out
+
+    def _sparse_like(self, arr):
+        X0 = self._X_orig
+        return type(X0)(arr).asformat(X0.format)
+
+    def _new_X_out(self, arr):
+        if self._x_kind == "dataframe":
+            return self._frame(arr)
+        if self._x_kind == "sparse":
+            return self._sparse_like(arr)
+        if self._x_kind == "list":
+            return arr.tolist()
+        return arr
+
+    def select(self, indices, *, return_indices=False, keep_index=False):
+        """Rows ``indices`` of the caller's X, in its container, with their labels.
+
+        Rows come from the caller's X unchanged (every dtype kept). A DataFrame result gets a
+        fresh RangeIndex, or with ``keep_index=True`` the index labels of the rows picked.
+        """
         indices = np.asarray(indices, dtype=np.intp)
-        out = (self._rows(indices), self.labels(self.y[indices]))
+        X0 = self._X_orig
+        kind = self._x_kind
+        if kind == "dataframe":
+            X_out = X0.take(indices)
+            if not keep_index:
+                X_out.index = _pandas().RangeIndex(len(indices))
+        elif kind == "sparse":
+            X_out = X0[indices]
+            if X_out.format != X0.format:
+                X_out = X_out.asformat(X0.format)
+        else:
+            X_out = np.take(X0, indices, axis=0)
+            if kind == "list":
+                X_out = X_out.tolist()
+        out = (X_out, self._y_out(None, X_out, labels=np.take(self._label_array, indices)))
         return out + (indices,) if return_indices else out
 
-    def append(self, X_new, y_new, *, return_indices=False):
-        """All original rows, then the synthetic rows ``X_new`` with class codes ``y_new``."""
-        X_res = np.concatenate([self.X, np.asarray(X_new, dtype=self.X.dtype)])
-        y_res = np.concatenate([self.y, np.asarray(y_new, dtype=np.intp)])
-        out = (X_res, self.labels(y_res))
+    def extend(self, rows, *, return_indices=False):
+        """All rows of the caller's X in order, then copies of rows ``rows``, with labels.
+
+        The same result as ``select(concatenate([arange(n), rows]))``, built with one
+        allocation of the output (over-sampling by repetition). A DataFrame result gets a fresh
+        RangeIndex.
+        """
+        rows = np.asarray(rows, dtype=np.intp)
+        X0 = self._X_orig
+        n, m = X0.shape[0], len(rows)
+        kind = self._x_kind
+        if kind == "dataframe":
+            pd = _pandas()
+            X_out = pd.concat([X0, X0.take(rows)], ignore_index=True)
+        elif kind == "sparse":
+            X_out = sparse.vstack([X0, X0[rows]], format=X0.format)
+            if type(X_out) is not type(X0):
+                X_out = type(X0)(X_out)
+        else:
+            arr = np.empty((n + m,) + X0.shape[1:], dtype=X0.dtype)
+            arr[:n] = X0
+            # mode="wrap" (indices are valid) lets take write into `out` without a buffer.
+            np.take(X0, rows, axis=0, out=arr[n:], mode="wrap")
+            X_out = arr.tolist() if kind == "list" else arr
+        labels = np.empty(n + m, dtype=self._label_array.dtype)
+        labels[:n] = self._label_array
+        np.take(self._label_array, rows, out=labels[n:], mode="wrap")
+        out = (X_out, self._y_out(None, X_out, labels=labels))
         if return_indices:
-            idx = np.concatenate([np.arange(len(self.y)), np.full(len(y_new), -1)]).astype(np.intp)
-            out = out + (idx,)
+            out = out + (np.concatenate([np.arange(n, dtype=np.intp), rows]),)
+        return out
+
+    def append(self, X_new, y_new, *, return_indices=False, sources=None):
+        """All original rows (as ``self.X``), then new rows ``X_new`` with class codes ``y_new``.
+
+        Needs ``numeric=True``. The result has ``self.X``'s dtype. Returned indices are
+        ``0..n-1`` for the original rows, then ``sources`` (the input row each new row comes
+        from), or -1 for every new row when ``sources`` is None.
+        """
+        if not self.numeric:
+            raise TypeError("Dataset.append needs a Dataset made with numeric=True")
+        X = self.X
+        X_new = np.asarray(X_new)
+        y_new = np.asarray(y_new, dtype=np.intp)
+        n, m = X.shape[0], X_new.shape[0]
+        if self._x_kind == "sparse":
+            X0 = self._X_orig
+            blocks = [X0.astype(X.dtype, copy=False), type(X0)(X_new.astype(X.dtype, copy=False))]
+            X_out = sparse.vstack(blocks, format=X0.format)
+            if type(X_out) is not type(X0):
+                X_out = type(X0)(X_out)
+        else:
+            arr = np.empty((n + m, X.shape[1]), dtype=X.dtype)
+            arr[:n] = X
+            arr[n:] = X_new
+            X_out = self._new_X_out(arr)
+        labels = np.empty(n + m, dtype=self._label_array.dtype)
+        labels[:n] = self._label_array
+        np.take(self.classes, y_new, out=labels[n:])
+        out = (X_out, self._y_out(None, X_out, labels=labels))
+        if return_indices:
+            if sources is None:
+                tail = np.full(m, -1, dtype=np.intp)
+            else:
+                tail = np.asarray(sources, dtype=np.intp)
+            out = out + (np.concatenate([np.arange(n, dtype=np.intp), tail]),)
         return out
 
     def wrap(self, X_res, y_res):
         """New data (no link to input rows, e.g. centroids) in the caller's containers."""
-        return X_res, self.labels(np.asarray(y_res, dtype=np.intp))
+        dtype = self.X.dtype if self.numeric else None
+        arr = np.ascontiguousarray(X_res, dtype=dtype)
+        X_out = self._new_X_out(arr)
+        return X_out, self._y_out(np.asarray(y_res, dtype=np.intp), X_out)
 
 
 def check_X_y(X, y, *, numeric=True):
     """Validate ``X`` and ``y`` for a sampler.
 
-    numeric=True (distance-based methods): X becomes a C-contiguous float32 (kept) or float64
-    array, finite. numeric=False (row-picking methods): X is kept as it is.
+    Parameters
+    ----------
+    X : array-like, DataFrame or scipy.sparse matrix/array of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        Class labels (see :func:`encode_labels`).
+    numeric : bool, default=True
+        True for distance-based methods: ``Dataset.X`` is a C-contiguous finite float32
+        (float32 input) or float64 ndarray. False for row-picking methods: X is kept as it is.
+
+    Returns
+    -------
+    Dataset
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._validation import check_X_y
+    >>> ds = check_X_y([[0, 1], [1, 0], [2, 2]], ["b", "a", "b"])
+    >>> ds.X.dtype, ds.y.tolist(), ds.classes.tolist(), ds.counts.tolist()
+    (dtype('float64'), [1, 0, 1], ['a', 'b'], [1, 2])
+    >>> ds.select([2, 1])
+    ([[2, 2], [1, 0]], ['b', 'a'])
     """
-    y_arr = np.asarray(y)
-    if y_arr.ndim != 1:
-        raise ValueError(f"y must be 1-dimensional, got an array of shape {y_arr.shape}")
-    classes, codes = np.unique(y_arr, return_inverse=True)
+    # ---- X
     X_orig = X
-    if numeric:
-        X = np.asarray(X)
-        if X.dtype != np.float32:
-            X = X.astype(np.float64)
-        X = np.ascontiguousarray(X)
-        if X.ndim != 2:
-            raise ValueError(f"X must be 2-dimensional, got an array of shape {X.shape}")
-        if not np.isfinite(X).all():
-            raise ValueError("X contains NaN or infinity; distance-based methods need finite values")
-    n = X.shape[0]
+    if sparse.issparse(X):
+        x_kind = "sparse"
+        if X.format not in ("csr", "csc"):
+            X = X.tocsr()
+        X_orig = X
+        _check_shape(X.shape)
+        X_alg = _numeric_sparse(X) if numeric else X
+    elif _is_dataframe(X):
+        x_kind = "dataframe"
+        _check_shape(X.shape)
+        X_alg = _numeric_dataframe(X) if numeric else X
+    else:
+        x_kind = "ndarray" if isinstance(X, np.ndarray) else "list"
+        if _is_series(X):
+            x_kind = "ndarray"
+        try:
+            arr = np.asarray(X)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"X must be a 2-d array-like (n_samples, n_features), got {_describe(X)}: {exc}"
+            ) from exc
+        _check_shape(arr.shape)
+        X_orig = arr
+        X_alg = _numeric_dense(arr) if numeric else arr
+    # ---- y
+    y_kind = "series" if _is_series(y) else ("list" if isinstance(y, list) else "ndarray")
+    label_array, classes, codes = encode_labels(y)
+    n = X_orig.shape[0]
     if n != len(codes):
-        raise ValueError(f"X and y must have the same number of rows, got {n} and {len(codes)}")
-    return Dataset(X, codes.astype(np.intp), classes, X_orig, y)
+        raise ValueError(
+            f"X and y must have the same number of rows, got {n} rows in X and {len(codes)} "
+            "labels in y"
+        )
+    if len(classes) < 2:
+        raise ValueError(
+            f"y must contain at least 2 classes, got 1 class ({_scalar(classes[0])!r}); "
+            "resampling needs an imbalance between classes"
+        )
+    return Dataset(
+        X_alg, codes, classes, X_orig, y, x_kind=x_kind, y_kind=y_kind, numeric=bool(numeric),
+        labels=label_array,
+    )

@@ -1,0 +1,359 @@
+"""The validation path: errors, conversions, label encoding, output containers."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from resamplekit._validation import (
+    check_int,
+    check_n_jobs,
+    check_random_state,
+    check_X_y,
+    encode_labels,
+)
+
+X4 = np.arange(8, dtype=np.float64).reshape(4, 2)
+Y4 = np.array([0, 1, 0, 1])
+
+
+def readonly(a):
+    a = np.array(a)
+    a.setflags(write=False)
+    return a
+
+
+# ---------------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    "X, y, numeric, exc, match",
+    [
+        (np.arange(4.0), Y4, True, ValueError, r"X must be 2-dimensional .* got shape \(4,\).*reshape"),
+        (np.zeros((4, 2, 1)), Y4, False, ValueError, r"X must be 2-dimensional .* got shape \(4, 2, 1\)"),
+        (np.zeros((0, 2)), [], True, ValueError, r"at least 1 row and 1 column, got shape \(0, 2\)"),
+        (np.zeros((4, 0)), Y4, False, ValueError, r"at least 1 row and 1 column, got shape \(4, 0\)"),
+        (pd.DataFrame(index=range(4)), Y4, False, ValueError, r"got shape \(4, 0\)"),
+        (sparse.csr_matrix((0, 3)), [], True, ValueError, r"got shape \(0, 3\)"),
+        ([[1, 2], [3]], [0, 1], False, ValueError, "X must be a 2-d array-like"),
+        (X4, Y4.reshape(-1, 1), True, ValueError, r"y must be 1-dimensional .* shape \(4, 1\); pass y.ravel\(\)"),
+        (X4, pd.DataFrame({"a": Y4}), True, ValueError, r"y must be 1-dimensional .* DataFrame"),
+        (X4, sparse.csr_matrix(Y4), True, TypeError, "y must be a 1-d array of class labels, got a sparse"),
+        (X4, Y4[:3], False, ValueError, "same number of rows, got 4 rows in X and 3 labels in y"),
+        (X4, np.r_[Y4, 0], True, ValueError, "same number of rows, got 4 rows in X and 5 labels"),
+        (X4, [0.0, np.nan, 1.0, 1.0], False, ValueError, r"y contains missing labels \(NaN/None\) .* position 1"),
+        (X4, np.array(["a", None, "b", "a"], dtype=object), False, ValueError, "missing labels"),
+        (X4, pd.Series(["a", "b", None, "a"]), False, ValueError, "missing labels"),
+        (X4, pd.Series([1, 2, pd.NA, 1], dtype="Int64"), False, ValueError, "missing labels"),
+        (X4, pd.Categorical(["a", "b", None, "a"]), False, ValueError, "missing labels"),
+        (X4, [0.5, 1.0, 0.5, 2.0], False, ValueError, r"looks continuous: .* such as 0.5"),
+        (X4, np.array([1, "a", 1, "a"], dtype=object), False, TypeError, "mixes label types"),
+        (X4, np.array([1j, 2j, 1j, 2j]), False, TypeError, "got complex values"),
+        (X4, [1, 1, 1, 1], False, ValueError, r"at least 2 classes, got 1 class \(1\)"),
+        (np.array([[0.0, np.nan]] * 4), Y4, True, ValueError, r"X contains NaN or infinity \(first at row 0, column 1"),
+        (np.array([[0.0, 1.0], [np.inf, 0.0]] * 2), Y4, True, ValueError, "row 1, column 0: inf"),
+        (np.array([[0.0, -np.inf]] * 4, dtype=np.float32), Y4, True, ValueError, "NaN or infinity"),
+        (np.array([["a", "b"]] * 4), Y4, True, TypeError, "X has dtype <U1; distance-based methods need numeric X"),
+        (np.array([[1, 2]] * 4, dtype=object), Y4, True, TypeError, "X has dtype object"),
+        (np.ones((4, 2), dtype=complex), Y4, True, TypeError, "X has complex values"),
+        (np.array([["2020-01-01"] * 2] * 4, dtype="M8[D]"), Y4, True, TypeError, r"X has dtype datetime64\[D\]"),
+        (pd.DataFrame({"a": [1.0] * 4, "s": list("abcd")}), Y4, True, TypeError, r"X has non-numeric columns: 's'"),
+        (pd.DataFrame({"a": [1.0, None, 2.0, 3.0]}), Y4, True, ValueError, "NaN or infinity"),
+        (pd.DataFrame({"a": pd.array([1, None, 2, 3], dtype="Int64")}), Y4, True, ValueError, "NaN or infinity"),
+        (sparse.csr_matrix(np.array([[0.0, np.nan]] * 4)), Y4, True, ValueError, "NaN or infinity"),
+        (sparse.csr_matrix(np.ones((4, 2), dtype=complex)), Y4, True, TypeError, "complex"),
+    ],
+)
+def test_errors(X, y, numeric, exc, match):
+    with pytest.raises(exc, match=match):
+        check_X_y(X, y, numeric=numeric)
+
+
+@pytest.mark.parametrize(
+    "value, exc, match",
+    [
+        ("a", TypeError, "random_state must be None, an integer in \\[0, 2\\*\\*32 - 1\\], a numpy"),
+        (1.5, TypeError, "random_state must be None"),
+        (True, TypeError, "random_state must be None"),
+        (-1, ValueError, r"random_state as an integer must be in \[0, 2\*\*32 - 1\], got -1"),
+        (2**32, ValueError, "got 4294967296"),
+    ],
+)
+def test_random_state_errors(value, exc, match):
+    with pytest.raises(exc, match=match):
+        check_random_state(value)
+
+
+@pytest.mark.parametrize(
+    "value, exc, match",
+    [(0, ValueError, "n_jobs must be None, a positive integer, or a negative integer .*got 0"),
+     (1.5, TypeError, "n_jobs must be .* got 1.5"),
+     ("2", TypeError, "got '2'"),
+     (True, TypeError, "got True")],
+)
+def test_n_jobs_errors(value, exc, match):
+    with pytest.raises(exc, match=match):
+        check_n_jobs(value)
+
+
+def test_n_jobs_values():
+    import os
+
+    n_cpu = os.cpu_count()
+    assert check_n_jobs(None) == n_cpu
+    assert check_n_jobs(-1) == n_cpu
+    assert check_n_jobs(3) == 3
+    assert check_n_jobs(np.int64(2)) == 2
+    assert check_n_jobs(-1000) == 1
+
+
+def test_check_int():
+    assert check_int(np.int32(3), "k") == 3 and type(check_int(np.int32(3), "k")) is int
+    with pytest.raises(ValueError, match="k must be an integer >= 1, got 0"):
+        check_int(0, "k")
+    with pytest.raises(TypeError, match=r"k must be an integer >= 1, got 5.0 \(float\)"):
+        check_int(5.0, "k")
+    with pytest.raises(TypeError, match="got True"):
+        check_int(True, "k")
+    with pytest.raises(ValueError, match=r"k must be an integer in \[0, 3\], got 4"):
+        check_int(4, "k", minimum=0, maximum=3)
+
+
+def test_random_state_values():
+    a = check_random_state(7).randint(10**6, size=5)
+    assert (a == np.random.RandomState(7).randint(10**6, size=5)).all()
+    assert (check_random_state(np.uint32(7)).randint(10**6, size=5) == a).all()
+    rs = np.random.RandomState(1)
+    assert check_random_state(rs) is rs
+    assert check_random_state(None) is np.random.mtrand._rand
+    g1, g2 = np.random.default_rng(3), np.random.default_rng(3)
+    assert (check_random_state(g1).rand(3) == check_random_state(g2).rand(3)).all()
+    assert not (check_random_state(g1).rand(3) == check_random_state(np.random.default_rng(3)).rand(3)).all()
+
+
+# ------------------------------------------------------------------------------ conversions
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float_c_contiguous_not_copied(dtype):
+    X = readonly(np.random.default_rng(0).normal(size=(6, 3)).astype(dtype))
+    ds = check_X_y(X, readonly([0, 1] * 3))
+    assert ds.X.dtype == dtype and np.shares_memory(ds.X, X)
+    assert check_X_y(X, [0, 1] * 3, numeric=False).X is X
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [(np.int64, np.float64), (np.int8, np.float64), (np.uint16, np.float64),
+     (bool, np.float64), (np.float16, np.float64), (np.float32, np.float32)],
+)
+def test_numeric_dtypes(dtype, expected):
+    X = readonly(np.arange(12).reshape(6, 2).astype(dtype))
+    ds = check_X_y(X, [0, 1] * 3)
+    assert ds.X.dtype == expected and ds.X.flags.c_contiguous
+    np.testing.assert_array_equal(ds.X, X.astype(expected))
+
+
+def test_fortran_made_c_contiguous():
+    X = np.asfortranarray(np.arange(12.0).reshape(6, 2))
+    ds = check_X_y(X, [0, 1] * 3)
+    assert ds.X.flags.c_contiguous and not np.shares_memory(ds.X, X)
+    np.testing.assert_array_equal(ds.X, X)
+
+
+def test_dataframe_numeric():
+    df = pd.DataFrame({"a": np.arange(4, dtype=np.float32), "b": np.arange(4, dtype=np.float32)})
+    assert check_X_y(df, Y4).X.dtype == np.float32
+    df["c"] = [True, False, True, False]
+    df["d"] = pd.array([1, 2, 3, 4], dtype="Int64")
+    ds = check_X_y(df, Y4)
+    assert ds.X.dtype == np.float64 and ds.X.flags.c_contiguous
+    np.testing.assert_array_equal(ds.X[:, 2:], [[1, 1], [0, 2], [1, 3], [0, 4]])
+
+
+@pytest.mark.parametrize("fmt", ["csr_matrix", "csc_matrix", "csr_array", "csc_array"])
+def test_sparse_numeric_densified(fmt):
+    dense = np.array([[0, 1], [2, 0], [0, 0], [3, 4]], dtype=np.float32)
+    Xs = getattr(sparse, fmt)(dense)
+    ds = check_X_y(Xs, Y4)
+    assert isinstance(ds.X, np.ndarray) and ds.X.dtype == np.float32 and ds.X.flags.c_contiguous
+    np.testing.assert_array_equal(ds.X, dense)
+    assert ds.is_sparse and check_X_y(Xs, Y4, numeric=False).X is Xs
+
+
+def test_sparse_other_formats_become_csr():
+    Xs = sparse.coo_matrix(X4)
+    ds = check_X_y(Xs, Y4, numeric=False)
+    assert ds.X.format == "csr"
+    assert ds.select([1, 0])[0].format == "csr"
+
+
+def test_non_numeric_passes_through_for_row_pickers():
+    X = np.array([["a", "x"], ["b", "y"], ["c", "z"], ["d", "w"]], dtype=object)
+    ds = check_X_y(X, Y4, numeric=False)
+    assert ds.X is X
+    Xn = np.array([[np.nan, np.inf]] * 4)
+    assert check_X_y(Xn, Y4, numeric=False).X is Xn
+
+
+def test_inputs_not_modified():
+    X = readonly(np.arange(8, dtype=np.int64).reshape(4, 2))
+    y = readonly(np.array([3, 1, 3, 1]))
+    X0, y0 = X.copy(), y.copy()
+    ds = check_X_y(X, y)
+    ds.select([3, 0])
+    ds.append(np.ones((2, 2)), [0, 1])
+    ds.wrap(np.ones((2, 2)), [0, 1])
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(y, y0)
+
+
+# ---------------------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        [3, -2, 3, 7],
+        np.array([3, -2, 3, 7], dtype=np.int8),
+        np.array([2**40, -(2**40), 2**40, 5]),
+        np.array([3, 0, 3, 2**63 + 5], dtype=np.uint64),
+        ["b", "a", "b", "c"],
+        np.array([True, False, True, True]),
+        [1.0, 2.0, 1.0, -3.0],
+        np.array(["b", "a", "b", "c"], dtype=object),
+        np.array(["2020-01-02", "2020-01-01", "2020-01-02", "2020-01-01"], dtype="M8[D]"),
+    ],
+)
+def test_encode_like_np_unique(y):
+    arr, classes, codes = encode_labels(y)
+    exp_classes, exp_codes = np.unique(np.asarray(y), return_inverse=True)
+    np.testing.assert_array_equal(classes, exp_classes)
+    assert classes.dtype == exp_classes.dtype
+    np.testing.assert_array_equal(codes, exp_codes)
+    assert codes.dtype == np.intp
+
+
+def test_encode_large_int_labels_fast_path():
+    y = np.random.default_rng(0).integers(-5, 100, size=1000).astype(np.int32)
+    _, classes, codes = encode_labels(y)
+    exp_classes, exp_codes = np.unique(y, return_inverse=True)
+    assert classes.dtype == np.int32
+    np.testing.assert_array_equal(classes, exp_classes)
+    np.testing.assert_array_equal(codes, exp_codes)
+
+
+# ----------------------------------------------------------------------- output containers
+
+
+def test_ndarray_and_list_round_trip():
+    ds = check_X_y(X4.tolist(), ["b", "a", "b", "a"])
+    X_res, y_res, idx = ds.select([3, 0], return_indices=True)
+    assert X_res == [[6.0, 7.0], [0.0, 1.0]] and y_res == ["a", "b"]
+    assert idx.dtype == np.intp
+    X_res, y_res = ds.append(np.array([[9.0, 9.0]]), [0])
+    assert X_res[-1] == [9.0, 9.0] and y_res == ["b", "a", "b", "a", "a"]
+    ds = check_X_y(X4, np.array(["b", "a", "b", "a"]))
+    X_res, y_res = ds.select([3, 0])
+    assert isinstance(X_res, np.ndarray) and y_res.dtype == np.dtype("<U1")
+
+
+def test_select_keeps_dtype_and_append_gives_float():
+    X = np.arange(8, dtype=np.int32).reshape(4, 2)
+    ds = check_X_y(X, Y4)
+    assert ds.select([1])[0].dtype == np.int32
+    X_res, y_res, idx = ds.append(np.array([[0.5, 0.25]]), [1], return_indices=True)
+    assert X_res.dtype == np.float64 and X_res[-1].tolist() == [0.5, 0.25]
+    assert idx.tolist() == [0, 1, 2, 3, -1]
+    _, _, idx = ds.append(np.array([[0.5, 0.25]]), [1], return_indices=True, sources=[2])
+    assert idx.tolist() == [0, 1, 2, 3, 2]
+    X32 = check_X_y(X.astype(np.float32), Y4)
+    assert X32.append(np.ones((1, 2)), [0])[0].dtype == np.float32
+    assert X32.wrap(np.ones((2, 2)), [0, 1])[0].dtype == np.float32
+
+
+def test_append_needs_numeric():
+    with pytest.raises(TypeError, match="numeric=True"):
+        check_X_y(X4, Y4, numeric=False).append(np.ones((1, 2)), [0])
+
+
+def test_dataframe_round_trip_row_picking():
+    df = pd.DataFrame(
+        {
+            "num": np.arange(4, dtype=np.int16),
+            "s": ["a", "b", None, "d"],
+            "t": pd.to_datetime(["2020-01-01", "2021-01-01", None, "2023-01-01"]),
+            "c": pd.Categorical(["x", "y", "x", "y"]),
+        },
+        index=[10, 11, 12, 13],
+    )
+    y = pd.Series(["p", "q", "p", "q"], name="target", index=df.index)
+    ds = check_X_y(df, y, numeric=False)
+    X_res, y_res = ds.select([3, 1])
+    pd.testing.assert_series_equal(X_res.dtypes, df.dtypes)
+    assert list(X_res.index) == [0, 1] and list(y_res.index) == [0, 1]
+    assert y_res.name == "target" and y_res.tolist() == ["q", "q"]
+    X_res, y_res = ds.select([3, 1], keep_index=True)
+    assert list(X_res.index) == [13, 11] and list(y_res.index) == [13, 11]
+    pd.testing.assert_frame_equal(X_res, df.iloc[[3, 1]])
+    X_res, y_res = ds.extend([2, 2])
+    assert list(X_res.index) == list(range(6))
+    pd.testing.assert_series_equal(X_res.dtypes, df.dtypes)
+    assert X_res["t"].isna().tolist() == [False, False, True, False, True, True]
+
+
+def test_dataframe_new_rows_dtypes():
+    df = pd.DataFrame({"i": [1, 2, 3, 4], "f32": np.arange(4, dtype=np.float32),
+                       "f": np.arange(4.0), "b": [True, False, True, False]})
+    ds = check_X_y(df, Y4)
+    X_res, _ = ds.append(np.full((1, 4), 0.5), [0])
+    assert dict(X_res.dtypes) == {"i": np.float64, "f32": np.float32, "f": np.float64, "b": np.float64}
+    assert X_res["i"].iloc[-1] == 0.5  # never truncated
+    X_res, _ = ds.wrap(np.full((2, 4), 0.5), [0, 1])
+    assert list(X_res.columns) == ["i", "f32", "f", "b"] and list(X_res.index) == [0, 1]
+    X_res, _ = ds.select([0])
+    pd.testing.assert_series_equal(X_res.dtypes, df.dtypes)
+
+
+def test_series_y_without_dataframe_gets_range_index():
+    y = pd.Series([1, 0, 1, 0], index=list("abcd"), name="lab", dtype=np.int32)
+    X_res, y_res = check_X_y(X4, y).select([2, 0])
+    assert list(y_res.index) == [0, 1] and y_res.dtype == np.int32 and y_res.name == "lab"
+
+
+def test_categorical_y_kept():
+    cat = pd.CategoricalDtype(["lo", "hi", "unused"], ordered=True)
+    y = pd.Series(["hi", "lo", "hi", "lo"], dtype=cat, name="y")
+    ds = check_X_y(X4, y)
+    assert ds.classes.tolist() == ["hi", "lo"]  # np.unique order, like imbalanced-learn
+    _, y_res = ds.select([1, 0])
+    assert y_res.dtype == cat and y_res.tolist() == ["lo", "hi"]
+    _, y_res = ds.append(np.zeros((1, 2)), [1])
+    assert y_res.dtype == cat and y_res.iloc[-1] == "lo"
+    ds = check_X_y(X4, pd.Categorical(["hi", "lo", "hi", "lo"]))
+    assert ds.select([1])[1].tolist() == ["lo"]
+
+
+@pytest.mark.parametrize("fmt", ["csr_matrix", "csc_matrix", "csr_array", "csc_array"])
+def test_sparse_round_trip(fmt):
+    dense = np.array([[0, 1], [2, 0], [0, 0], [3, 4]], dtype=np.float64)
+    Xs = getattr(sparse, fmt)(dense)
+    for numeric in (False, True):
+        ds = check_X_y(Xs, Y4, numeric=numeric)
+        X_res, _ = ds.select([3, 0])
+        assert type(X_res) is type(Xs) and X_res.format == Xs.format
+        np.testing.assert_array_equal(X_res.toarray(), dense[[3, 0]])
+        X_res, _ = ds.extend([1])
+        assert type(X_res) is type(Xs)
+        np.testing.assert_array_equal(X_res.toarray(), dense[[0, 1, 2, 3, 1]])
+    X_res, _ = ds.append(np.array([[5.0, 6.0]]), [1])
+    assert type(X_res) is type(Xs) and X_res.format == Xs.format
+    np.testing.assert_array_equal(X_res.toarray(), np.vstack([dense, [[5, 6]]]))
+    X_res, _ = ds.wrap(np.array([[5.0, 6.0]]), [1])
+    assert type(X_res) is type(Xs) and X_res.format == Xs.format
+
+
+def test_class_indices_many_classes():
+    y = np.random.default_rng(0).integers(0, 40, size=500)
+    ds = check_X_y(np.zeros((500, 1)), y)
+    for c, rows in enumerate(ds.class_indices()):
+        np.testing.assert_array_equal(rows, np.flatnonzero(ds.y == c))
