@@ -110,7 +110,10 @@ def _synthesise(ds, blocks, n_jobs):
         ).astype(np.float64, copy=False)
     y_new = np.concatenate([np.full(len(b[1]), b[0], dtype=np.intp) for b in blocks])
     X_new = np.empty((rows.shape[0], X.shape[1]), dtype=X.dtype)
-    interpolate(X, rows, X, nbrs, gaps, X_new, check_n_jobs(n_jobs), scales)
+    # The kernel is memory-bound: a thread per ~2 million values written; more threads only
+    # add start-up and barrier cost (the result does not depend on it).
+    n_threads = min(check_n_jobs(n_jobs), max(1, X_new.size // 2_000_000))
+    interpolate(X, rows, X, nbrs, gaps, X_new, n_threads, scales)
     return X_new, y_new
 
 
