@@ -489,3 +489,16 @@ def test_kneighbors_of_rows_excludes_self_by_index_with_duplicates():
     sub = _kneighbors_of_rows(X, rows, 4, None)
     assert_array_equal(sub, full[rows])
     assert not (sub == rows[:, None]).any()
+
+
+@pytest.mark.parametrize("name", list(ALL))
+def test_inputs_untouched_and_read_only_inputs_work(name):
+    X, y = BINARY
+    X = X.copy()
+    y = y.copy()
+    X.flags.writeable = False
+    y.flags.writeable = False
+    X_before = X.copy()
+    X_res, y_res = ALL[name](X, y, k=3, random_state=0)
+    assert_array_equal(X, X_before)
+    assert_array_equal(X_res, ALL[name](X.copy(), y.copy(), k=3, random_state=0)[0])
