@@ -117,6 +117,11 @@ def _synthesise(ds, blocks, n_jobs):
     return X_new, y_new
 
 
+def _nothing_new(ds, return_indices):
+    X_new = np.empty((0, ds.X.shape[1]), dtype=ds.X.dtype)
+    return ds.append(X_new, np.empty(0, dtype=np.intp), return_indices=return_indices)
+
+
 def _resolve(X, y, ratio, k, n_jobs):
     ds = check_X_y(X, y)
     k = check_int(k, "k", minimum=1)
@@ -290,7 +295,7 @@ def borderline_smote(
     if kind not in ("borderline-1", "borderline-2"):
         raise ValueError(f"kind must be 'borderline-1' or 'borderline-2', got {kind!r}")
     if not counts:
-        return ds.append(np.empty((0, ds.X.shape[1]), ds.X.dtype), [], return_indices=return_indices)
+        return _nothing_new(ds, return_indices)
     _check_enough_rows(ds, m, "m", method)
     if kind == "borderline-2":
         _check_enough_rows(ds, k, "k", method)
@@ -451,7 +456,7 @@ def svm_smote(
     else:
         svm = clone(svm_estimator)
     if not counts:
-        return ds.append(np.empty((0, ds.X.shape[1]), ds.X.dtype), [], return_indices=return_indices)
+        return _nothing_new(ds, return_indices)
     for code in counts:
         _check_class_size(ds, code, k, method)
     _check_enough_rows(ds, m, "m", method)
@@ -502,7 +507,8 @@ def svm_smote(
             n_danger_new = 0
         elif n_safe == 0:
             n_danger_new = n_new
-        for group, n_group, step in ((danger, n_danger_new, 1.0), (~danger, n_new - n_danger_new, -out_step)):
+        groups = ((danger, n_danger_new, 1.0), (~danger, n_new - n_danger_new, -out_step))
+        for group, n_group, step in groups:
             if not group.any():
                 continue
             g_bases, g_nns = bases[group], nns[group]
@@ -573,7 +579,7 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     method = "adasyn"
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     if not counts:
-        return ds.append(np.empty((0, ds.X.shape[1]), ds.X.dtype), [], return_indices=return_indices)
+        return _nothing_new(ds, return_indices)
     for code in counts:
         _check_class_size(ds, code, k, method)
     rs = check_random_state(random_state)  # one state for the whole call

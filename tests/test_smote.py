@@ -263,7 +263,9 @@ def test_svm_smote_rows_lie_on_segments_and_counts_are_exact(nc, k, m, out_step)
 def test_svm_smote_exact_counts_where_imblearn_under_generates():
     rng = np.random.default_rng(0)
     # separated classes: no danger support vectors, only safe ones
-    X = np.vstack([rng.normal(0, 1, (80, 2)), rng.normal(8, 1, (20, 2)), rng.normal(-8, 1, (30, 2))])
+    X = np.vstack(
+        [rng.normal(0, 1, (80, 2)), rng.normal(8, 1, (20, 2)), rng.normal(-8, 1, (30, 2))]
+    )
     y = np.array([0] * 80 + [1] * 20 + [2] * 30)
     X_res, y_res = svm_smote(X, y, k=3, m=5, random_state=0)
     assert_array_equal(np.bincount(y_res), [80, 80, 80])
@@ -301,7 +303,8 @@ def test_svm_smote_errors():
     # isolated minority rows inside a grid of majority rows: all their support vectors are noise
     grid = np.stack(np.meshgrid(np.arange(15.0), np.arange(15.0)), -1).reshape(-1, 2)
     lonely = np.array([[2.5, 2.5], [2.5, 11.5], [11.5, 2.5], [11.5, 11.5], [7.5, 7.5]])
-    Xn = np.vstack([grid, lonely + [[0.01, 0.02], [0.03, 0.0], [0.0, 0.04], [0.05, 0.01], [0.02, 0.0]]])
+    jitter = [[0.01, 0.02], [0.03, 0.0], [0.0, 0.04], [0.05, 0.01], [0.02, 0.0]]
+    Xn = np.vstack([grid, lonely + jitter])
     yn = np.array([0] * len(grid) + [1] * len(lonely))
     with pytest.raises(ValueError, match="support vectors of class 1 are noise"):
         svm_smote(Xn, yn, k=3, m=10, random_state=0)
@@ -369,7 +372,7 @@ def test_parameter_errors(name):
 
 def test_borderline_parameter_errors():
     X, y = BINARY
-    with pytest.raises(ValueError, match="kind must be 'borderline-1' or 'borderline-2', got 'b3'"):
+    with pytest.raises(ValueError, match="kind must be 'borderline-1' or 'borderline-2', got 'b"):
         borderline_smote(X, y, kind="b3")
     with pytest.raises(ValueError, match="m must be an integer >= 1, got 0"):
         borderline_smote(X, y, m=0)
