@@ -4,14 +4,41 @@ Map of the package (data flows down, never back up):
 
 - ``over_sampling``, ``under_sampling``, ``cleaning``, ``combine``: the public functions, one
   per method, each ``f(X, y, *, k=..., ratio=..., ...) -> (X_res, y_res[, indices])``.
-- ``estimators``: imbalanced-learn compatible classes (``fit_resample``) over those functions.
+- ``estimators``: imbalanced-learn compatible classes (``fit_resample``) over those functions;
+  imported on first use (it needs scikit-learn, the functions do not).
 - ``_validation``: the one validation path: X and y in, contiguous arrays and integer class
   codes out, and the wrapper that puts results back into the caller's containers.
 - ``_strategy``: the one ``ratio`` resolver (imbalanced-learn's ``sampling_strategy``).
 - ``_neighbors``: the one neighbour search, ``kneighbors``, which picks a kernel.
 - ``_kernels``: typed Cython kernels (no validation, no Python objects in loops).
 """
+import importlib as _importlib
 
 __version__ = "0.1.0.dev0"
 
-__all__ = []
+from . import over_sampling as _over_sampling  # noqa: E402
+from . import under_sampling as _under_sampling  # noqa: E402
+from .over_sampling import *  # noqa: E402,F401,F403
+from .under_sampling import *  # noqa: E402,F401,F403
+
+try:  # modules that land later
+    from . import cleaning as _cleaning  # noqa: E402
+    from .cleaning import *  # noqa: E402,F401,F403
+except ImportError:  # pragma: no cover
+    _cleaning = None
+from . import combine as _combine  # noqa: E402
+from .combine import *  # noqa: E402,F401,F403
+
+__all__ = sorted(
+    set(_over_sampling.__all__)
+    | set(_under_sampling.__all__)
+    | set(getattr(_cleaning, "__all__", ()))
+    | set(_combine.__all__)
+)
+
+
+def __getattr__(name):
+    # scikit-learn is imported only when the estimator classes are asked for.
+    if name == "estimators":
+        return _importlib.import_module(".estimators", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
