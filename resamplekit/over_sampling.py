@@ -803,11 +803,6 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
 
 # ---------------------------------------------------------------- SMOTE-N
 
-# A feature whose class-local category table would exceed this many entries is computed on
-# the fly from the class-probability rows instead (memory stays O(n * k)).
-_VDM_TABLE_MAX_ENTRIES = 1 << 22
-
-
 def _vdm_class_probabilities(codes, y, n_categories, n_classes):
     """Per feature, P(class | category): imbalanced-learn's ValueDifferenceMetric statistics.
 
@@ -827,40 +822,27 @@ def _vdm_class_probabilities(codes, y, n_categories, n_classes):
 def _vdm_neighbours(codes_c, queries, proba, k, n_threads):
     """k nearest rows of codes_c (VDM) for each query row, self excluded, ties to lower index.
 
-    Categories are re-coded per class so a feature's lookup table only covers the categories
-    the class uses; a table above _VDM_TABLE_MAX_ENTRIES falls back to on-the-fly differences.
+    Categories are re-coded per class, so the per-query rows of category distances only cover
+    the categories the class uses.
     """
     n_features = codes_c.shape[1]
-    n_classes = proba[0].shape[1]
-    local = np.empty_like(codes_c)
-    tables, table_offsets, n_local, probas, proba_offsets = [], [], [], [], []
-    t_off = p_off = 0
+    local_t = np.empty((n_features, codes_c.shape[0]), dtype=np.int32)
+    n_local, probas, offsets = [], [], []
+    off = 0
     for f in range(n_features):
         used, inverse = np.unique(codes_c[:, f], return_inverse=True)
-        local[:, f] = inverse.reshape(-1)
-        P = proba[f][used]
-        m = used.size
-        n_local.append(m)
+        local_t[f] = inverse.reshape(-1)
+        P = np.ascontiguousarray(proba[f][used], dtype=np.float64)
+        n_local.append(used.size)
         probas.append(P.ravel())
-        proba_offsets.append(p_off)
-        p_off += P.size
-        if m * m <= _VDM_TABLE_MAX_ENTRIES:
-            acc = np.zeros((m, m), dtype=np.float64)
-            for c in range(n_classes):  # class order, as scipy's distance_matrix(p=1) sums
-                acc += np.abs(P[None, :, c] - P[:, None, c])
-            tables.append((acc * acc).ravel())
-            table_offsets.append(t_off)
-            t_off += m * m
-        else:
-            table_offsets.append(-1)
-    tables = np.concatenate(tables) if tables else np.zeros(1)
+        offsets.append(off)
+        off += P.size
     n_q = queries.shape[0]
     dist = np.empty((n_q, k), dtype=np.float64)
     ind = np.empty((n_q, k), dtype=np.intp)
-    vdm_kneighbors(local, np.ascontiguousarray(queries, dtype=np.intp), tables,
-                   np.asarray(table_offsets, dtype=np.intp), np.asarray(n_local, dtype=np.intp),
-                   np.concatenate(probas), np.asarray(proba_offsets, dtype=np.intp),
-                   n_classes, k, dist, ind, n_threads)
+    vdm_kneighbors(local_t, np.ascontiguousarray(queries, dtype=np.intp), np.concatenate(probas),
+                   np.asarray(offsets, dtype=np.intp), np.asarray(n_local, dtype=np.intp),
+                   proba[0].shape[1], k, dist, ind, n_threads)
     return dist, ind
 
 
@@ -913,10 +895,9 @@ def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=No
 
     Notes
     -----
-    Memory O(n * n_features + n_new * (k + n_features)) plus one lookup table per feature over
-    the categories the class uses (never imbalanced-learn's n_c x n_c distance matrix); the
-    neighbours of the drawn base rows are found in one streamed pass, O(n_base * n_c *
-    n_features) table look-ups, in parallel.
+    Memory O(n * n_features + n_new * (k + n_features)) plus one n_c buffer per thread (never
+    imbalanced-learn's n_c x n_c distance matrix); the neighbours of the distinct drawn base
+    rows are found in one streamed pass, O(n_base * n_c * n_features) look-ups, in parallel.
 
     Differences from imbalanced-learn: the neighbour set is the base row plus its ``k`` nearest
     other rows, ties in distance going to the lower row index (imbalanced-learn takes the

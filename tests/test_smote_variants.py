@@ -234,12 +234,9 @@ def vdm_reference(codes, y, n_classes):
     return D
 
 
-@pytest.mark.parametrize("table_limit", [None, 0])
-def test_vdm_distances_against_numpy_and_imblearn(monkeypatch, table_limit):
+def test_vdm_distances_against_numpy_and_imblearn():
     from imblearn.metrics.pairwise import ValueDifferenceMetric
 
-    if table_limit is not None:  # force the on-the-fly path of the kernel
-        monkeypatch.setattr(over_sampling, "_VDM_TABLE_MAX_ENTRIES", table_limit)
     rng = np.random.default_rng(0)
     codes = rng.integers(0, 5, size=(80, 4)).astype(np.int32)
     y = rng.integers(0, 3, size=80)

@@ -2,13 +2,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 def vdm_kneighbors(
-    codes: NDArray[np.int32],
+    codes_t: NDArray[np.int32],
     queries: NDArray[np.intp],
-    tables: NDArray[np.float64],
-    table_offsets: NDArray[np.intp],
-    n_categories: NDArray[np.intp],
     proba: NDArray[np.float64],
     proba_offsets: NDArray[np.intp],
+    n_categories: NDArray[np.intp],
     n_classes: int,
     k: int,
     out_dist: NDArray[np.float64],

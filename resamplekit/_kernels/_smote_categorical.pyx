@@ -4,7 +4,7 @@
 # the sorted categories); nothing here ever builds a one-hot matrix or an n x n matrix.
 #
 # - vdm_kneighbors: SMOTE-N's k nearest rows under the value difference metric, streamed
-#   query by query from per-feature lookup tables.
+#   query by query from the per-feature class-probability tables.
 # - mixed_kneighbors: SMOTE-NC's k nearest rows under its mixed metric (squared Euclidean on
 #   the continuous part plus a constant per differing categorical feature).
 # - mode_vote: SMOTE-N's per-feature most frequent code over a neighbour set (smallest wins).
@@ -16,7 +16,8 @@
 # lower index and results never depend on the number of threads.
 
 cimport numpy as cnp
-from cython.parallel cimport prange
+from cython.parallel cimport parallel, prange
+from libc.stdlib cimport free, malloc
 from libc.math cimport INFINITY, fabs
 
 from ._typedefs cimport floating
@@ -41,44 +42,57 @@ cdef inline void _push(double* dist, intp_t* ind, intp_t k, double d, intp_t j) 
 
 
 # vdm_kneighbors
-# What: for each query row q = queries[i] of `codes` (n, n_features), the k rows j != q of
-# `codes` with the smallest VDM distance sum_f delta_f(codes[q, f], codes[j, f]), where
-# delta_f(a, b) = tables[table_offsets[f] + a * n_categories[f] + b] when table_offsets[f] >= 0,
-# else (sum_c |proba[proba_offsets[f] + a*n_classes + c] - proba[... b ...]|)^2 computed on the
-# fly (for features with too many categories for a table).
-# Complexity: O(n_queries * n * n_features) lookups. Memory: the outputs only (n_queries x k).
-def vdm_kneighbors(const int32_t[:, ::1] codes, const intp_t[::1] queries,
-                   const double[::1] tables, const intp_t[::1] table_offsets,
-                   const intp_t[::1] n_categories, const double[::1] proba,
-                   const intp_t[::1] proba_offsets, intp_t n_classes, intp_t k,
+# What: for each query row q = queries[i], the k rows j != q with the smallest VDM distance
+# sum_f delta_f(codes_t[f, q], codes_t[f, j]), with
+# delta_f(a, b) = (sum_c |proba[proba_offsets[f] + a*n_classes + c]
+#                        - proba[proba_offsets[f] + b*n_classes + c]|)^2
+# (imbalanced-learn's ValueDifferenceMetric, k=1, r=2). codes_t is feature-major
+# (n_features, n) so the per-query pass streams each feature's codes contiguously: for each
+# feature the row delta_f(a_q, .) is computed once (n_categories[f] * n_classes), then
+# gathered for all n rows into a per-thread distance buffer, summed feature by feature in
+# order (so the float sums equal imbalanced-learn's), then the k smallest are kept.
+# Complexity: O(n_queries * n_features * (n + n_categories * n_classes)).
+# Memory: outputs (n_queries x k) + per thread n + max(n_categories) doubles.
+def vdm_kneighbors(const int32_t[:, ::1] codes_t, const intp_t[::1] queries,
+                   const double[::1] proba, const intp_t[::1] proba_offsets,
+                   const intp_t[::1] n_categories, intp_t n_classes, intp_t k,
                    double[:, ::1] out_dist, intp_t[:, ::1] out_ind, int n_threads):
-    cdef intp_t n = codes.shape[0], n_features = codes.shape[1]
+    cdef intp_t n_features = codes_t.shape[0], n = codes_t.shape[1]
     cdef intp_t n_q = queries.shape[0]
-    cdef intp_t i, j, f, c, q, a, b, off, poff
-    cdef double d, s
-    for i in prange(n_q, nogil=True, num_threads=n_threads, schedule="static"):
-        q = queries[i]
-        for j in range(k):
-            out_dist[i, j] = INFINITY
-            out_ind[i, j] = -1
-        for j in range(n):
-            if j == q:
-                continue
-            d = 0.0
+    cdef intp_t i, j, f, c, q, a, b, poff, m, max_m = 1
+    cdef double s
+    cdef double* buf
+    cdef double* row
+    for f in range(n_features):
+        if n_categories[f] > max_m:
+            max_m = n_categories[f]
+    with nogil, parallel(num_threads=n_threads):
+        buf = <double*> malloc(n * sizeof(double))
+        row = <double*> malloc(max_m * sizeof(double))
+        for i in prange(n_q, schedule="static"):
+            q = queries[i]
+            for j in range(n):
+                buf[j] = 0.0
             for f in range(n_features):
-                a = codes[q, f]
-                b = codes[j, f]
-                off = table_offsets[f]
-                if off >= 0:
-                    d = d + tables[off + a * n_categories[f] + b]
-                else:
-                    poff = proba_offsets[f]
+                a = codes_t[f, q]
+                poff = proba_offsets[f]
+                m = n_categories[f]
+                for b in range(m):
                     s = 0.0
                     for c in range(n_classes):
                         s = s + fabs(proba[poff + a * n_classes + c]
                                      - proba[poff + b * n_classes + c])
-                    d = d + s * s
-            _push(&out_dist[i, 0], &out_ind[i, 0], k, d, j)
+                    row[b] = s * s
+                for j in range(n):
+                    buf[j] = buf[j] + row[codes_t[f, j]]
+            for j in range(k):
+                out_dist[i, j] = INFINITY
+                out_ind[i, j] = -1
+            for j in range(n):
+                if j != q:
+                    _push(&out_dist[i, 0], &out_ind[i, 0], k, buf[j], j)
+        free(buf)
+        free(row)
 
 
 # mixed_kneighbors
