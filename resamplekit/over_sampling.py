@@ -281,8 +281,10 @@ def _append_rows(ds, X, new_columns, y_new, return_indices, all_categorical):
 def _sum_pairwise_distances(X):
     """Sum of the Euclidean distances over all ordered pairs of rows of X (diagonal excluded).
 
-    Streamed over row chunks with the GEMM trick (as sklearn's ``pairwise_distances``); the
-    buffer is bounded (about 2**20 doubles = 8 MB), never n x n. Time O(n^2 d).
+    Streamed over row chunks with the GEMM trick (as sklearn's ``pairwise_distances``), each
+    chunk against the rows from its own start on (the distance is symmetric, so pairs with a
+    later chunk count twice); the buffer is bounded (about 2**20 doubles = 8 MB), never n x n.
+    Time O(n^2 d / 2).
     """
     X = np.asarray(X, dtype=np.float64)
     n = X.shape[0]
@@ -291,13 +293,14 @@ def _sum_pairwise_distances(X):
     total = 0.0
     for s in range(0, n, step):
         e = min(n, s + step)
-        d2 = X[s:e] @ X.T
+        d2 = X[s:e] @ X[s:].T
         d2 *= -2.0
         d2 += sq[s:e, None]
-        d2 += sq[None, :]
+        d2 += sq[None, s:]
         np.maximum(d2, 0.0, out=d2)
-        d2[np.arange(e - s), np.arange(s, e)] = 0.0
-        total += float(np.sqrt(d2, out=d2).sum())
+        d2[np.arange(e - s), np.arange(e - s)] = 0.0
+        np.sqrt(d2, out=d2)
+        total += float(d2[:, : e - s].sum()) + 2.0 * float(d2[:, e - s:].sum())
     return total
 
 

@@ -433,6 +433,8 @@ def test_split_exactly():
 
 def test_sum_pairwise_distances_matches_numpy():
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(300, 5))
-    D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
-    np.testing.assert_allclose(over_sampling._sum_pairwise_distances(X), D.sum(), rtol=1e-10)
+    for n in (1, 300, 1100):  # 1100 rows: several chunks (2**20 // 1100 = 953 rows each)
+        X = rng.normal(size=(n, 3))
+        D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
+        np.testing.assert_allclose(over_sampling._sum_pairwise_distances(X), D.sum(),
+                                   rtol=1e-10)
