@@ -234,6 +234,7 @@ def vdm_reference(codes, y, n_classes):
     return D
 
 
+@pytest.mark.kernel
 def test_vdm_distances_against_numpy_and_imblearn():
     from imblearn.metrics.pairwise import ValueDifferenceMetric
 
@@ -438,3 +439,59 @@ def test_sum_pairwise_distances_matches_numpy():
         D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
         np.testing.assert_allclose(over_sampling._sum_pairwise_distances(X), D.sum(),
                                    rtol=1e-10)
+
+
+# ----------------------------------------------------------------------------- kernels
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("n", [1, 97, 101])
+def test_mixed_kneighbors_kernel(n):
+    from resamplekit._kernels._smote_categorical import mixed_kneighbors
+
+    rng = np.random.default_rng(n)
+    X = rng.normal(size=(n + 1, 3))
+    codes = rng.integers(0, 3, size=(n + 1, 2)).astype(np.int32)
+    k = min(4, n)
+    ref_D = ((X[:, None] - X[None]) ** 2).sum(-1) + 0.7 * (codes[:, None] != codes[None]).sum(-1)
+    ref = brute_knn(ref_D, k)
+    X.setflags(write=False)  # read-only inputs work (const memoryviews)
+    codes.setflags(write=False)
+    for dtype in (np.float64, np.float32):
+        for n_threads in (1, 2):
+            dist = np.empty((n + 1, k))
+            ind = np.empty((n + 1, k), dtype=np.intp)
+            mixed_kneighbors(X.astype(dtype), codes, 0.7, k, dist, ind, n_threads)
+            if dtype == np.float64:
+                np.testing.assert_array_equal(ind, ref)
+            np.testing.assert_allclose(dist, np.take_along_axis(ref_D, ind, 1), rtol=1e-6)
+
+
+@pytest.mark.kernel
+def test_mode_vote_kernel_matches_scipy_mode():
+    from scipy.stats import mode
+
+    from resamplekit._kernels._smote_categorical import mode_vote
+
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 4, size=(50, 3)).astype(np.int32)
+    nbrs = rng.integers(0, 50, size=(40, 6)).astype(np.intp)
+    out = np.empty((40, 3), dtype=np.int32)
+    mode_vote(codes, nbrs, out, 2)
+    np.testing.assert_array_equal(out, mode(codes[nbrs], axis=1).mode)
+
+
+@pytest.mark.kernel
+def test_vote_ties_replay_imblearn_permutation():
+    """The tied (row, category) list permuted as imbalanced-learn does, first pair per row."""
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 3, size=(30, 2)).astype(np.int32)
+    nns = rng.integers(0, 30, size=(30, 4)).astype(np.intp)
+    base = rng.integers(0, 30, size=25).astype(np.intp)
+    out = over_sampling._vote_with_imblearn_ties(codes, nns, base, np.random.RandomState(3), 2)
+    rs = np.random.RandomState(3)
+    for f in range(2):
+        counts = np.stack([np.bincount(codes[nns[b], f], minlength=3) for b in base])
+        is_max = counts == counts.max(1, keepdims=True)
+        pairs = rs.permutation(np.argwhere(is_max))
+        rows, first = np.unique(pairs[:, 0], return_index=True)
+        np.testing.assert_array_equal(out[rows, f], pairs[first, 1])
