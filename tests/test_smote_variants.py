@@ -495,3 +495,23 @@ def test_vote_ties_replay_imblearn_permutation():
         pairs = rs.permutation(np.argwhere(is_max))
         rows, first = np.unique(pairs[:, 0], return_index=True)
         np.testing.assert_array_equal(out[rows, f], pairs[first, 1])
+
+
+def test_smotenc_dataframe_auto_equals_imblearn():
+    rng = np.random.default_rng(0)
+    n = 200
+    df = pd.DataFrame({
+        "a": rng.normal(size=n),
+        "c1": pd.Categorical(rng.choice(list("xyz"), n)),
+        "b": rng.normal(size=n).astype(np.float32),
+        "c2": pd.Categorical(rng.choice(list("pq"), n)),
+    })
+    y = pd.Series(np.r_[np.zeros(150, int), np.ones(50, int)], name="t")
+    ref_X, ref_y = imblearn_os.SMOTENC(categorical_features="auto",
+                                       random_state=0).fit_resample(df, y)
+    X_res, y_res = smotenc(df, y, categorical_features="auto", random_state=0)
+    assert X_res.dtypes.tolist() == ref_X.dtypes.tolist()
+    pd.testing.assert_series_equal(y_res, ref_y)
+    pd.testing.assert_frame_equal(X_res[["c1", "c2"]], ref_X[["c1", "c2"]])
+    np.testing.assert_allclose(X_res[["a", "b"]].to_numpy(float), ref_X[["a", "b"]].to_numpy(float),
+                               rtol=1e-6)
