@@ -161,6 +161,17 @@ def _ordinal_codes(X, columns, encoder, method, one_hot):
                     f"{method}: categorical column {_column_name(X, j)} contains missing values "
                     "(None or NaN); encode them as a category of their own first."
                 )
+            if values.dtype == object and values.size:
+                kinds = set(map(type, values.tolist()))
+                if len(kinds) == 1 and next(iter(kinds)) in (str, int):
+                    # one Python type: sort a typed copy (object sorts are much slower); the
+                    # categories go back to Python objects
+                    typed = np.array(values.tolist())
+                    if typed.dtype.kind in "iuU":
+                        cats, inverse = np.unique(typed, return_inverse=True)
+                        codes[:, out_j] = inverse.reshape(-1)
+                        categories.append(cats.astype(object))
+                        continue
             try:
                 cats, inverse = np.unique(values, return_inverse=True)
             except TypeError as exc:
