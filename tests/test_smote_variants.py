@@ -515,3 +515,21 @@ def test_smotenc_dataframe_auto_equals_imblearn():
     pd.testing.assert_frame_equal(X_res[["c1", "c2"]], ref_X[["c1", "c2"]])
     np.testing.assert_allclose(X_res[["a", "b"]].to_numpy(float), ref_X[["a", "b"]].to_numpy(float),
                                rtol=1e-6)
+
+
+def test_inputs_untouched_and_read_only_accepted():
+    Xm, ym, _, cat = mixed_data((80, 30), as_str=False, seed=8)
+    Xm = Xm.astype(np.float64)
+    Xn, yn = nominal_data((80, 30), seed=8)
+    Xb, yb = blobs((120, 40))
+    for func, X, y, kw in [
+        (smotenc, Xm, ym, {"categorical_features": cat}),
+        (smoten, Xn, yn, {}),
+        (kmeans_smote, Xb, yb, {"kmeans_estimator": 2}),
+    ]:
+        X0, y0 = X.copy(), y.copy()
+        X.setflags(write=False)
+        y.setflags(write=False)
+        X_res, y_res = func(X, y, random_state=0, **kw)
+        assert (X == X0).all() and (y == y0).all()
+        assert (X_res[: len(y)] == X0).all()
