@@ -132,11 +132,11 @@ def edited_nearest_neighbours(
     --------
     >>> import numpy as np
     >>> from resamplekit.cleaning import edited_nearest_neighbours
-    >>> X = np.array([[0.0], [0.1], [0.2], [0.3], [5.0], [5.1], [5.2], [0.15]])
-    >>> y = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    >>> X = np.array([[0.0], [0.1], [0.2], [0.3], [5.0], [5.1], [5.2], [5.3], [5.4], [0.15]])
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
     >>> X_res, y_res, idx = edited_nearest_neighbours(X, y, k=3, return_indices=True)
-    >>> idx
-    array([0, 1, 2, 3, 4, 5, 6])
+    >>> idx  # row 9, a class-1 row among class-0 rows, is removed
+    array([0, 1, 2, 3, 4, 5, 6, 7, 8])
     """
     ds = check_X_y(X, y)
     k = check_int(k, "k")
@@ -422,7 +422,9 @@ def neighbourhood_cleaning_rule(
         Neighbourhood size (imblearn: ``n_neighbors``).
     threshold_cleaning : float, default=0.5
         A targeted class is cleaned in A2 only if it has more than
-        ``threshold_cleaning * n_minority`` rows. Must be in [0, 1].
+        ``threshold_cleaning * n_minority`` rows. Any finite number > 0, as in imbalanced-learn
+        (>= 1 spares the minority class when it is targeted; larger values spare the classes
+        that are not much larger than the minority).
     ratio : str or list, default='auto'
         Classes to clean, as in :func:`edited_nearest_neighbours`.
     n_jobs : int or None, default=None
@@ -462,11 +464,11 @@ def neighbourhood_cleaning_rule(
         threshold_cleaning, (int, float, np.integer, np.floating)
     ):
         raise TypeError(
-            f"threshold_cleaning must be a number in [0, 1], got {threshold_cleaning!r}"
+            f"threshold_cleaning must be a finite number > 0, got {threshold_cleaning!r}"
         )
-    if not 0.0 <= float(threshold_cleaning) <= 1.0:
+    if not 0.0 < float(threshold_cleaning) < np.inf:  # also rejects NaN
         raise ValueError(
-            f"threshold_cleaning must be a number in [0, 1], got {threshold_cleaning!r}"
+            f"threshold_cleaning must be a finite number > 0, got {threshold_cleaning!r}"
         )
     n_threads = check_n_jobs(n_jobs)
     codes, mask = _targeted_classes(ratio, ds.y, ds.classes)
