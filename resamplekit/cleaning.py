@@ -63,7 +63,7 @@ def _other_neighbours(X, rows, k, n_threads):
     """
     n = X.shape[0]
     if len(rows) == n:
-        return kneighbors(X, k, n_jobs=n_threads)[1]
+        return np.ascontiguousarray(kneighbors(X, k, n_jobs=n_threads)[1], dtype=np.intp)
     ind = kneighbors(X, k + 1, Y=X[rows], n_jobs=n_threads)[1]
     return _cleaning.drop_self(np.ascontiguousarray(ind, dtype=np.intp), rows)
 

@@ -9,7 +9,6 @@ class codes 0..K-1 in sorted label order, so "smallest code" is "smallest label"
   and the marking of the neighbours of the misclassified ones).
 - ``compact_lists`` and ``drop_self``: the repair support of RENN and AllKNN.
 """
-cimport cython
 from cython.parallel cimport prange
 
 import numpy as np
@@ -39,8 +38,6 @@ cdef inline bint _mode_is(const intp_t* nbr, intp_t m, const intp_t* y, intp_t o
     return own_count > 0
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def enn_keep(const intp_t[:, ::1] nbr, const intp_t[::1] rows, const intp_t[::1] y,
              intp_t k, bint mode, bint by_row=False, int n_threads=1):
     """ENN vote for the rows ``rows``: 1 keeps the row, 0 removes it.
@@ -70,8 +67,6 @@ def enn_keep(const intp_t[:, ::1] nbr, const intp_t[::1] rows, const intp_t[::1]
     return keep_arr
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def ncr_a2_mark(const intp_t[:, ::1] nbr, const intp_t[::1] rows, const intp_t[::1] y,
                 intp_t k, const uint8_t[::1] clean_class, uint8_t[::1] removed):
     """NCR step A2: mark in ``removed`` the neighbours of misclassified minority rows.
@@ -97,8 +92,6 @@ def ncr_a2_mark(const intp_t[:, ::1] nbr, const intp_t[::1] rows, const intp_t[:
                     removed[g] = 1
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def compact_lists(intp_t[:, ::1] nbr, intp_t[::1] valid_len, const intp_t[::1] rows,
                   const uint8_t[::1] alive, int n_threads=1):
     """Drop removed rows from the neighbour lists of ``rows``, keeping the order, in place.
@@ -121,8 +114,6 @@ def compact_lists(intp_t[:, ::1] nbr, intp_t[::1] valid_len, const intp_t[::1] r
             valid_len[i] = w
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def drop_self(const intp_t[:, ::1] ind, const intp_t[::1] self_idx):
     """From (m, k+1) lists, remove ``self_idx[r]`` from row r (or the last entry if absent).
 

@@ -6,7 +6,6 @@
 - ``candidate_rows``: NearMiss-3's candidate set, the sorted union of (m, k) index lists.
 Selection (a stable sort of the scores) is done by the caller with ``np.argsort(kind="stable")``.
 """
-cimport cython
 from cython.parallel cimport prange
 
 import numpy as np
@@ -15,8 +14,6 @@ ctypedef Py_ssize_t intp_t
 ctypedef unsigned char uint8_t
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def distance_sums(const double[:, ::1] dist, bint descending, int n_threads=1):
     """Sum of each row of ``dist`` in ascending distance order.
 
@@ -40,8 +37,6 @@ def distance_sums(const double[:, ::1] dist, bint descending, int n_threads=1):
     return out_arr
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def candidate_rows(const intp_t[:, ::1] ind, intp_t n):
     """Sorted distinct values of ``ind`` (all in 0..n-1). Time O(m k + n); memory O(n) bytes."""
     cdef intp_t m = ind.shape[0], k = ind.shape[1], r, j, c = 0, i
