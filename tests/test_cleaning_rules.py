@@ -329,3 +329,13 @@ def test_renn_max_iter_error():
     X, y = _data(2, n=60, seed=61)
     with pytest.raises(ValueError, match="max_iter must be an integer >= 1, got 0"):
         repeated_edited_nearest_neighbours(X, y, max_iter=0)
+
+
+@pytest.mark.parametrize("func", FUNCS)
+def test_thread_count_and_read_only_inputs_do_not_change_results(func):
+    X, y = _data(3, seed=70, sep=0.6)
+    expected = func(X, y, n_jobs=1, return_indices=True)[2]
+    X_ro, y_ro = X.copy(), y.copy()
+    X_ro.setflags(write=False)
+    y_ro.setflags(write=False)
+    np.testing.assert_array_equal(func(X_ro, y_ro, n_jobs=2, return_indices=True)[2], expected)

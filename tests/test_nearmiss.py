@@ -130,3 +130,13 @@ def test_errors():
         near_miss(X, y, ratio=[1])
     # k equal to the minority size is allowed (no row excluded: the minority is another class)
     near_miss(X, y, k=n_min, version=1)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_thread_count_and_read_only_inputs_do_not_change_results(version):
+    X, y = _data(3, seed=8)
+    expected = _ours(X, y, version=version, n_jobs=1)[2]
+    X_ro, y_ro = X.copy(), y.copy()
+    X_ro.setflags(write=False)
+    y_ro.setflags(write=False)
+    np.testing.assert_array_equal(_ours(X_ro, y_ro, version=version, n_jobs=2)[2], expected)
