@@ -166,13 +166,18 @@ class _EditingRounds:
     listed), and only the rows left with fewer than the k neighbours a round needs are searched
     again, against the alive rows. So the lists are what a fresh search would give, and every
     round is exactly an ENN on the alive rows.
+
+    A search keeps up to ``k_max + min(k_max, 8)`` neighbours (a few more than any round
+    reads), so a row can lose some neighbours before it must be searched again; a larger top-k
+    costs the search little next to its distance computations.
     """
 
     def __init__(self, X, y, k_max, n_threads):
         n = X.shape[0]
-        self.X, self.y, self.k_max, self.n_threads = X, y, k_max, n_threads
+        self.X, self.y, self.n_threads = X, y, n_threads
+        self.width = k_max + min(k_max, 8)
         self.alive = np.ones(n, dtype=np.uint8)
-        self.nbr = np.zeros((n, k_max), dtype=np.intp)
+        self.nbr = np.zeros((n, self.width), dtype=np.intp)
         self.valid_len = np.zeros(n, dtype=np.intp)
 
     def round(self, rows, k, mode):
@@ -190,7 +195,7 @@ class _EditingRounds:
         alive_rows = np.flatnonzero(self.alive)
         n_alive = len(alive_rows)
         _check_k_rows(k, n_alive, what="rows left after the previous rounds")
-        kq = min(self.k_max, n_alive - 1)
+        kq = min(self.width, n_alive - 1)
         if n_alive == len(self.y):
             local = _other_neighbours(self.X, stale, kq, self.n_threads)
             self.nbr[stale, :kq] = local
