@@ -181,7 +181,8 @@ class _EditingRounds:
         self.valid_len = np.zeros(n, dtype=np.intp)
 
     def round(self, rows, k, mode):
-        """One ENN on the alive rows for the alive rows ``rows`` (ascending); True = removed."""
+        """ENN on the alive rows, voting for the alive rows ``rows`` (ascending); returns the
+        rows it removed."""
         _cleaning.compact_lists(self.nbr, self.valid_len, rows, self.alive, self.n_threads)
         stale = rows[self.valid_len[rows] < k]
         if len(stale):

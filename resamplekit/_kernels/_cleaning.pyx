@@ -43,8 +43,9 @@ def enn_keep(const intp_t[:, ::1] nbr, const intp_t[::1] rows, const intp_t[::1]
     """ENN vote for the rows ``rows``: 1 keeps the row, 0 removes it.
 
     ``nbr[r, :k]`` (``nbr[rows[r], :k]`` when ``by_row``) are the k nearest other rows of row
-    ``rows[r]`` (global indices; nbr may be wider than k: AllKNN reads prefixes). 'all' keeps a row iff every neighbour shares its
-    label; 'mode' iff its label is the mode of the neighbours' labels (ties: smallest label).
+    ``rows[r]`` (global indices; nbr may be wider than k: AllKNN reads prefixes). 'all' keeps
+    a row iff every neighbour shares its label; 'mode' iff its label is the mode of the
+    neighbours' labels (ties: smallest label).
     Time O(m k) ('all') or O(m k^2) ('mode'); memory: the (m,) result.
     """
     cdef intp_t m = rows.shape[0], r, j, own, i
