@@ -118,7 +118,7 @@ def test_renn_matches_imblearn(n_classes, kind_sel, k):
 def test_renn_every_ratio_and_max_iter(n_classes):
     X, y = _data(n_classes, seed=31, sep=0.6)
     for ratio in RATIOS[n_classes]:
-        for max_iter in (1, 2, 100):
+        for max_iter in (1, 3):
             s = RepeatedEditedNearestNeighbours(sampling_strategy=ratio, max_iter=max_iter)
             s.fit_resample(X, y)
             out = repeated_edited_nearest_neighbours(
