@@ -339,3 +339,15 @@ def test_thread_count_and_read_only_inputs_do_not_change_results(func):
     X_ro.setflags(write=False)
     y_ro.setflags(write=False)
     np.testing.assert_array_equal(func(X_ro, y_ro, n_jobs=2, return_indices=True)[2], expected)
+
+
+def test_string_labels_everywhere():
+    # imblearn's NCR (and ENN 'mode') fail on string labels (scipy.stats.mode); ours work and
+    # give the same rows as with integer labels.
+    X, y = _data(3, seed=80, sep=0.6)
+    labels = np.array(["bee", "cat", "dog"])[y]
+    for func in FUNCS:
+        a = func(X, labels, ratio=["cat", "dog"], return_indices=True)
+        b = func(X, y, ratio=[1, 2], return_indices=True)
+        np.testing.assert_array_equal(a[2], b[2])
+        np.testing.assert_array_equal(a[1], labels[a[2]])

@@ -140,3 +140,20 @@ def test_thread_count_and_read_only_inputs_do_not_change_results(version):
     X_ro.setflags(write=False)
     y_ro.setflags(write=False)
     np.testing.assert_array_equal(_ours(X_ro, y_ro, version=version, n_jobs=2)[2], expected)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_tied_scores_keep_row_order_like_imblearn(version):
+    # Integer points on a line: exact distances, many equal scores. imblearn's stable sort
+    # (reverse=True for version 3) keeps equal scores in row order; so must we.
+    X = np.array([[7.0], [3.0], [13.0], [-3.0], [5.0], [8.0], [2.0], [0.0], [10.0], [20.0]])
+    y = np.array([1, 1, 1, 1, 1, 1, 1, 0, 0, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for ratio in ("auto", {1: 5}):
+            s = NearMiss(version=version, n_neighbors=2, n_neighbors_ver3=3,
+                         sampling_strategy=ratio)
+            s.fit_resample(X, y)
+            idx = near_miss(X, y, version=version, k=2, k_ver3=3, ratio=ratio,
+                            return_indices=True)[2]
+            np.testing.assert_array_equal(idx, s.sample_indices_)
