@@ -126,6 +126,17 @@ cdef inline void _push_additions(const floating* x, const floating* Xc, Py_ssize
         a += 1
 
 
+cdef inline void _push_block(const floating* Xc, Py_ssize_t d, Py_ssize_t start,
+                             Py_ssize_t stop, const Py_ssize_t* added, Py_ssize_t m,
+                             const Py_ssize_t* cand_ids, const unsigned char* skip,
+                             double* heap_d2, Py_ssize_t* heap_id, Py_ssize_t k) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(start, stop):
+        if not skip[i]:
+            _push_additions(Xc + i * d, Xc, d, added, m, cand_ids, heap_d2 + i * k,
+                            heap_id + i * k, k)
+
+
 # cnn_scan: one pass of the condensed nearest neighbour rule over the candidates, in order.
 # A candidate that is not skipped is classified by a majority vote of its k nearest store rows
 # (a tied vote goes to the smaller class code, as scikit-learn's KNeighborsClassifier); when
@@ -194,17 +205,6 @@ def cnn_scan(
                             &heap_d2[0, 0], &heap_id[0, 0], k)
             j0 = j1
     return n_added
-
-
-cdef inline void _push_block(const floating* Xc, Py_ssize_t d, Py_ssize_t start,
-                             Py_ssize_t stop, const Py_ssize_t* added, Py_ssize_t m,
-                             const Py_ssize_t* cand_ids, const unsigned char* skip,
-                             double* heap_d2, Py_ssize_t* heap_id, Py_ssize_t k) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(start, stop):
-        if not skip[i]:
-            _push_additions(Xc + i * d, Xc, d, added, m, cand_ids, heap_d2 + i * k,
-                            heap_id + i * k, k)
 
 
 # claim_nearest_unique: visit the queries in `order` from position `start`; each takes the
