@@ -312,3 +312,16 @@ def test_global_random_state_when_none():
     b = condensed_nearest_neighbour(X, y, random_state=np.random.RandomState(3),
                                     return_indices=True)[2]
     assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("func", [tomek_links, condensed_nearest_neighbour, one_sided_selection])
+def test_read_only_input_is_not_modified(func):
+    X, y = mixture((30, 70), seed=16)
+    X_ro, y_ro = X.copy(), y.copy()
+    X_ro.setflags(write=False)
+    y_ro.setflags(write=False)
+    kwargs = {} if func is tomek_links else {"random_state": 0}
+    idx = func(X_ro, y_ro, return_indices=True, **kwargs)[2]
+    assert_array_equal(X_ro, X)
+    assert_array_equal(y_ro, y)
+    assert_array_equal(idx, func(X, y, return_indices=True, **kwargs)[2])
