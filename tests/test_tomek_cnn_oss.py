@@ -6,6 +6,7 @@ CNN's class-local indices) an independent slow reference gives the answer.
 """
 import numpy as np
 import pytest
+import threadpoolctl
 from numpy.testing import assert_array_equal
 
 from resamplekit.cleaning import condensed_nearest_neighbour, one_sided_selection, tomek_links
@@ -129,6 +130,12 @@ def test_tomek_ratio_errors(ratio, match):
 
 
 def slow_cnn(X, y, c, minority, seeds_pos, k):
+    # One thread: scikit-learn's OpenMP search of tiny batches only waits on a busy machine.
+    with threadpoolctl.threadpool_limits(1):
+        return _slow_cnn(X, y, c, minority, seeds_pos, k)
+
+
+def _slow_cnn(X, y, c, minority, seeds_pos, k):
     """imbalanced-learn's CNN loop with its index bug fixed (class-local positions
     throughout): scikit-learn's KNeighborsClassifier refitted on each addition, all of the
     class re-predicted to mark the well-classified rows."""
