@@ -110,6 +110,7 @@ class CentersNearRowZero(BaseEstimator):
         return d2.argmin(1)
 
 
+@pytest.mark.kernel
 def test_cluster_centroids_hard_never_picks_a_row_twice():
     X, y = mixture((6, 40), seed=7)
     rows1 = np.flatnonzero(y == 1)
@@ -134,6 +135,7 @@ def test_cluster_centroids_hard_never_picks_a_row_twice():
     assert_array_equal(picked, X1[expected])
 
 
+@pytest.mark.kernel
 def test_cluster_centroids_hard_many_collisions():
     # Every center near the same row and more centers than the first short list: the
     # widening path is used; counts stay exact and rows distinct.

@@ -86,6 +86,7 @@ def slow_tomek(X, y, targeted):
     return np.flatnonzero(~link)
 
 
+@pytest.mark.kernel
 def test_tomek_duplicated_rows_of_different_labels():
     X, y = mixture((30, 60), seed=4)
     # Row 60 duplicates row 5 with the other label: the two form a link.
@@ -171,6 +172,7 @@ def test_cnn_matches_imblearn_when_class_comes_first(seed, k, n_seeds):
     assert_array_equal(idx, imblearn_indices(sampler, X, y))
 
 
+@pytest.mark.kernel
 def test_cnn_duplicate_seeds_like_imblearn():
     X, y = mixture((12, 20), seed=7)
     X, y, _ = class_first(X, y, 1)
@@ -225,6 +227,7 @@ def test_cnn_is_right_where_imblearn_mixes_indices(k):
     assert differs > 0  # the bug triggers on this data; resamplekit follows the reference
 
 
+@pytest.mark.kernel
 def test_cnn_slow_reference_multiclass_any_order():
     X, y = mixture((30, 60, 70), seed=11)
     idx = condensed_nearest_neighbour(X, y, k=3, n_seeds_S=2, random_state=4,
@@ -237,6 +240,7 @@ def test_cnn_slow_reference_multiclass_any_order():
     assert_array_equal(idx, np.concatenate(parts))
 
 
+@pytest.mark.kernel
 def test_cnn_threads_do_not_change_results():
     X, y = mixture((200, 1500), d=8, seed=12, spread=0.6)
     one = condensed_nearest_neighbour(X, y, k=3, random_state=0, n_jobs=1, return_indices=True)
@@ -277,6 +281,7 @@ def test_oss_list_ratio_and_string_labels():
 # ---------------------------------------------------------------- common
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("func", [condensed_nearest_neighbour, one_sided_selection])
 def test_containers_dtype_and_indices(func):
     pd = pytest.importorskip("pandas")
@@ -324,6 +329,7 @@ def test_global_random_state_when_none():
     assert_array_equal(a, b)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("func", [tomek_links, condensed_nearest_neighbour, one_sided_selection])
 def test_read_only_input_is_not_modified(func):
     X, y = mixture((30, 70), seed=16)
