@@ -172,6 +172,19 @@ def test_cnn_matches_imblearn_when_class_comes_first(seed, k, n_seeds):
     assert_array_equal(idx, imblearn_indices(sampler, X, y))
 
 
+@pytest.mark.parametrize("k", [2, 4])
+def test_cnn_even_k_vote_ties_with_minority_label_above(k):
+    # The minority has the larger label here, so a tied vote goes to the targeted class.
+    X, y = mixture((150, 50), seed=k)
+    X, y, _ = class_first(X, y, 0)
+    idx = condensed_nearest_neighbour(X, y, k=k, random_state=k, return_indices=True)[2]
+    sampler = CondensedNearestNeighbour(n_neighbors=k, random_state=k)
+    assert_array_equal(idx, imblearn_indices(sampler, X, y))
+    idx = one_sided_selection(X, y, k=k, random_state=k, return_indices=True)[2]
+    sampler = OneSidedSelection(n_neighbors=k, random_state=k)
+    assert_array_equal(idx, imblearn_indices(sampler, X, y))
+
+
 @pytest.mark.kernel
 def test_cnn_duplicate_seeds_like_imblearn():
     X, y = mixture((12, 20), seed=7)
