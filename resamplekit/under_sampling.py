@@ -5,16 +5,22 @@
 to the minority count), a float in (0, 1] (binary only: minority / kept majority), a dict
 ``{label: count}`` or a callable returning one.
 """
+import numbers
 import warnings
 
 import numpy as np
 
-from ._kernels import _nearmiss
+from ._kernels import _condensing, _nearmiss
 from ._neighbors import kneighbors
 from ._strategy import target_counts
 from ._validation import check_int, check_n_jobs, check_random_state, check_X_y
 
-__all__ = ["random_under", "near_miss"]
+__all__ = [
+    "random_under",
+    "near_miss",
+    "cluster_centroids",
+    "instance_hardness_threshold",
+]
 
 
 
@@ -238,3 +244,306 @@ def near_miss(
 
     indices = np.concatenate(pieces).astype(np.intp, copy=False)
     return ds.select(indices, return_indices=return_indices)
+
+
+# --- cluster centroids, instance hardness ---
+
+
+def _require_sklearn(method):
+    """Fail with an install hint when scikit-learn, an optional dependency, is missing."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            f"{method} needs scikit-learn: pip install scikit-learn "
+            "(or pip install resamplekit[sklearn])"
+        ) from exc
+
+
+def _sklearn_random_state(random_state, rs):
+    """What imbalanced-learn hands to scikit-learn estimators as their random_state: the
+    user's value itself (an int gives every fit a fresh RandomState(int)), or for a
+    numpy.random.Generator, which scikit-learn does not take, the RandomState seeded from it."""
+    if random_state is None or isinstance(random_state, np.random.RandomState):
+        return random_state
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return rs
+
+
+def _nearest_unique_rows(X_c, centers, n_jobs):
+    """For each center, a row of ``X_c``, no row twice: centers in increasing order of the
+    distance to their nearest row (ties: lower center number) each take their nearest row
+    that no earlier center took (ties: lower row). When the nearest rows are all different,
+    every center gets its nearest row, as imbalanced-learn's hard voting does."""
+    n, m = X_c.shape[0], centers.shape[0]
+    dist, ind = kneighbors(X_c, min(n, 8), Y=centers, n_jobs=n_jobs)
+    ind = np.ascontiguousarray(ind, dtype=np.intp)
+    order = np.lexsort((np.arange(m), dist[:, 0])).astype(np.intp)
+    claimed = np.zeros(n, dtype=np.uint8)
+    assigned = np.full(m, -1, dtype=np.intp)
+    start = 0
+    while True:
+        start = _condensing.claim_nearest_unique(ind, order, start, claimed, assigned)
+        if start == m:
+            return assigned
+        # Every row in this center's short list is taken: widen it to one more row than are
+        # taken, which must contain a free row (m <= n).
+        q = order[start]
+        _, wide = kneighbors(
+            X_c, min(n, int(claimed.sum()) + 1), Y=centers[q : q + 1], n_jobs=n_jobs
+        )
+        free = wide[0][claimed[wide[0]] == 0][0]
+        claimed[free] = 1
+        assigned[q] = free
+        start += 1
+
+
+def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", random_state=None):
+    """Replace each targeted class by the centroids of a clustering of its rows.
+
+    Each targeted class c with a target of t rows is clustered into t clusters (KMeans by
+    default). With ``voting='soft'`` the t cluster centers are the new rows of c; with
+    ``voting='hard'`` the t real rows of c nearest to the centers are, each row at most once
+    (imbalanced-learn can return one row twice). Classes that are not targeted are kept whole;
+    the output is class by class in label order.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric, finite features.
+    y : array-like of shape (n_samples,)
+        Class labels.
+    ratio : str, float, dict or callable, default="auto"
+        Rows to keep per targeted class: ``'auto'`` (= ``'not minority'``), ``'majority'``,
+        ``'not minority'``, ``'not majority'``, ``'all'`` (each down to the minority count),
+        a float (binary only: minority / majority after resampling), a dict
+        ``{label: count}`` or a callable returning one.
+    estimator : clusterer, default=None
+        A scikit-learn style clusterer with an ``n_clusters`` parameter and a fitted
+        ``cluster_centers_`` attribute; it is cloned. None means
+        ``sklearn.cluster.KMeans(random_state=random_state)`` (scikit-learn's defaults
+        otherwise, as imbalanced-learn).
+    voting : {'auto', 'hard', 'soft'}, default='auto'
+        'soft' returns the centers, 'hard' the nearest real rows; 'auto' is 'hard' for sparse
+        X and 'soft' otherwise.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        Seed of the default KMeans (a user ``estimator`` keeps its own). An integer gives the
+        same centers as imbalanced-learn.
+
+    Returns
+    -------
+    X_res, y_res : the kept rows and the new rows, in the caller's containers. With soft
+        voting X_res is float (float32 input stays float32).
+
+    Notes
+    -----
+    Needs scikit-learn. Differences from imbalanced-learn: hard voting never picks a row
+    twice, so the counts are exact. When two centers share a nearest row, the center nearer
+    to it keeps it and the other takes its nearest free row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit.under_sampling import cluster_centroids
+    >>> X = np.array([[0.0], [0.1], [5.0], [5.2], [9.0], [9.1]])
+    >>> y = np.array([0, 0, 0, 0, 1, 1])
+    >>> X_res, y_res = cluster_centroids(X, y, random_state=0)
+    >>> np.sort(X_res[:2, 0]).round(2), y_res
+    (array([0.05, 5.1 ]), array([0, 0, 1, 1]))
+    >>> cluster_centroids(X, y, voting="hard", random_state=0)[1]
+    array([0, 0, 1, 1])
+    """
+    _require_sklearn("cluster_centroids")
+    from sklearn.base import clone
+    from sklearn.cluster import KMeans
+
+    if not isinstance(voting, str) or voting not in ("auto", "hard", "soft"):
+        raise ValueError(f"voting must be one of 'auto', 'hard', 'soft', got {voting!r}")
+    if voting == "auto":
+        import scipy.sparse
+
+        voting = "hard" if scipy.sparse.issparse(X) else "soft"
+    ds = check_X_y(X, y)
+    targets = target_counts(ratio, ds.y, ds.classes, "under")
+    rs = check_random_state(random_state)
+    if estimator is None:
+        clusterer = KMeans(random_state=_sklearn_random_state(random_state, rs))
+    else:
+        if not hasattr(estimator, "get_params") or "n_clusters" not in estimator.get_params():
+            raise TypeError(
+                "estimator must be a clustering estimator with an n_clusters parameter and a "
+                f"fitted cluster_centers_ attribute, got {estimator!r}"
+            )
+        clusterer = clone(estimator)
+
+    X_parts, rows, codes = [], [], []
+    for c in range(ds.n_classes):
+        rows_c = np.flatnonzero(ds.y == c)
+        if c not in targets:
+            X_parts.append(ds.X[rows_c])
+            rows.append(rows_c)
+            codes.append(np.full(len(rows_c), c, dtype=np.intp))
+            continue
+        t = targets[c]
+        if t == 0:
+            continue
+        X_c = ds.X[rows_c]
+        # One clusterer refitted per class, as imbalanced-learn (a RandomState random_state
+        # carries on from class to class).
+        clusterer.set_params(n_clusters=t)
+        clusterer.fit(X_c)
+        if not hasattr(clusterer, "cluster_centers_"):
+            raise TypeError(
+                "estimator must be a clustering estimator with an n_clusters parameter and a "
+                f"fitted cluster_centers_ attribute; {estimator!r} has no cluster_centers_ "
+                "after fit"
+            )
+        centers = np.asarray(clusterer.cluster_centers_)
+        if centers.ndim != 2 or centers.shape != (t, ds.X.shape[1]):
+            raise ValueError(
+                f"estimator gave cluster_centers_ of shape {centers.shape} for "
+                f"n_clusters={t} on {ds.X.shape[1]} features; expected ({t}, {ds.X.shape[1]})"
+            )
+        centers = np.ascontiguousarray(centers, dtype=ds.X.dtype)
+        if voting == "soft":
+            X_parts.append(centers)
+        else:
+            rows.append(rows_c[_nearest_unique_rows(X_c, centers, None)])
+        codes.append(np.full(t, c, dtype=np.intp))
+
+    if voting == "hard":
+        return ds.select(np.concatenate(rows))
+    return ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
+
+
+def _set_random_states(estimator, rs):
+    # imbalanced-learn (through scikit-learn's ensemble helper): every parameter named
+    # random_state or ending in __random_state, in sorted name order, gets rs.randint(2**31-1).
+    to_set = {}
+    for key in sorted(estimator.get_params(deep=True)):
+        if key == "random_state" or key.endswith("__random_state"):
+            to_set[key] = rs.randint(np.iinfo(np.int32).max)
+    if to_set:
+        estimator.set_params(**to_set)
+
+
+def instance_hardness_threshold(
+    X,
+    y,
+    *,
+    estimator=None,
+    ratio="auto",
+    cv=5,
+    random_state=None,
+    n_jobs=None,
+    return_indices=False,
+):
+    """Keep the rows of each targeted class that a classifier finds easiest.
+
+    Out-of-fold class probabilities come from ``cross_val_predict(method='predict_proba')``;
+    p_i is the probability of row i's own class. For a targeted class c with n_c rows and a
+    target of t rows, the rows with p_i at or above the ``(1 - t / n_c) * 100`` percentile of
+    the class's p values are kept (in row order). As in imbalanced-learn, ties in p (common
+    with random-forest probabilities) keep more than t rows.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric, finite features.
+    y : array-like of shape (n_samples,)
+        Class labels, any values (the classifier sees the codes 0..K-1 of the sorted labels).
+    estimator : classifier, default=None
+        Any scikit-learn style classifier with ``predict_proba``; it is cloned and every
+        ``random_state`` parameter in it is set from ``random_state``, as imbalanced-learn
+        does. None means ``RandomForestClassifier(n_estimators=100)``.
+    ratio : str, float, dict or callable, default="auto"
+        Rows to keep per targeted class, as for :func:`cluster_centroids`.
+    cv : int or cross-validation splitter, default=5
+        An int gives ``StratifiedKFold(cv, shuffle=True)`` seeded from ``random_state``; a
+        splitter (an object with ``split``) or an iterable of (train, test) splits is used as
+        it is. The test folds must cover every row once.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        Seed of the classifier and the folds. An integer gives the same rows as
+        imbalanced-learn on labels 0..K-1.
+    n_jobs : int, default=None
+        Threads of the default random forest (None means all cores); with a user
+        ``estimator``, the number of folds fitted in parallel (None: one at a time).
+    return_indices : bool, default=False
+        Also return, for each output row, the input row it came from.
+
+    Returns
+    -------
+    X_res, y_res : the kept rows, class by class in label order, in the caller's containers.
+    indices : ndarray of int, only with ``return_indices=True``.
+
+    Notes
+    -----
+    Needs scikit-learn. Differences from imbalanced-learn: any labels work (imbalanced-learn
+    indexes the probability columns with the labels, so it fails on strings and on labels
+    that are not 0..K-1), and ``cv`` may be a splitter (imbalanced-learn only takes an int).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit.under_sampling import instance_hardness_threshold
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = np.array([[0.0], [0.5], [1.0], [1.5], [2.0], [2.5], [8.0], [9.0], [8.5]])
+    >>> y = np.array(["a", "a", "a", "a", "a", "a", "b", "b", "b"])
+    >>> X_res, y_res = instance_hardness_threshold(X, y, estimator=LogisticRegression(),
+    ...                                            cv=3, random_state=0)
+    >>> y_res
+    array(['a', 'a', 'a', 'b', 'b', 'b'], dtype='<U1')
+    """
+    _require_sklearn("instance_hardness_threshold")
+    from sklearn.base import clone
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    ds = check_X_y(X, y)
+    targets = target_counts(ratio, ds.y, ds.classes, "under")
+    n_threads = check_n_jobs(n_jobs)
+    rs = check_random_state(random_state)
+
+    if estimator is None:
+        model = RandomForestClassifier(
+            n_estimators=100,
+            random_state=_sklearn_random_state(random_state, rs),
+            n_jobs=n_threads,
+        )
+        cv_jobs = None
+    else:
+        if not (hasattr(estimator, "fit") and hasattr(estimator, "predict_proba")):
+            raise TypeError(
+                "estimator must be a classifier with fit and predict_proba methods, got "
+                f"{estimator!r}"
+            )
+        model = clone(estimator)
+        _set_random_states(model, rs)
+        cv_jobs = n_jobs
+
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+        cv = check_int(cv, "cv", minimum=2)
+        splitter = StratifiedKFold(n_splits=cv, shuffle=True, random_state=rs)
+    elif hasattr(cv, "split") or (hasattr(cv, "__iter__") and not isinstance(cv, str)):
+        splitter = cv
+    else:
+        raise TypeError(
+            "cv must be an integer >= 2, a cross-validation splitter (an object with a split "
+            f"method) or an iterable of (train, test) index arrays, got {cv!r}"
+        )
+
+    proba = cross_val_predict(
+        model, ds.X, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"
+    )
+    p = proba[np.arange(len(ds.y)), ds.y]
+
+    parts = []
+    for c in range(ds.n_classes):
+        rows_c = np.flatnonzero(ds.y == c)
+        if c in targets:
+            p_c = p[rows_c]
+            threshold = np.percentile(p_c, (1.0 - targets[c] / len(rows_c)) * 100.0)
+            rows_c = rows_c[p_c >= threshold]
+        parts.append(rows_c)
+    return ds.select(np.concatenate(parts), return_indices=return_indices)
