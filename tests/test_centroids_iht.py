@@ -167,7 +167,6 @@ def test_cluster_centroids_voting_and_dtypes():
     assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["a", "b", "c"]
 
 
-@pytest.mark.xfail(reason="needs Dataset.wrap to return pandas (validation work)", strict=False)
 def test_cluster_centroids_soft_pandas_out():
     pd = pytest.importorskip("pandas")
     X, y = mixture((15, 40), seed=9)

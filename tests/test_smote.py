@@ -392,19 +392,6 @@ def test_return_indices_and_originals_first(name):
     assert np.all(np.diff(y_res[n:]) >= 0)  # new rows class by class, ascending label
 
 
-def _validation_returns_pandas():
-    pd = pytest.importorskip("pandas")
-    from resamplekit._validation import check_X_y
-
-    ds = check_X_y(pd.DataFrame({"a": [0.0, 1.0]}), pd.Series([0, 1], name="t"))
-    return isinstance(ds.append(np.empty((0, 1)), [])[0], pd.DataFrame)
-
-
-@pytest.mark.xfail(
-    not _validation_returns_pandas(),
-    reason="the placeholder validation returns ndarrays; pandas output comes with it",
-    strict=True,
-)
 @pytest.mark.parametrize("name", list(ALL))
 def test_pandas_in_pandas_out(name):
     pd = pytest.importorskip("pandas")
