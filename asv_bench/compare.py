@@ -537,6 +537,8 @@ def fmt_time(o, timeout):
 def fmt_mem(o):
     if o is None or o.status != "ok" or o.peak_mb is None:
         return ""
+    if o.peak_mb < 0.1:
+        return "< 0.1 MB"
     return f"{o.peak_mb:.0f} MB" if o.peak_mb >= 10 else f"{o.peak_mb:.1f} MB"
 
 
@@ -604,7 +606,7 @@ def describe_machine(info):
                      .replace("  ", " ") for p in info["threadpools"]) or "unknown"
     v = info["versions"]
     rk = v["resamplekit"] + (f" ({v['resamplekit_commit']})" if "resamplekit_commit" in v else "")
-    return (f"{info['date']}; {info['cores']} cores ({info['usable_cores']} usable), "
+    return (f"{info['cores']} cores ({info['usable_cores']} usable), "
             f"{info['cpu']}, {info['memory_gb']} GB; thread pools: {blas}; Python "
             f"{info['python']}, numpy {v['numpy']}, scipy {v['scipy']}, scikit-learn "
             f"{v['sklearn']}, imbalanced-learn {v['imblearn']}, resamplekit {rk}")
@@ -623,6 +625,8 @@ def row_cells(r, timeout):
 
 
 def print_table(rows, timeout, markdown, file=sys.stdout):
+    order = {m: i for i, m in enumerate(ALL_METHODS)}
+    rows = sorted(rows, key=lambda r: order.get(r["method"], len(order)))  # stable: workloads
     cells = [row_cells(r, timeout) for r in rows]
     if markdown:
         print("| " + " | ".join(COLUMNS) + " |", file=file)
@@ -827,11 +831,11 @@ def main(argv=None):
         info = machine_info()
         command = "python asv_bench/compare.py " + " ".join(
             a for a in (argv if argv is not None else sys.argv[1:]))
-        print(f"# machine: {describe_machine(info)}", flush=True)
-        print(f"# command: {command.strip()}", flush=True)
-        rows = run_plan(methods, workloads, args, tmp, log=sys.stderr if args.markdown
-                        else sys.stdout)
-        print()
+        log = sys.stderr if args.markdown else sys.stdout
+        print(f"# {info['date']}; machine: {describe_machine(info)}", file=log, flush=True)
+        print(f"# command: {command.strip()}", file=log, flush=True)
+        rows = run_plan(methods, workloads, args, tmp, log=log)
+        print(file=log)
         if args.markdown:
             print(f"Measured {info['date']} with `{command.strip()}`.\n")
             print(f"Machine: {describe_machine(info)}.\n")
