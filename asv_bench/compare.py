@@ -594,7 +594,7 @@ def machine_info():
 
         info["threadpools"] = [
             {k: p.get(k) for k in ("user_api", "internal_api", "version", "num_threads",
-                                   "threading_layer", "architecture")}
+                                   "threading_layer", "architecture", "filepath")}
             for p in threadpool_info()]
     except Exception:
         info["threadpools"] = []

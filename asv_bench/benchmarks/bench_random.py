@@ -16,6 +16,10 @@ class _RandomSampler:
     param_names = ["n", "d"]
     timeout = 120
 
+    def setup_cache(self):
+        # Defined once here, so both classes share one cache (asv keys it by source line).
+        return cache_datasets([("binary_90_10", n, d, "float64") for n in _N for d in _D])
+
     def setup(self, files, n, d):
         self.func = get_function(self.function_name)
         self.X, self.y = load_dataset(files, "binary_90_10", n, d)
@@ -32,14 +36,8 @@ class RandomUnder(_RandomSampler):
 
     function_name = "random_under"
 
-    def setup_cache(self):
-        return cache_datasets([("binary_90_10", n, d, "float64") for n in _N for d in _D])
-
 
 class RandomOver(_RandomSampler):
     """``random_over`` on binary 90/10 data: draws 80 % of n new minority rows."""
 
     function_name = "random_over"
-
-    def setup_cache(self):
-        return cache_datasets([("binary_90_10", n, d, "float64") for n in _N for d in _D])
