@@ -37,6 +37,7 @@ Examples
 """
 import argparse
 import datetime
+import gc
 import json
 import os
 import platform
@@ -353,8 +354,6 @@ def child_main(spec):
     if call is None:
         emit(event="error", status="not available", message="")
         return
-    import gc
-
     # Warm-up on a small slice (up to 300 rows per class): lazy imports, code pages and
     # first-call caches are then not counted in the first measured call. Failures are ignored
     # here: the measured call reports them.
@@ -382,8 +381,8 @@ def child_main(spec):
             emit(event="error", status="out of memory", message=str(exc)[:200])
             return
         except Exception as exc:
-            emit(event="error", status="error",
-                 message=f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
+            first_line = (str(exc).splitlines() or [""])[0][:200]
+            emit(event="error", status="error", message=f"{type(exc).__name__}: {first_line}")
             return
         event = {"event": "run", "run": i, "time": elapsed}
         if i == 0:
