@@ -267,6 +267,18 @@ def _selftest_allocates(X, y, **kwargs):
     return _selftest_random_under(X, y, **kwargs)
 
 
+def _selftest_over_memory(X, y, **kwargs):
+    # Asks for twice the child's address-space limit: must be reported as out of memory.
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        np.empty(2 * soft, dtype=np.uint8)
+    return _selftest_random_under(X, y, **kwargs)
+
+
+def _selftest_crash(X, y, **kwargs):
+    os.abort()
+
+
 _RUS = _US + "RandomUnderSampler"
 SELFTEST_METHODS = [
     # (method, expected resamplekit status, expected agreement prefix)
@@ -282,6 +294,10 @@ SELFTEST_METHODS = [
             rk_library="selftest"), "error", "-"),
     (Method("selftest_timeout", "_selftest_slow", {}, _RUS, {"random_state": 0}, "rows",
             rk_library="selftest"), "timeout", "-"),
+    (Method("selftest_out_of_memory", "_selftest_over_memory", {}, _RUS, {"random_state": 0},
+            "rows", rk_library="selftest"), "out of memory", "-"),
+    (Method("selftest_crash", "_selftest_crash", {}, _RUS, {"random_state": 0}, "rows",
+            rk_library="selftest"), "crashed", "-"),
     (Method("selftest_memory", "_selftest_allocates", {"random_state": 0}, _RUS,
             {"random_state": 0}, "rows", rk_library="selftest"), "ok", "identical rows"),
 ]
@@ -767,6 +783,7 @@ def self_test(args, tmp):
     """Run the fake method pairs and check every status and agreement the script reports."""
     args.timeout = 3.0
     args.repeats = 3
+    args.memory_limit = args.memory_limit or 4.0  # the out-of-memory case needs a limit
     plan = [m for m, _, _ in SELFTEST_METHODS]
     rows = run_plan(plan, [SELFTEST_WORKLOAD], args, tmp, log=sys.stderr)
     failures = []
