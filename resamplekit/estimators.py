@@ -25,19 +25,32 @@ Differences from imbalanced-learn's classes:
   is the resolved dict (imbalanced-learn stores the raw value).
 """
 import importlib
+import inspect
 import numbers
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, _fit_context, clone
-from sklearn.preprocessing import label_binarize
-from sklearn.utils import InputTags as _SklearnInputTags
-from sklearn.utils import Tags as _SklearnTags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import _check_feature_names, _check_n_features, column_or_1d
+
+try:
+    from sklearn.base import BaseEstimator, OneToOneFeatureMixin, _fit_context, clone
+    from sklearn.preprocessing import label_binarize
+    from sklearn.utils import InputTags as _SklearnInputTags
+    from sklearn.utils import Tags as _SklearnTags
+    from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+    from sklearn.utils.multiclass import check_classification_targets, type_of_target
+    from sklearn.utils.validation import _check_feature_names, _check_n_features, column_or_1d
+except ImportError as exc:  # no scikit-learn, or one older than 1.6 (no Tags dataclasses)
+    raise ImportError(
+        "resamplekit.estimators needs scikit-learn >= 1.6 (pip install 'scikit-learn>=1.6'); "
+        "the functions of resamplekit work without it."
+    ) from exc
+
+import resamplekit
+
+from ._strategy import target_counts
+from ._validation import check_X_y
 
 __all__ = [
     "RandomUnderSampler",
@@ -140,8 +153,6 @@ def _public_function(module, name):
 
     Raises NotImplementedError when this build of resamplekit does not have it.
     """
-    import resamplekit
-
     function = getattr(resamplekit, name, None)
     if function is None:
         try:
@@ -329,8 +340,6 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def _set_fitted(self, X, y, ratio):
         _check_n_features(self, X, reset=True)
         _check_feature_names(self, X, reset=True)
-        from resamplekit._strategy import target_counts
-
         classes, codes = np.unique(np.asarray(y), return_inverse=True)
         counts = target_counts(ratio, codes.reshape(-1), classes, self._sampling_kind)
         self.sampling_strategy_ = OrderedDict(
@@ -355,8 +364,6 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         -------
         self : object
         """
-        from resamplekit._validation import check_X_y
-
         y_fn, _ = _check_target(y)
         kwargs = self._function_kwargs()
         check_X_y(X, y_fn, numeric=self._numeric)
@@ -567,8 +574,6 @@ class ClusterCentroids(_BaseSampler):
         self.voting = voting
 
     def _call(self, function, X, y, kwargs):
-        import inspect
-
         if "return_indices" in inspect.signature(function).parameters:
             return function(X, y, **kwargs, return_indices=True)
         X_res, y_res = function(X, y, **kwargs)
