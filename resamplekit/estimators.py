@@ -501,7 +501,7 @@ def _doc(cls, summary, function, params, example_args="", extra=""):
 
 
 def _k_doc(name, default, keyword, self_included):
-    note = (", counting the row itself as imbalanced-learn does: k = n_neighbors - 1"
+    note = (",\n        counting the row itself as imbalanced-learn does: k = n_neighbors - 1"
             if self_included else "")
     return _P["k"].format(name=name, default=default, keyword=keyword, note=note)
 

@@ -366,16 +366,32 @@ def test_one_hot_and_column_targets():
 # ---------------------------------------------------------------------------------------------
 # Parameter translation
 # ---------------------------------------------------------------------------------------------
-def test_nearest_neighbours_objects_read_as_imblearn_reads_them():
+@pytest.mark.parametrize("name, param, n", [
+    ("SMOTE", "k_neighbors", 4), ("ADASYN", "n_neighbors", 6),
+    ("BorderlineSMOTE", "m_neighbors", 8), ("NearMiss", "n_neighbors", 4),
+    ("EditedNearestNeighbours", "n_neighbors", 4),
+    ("RepeatedEditedNearestNeighbours", "n_neighbors", 4), ("AllKNN", "n_neighbors", 4),
+    ("NeighbourhoodCleaningRule", "n_neighbors", 4),
+])
+def test_nearest_neighbours_objects_read_as_imblearn_reads_them(name, param, n):
+    _require(name)
+    X, y = _data(n_classes=3)
+    seed = {"random_state": 0} if "random_state" in inspect.signature(
+        getattr(rke, name)).parameters else {}
+    ours = getattr(rke, name)(**{param: NearestNeighbors(n_neighbors=n)}, **seed)
+    theirs = _imblearn_class(name)(**{param: NearestNeighbors(n_neighbors=n)}, **seed)
+    X_a, X_b = ours.fit_resample(X, y)[0], theirs.fit_resample(X, y)[0]
+    assert X_a.shape == X_b.shape
+    np.testing.assert_allclose(X_a, X_b, rtol=1e-12)
+    # The same as the integer imbalanced-learn reads from the object.
+    self_included = dict(rke._PARAMETERS[name][3])[param][1]
+    as_int = getattr(rke, name)(**{param: n - self_included}, **seed)
+    np.testing.assert_array_equal(as_int.fit_resample(X, y)[0], X_a)
+
+
+def test_nearest_neighbours_objects_rejected_with_a_message():
     _require("SMOTE")
     X, y = _data()
-    ours = rke.SMOTE(k_neighbors=NearestNeighbors(n_neighbors=4), random_state=0)
-    as_int = rke.SMOTE(k_neighbors=3, random_state=0)
-    theirs = imblearn.over_sampling.SMOTE(k_neighbors=NearestNeighbors(n_neighbors=4),
-                                          random_state=0)
-    np.testing.assert_allclose(ours.fit_resample(X, y)[0], as_int.fit_resample(X, y)[0])
-    np.testing.assert_allclose(ours.fit_resample(X, y)[0], theirs.fit_resample(X, y)[0],
-                               rtol=1e-12)
     with pytest.raises(ValueError, match="Euclidean"):
         rke.SMOTE(k_neighbors=NearestNeighbors(n_neighbors=4, metric="manhattan")).fit(X, y)
     with pytest.raises(ValueError, match="n_neighbors must be at least 2"):
