@@ -471,8 +471,8 @@ def _doc(cls, summary, function, params, example_args="", extra=""):
         Names of features seen in ``fit_resample``; only when X had string column names."""
     cls.__doc__ = f"""{summary}
 
-    imbalanced-learn compatible class over :func:`resamplekit.{function}` (same parameters
-    and defaults as imbalanced-learn 0.14's ``{cls.__name__}``).{extra}
+    Drop-in for imbalanced-learn 0.14's ``{cls.__name__}`` (same parameters and defaults);
+    the work is done by :func:`resamplekit.{function}`.{extra}
 
     Parameters
     ----------
@@ -529,7 +529,7 @@ _doc(RandomUnderSampler, "Random under-sampling: keep a random subset of each ta
          _P["sampling_strategy_under"], _P["random_state"],
          """replacement : bool, default=False
         Draw with replacement."""]), "random_state=0",
-     " Rows are only picked, so any column type and NaN pass through.")
+     "\n\n    Rows are only picked, so any column type and NaN pass through.")
 
 
 class NearMiss(_BaseSampler):
@@ -849,7 +849,8 @@ _doc(RandomOverSampler, "Random over-sampling: repeat random rows of each target
         new row a drawn row plus Gaussian noise scaled by the class's feature spread.
         New rows of a smoothed bootstrap are synthetic (-1 in ``sample_indices_``) when the
         function marks them so."""]), "random_state=0",
-     " Rows are only picked (without shrinkage), so any column type and NaN pass through.")
+     "\n\n    Rows are only picked (without shrinkage), so any column type and NaN pass\n"
+     "    through.")
 
 
 _SMOTE_CONSTRAINTS = {
