@@ -221,6 +221,18 @@ def _imblearn_class(name):
     raise AssertionError(name)
 
 
+@pytest.mark.parametrize("name", ALL)
+def test_parameter_table_matches_the_function(name):
+    """Every keyword the table passes exists in the function's signature."""
+    _require(name)
+    module, function, kind, table = rke._PARAMETERS[name]
+    accepted = inspect.signature(rke._public_function(module, function)).parameters
+    keywords = {v[0] if isinstance(v, tuple) else v for v in table.values() if v is not None}
+    keywords |= set(_make(name)._special_kwargs())
+    assert keywords <= set(accepted), keywords - set(accepted)
+    assert kind in ("over", "under", "clean")
+
+
 def test_tags_do_not_need_imblearn_and_match_it():
     for name in ALL:
         ours = _make(name).__sklearn_tags__()
