@@ -467,16 +467,20 @@ def test_docstring_example_runs(name):
 
 
 def test_import_resamplekit_does_not_import_sklearn():
+    _require("RandomUnderSampler")
     code = (
-        "import sys, numpy as np, resamplekit\n"
-        "from resamplekit import under_sampling\n"
-        "X = np.arange(40.0).reshape(20, 2); y = np.array([0] * 14 + [1] * 6)\n"
-        "f = getattr(resamplekit, 'random_under', None) or under_sampling.random_under\n"
-        "f(X, y, random_state=0)\n"
-        "import importlib\n"
+        "import importlib, sys, numpy as np, resamplekit\n"
         "for m in ('over_sampling', 'under_sampling', 'cleaning', 'combine'):\n"
         "    try: importlib.import_module('resamplekit.' + m)\n"
         "    except ModuleNotFoundError: pass\n"
+        "X = np.arange(40.0).reshape(20, 2); y = np.array([0] * 14 + [1] * 6)\n"
+        "f = (getattr(resamplekit, 'random_under', None)\n"
+        "     or resamplekit.under_sampling.random_under)\n"
+        "f(X, y, random_state=0)\n"
+        "for name in ('smote', 'edited_nearest_neighbours', 'near_miss'):\n"
+        "    for m in ('over_sampling', 'cleaning', 'under_sampling'):\n"
+        "        g = getattr(sys.modules.get('resamplekit.' + m), name, None)\n"
+        "        if g is not None: g(X, y, k=2)\n"
         "bad = sorted(m for m in sys.modules if m == 'sklearn' or m.startswith('sklearn.')\n"
         "             or m.startswith('imblearn'))\n"
         "assert not bad, bad\n"
