@@ -18,7 +18,7 @@ def make_imbalanced(n=20_000, d=10, weights=(0.9, 0.1), seed=0):
     weights = np.asarray(weights, dtype=float) / np.sum(weights)
     counts = np.floor(weights * n).astype(int)
     counts[0] += n - counts.sum()
-    centres = rng.normal(scale=1.5, size=(len(counts), d))
+    centres = rng.normal(scale=0.4, size=(len(counts), d))
     X = np.concatenate([rng.normal(loc=c, size=(m, d)) for c, m in zip(centres, counts)])
     y = np.repeat(np.arange(len(counts)), counts)
     order = rng.permutation(n)
@@ -42,7 +42,7 @@ DEMO_METHODS = [
     ("smote", {"random_state": 0}),
     ("borderline_smote", {"random_state": 0}),
     ("svm_smote", {"random_state": 0}),
-    ("kmeans_smote", {"random_state": 0}),
+    ("kmeans_smote", {"random_state": 0, "cluster_balance_threshold": 0.1}),
     ("adasyn", {"random_state": 0}),
     ("smote_tomek", {"random_state": 0}),
     ("smote_enn", {"random_state": 0}),
@@ -70,6 +70,9 @@ def demo(n=20_000, d=10, out=sys.stdout):
             X_res, y_res = func(X, y, **kwargs)[:2]
         except ImportError as exc:  # optional scikit-learn missing
             print(f"{name:<{width}}  skipped ({exc})", file=out)
+            continue
+        except ValueError as exc:  # the method does not apply to this data set
+            print(f"{name:<{width}}  not applicable: {exc}", file=out)
             continue
         dt = time.perf_counter() - t0
         print(
