@@ -615,6 +615,19 @@ def _seeds(rs, n_c, n_seeds):
     return rs.randint(low=0, high=n_c, size=n_seeds)
 
 
+def _check_condensing(X, y, k, n_seeds_S, ratio, random_state, n_jobs):
+    """The arguments of CNN and OSS, checked, and the class the store starts from."""
+    ds = check_X_y(X, y)
+    k = check_int(k, "k")
+    n_seeds = check_int(n_seeds_S, "n_seeds_S")
+    n_threads = check_n_jobs(n_jobs)
+    targeted = target_counts(ratio, ds.y, ds.classes, "clean")
+    rs = check_random_state(random_state)
+    minority = int(np.argmin(ds.counts))
+    _check_store_size(k, int(ds.counts[minority]), n_seeds)
+    return ds, k, n_seeds, n_threads, targeted, rs, minority
+
+
 def condensed_nearest_neighbour(
     X,
     y,
@@ -684,14 +697,9 @@ def condensed_nearest_neighbour(
     >>> idx  # seed 4, then row 0 (its nearest store row, 7, is a minority row)
     array([4, 0, 7, 8])
     """
-    ds = check_X_y(X, y)
-    k = check_int(k, "k")
-    n_seeds = check_int(n_seeds_S, "n_seeds_S")
-    n_threads = check_n_jobs(n_jobs)
-    targeted = target_counts(ratio, ds.y, ds.classes, "clean")
-    rs = check_random_state(random_state)
-    minority = int(np.argmin(ds.counts))
-    _check_store_size(k, int(ds.counts[minority]), n_seeds)
+    ds, k, n_seeds, n_threads, targeted, rs, minority = _check_condensing(
+        X, y, k, n_seeds_S, ratio, random_state, n_jobs
+    )
     minority_rows = np.flatnonzero(ds.y == minority)
 
     parts = []
@@ -783,14 +791,9 @@ def one_sided_selection(
     >>> one_sided_selection(X, y, random_state=0, return_indices=True)[2]
     array([4, 0, 1, 2, 7, 8])
     """
-    ds = check_X_y(X, y)
-    k = check_int(k, "k")
-    n_seeds = check_int(n_seeds_S, "n_seeds_S")
-    n_threads = check_n_jobs(n_jobs)
-    targeted = target_counts(ratio, ds.y, ds.classes, "clean")
-    rs = check_random_state(random_state)
-    minority = int(np.argmin(ds.counts))
-    _check_store_size(k, int(ds.counts[minority]), n_seeds)
+    ds, k, n_seeds, n_threads, targeted, rs, minority = _check_condensing(
+        X, y, k, n_seeds_S, ratio, random_state, n_jobs
+    )
     minority_rows = np.flatnonzero(ds.y == minority)
 
     parts = []
