@@ -1,34 +1,258 @@
 """The one neighbour search of resamplekit.
 
-Every sampler gets its neighbours from :func:`kneighbors`. (Placeholder implementation in NumPy,
-chunked; replaced by the Cython kernel.)
+Every sampler gets its neighbours from :func:`kneighbors`. This module validates, allocates,
+limits BLAS to one thread inside the OpenMP region and picks a kernel:
+
+- brute force (``resamplekit._kernels._knn.knn_brute``): chunked GEMM candidates in the input
+  precision with the selection fused into the tile pass, then exact float64 re-ranking;
+- a KD-tree (``scipy.spatial.cKDTree``) for low-dimensional data with many rows, whose candidate
+  lists are re-ranked exactly (``_knn.rerank_candidates``); rows whose ties reach the end of
+  their candidate list go to the brute-force kernel.
 """
+import numbers
+import os
+
 import numpy as np
+
+from resamplekit._kernels import _knn
 
 __all__ = ["kneighbors"]
 
+# Default tile: 256 queries x 1024 reference rows (1 MiB in float32, 2 MiB in float64 per thread).
+_CHUNK_QUERIES = 256
+_CHUNK_REFS = 1024
+# 'auto' uses the KD-tree up to this many features, from this many reference rows on.
+_KD_TREE_MAX_FEATURES = 8
+_KD_TREE_MIN_ROWS = 20_000
+# Extra candidates asked from the KD-tree so that ties at the k-th distance can be resolved.
+_KD_TREE_EXTRA = 4
+_ALGORITHMS = ("auto", "brute", "kd_tree")
 
-def kneighbors(X, k, *, Y=None, farthest=False, n_jobs=None):
+_blas_controller = None
+
+
+def _single_threaded_blas():
+    """Context manager keeping BLAS on one thread (the kernels are parallel themselves)."""
+    global _blas_controller
+    from threadpoolctl import ThreadpoolController
+
+    if _blas_controller is None:
+        _blas_controller = ThreadpoolController()
+    return _blas_controller.limit(limits=1, user_api="blas")
+
+
+def _as_float_array(A, name):
+    """A 2-D float32 or float64 array with finite values; not copied when already one."""
+    try:
+        arr = np.asarray(A)
+    except Exception as exc:  # e.g. ragged nested lists
+        raise TypeError(f"{name} must be a 2-D numeric array, got {type(A).__name__}") from exc
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be a 2-D array of integers or floats, got dtype {arr.dtype}"
+        )
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array (rows x features), got an array of shape {arr.shape}"
+        )
+    dtype = np.float32 if arr.dtype == np.float32 else np.float64
+    arr = arr.astype(dtype, copy=False)
+    if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
+        raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
+    return arr
+
+
+def _check_n_jobs(n_jobs):
+    n_cpu = os.cpu_count() or 1
+    if n_jobs is None:
+        return n_cpu
+    if (
+        isinstance(n_jobs, (bool, np.bool_))
+        or not isinstance(n_jobs, numbers.Integral)
+        or n_jobs == 0
+    ):
+        raise ValueError(
+            "n_jobs must be None, a positive integer or a negative integer (-1 = all cores), "
+            f"got {n_jobs!r}"
+        )
+    return max(1, n_cpu + 1 + int(n_jobs)) if n_jobs < 0 else int(n_jobs)
+
+
+def kneighbors(
+    X, k, *, Y=None, farthest=False, n_jobs=None, chunk_size=None, algorithm="auto"
+):
     """Exact k nearest (or farthest) rows of ``X`` for each row of ``Y``.
 
-    Returns ``(distances, indices)``, both of shape ``(n_queries, k)``, sorted by
-    (distance, index); with ``Y=None`` the queries are the rows of ``X`` and each row is
-    excluded from its own list by index.
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The rows searched. Integer, boolean and float data are accepted; float32 is computed in
+        float32 (with exact re-ranking), anything else in float64. Any memory order, read-only
+        or non-contiguous arrays are fine; the input is never modified.
+    k : int
+        Number of neighbours per query, ``1 <= k <= n_samples`` (``n_samples - 1`` when ``Y``
+        is None).
+    Y : array-like of shape (n_queries, n_features), default=None
+        The query rows. None means the rows of ``X`` themselves, each excluded from its own
+        list *by index*: a duplicate of a row is its neighbour at distance 0.
+    farthest : bool, default=False
+        Return the k farthest rows instead, sorted by decreasing distance.
+    n_jobs : int, default=None
+        Number of threads: None or -1 for all cores, -2 for all but one, and so on. The result
+        does not depend on it.
+    chunk_size : int, default=None
+        Rows per tile side for the brute-force kernel (default 256 queries x 1024 rows). For
+        tests and benchmarks; the result does not depend on it.
+    algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
+        'auto' uses a KD-tree for low-dimensional data (at most 8 features) with at least
+        20,000 rows and brute force otherwise; 'kd_tree' is not available with
+        ``farthest=True``. The result does not depend on it.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_queries, k), float64
+        Euclidean distances, computed exactly in float64 from the input values.
+    indices : ndarray of shape (n_queries, k), intp
+        Row indices into ``X``.
+
+    Notes
+    -----
+    Each row is sorted by (distance, index): increasing distance (decreasing with
+    ``farthest=True``), and rows at exactly the same distance come in increasing index order,
+    always. The answer is the one an exact float64 computation gives; float32 data is scanned in
+    float32 and its candidates re-ranked in float64, so it gives the same neighbours (up to
+    the rounding of float64 itself). No n x n matrix is ever built: peak extra memory is the
+    output, a centred copy of the data, and a fixed tile per thread.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._neighbors import kneighbors
+    >>> X = np.array([[0.0], [1.0], [1.0], [3.0]])
+    >>> dist, ind = kneighbors(X, 2)
+    >>> ind
+    array([[1, 2],
+           [2, 0],
+           [1, 0],
+           [1, 2]])
+    >>> dist[1]
+    array([0., 1.])
+    >>> kneighbors(X, 1, Y=[[2.0]], farthest=True)[1]
+    array([[0]])
     """
-    X = np.asarray(X, dtype=np.float64)
+    Xo = _as_float_array(X, "X")
+    n, d = Xo.shape
+    if n == 0:
+        raise ValueError(f"X must have at least one row, got an array of shape {Xo.shape}")
+    if d == 0:
+        raise ValueError(f"X must have at least one feature, got an array of shape {Xo.shape}")
     self_query = Y is None
-    Yq = X if self_query else np.asarray(Y, dtype=np.float64)
-    n, m = X.shape[0], Yq.shape[0]
-    dist = np.empty((m, k))
-    ind = np.empty((m, k), dtype=np.intp)
-    for s in range(0, m, 256):
-        e = min(m, s + 256)
-        d2 = ((Yq[s:e, None, :] - X[None, :, :]) ** 2).sum(-1)
-        if self_query:
-            d2[np.arange(e - s), np.arange(s, e)] = np.inf if not farthest else -np.inf
-        key = -d2 if farthest else d2
-        for r in range(e - s):
-            order = np.lexsort((np.arange(n), key[r]))[:k]
-            ind[s + r] = order
-            dist[s + r] = np.sqrt(d2[r, order])
+    if self_query:
+        Yo = Xo
+    else:
+        Yo = _as_float_array(Y, "Y")
+        if Yo.shape[1] != d:
+            raise ValueError(
+                f"Y must have the same number of features as X ({d}), got {Yo.shape[1]}"
+            )
+        if Yo.dtype != Xo.dtype:  # mixed precisions: compute in float64
+            Xo = Xo.astype(np.float64)
+            Yo = Yo.astype(np.float64)
+    available = n - 1 if self_query else n
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral):
+        raise TypeError(f"k must be an integer >= 1, got {k!r}")
+    if k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    if k > available:
+        what = "the number of rows of X minus one (each row is excluded from its own list)" \
+            if self_query else "the number of rows of X"
+        raise ValueError(f"k must be <= {available}, {what}, got {k!r}")
+    k = int(k)
+    if not isinstance(farthest, (bool, np.bool_)):
+        raise TypeError(f"farthest must be True or False, got {farthest!r}")
+    n_threads = _check_n_jobs(n_jobs)
+    if chunk_size is None:
+        chunk_q, chunk_r = _CHUNK_QUERIES, _CHUNK_REFS
+    else:
+        if (
+            isinstance(chunk_size, (bool, np.bool_))
+            or not isinstance(chunk_size, numbers.Integral)
+            or chunk_size < 1
+        ):
+            raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}")
+        chunk_q = chunk_r = int(chunk_size)
+    if algorithm not in _ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
+    if algorithm == "kd_tree" and farthest:
+        raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
+
+    n_q = Yo.shape[0]
+    dist = np.empty((n_q, k), dtype=np.float64)
+    ind = np.empty((n_q, k), dtype=np.intp)
+    if n_q == 0:
+        return dist, ind
+    Xo = np.ascontiguousarray(Xo)
+    Yo = Xo if self_query else np.ascontiguousarray(Yo)
+    exclude = np.arange(n_q, dtype=np.intp) if self_query else np.full(n_q, -1, np.intp)
+
+    use_tree = algorithm == "kd_tree" or (
+        algorithm == "auto"
+        and not farthest
+        and d <= _KD_TREE_MAX_FEATURES
+        and n >= _KD_TREE_MIN_ROWS
+        and k + _KD_TREE_EXTRA + 1 < n
+    )
+    with _single_threaded_blas():
+        if use_tree:
+            redo = _kd_tree(Xo, Yo, exclude, k, n_threads, dist, ind)
+            if redo.size:
+                sub_d = np.empty((redo.size, k), dtype=np.float64)
+                sub_i = np.empty((redo.size, k), dtype=np.intp)
+                _brute(Xo, Yo[redo], exclude[redo], k, False, n_threads, chunk_q, chunk_r,
+                       sub_d, sub_i)
+                dist[redo] = sub_d
+                ind[redo] = sub_i
+        else:
+            _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
+                   chunk_q, chunk_r, dist, ind)
     return dist, ind
+
+
+def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind):
+    """Run the brute-force kernel; Yo None means the queries are the rows of Xo."""
+    dtype = Xo.dtype
+    d = Xo.shape[1]
+    # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
+    mean = Xo.mean(axis=0, dtype=np.float64).astype(dtype)
+    Xc = Xo - mean
+    Yc = Xc if Yo is None else Yo - mean
+    Yo = Xo if Yo is None else Yo
+    x_norms = np.einsum("ij,ij->i", Xc, Xc, dtype=np.float64)
+    y_norms = x_norms if Yc is Xc else np.einsum("ij,ij->i", Yc, Yc, dtype=np.float64)
+    # Rigorous bound of the rounding error of one GEMM-trick key, relative to the norms: dot
+    # product (d terms), the norms, the additions and the centring; doubled for safety.
+    c = (d + 10) * float(np.finfo(dtype).eps)
+    sign = -1.0 if farthest else 1.0
+    lkey = (sign * x_norms - c * x_norms).astype(dtype)
+    ukey = (sign * x_norms + c * x_norms).astype(dtype)
+    qbound = (2.0 * c * y_norms).astype(dtype)
+    n_q = Yc.shape[0]
+    # Enough query chunks to keep every thread busy when the queries are few.
+    chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
+    _knn.knn_brute(Yc, Xc, Yo, Xo, lkey, ukey, qbound, exclude, k, bool(farthest),
+                   chunk_q, chunk_r, n_threads, dist, ind)
+
+
+def _kd_tree(Xo, Yo, exclude, k, n_threads, dist, ind):
+    """KD-tree search with exact re-ranking; returns the query rows left for brute force."""
+    from scipy.spatial import cKDTree
+
+    n = Xo.shape[0]
+    m = min(n, k + _KD_TREE_EXTRA + 1)
+    tree = cKDTree(Xo)
+    cand_dist, cand = tree.query(Yo, k=m, workers=n_threads)
+    cand = np.ascontiguousarray(cand.reshape(len(Yo), m), dtype=np.intp)
+    cand_dist = np.ascontiguousarray(cand_dist.reshape(len(Yo), m), dtype=np.float64)
+    ok = np.zeros(len(Yo), dtype=np.uint8)
+    _knn.rerank_candidates(Yo, Xo, cand, cand_dist, exclude, k, n_threads, dist, ind, ok)
+    return np.flatnonzero(ok == 0)
