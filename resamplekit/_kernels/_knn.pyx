@@ -40,7 +40,7 @@ from resamplekit._kernels._typedefs cimport floating
 cnp.import_array()
 
 
-cdef double exact_sqdist(const floating* a, const floating* b, Py_ssize_t d) noexcept nogil:
+cdef double exact_sqdist(const data_floating* a, const data_floating* b, Py_ssize_t d) noexcept nogil:
     """Squared euclidean distance, accumulated in float64 in index order."""
     cdef double s = 0.0, t
     cdef Py_ssize_t j
@@ -98,6 +98,20 @@ cdef floating _kth_smallest(floating* a, Py_ssize_t n, Py_ssize_t kth) noexcept 
     return a[kth]
 
 
+cdef enum:
+    _BLOCK = 64
+
+
+cdef inline int _count_at_most(const floating* a, const floating* b, Py_ssize_t n,
+                               floating t) noexcept nogil:
+    """Number of j < n with a[j] + b[j] <= t (a loop the compiler vectorises)."""
+    cdef int hits = 0
+    cdef Py_ssize_t j
+    for j in range(n):
+        hits += (a[j] + b[j]) <= t
+    return hits
+
+
 cdef inline void _gemm_nt(int m, int n, int kdim, floating alpha, const floating* a,
                           const floating* b, floating* c) noexcept nogil:
     """c (n x m, row-major) = alpha * b (n x kdim) . a (m x kdim)^T, all row-major."""
@@ -111,7 +125,7 @@ cdef inline void _gemm_nt(int m, int n, int kdim, floating alpha, const floating
         dgemm(&ta, &tb, &m, &n, &kdim, &alpha, <double*>a, &ld, <double*>b, &ld, &beta, c, &m)
 
 
-cdef Py_ssize_t _finish_exact_scan(const floating* q, const floating* R, Py_ssize_t n_r,
+cdef Py_ssize_t _finish_exact_scan(const data_floating* q, const data_floating* R, Py_ssize_t n_r,
                                    Py_ssize_t d, intp_t exclude, double sign,
                                    KeyIndex* items) noexcept nogil:
     """Exact keys of every row of R (but exclude), sorted; fallback for massive ties."""
@@ -151,7 +165,7 @@ cdef Py_ssize_t _compact(floating* vals, intp_t* idxs, Py_ssize_t count, Py_ssiz
 
 
 cdef int _query_chunk(
-    const floating* Q, const floating* R, const floating* Qo, const floating* Ro,
+    const floating* Q, const floating* R, const data_floating* Qo, const data_floating* Ro,
     const floating* lkey, const floating* ukey, const floating* bound, const intp_t* exclude,
     Py_ssize_t q0, Py_ssize_t mq, Py_ssize_t n_r, Py_ssize_t d, Py_ssize_t k,
     bint farthest, Py_ssize_t chunk_r, Py_ssize_t cap0, Py_ssize_t limit,
@@ -160,7 +174,8 @@ cdef int _query_chunk(
     KeyIndex** scan_items, double* dist, intp_t* ind,
 ) noexcept nogil:
     """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure."""
-    cdef Py_ssize_t i, j, rc, r0, mr, c, e, ncap
+    cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e, ncap
+    cdef bint break_all
     cdef floating t, v, b, tt
     cdef floating alpha = 2 if farthest else -2
     cdef double sign = -1.0 if farthest else 1.0
@@ -197,47 +212,58 @@ cdef int _query_chunk(
             c = cnt[i]
             vv = vals[i]
             ii = idxs[i]
-            for j in range(mr):
-                v = row[j] + lk[j]
-                if v <= t:
-                    if j == ex:
-                        continue
-                    vv[c] = v
-                    ii[c] = r0 + j
-                    c += 1
-                    if one:
-                        tt = row[j] + uk[j] + b
-                        if tt < t:
-                            t = tt
-                    if c == cap[i]:
-                        c = _compact(vv, ii, c, k, b, &t, scratch, lkey, ukey)
-                        if 2 * c > cap[i]:
-                            # Many near-ties: grow the list, or give up on it (exact scan later).
-                            ncap = 2 * cap[i]
-                            if ncap > limit:
-                                c = 0
-                                cap[i] = -1
-                                t = -INFINITY
-                                break
-                            nv = <floating*>malloc(ncap * sizeof(floating))
-                            ni = <intp_t*>malloc(ncap * sizeof(intp_t))
-                            if nv == NULL or ni == NULL:
-                                free(nv)
-                                free(ni)
-                                c = 0
-                                cap[i] = -1
-                                t = -INFINITY
-                                break
-                            memcpy(nv, vv, c * sizeof(floating))
-                            memcpy(ni, ii, c * sizeof(intp_t))
-                            if vv != slab_v + i * cap0:
-                                free(vv)
-                                free(ii)
-                            vv = nv
-                            ii = ni
-                            vals[i] = vv
-                            idxs[i] = ii
-                            cap[i] = ncap
+            break_all = False
+            for jb in range((mr + _BLOCK - 1) // _BLOCK):
+                j0 = jb * _BLOCK
+                j1 = min(j0 + _BLOCK, mr)
+                # Vectorised pre-filter: most blocks hold no candidate at all.
+                if _count_at_most(row + j0, lk + j0, j1 - j0, t) == 0:
+                    continue
+                for j in range(j0, j1):
+                    v = row[j] + lk[j]
+                    if v <= t:
+                        if j == ex:
+                            continue
+                        vv[c] = v
+                        ii[c] = r0 + j
+                        c += 1
+                        if one:
+                            tt = row[j] + uk[j] + b
+                            if tt < t:
+                                t = tt
+                        if c == cap[i]:
+                            c = _compact(vv, ii, c, k, b, &t, scratch, lkey, ukey)
+                            if 2 * c > cap[i]:
+                                # Many near-ties: grow the list, or give up (exact scan later).
+                                ncap = 2 * cap[i]
+                                if ncap > limit:
+                                    c = 0
+                                    cap[i] = -1
+                                    t = -INFINITY
+                                    break_all = True
+                                    break
+                                nv = <floating*>malloc(ncap * sizeof(floating))
+                                ni = <intp_t*>malloc(ncap * sizeof(intp_t))
+                                if nv == NULL or ni == NULL:
+                                    free(nv)
+                                    free(ni)
+                                    c = 0
+                                    cap[i] = -1
+                                    t = -INFINITY
+                                    break_all = True
+                                    break
+                                memcpy(nv, vv, c * sizeof(floating))
+                                memcpy(ni, ii, c * sizeof(intp_t))
+                                if vv != slab_v + i * cap0:
+                                    free(vv)
+                                    free(ii)
+                                vv = nv
+                                ii = ni
+                                vals[i] = vv
+                                idxs[i] = ii
+                                cap[i] = ncap
+                if break_all:
+                    break
             cnt[i] = c
             thr[i] = t
 
@@ -272,8 +298,8 @@ cdef int _query_chunk(
 def knn_brute(
     const floating[:, ::1] Q,
     const floating[:, ::1] R,
-    const floating[:, ::1] Qo,
-    const floating[:, ::1] Ro,
+    const data_floating[:, ::1] Qo,
+    const data_floating[:, ::1] Ro,
     const floating[::1] lkey,
     const floating[::1] ukey,
     const floating[::1] qbound,
@@ -359,7 +385,7 @@ def knn_brute(
         raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
 
 
-cdef cnp.uint8_t _rerank_one(const floating* q, const floating* R, const intp_t* cand,
+cdef cnp.uint8_t _rerank_one(const data_floating* q, const data_floating* R, const intp_t* cand,
                             double last, intp_t exclude, Py_ssize_t n_r, Py_ssize_t d,
                             Py_ssize_t m, Py_ssize_t k, KeyIndex* items, double* dist,
                             intp_t* ind) noexcept nogil:
@@ -384,8 +410,8 @@ cdef cnp.uint8_t _rerank_one(const floating* q, const floating* R, const intp_t*
 
 
 def rerank_candidates(
-    const floating[:, ::1] Qo,
-    const floating[:, ::1] Ro,
+    const data_floating[:, ::1] Qo,
+    const data_floating[:, ::1] Ro,
     const intp_t[:, ::1] cand,
     const double[:, ::1] cand_dist,
     const intp_t[::1] exclude,
