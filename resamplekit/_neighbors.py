@@ -108,8 +108,8 @@ def kneighbors(
         tests and benchmarks; the result does not depend on it.
     algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
         'auto' uses a KD-tree for low-dimensional data with many rows (at most 5 features
-        and 10,000 rows, or at most 8 features and 60,000 rows) and brute force otherwise; 'kd_tree' is not available with
-        ``farthest=True``. The result does not depend on it.
+        and 10,000 rows, or at most 8 features and 60,000 rows) and brute force otherwise;
+        'kd_tree' is not available with ``farthest=True``. The result does not depend on it.
 
     Returns
     -------
@@ -123,9 +123,11 @@ def kneighbors(
     Each row is sorted by (distance, index): increasing distance (decreasing with
     ``farthest=True``), and rows at exactly the same distance come in increasing index order,
     always. The answer is the one an exact float64 computation gives; float32 data is scanned in
-    float32 and its candidates re-ranked in float64, so it gives the same neighbours (up to
-    the rounding of float64 itself). No n x n matrix is ever built: peak extra memory is the
-    output, a centred copy of the data, and a fixed tile per thread.
+    float32 (also float64 data) and its candidates re-ranked exactly in float64, within a window
+    that provably holds every row of the exact answer, so the neighbours are the same as an
+    exact float64 computation's (up to the rounding of float64 itself). No n x n matrix is ever
+    built: peak extra memory is the output, a centred float32 copy of the data, and a fixed
+    tile per thread.
 
     Examples
     --------
@@ -187,7 +189,7 @@ def kneighbors(
     if algorithm not in _ALGORITHMS:
         raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
     if algorithm == "kd_tree" and farthest:
-        raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
+        raise ValueError("algorithm='kd_tree cannot search the farthest rows; use 'brute'")
 
     n_q = Yo.shape[0]
     dist = np.empty((n_q, k), dtype=np.float64)
@@ -222,11 +224,32 @@ def kneighbors(
 
 
 def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind):
-    """Run the brute-force kernel; Yo None means the queries are the rows of Xo."""
-    # Candidates are scanned in float32 (twice the GEMM speed of float64) whatever the input
-    # precision: the candidate window accounts for float32 rounding, and the winners are
-    # re-ranked exactly from the original rows.
-    dtype = np.float64 if _FLOAT64_CANDIDATES and Xo.dtype == np.float64 else np.float32
+    """Run the brute-force kernel; Yo None means the queries are the rows of Xo.
+
+    Candidates are scanned in float32 (twice the GEMM speed of float64) whatever the input
+    precision: the candidate window accounts for float32 rounding and the winners are re-ranked
+    exactly from the original rows. The few queries whose window overflows (near-ties at float32
+    resolution, e.g. tight clusters far from the mean) are redone with a float64 scan, and
+    queries that overflow that too (massive exact ties) get an exact scan of all rows.
+    """
+    float64_first = _FLOAT64_CANDIDATES and Xo.dtype == np.float64
+    overflowed = _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
+                             np.float64 if float64_first else np.float32, float64_first,
+                             dist, ind)
+    redo = np.flatnonzero(overflowed)
+    if redo.size:
+        Yq = Xo[redo] if Yo is None else Yo[redo]
+        sub_d = np.empty((redo.size, k), dtype=np.float64)
+        sub_i = np.empty((redo.size, k), dtype=np.intp)
+        _brute_pass(Xo, Yq, exclude[redo], k, farthest, n_threads, chunk_q, chunk_r,
+                    np.float64, True, sub_d, sub_i)
+        dist[redo] = sub_d
+        ind[redo] = sub_i
+
+
+def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
+                scan_overflow, dist, ind):
+    """One kernel pass with candidates scanned in dtype; returns the overflow flags."""
     d = Xo.shape[1]
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
@@ -246,8 +269,10 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind)
     n_q = Yc.shape[0]
     # Enough query chunks to keep every thread busy when the queries are few.
     chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
+    overflowed = np.zeros(n_q, dtype=np.uint8)
     _knn.knn_brute(Yc, Xc, Yo, Xo, lkey, ukey, qbound, exclude, k, bool(farthest),
-                   chunk_q, chunk_r, n_threads, dist, ind)
+                   chunk_q, chunk_r, n_threads, bool(scan_overflow), overflowed, dist, ind)
+    return overflowed
 
 
 def _kd_tree(Xo, Yo, exclude, k, n_threads, dist, ind):

@@ -156,6 +156,21 @@ def test_float64_candidates(rng, monkeypatch):
         assert_same(kneighbors(X, 5, farthest=True), reference(X, 5, farthest=True))
 
 
+def test_tight_clusters_far_apart_are_redone_in_float64(rng, monkeypatch):
+    # Norms ~1e10 against distances ~1: float32 cannot separate the candidates, so their lists
+    # overflow and those queries are redone with a float64 scan (still exact).
+    X = rng.normal(size=(6000, 3)) * 0.01
+    X[::2] += 1e5
+    passes = []
+    real = nb._brute_pass
+    monkeypatch.setattr(
+        nb, "_brute_pass", lambda *a: passes.append((a[8], len(a[2]))) or real(*a)
+    )
+    sub = X[:6000:7]
+    assert_same(kneighbors(X, 3, Y=sub, n_jobs=2), reference(X, 3, Y=sub))
+    assert passes[0][0] is np.float32 and passes[1] == (np.float64, len(sub))
+
+
 def test_duplicates_are_neighbours_at_distance_zero(rng):
     base = rng.normal(size=(40, 5))
     X = np.concatenate([base, base, base[:3]])

@@ -13,6 +13,7 @@ ctypedef struct KeyIndex:
     double key
     intp_t index
 
-cdef double exact_sqdist(const data_floating* a, const data_floating* b, Py_ssize_t d) noexcept nogil
+cdef double exact_sqdist(const data_floating* a, const data_floating* b,
+                         Py_ssize_t d) noexcept nogil
 
 cdef void sort_key_index(KeyIndex* items, Py_ssize_t n) noexcept nogil

@@ -18,6 +18,8 @@ def knn_brute(
     chunk_q: int,
     chunk_r: int,
     n_threads: int,
+    scan_overflow: bool,
+    overflowed: npt.NDArray[np.uint8],
     dist: npt.NDArray[np.float64],
     ind: npt.NDArray[np.intp],
 ) -> None: ...

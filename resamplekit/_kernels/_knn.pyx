@@ -3,29 +3,31 @@
 #
 # knn_brute: for each query row q of Q, the k rows r of R that minimise (or, farthest, maximise)
 #   the euclidean distance, excluding r == exclude[q], ordered by (exact distance, row index).
-#   - Candidates come from the GEMM trick on centred data, in the input precision:
-#     key(q, r) = ||r||^2 - 2 q.r (||q||^2 is constant per query and dropped), cross term by
-#     BLAS ?gemm on a (chunk_q x chunk_r) tile, one tile per thread.
-#   - Selection is fused into the tile pass. With a rigorous bound e(q, r) = c (||q||^2 + ||r||^2)
-#     of the rounding error of a key (c = (d + 10) eps, computed by the caller), a query keeps
-#     every candidate whose lower bound (key - e) is <= the k-th smallest upper bound (key + e)
-#     seen so far. So every row that is among the exact k best (ties included) stays in the list,
-#     whatever the rounding; lkey/ukey hold the per-row parts of the two bounds and qbound the
-#     per-query part (2 c ||q||^2). The threshold is cached per query: a candidate costs one add and one compare;
-#     when the list is full it is compacted with a quickselect (a reservoir), and for k = 1 the
-#     threshold follows the running minimum (an argmin).
-#   - The short list is then re-ranked with distances computed exactly in float64 from the
-#     original (uncentred) rows, and sorted by (distance, index). A list that grows past its
-#     limit (massive ties) falls back to an exact scan of all rows for that query.
-#   - Results therefore do not depend on the rounding of the GEMM, the chunk sizes or the number
-#     of threads.
-#   Complexity: O(n_q * n_r * d) flops in BLAS plus O(n_q * n_r) compares; re-ranking
-#   O(n_q * (k + margin) * d). Peak extra memory: the outputs (O(n_q * k)) plus, per thread,
-#   one tile (chunk_q * chunk_r values) and chunk_q candidate lists of O(k + 32) entries
-#   (O(n_r) more only for a query whose ties overflow its list). Never an n x n matrix.
+#   - Candidates come from the GEMM trick on centred rows in the scan precision (`floating`,
+#     float32 by default even for float64 data): key(q, r) = ||r||^2 - 2 q.r (||q||^2 is
+#     constant per query and dropped), the cross term by BLAS ?gemm on a (chunk_q x chunk_r)
+#     tile, one tile per thread.
+#   - Selection is fused into the tile pass. With a rigorous bound e(q, r) = c (||q||^2 +
+#     ||r||^2) of the rounding error of a key (c = (d + 10) eps, set by the caller), a query
+#     keeps every row whose lower bound (key - e) is <= the k-th smallest upper bound (key + e)
+#     seen so far, so every row among the exact k best (ties included) stays in its list,
+#     whatever the rounding. lkey/ukey hold the per-row parts of the two bounds, qbound the
+#     per-query part (2 c ||q||^2). The threshold is cached per query; a vectorised pass over
+#     blocks of 64 rows skips blocks without a candidate, so a rejected row costs an add and a
+#     compare. A full list is compacted with a quickselect (a reservoir of 2k + 32); for k = 1
+#     the threshold follows the running minimum (an argmin).
+#   - The list is then re-ranked with squared distances computed exactly in float64 from the
+#     original rows (`data_floating`), and sorted by (distance, index). A list that outgrows its
+#     limit (massive near-ties at the scan precision) is flagged for the caller to redo in
+#     float64, or, when asked, answered by an exact scan of all rows.
+#   - So results do not depend on the GEMM's rounding, the chunk sizes or the thread count.
+#   Complexity: O(n_q * n_r * d) flops in BLAS, O(n_q * n_r) adds and compares, and
+#   O(n_q * (k + 32) * d) for the re-ranking. Peak extra memory: per thread one tile
+#   (chunk_q * chunk_r scan values, 1 MiB by default) and chunk_q lists of 2k + 32 candidates,
+#   plus O(n_r) for a query whose ties overflow its list. Never an n x n matrix.
 #
 # rerank_candidates: exact (distance, index) re-ranking of a KD-tree's k + m candidates per
-#   query, with a flag telling whether the list provably contains the exact top k.
+#   query, with a flag telling whether the list provably holds the exact top k.
 #   O(n_q * (k + m) * d) time, O(k + m) memory per thread.
 from cython.parallel cimport parallel, prange
 from libc.math cimport sqrt, INFINITY
@@ -40,7 +42,8 @@ from resamplekit._kernels._typedefs cimport floating
 cnp.import_array()
 
 
-cdef double exact_sqdist(const data_floating* a, const data_floating* b, Py_ssize_t d) noexcept nogil:
+cdef double exact_sqdist(const data_floating* a, const data_floating* b,
+                         Py_ssize_t d) noexcept nogil:
     """Squared euclidean distance, accumulated in float64 in index order."""
     cdef double s = 0.0, t
     cdef Py_ssize_t j
@@ -125,8 +128,8 @@ cdef inline void _gemm_nt(int m, int n, int kdim, floating alpha, const floating
         dgemm(&ta, &tb, &m, &n, &kdim, &alpha, <double*>a, &ld, <double*>b, &ld, &beta, c, &m)
 
 
-cdef Py_ssize_t _finish_exact_scan(const data_floating* q, const data_floating* R, Py_ssize_t n_r,
-                                   Py_ssize_t d, intp_t exclude, double sign,
+cdef Py_ssize_t _finish_exact_scan(const data_floating* q, const data_floating* R,
+                                   Py_ssize_t n_r, Py_ssize_t d, intp_t exclude, double sign,
                                    KeyIndex* items) noexcept nogil:
     """Exact keys of every row of R (but exclude), sorted; fallback for massive ties."""
     cdef Py_ssize_t r, c = 0
@@ -171,7 +174,8 @@ cdef int _query_chunk(
     bint farthest, Py_ssize_t chunk_r, Py_ssize_t cap0, Py_ssize_t limit,
     floating* tile, floating* slab_v, intp_t* slab_i, floating** vals, intp_t** idxs,
     Py_ssize_t* cnt, Py_ssize_t* cap, floating* thr, floating* scratch, KeyIndex* items,
-    KeyIndex** scan_items, double* dist, intp_t* ind,
+    KeyIndex** scan_items, bint scan_overflow, cnp.uint8_t* overflowed, double* dist,
+    intp_t* ind,
 ) noexcept nogil:
     """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure."""
     cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e, ncap
@@ -268,15 +272,19 @@ cdef int _query_chunk(
             thr[i] = t
 
     for i in range(mq):
+        row_items = NULL
         if cap[i] < 0:
-            if scan_items[0] == NULL:
-                scan_items[0] = <KeyIndex*>malloc(n_r * sizeof(KeyIndex))
+            if not scan_overflow:
+                overflowed[q0 + i] = 1  # the caller redoes it in a finer precision
+            else:
+                if scan_items[0] == NULL:
+                    scan_items[0] = <KeyIndex*>malloc(n_r * sizeof(KeyIndex))
                 if scan_items[0] == NULL:
                     status = -1
-                    continue
-            _finish_exact_scan(Qo + (q0 + i) * d, Ro, n_r, d, exclude[q0 + i], sign,
-                               scan_items[0])
-            row_items = scan_items[0]
+                else:
+                    _finish_exact_scan(Qo + (q0 + i) * d, Ro, n_r, d, exclude[q0 + i], sign,
+                                       scan_items[0])
+                    row_items = scan_items[0]
         else:
             c = cnt[i]
             vv = vals[i]
@@ -289,9 +297,10 @@ cdef int _query_chunk(
         if vals[i] != slab_v + i * cap0:
             free(vals[i])
             free(idxs[i])
-        for e in range(k):
-            dist[(q0 + i) * k + e] = sqrt(sign * row_items[e].key)
-            ind[(q0 + i) * k + e] = row_items[e].index
+        if row_items != NULL:
+            for e in range(k):
+                dist[(q0 + i) * k + e] = sqrt(sign * row_items[e].key)
+                ind[(q0 + i) * k + e] = row_items[e].index
     return status
 
 
@@ -309,6 +318,8 @@ def knn_brute(
     Py_ssize_t chunk_q,
     Py_ssize_t chunk_r,
     int n_threads,
+    bint scan_overflow,
+    cnp.uint8_t[::1] overflowed,
     double[:, ::1] dist,
     intp_t[:, ::1] ind,
 ):
@@ -317,8 +328,10 @@ def knn_brute(
     Q, R: centred data for the GEMM; Qo, Ro: the original rows (exact re-ranking). With
     s = +1 (nearest) or -1 (farthest), n_r = ||r||^2 of the centred rows and c the relative
     error bound: lkey = s n_r - c n_r, ukey = s n_r + c n_r, qbound = 2 c ||q||^2. exclude: per
-    query, a row of R to skip (-1 for none). Inputs are trusted (validated by
-    resamplekit._neighbors).
+    query, a row of R to skip (-1 for none). A query whose candidate list overflows (massive
+    near-ties at the scan precision) is answered by an exact scan of all rows if scan_overflow,
+    else flagged in overflowed (and its output rows left unwritten). Inputs are trusted
+    (validated by resamplekit._neighbors).
     """
     cdef Py_ssize_t n_q = Q.shape[0], n_r = R.shape[0], d = Q.shape[1]
     cdef Py_ssize_t n_chunks = (n_q + chunk_q - 1) // chunk_q
@@ -367,7 +380,7 @@ def knn_brute(
                     &qbound[0],
                     &exclude[0], ch * chunk_q, mq, n_r, d, k, farthest, chunk_r, cap0,
                     limit, tile, slab_v, slab_i, vals, idxs, cnt, cap, thr, scratch, items,
-                    &scan_items, &dist[0, 0], &ind[0, 0],
+                    &scan_items, scan_overflow, &overflowed[0], &dist[0, 0], &ind[0, 0],
                 ) != 0:
                     errors[0] = 1
         free(tile)
