@@ -18,9 +18,10 @@ from resamplekit._kernels import _knn
 
 __all__ = ["kneighbors"]
 
-# Default tile: 256 queries x 1024 reference rows (1 MiB in float32, 2 MiB in float64 per thread).
-_CHUNK_QUERIES = 256
-_CHUNK_REFS = 1024
+# Default tile: 512 queries x 256 reference rows (512 KiB of float32 per thread). Measured on one
+# core at n=20,000 (d=20 and d=100) against 256 x 1024, 256 x 256, 128 x 512: 5-15% faster.
+_CHUNK_QUERIES = 512
+_CHUNK_REFS = 256
 # 'auto' uses the KD-tree for (max features, min reference rows, min query rows) in this list.
 # Measured (one core, k=5, Gaussian data): at n=20,000 the tree wins up to d=5 and ties at d=6;
 # its advantage grows with n (n log n against n^2).
@@ -104,7 +105,7 @@ def kneighbors(
         Number of threads: None or -1 for all cores, -2 for all but one, and so on. The result
         does not depend on it.
     chunk_size : int, default=None
-        Rows per tile side for the brute-force kernel (default 256 queries x 1024 rows). For
+        Rows per tile side for the brute-force kernel (default 512 queries x 256 rows). For
         tests and benchmarks; the result does not depend on it.
     algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
         'auto' uses a KD-tree for low-dimensional data with many rows (at most 5 features

@@ -241,8 +241,16 @@ def test_empty_queries(rng):
         (dict(k=True), TypeError, r"k must be an integer >= 1, got True"),
         (dict(k="3"), TypeError, r"k must be an integer >= 1, got '3'"),
         (dict(k=10), ValueError, r"k must be <= 9, the number of rows of X minus one .*got 10"),
-        (dict(k=11, Y=np.zeros((2, 3))), ValueError, r"k must be <= 10, the number of rows of X, got 11"),
-        (dict(k=1, Y=np.zeros((2, 4))), ValueError, r"Y must have the same number of features as X \(3\), got 4"),
+        (
+            dict(k=11, Y=np.zeros((2, 3))),
+            ValueError,
+            r"k must be <= 10, the number of rows of X, got 11",
+        ),
+        (
+            dict(k=1, Y=np.zeros((2, 4))),
+            ValueError,
+            r"Y must have the same number of features as X \(3\), got 4",
+        ),
         (dict(k=1, Y=np.zeros(3)), ValueError, r"Y must be a 2-D array .*shape \(3,\)"),
         (dict(k=1, Y=[[np.nan, 0, 0]]), ValueError, r"Y must contain only finite values"),
         (dict(k=1, farthest="yes"), TypeError, r"farthest must be True or False, got 'yes'"),
@@ -262,12 +270,20 @@ def test_bad_arguments(rng, kwargs, exc, match):
 @pytest.mark.parametrize(
     "X, exc, match",
     [
-        (np.empty((0, 3)), ValueError, r"X must have at least one row, got an array of shape \(0, 3\)"),
+        (np.empty((0, 3)), ValueError, r"X must have at least one row, got .*shape \(0, 3\)"),
         (np.empty((4, 0)), ValueError, r"X must have at least one feature"),
-        (np.array([[0.0, np.inf], [1.0, 2.0]]), ValueError, r"X must contain only finite values, got NaN or infinity"),
+        (
+            np.array([[0.0, np.inf], [1.0, 2.0]]),
+            ValueError,
+            r"X must contain only finite values, got NaN or infinity",
+        ),
         (np.array([[0.0, np.nan], [1.0, 2.0]]), ValueError, r"X must contain only finite values"),
-        (np.zeros(5), ValueError, r"X must be a 2-D array \(rows x features\), got an array of shape \(5,\)"),
-        (np.array([["a", "b"], ["c", "d"]]), TypeError, r"X must be a 2-D array of integers or floats, got dtype <U1"),
+        (np.zeros(5), ValueError, r"X must be a 2-D array \(rows x features\), got .*\(5,\)"),
+        (
+            np.array([["a", "b"], ["c", "d"]]),
+            TypeError,
+            r"X must be a 2-D array of integers or floats, got dtype <U1",
+        ),
         (np.zeros((3, 2), dtype=complex), TypeError, r"got dtype complex128"),
     ],
 )
@@ -279,3 +295,21 @@ def test_bad_X(X, exc, match):
 def test_docstring_example():
     result = doctest.testmod(nb, verbose=False)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_random_configurations(rng):
+    # A seeded sweep over shapes, k, dtypes, data kinds, directions, queries and chunk sizes.
+    for trial in range(60):
+        n = int(rng.integers(2, 300))
+        d = int(rng.integers(1, 50))
+        k = int(rng.integers(1, n))
+        dtype = (np.float32, np.float64)[trial % 2]
+        kind = ("normal", "ties", "offset")[trial % 3]
+        X = data(rng, n, d, kind, dtype)
+        farthest = bool(trial % 5 == 0)
+        Y = None if trial % 4 else data(rng, int(rng.integers(1, 50)), d, kind, dtype)
+        chunk_size = (None, 25, 41, 97)[trial % 4 if trial % 7 else 0]
+        got = kneighbors(X, min(k, n - 1) if Y is None else k, Y=Y, farthest=farthest,
+                         chunk_size=chunk_size, n_jobs=1 + trial % 2)
+        expected = reference(X, min(k, n - 1) if Y is None else k, Y=Y, farthest=farthest)
+        assert_same(got, expected)

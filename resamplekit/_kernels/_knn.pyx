@@ -23,7 +23,7 @@
 #   - So results do not depend on the GEMM's rounding, the chunk sizes or the thread count.
 #   Complexity: O(n_q * n_r * d) flops in BLAS, O(n_q * n_r) adds and compares, and
 #   O(n_q * (k + 32) * d) for the re-ranking. Peak extra memory: per thread one tile
-#   (chunk_q * chunk_r scan values, 1 MiB by default) and chunk_q lists of 2k + 32 candidates,
+#   (chunk_q * chunk_r scan values, 512 KiB by default) and chunk_q lists of 2k + 32 candidates,
 #   plus O(n_r) for a query whose ties overflow its list. Never an n x n matrix.
 #
 # rerank_candidates: exact (distance, index) re-ranking of a KD-tree's k + m candidates per
