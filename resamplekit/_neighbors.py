@@ -26,11 +26,18 @@ _CHUNK_REFS = 256
 # Measured (one core, k=5, Gaussian data): at n=20,000 the tree wins up to d=5 and ties at d=6;
 # its advantage grows with n (n log n against n^2).
 _KD_TREE_RULES = ((5, 10_000, 1_000), (8, 60_000, 10_000))
-# Extra candidates asked from the KD-tree so that ties at the k-th distance can be resolved.
-_KD_TREE_EXTRA = 4
+# Extra candidates asked from the KD-tree: the k-th distance must be clearly below the last
+# candidate's for the list to be provably complete (rows with ties there go to brute force).
+# One extra is enough for continuous data, and asking few keeps the tree query fast.
+_KD_TREE_EXTRA = 1
 _ALGORITHMS = ("auto", "brute", "kd_tree")
 # Scan float64 data with float64 GEMMs instead of float32 ones (same results, slower; tests).
 _FLOAT64_CANDIDATES = False
+
+# Fewer queries than this per thread (and this many rows per thread): the threads split the rows
+# of X instead of the queries, and their k-lists are merged.
+_FEW_QUERIES = 32
+_MANY_ROWS = 2048
 
 _blas_controller = None
 
@@ -210,7 +217,7 @@ def kneighbors(
     )
     with _single_threaded_blas():
         if use_tree:
-            redo = _kd_tree(Xo, Yo, exclude, k, n_threads, dist, ind)
+            redo = _kd_tree(Xo, Yo, exclude, k, self_query, n_threads, dist, ind)
             if redo.size:
                 sub_d = np.empty((redo.size, k), dtype=np.float64)
                 sub_i = np.empty((redo.size, k), dtype=np.intp)
@@ -218,6 +225,10 @@ def kneighbors(
                        sub_d, sub_i)
                 dist[redo] = sub_d
                 ind[redo] = sub_i
+        elif n_threads > 1 and n_q < _FEW_QUERIES * n_threads and n >= _MANY_ROWS * n_threads \
+                and k < n // n_threads - 1:
+            _brute_split_rows(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
+                              chunk_q, chunk_r, dist, ind)
         else:
             _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
                    chunk_q, chunk_r, dist, ind)
@@ -248,6 +259,41 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind)
         ind[redo] = sub_i
 
 
+def _brute_split_rows(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind):
+    """Brute force with the rows of X split among the threads (for a few queries).
+
+    Each thread finds the k best of its block of rows; the merged lists are ordered by
+    (distance, index) again. Exact distances are computed the same way in every block, so the
+    result is the same as a single pass.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = Xo.shape[0]
+    Yq = Xo if Yo is None else Yo
+    n_q = Yq.shape[0]
+    bounds = np.linspace(0, n, n_threads + 1).astype(np.intp)
+    block_dist = np.empty((n_q, n_threads * k), dtype=np.float64)
+    block_ind = np.empty((n_q, n_threads * k), dtype=np.intp)
+
+    def run(b):
+        start, stop = bounds[b], bounds[b + 1]
+        inside = (exclude >= start) & (exclude < stop)
+        sub_exclude = np.where(inside, exclude - start, -1).astype(np.intp)
+        cols = slice(b * k, (b + 1) * k)
+        sub_d = np.empty((n_q, k), dtype=np.float64)
+        sub_i = np.empty((n_q, k), dtype=np.intp)
+        _brute(Xo[start:stop], Yq, sub_exclude, k, farthest, 1, chunk_q, chunk_r, sub_d, sub_i)
+        block_dist[:, cols] = sub_d
+        block_ind[:, cols] = sub_i + start
+
+    with ThreadPoolExecutor(n_threads) as pool:
+        list(pool.map(run, range(n_threads)))
+    key = -block_dist if farthest else block_dist
+    order = np.lexsort((block_ind, key), axis=1)[:, :k]
+    dist[...] = np.take_along_axis(block_dist, order, axis=1)
+    ind[...] = np.take_along_axis(block_ind, order, axis=1)
+
+
 def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
                 scan_overflow, dist, ind):
     """One kernel pass with candidates scanned in dtype; returns the overflow flags."""
@@ -276,12 +322,12 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     return overflowed
 
 
-def _kd_tree(Xo, Yo, exclude, k, n_threads, dist, ind):
+def _kd_tree(Xo, Yo, exclude, k, self_query, n_threads, dist, ind):
     """KD-tree search with exact re-ranking; returns the query rows left for brute force."""
     from scipy.spatial import cKDTree
 
     n = Xo.shape[0]
-    m = min(n, k + _KD_TREE_EXTRA + 1)
+    m = min(n, k + _KD_TREE_EXTRA + int(self_query))
     tree = cKDTree(Xo)
     cand_dist, cand = tree.query(Yo, k=m, workers=n_threads)
     cand = np.ascontiguousarray(cand.reshape(len(Yo), m), dtype=np.intp)

@@ -313,3 +313,15 @@ def test_random_configurations(rng):
                          chunk_size=chunk_size, n_jobs=1 + trial % 2)
         expected = reference(X, min(k, n - 1) if Y is None else k, Y=Y, farthest=farthest)
         assert_same(got, expected)
+
+
+@pytest.mark.parametrize("farthest", [False, True])
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+def test_few_queries_split_rows_among_threads(rng, farthest, kind):
+    X = data(rng, 5000, 6, kind, np.float32)
+    Y = np.concatenate([data(rng, 7, 6, kind, np.float32), X[2497:2503]])
+    one = kneighbors(X, 9, Y=Y, farthest=farthest, n_jobs=1)
+    two = kneighbors(X, 9, Y=Y, farthest=farthest, n_jobs=2, algorithm="brute")
+    np.testing.assert_array_equal(one[1], two[1])
+    np.testing.assert_array_equal(one[0], two[0])
+    assert_same(two, reference(X, 9, Y=Y, farthest=farthest))
