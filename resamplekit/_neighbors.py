@@ -3,18 +3,19 @@
 Every sampler gets its neighbours from :func:`kneighbors`. This module validates, allocates,
 limits BLAS to one thread inside the OpenMP region and picks a kernel:
 
-- brute force (``resamplekit._kernels._knn.knn_brute``): chunked GEMM candidates in the input
-  precision with the selection fused into the tile pass, then exact float64 re-ranking;
+- brute force (``resamplekit._kernels._knn.knn_brute``): candidates from chunked float32 GEMMs
+  (for float64 data too) with the selection fused into the tile pass, inside a window that
+  provably holds the exact answer, then exact float64 re-ranking;
 - a KD-tree (``scipy.spatial.cKDTree``) for low-dimensional data with many rows, whose candidate
   lists are re-ranked exactly (``_knn.rerank_candidates``); rows whose ties reach the end of
   their candidate list go to the brute-force kernel.
 """
 import numbers
-import os
 
 import numpy as np
 
 from resamplekit._kernels import _knn
+from resamplekit._validation import check_int, check_n_jobs
 
 __all__ = ["kneighbors"]
 
@@ -71,22 +72,6 @@ def _as_float_array(A, name):
     if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
         raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
     return arr
-
-
-def _check_n_jobs(n_jobs):
-    n_cpu = os.cpu_count() or 1
-    if n_jobs is None:
-        return n_cpu
-    if (
-        isinstance(n_jobs, (bool, np.bool_))
-        or not isinstance(n_jobs, numbers.Integral)
-        or n_jobs == 0
-    ):
-        raise ValueError(
-            "n_jobs must be None, a positive integer or a negative integer (-1 = all cores), "
-            f"got {n_jobs!r}"
-        )
-    return max(1, n_cpu + 1 + int(n_jobs)) if n_jobs < 0 else int(n_jobs)
 
 
 def kneighbors(
@@ -172,18 +157,14 @@ def kneighbors(
             Xo = Xo.astype(np.float64)
             Yo = Yo.astype(np.float64)
     available = n - 1 if self_query else n
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral):
-        raise TypeError(f"k must be an integer >= 1, got {k!r}")
-    if k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    k = check_int(k, "k", minimum=1)
     if k > available:
         what = "the number of rows of X minus one (each row is excluded from its own list)" \
             if self_query else "the number of rows of X"
         raise ValueError(f"k must be <= {available}, {what}, got {k!r}")
-    k = int(k)
     if not isinstance(farthest, (bool, np.bool_)):
         raise TypeError(f"farthest must be True or False, got {farthest!r}")
-    n_threads = _check_n_jobs(n_jobs)
+    n_threads = check_n_jobs(n_jobs)
     if chunk_size is None:
         chunk_q, chunk_r = _CHUNK_QUERIES, _CHUNK_REFS
     else:
@@ -197,7 +178,7 @@ def kneighbors(
     if algorithm not in _ALGORITHMS:
         raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
     if algorithm == "kd_tree" and farthest:
-        raise ValueError("algorithm='kd_tree cannot search the farthest rows; use 'brute'")
+        raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
 
     n_q = Yo.shape[0]
     dist = np.empty((n_q, k), dtype=np.float64)
