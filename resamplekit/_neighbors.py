@@ -275,14 +275,24 @@ def _brute_split_rows(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
     ind[...] = np.take_along_axis(block_ind, order, axis=1)
 
 
+def _centred(A, mean, dtype, block=16384):
+    """A - mean, computed in A's precision and stored in dtype (by blocks: no float64 copy)."""
+    if A.dtype == dtype:
+        return A - mean
+    out = np.empty(A.shape, dtype=dtype)
+    for start in range(0, A.shape[0], block):
+        out[start:start + block] = A[start:start + block] - mean
+    return out
+
+
 def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
                 scan_overflow, dist, ind):
     """One kernel pass with candidates scanned in dtype; returns the overflow flags."""
     d = Xo.shape[1]
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
-    Xc = (Xo - mean).astype(dtype, copy=False)
-    Yc = Xc if Yo is None else (Yo - mean).astype(dtype, copy=False)
+    Xc = _centred(Xo, mean, dtype)
+    Yc = Xc if Yo is None else _centred(Yo, mean, dtype)
     Yo = Xo if Yo is None else Yo
     x_norms = np.einsum("ij,ij->i", Xc, Xc, dtype=np.float64)
     y_norms = x_norms if Yc is Xc else np.einsum("ij,ij->i", Yc, Yc, dtype=np.float64)
