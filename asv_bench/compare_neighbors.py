@@ -21,7 +21,8 @@ absolute times are inflated and ratios noisy), `python asv_bench/compare_neighbo
     high-d        100000  100  4 |      34.24s    98.83s    2.89x |   72.52s   32.02s      0.47
     low-d         200000    4  4 |       1.40s     2.48s    1.78x |     nan      nan       nan
 
-Indices identical to scikit-learn's in every case. Single-thread CPU times, less sensitive to
+Indices identical to scikit-learn's in every case. The minority case repeated 7 times (median
+wall time, both on 2 threads): 0.144 s against 0.344 s (2.4x). Single-thread CPU times, less sensitive to
 the contention: minority 0.15 s against scikit-learn's 0.45 s (3x); n=20,000 d=20 k=4: 0.41 s
 against 0.35 s for the bare float32 GEMM tiles and 0.54 s for the float64 ones; n=20,000 d=100:
 1.1-1.2 s against 1.1 s (float32 GEMM) and 1.9 s (float64 GEMM); n=200,000 d=4 (KD-tree):

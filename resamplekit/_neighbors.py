@@ -296,10 +296,11 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     Yo = Xo if Yo is None else Yo
     x_norms = np.einsum("ij,ij->i", Xc, Xc, dtype=np.float64)
     y_norms = x_norms if Yc is Xc else np.einsum("ij,ij->i", Yc, Yc, dtype=np.float64)
-    # Rigorous bound of the rounding error of one GEMM-trick key, relative to the norms: dot
-    # product (d terms), the norms, the additions and the centring/rounding of the rows to the
-    # scan precision; doubled for safety.
-    c = (d + 10) * float(np.finfo(dtype).eps)
+    # Worst-case bound, relative to ||q||^2 + ||r||^2, of the rounding error of one GEMM-trick
+    # key (dot product of d terms, norms, additions, centring and rounding of the rows to the
+    # scan precision: about (d + 7) u) plus that of the float64 recomputation which decides
+    # the ranking ((d + 1) u D with D <= 2 (||q||^2 + ||r||^2)); eps = 2u.
+    c = (2 * d + 16) * float(np.finfo(dtype).eps)
     sign = -1.0 if farthest else 1.0
     lkey = (sign * x_norms - c * x_norms).astype(dtype)
     ukey = (sign * x_norms + c * x_norms).astype(dtype)

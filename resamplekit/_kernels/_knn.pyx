@@ -8,7 +8,7 @@
 #     constant per query and dropped), the cross term by BLAS ?gemm on a (chunk_q x chunk_r)
 #     tile, one tile per thread.
 #   - Selection is fused into the tile pass. With a rigorous bound e(q, r) = c (||q||^2 +
-#     ||r||^2) of the rounding error of a key (c = (d + 10) eps, set by the caller), a query
+#     ||r||^2) of the rounding error of a key (c = (2d + 16) eps, set by the caller), a query
 #     keeps every row whose lower bound (key - e) is <= the k-th smallest upper bound (key + e)
 #     seen so far, so every row among the exact k best (ties included) stays in its list,
 #     whatever the rounding. lkey/ukey hold the per-row parts of the two bounds, qbound the
