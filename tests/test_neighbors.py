@@ -325,3 +325,20 @@ def test_few_queries_split_rows_among_threads(rng, farthest, kind):
     np.testing.assert_array_equal(one[1], two[1])
     np.testing.assert_array_equal(one[0], two[0])
     assert_same(two, reference(X, 9, Y=Y, farthest=farthest))
+
+
+@pytest.mark.parametrize("farthest", [False, True])
+def test_distances_closer_than_float32_resolution(rng, farthest):
+    # Rows on a sphere around the query with radii 1 + i * 1e-10 (in shuffled order): float32
+    # cannot tell them apart, the float64 answer orders them by i.
+    n, d = 700, 8
+    directions = rng.normal(size=(n, d))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    order = rng.permutation(n)
+    X = directions * (1.0 + order[:, None] * 1e-10) + 3.0
+    Y = np.full((2, d), 3.0)
+    dist, ind = kneighbors(X, 20, Y=Y, farthest=farthest)
+    expected = np.argsort(-order if farthest else order)[:20]
+    np.testing.assert_array_equal(ind[0], expected)
+    np.testing.assert_array_equal(ind[1], expected)
+    assert_same((dist, ind), reference(X, 20, Y=Y, farthest=farthest))
