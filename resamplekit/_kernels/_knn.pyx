@@ -289,6 +289,9 @@ cdef int _query_chunk(
             c = cnt[i]
             vv = vals[i]
             ii = idxs[i]
+            if c > k:  # the threshold may be stale since the last compaction: tighten it
+                t = thr[i]
+                c = _compact(vv, ii, c, k, bound[q0 + i], &t, scratch, lkey, ukey)
             for e in range(c):
                 items[e].key = sign * exact_sqdist(Qo + (q0 + i) * d, Ro + ii[e] * d, d)
                 items[e].index = ii[e]
