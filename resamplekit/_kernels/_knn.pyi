@@ -1,0 +1,38 @@
+# Type stub of the compiled exact k-nearest-neighbour kernel (see _knn.pyx).
+import numpy as np
+import numpy.typing as npt
+
+_Float = np.float32 | np.float64
+
+def knn_brute(
+    Q: npt.NDArray[_Float],
+    R: npt.NDArray[_Float],
+    Qo: npt.NDArray[_Float],
+    Ro: npt.NDArray[_Float],
+    lkey: npt.NDArray[_Float],
+    ukey: npt.NDArray[_Float],
+    qbound: npt.NDArray[_Float],
+    exclude: npt.NDArray[np.intp],
+    k: int,
+    farthest: bool,
+    chunk_q: int,
+    chunk_r: int,
+    n_threads: int,
+    scan_overflow: bool,
+    overflowed: npt.NDArray[np.uint8],
+    dist: npt.NDArray[np.float64],
+    ind: npt.NDArray[np.intp],
+) -> None: ...
+
+def rerank_candidates(
+    Qo: npt.NDArray[_Float],
+    Ro: npt.NDArray[_Float],
+    cand: npt.NDArray[np.intp],
+    cand_dist: npt.NDArray[np.float64],
+    exclude: npt.NDArray[np.intp],
+    k: int,
+    n_threads: int,
+    dist: npt.NDArray[np.float64],
+    ind: npt.NDArray[np.intp],
+    ok: npt.NDArray[np.uint8],
+) -> None: ...

@@ -1,0 +1,344 @@
+"""resamplekit._neighbors.kneighbors against a plain NumPy reference.
+
+The reference computes every distance exactly in float64 and sorts each row by
+(distance, index), with self excluded by index when Y is None.
+"""
+import doctest
+
+import numpy as np
+import pytest
+
+import resamplekit._neighbors as nb
+from resamplekit._neighbors import kneighbors
+
+pytestmark = pytest.mark.kernel
+
+
+def reference(X, k, Y=None, farthest=False):
+    X = np.asarray(X, dtype=np.float64)
+    Q = X if Y is None else np.asarray(Y, dtype=np.float64)
+    n = X.shape[0]
+    dist = np.empty((len(Q), k))
+    ind = np.empty((len(Q), k), dtype=np.intp)
+    for q in range(len(Q)):
+        d2 = ((X - Q[q]) ** 2).sum(axis=1)
+        key = -d2 if farthest else d2.copy()
+        if Y is None:
+            key[q] = np.inf
+        order = np.lexsort((np.arange(n), key))[:k]
+        ind[q] = order
+        dist[q] = np.sqrt(d2[order])
+    return dist, ind
+
+
+def assert_same(got, expected):
+    dist, ind = got
+    assert dist.dtype == np.float64 and ind.dtype == np.intp
+    assert dist.shape == expected[0].shape and ind.shape == expected[1].shape
+    np.testing.assert_array_equal(ind, expected[1])
+    np.testing.assert_allclose(dist, expected[0], rtol=1e-12, atol=1e-12)
+
+
+def data(rng, n, d, kind="normal", dtype=np.float64):
+    if kind == "normal":
+        X = rng.normal(size=(n, d)) * 3.0 + 2.0
+    elif kind == "ties":  # integer-valued: many exactly equal distances
+        X = rng.integers(0, 3, size=(n, d)).astype(np.float64)
+    elif kind == "offset":  # far from the origin: cancellation in the GEMM trick
+        X = rng.normal(size=(n, d)) + 1e4
+    return X.astype(dtype)
+
+
+SHAPES = [
+    # (n, d, k)
+    (2, 1, 1),
+    (3, 2, 2),
+    (7, 3, 6),
+    (50, 1, 7),
+    (97, 7, 5),
+    (100, 20, 99),
+    (101, 300, 10),
+    (257, 64, 1),
+    (600, 5, 30),
+    (1500, 16, 6),
+]
+
+
+@pytest.mark.parametrize("n, d, k", SHAPES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+def test_self_query_matches_reference(rng, n, d, k, dtype, kind):
+    X = data(rng, n, d, kind, dtype)
+    assert_same(kneighbors(X, k, algorithm="brute"), reference(X, k))
+
+
+@pytest.mark.parametrize("n, d, k", SHAPES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_farthest_matches_reference(rng, n, d, k, dtype):
+    X = data(rng, n, d, "ties" if d < 8 else "normal", dtype)
+    assert_same(kneighbors(X, k, farthest=True), reference(X, k, farthest=True))
+
+
+@pytest.mark.parametrize("n, d, k", [(1, 3, 1), (5, 2, 5), (300, 12, 8), (1000, 40, 3)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("farthest", [False, True])
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+def test_separate_queries_match_reference(rng, n, d, k, dtype, farthest, kind):
+    X = data(rng, n, d, kind, dtype)
+    Y = np.concatenate([data(rng, 77, d, kind, dtype), X[:5]])  # some queries equal rows of X
+    got = kneighbors(X, k, Y=Y, farthest=farthest)
+    assert_same(got, reference(X, k, Y=Y, farthest=farthest))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_far_from_origin(rng, dtype):
+    # Large norms against small distances: the float32 candidates need their full window.
+    X = data(rng, 400, 6, "offset", dtype)
+    assert_same(kneighbors(X, 5), reference(X, 5))
+    assert_same(kneighbors(X, 3, farthest=True), reference(X, 3, farthest=True))
+
+
+def test_heavy_outlier(rng):
+    X = rng.normal(size=(500, 10))
+    X[17] = 1e6
+    assert_same(kneighbors(X, 4), reference(X, 4))
+
+
+@pytest.mark.parametrize("chunk_size", [1, 25, 41, 97, 100, 101])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_chunk_size_does_not_change_results(rng, chunk_size, dtype):
+    X = data(rng, 503, 9, "ties", dtype)
+    Y = data(rng, 211, 9, "normal", dtype)
+    expected = reference(X, 6)
+    assert_same(kneighbors(X, 6, chunk_size=chunk_size), expected)
+    assert_same(kneighbors(X, 6, Y=Y, chunk_size=chunk_size), reference(X, 6, Y=Y))
+    assert_same(
+        kneighbors(X, 4, farthest=True, chunk_size=chunk_size), reference(X, 4, farthest=True)
+    )
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+def test_n_jobs_does_not_change_results(rng, algorithm, kind):
+    X = data(rng, 2000, 4, kind)
+    one = kneighbors(X, 5, n_jobs=1, algorithm=algorithm)
+    two = kneighbors(X, 5, n_jobs=2, algorithm=algorithm)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+    assert_same(one, reference(X, 5))
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("k", [1, 4, 12])
+def test_kd_tree_matches_reference(rng, kind, dtype, k):
+    X = data(rng, 1200, 3, kind, dtype)
+    Y = data(rng, 150, 3, kind, dtype)
+    assert_same(kneighbors(X, k, algorithm="kd_tree"), reference(X, k))
+    assert_same(kneighbors(X, k, Y=Y, algorithm="kd_tree"), reference(X, k, Y=Y))
+
+
+def test_auto_uses_kd_tree_for_low_dimension(rng, monkeypatch):
+    X = data(rng, 12_000, 2, "ties")
+    calls = []
+    real = nb._kd_tree
+    monkeypatch.setattr(nb, "_kd_tree", lambda *a: calls.append(1) or real(*a))
+    got = kneighbors(X[:11_000], 3, Y=X[11_000:])
+    assert calls
+    assert_same(got, reference(X[:11_000], 3, Y=X[11_000:]))
+
+
+def test_float64_candidates(rng, monkeypatch):
+    monkeypatch.setattr(nb, "_FLOAT64_CANDIDATES", True)
+    for kind in ("normal", "ties", "offset"):
+        X = data(rng, 300, 7, kind)
+        assert_same(kneighbors(X, 5, chunk_size=41), reference(X, 5))
+        assert_same(kneighbors(X, 5, farthest=True), reference(X, 5, farthest=True))
+
+
+def test_tight_clusters_far_apart_are_redone_in_float64(rng, monkeypatch):
+    # Norms ~1e10 against distances ~1: float32 cannot separate the candidates, so their lists
+    # overflow and those queries are redone with a float64 scan (still exact).
+    X = rng.normal(size=(6000, 3)) * 0.01
+    X[::2] += 1e5
+    passes = []
+    real = nb._brute_pass
+    monkeypatch.setattr(
+        nb, "_brute_pass", lambda *a: passes.append((a[8], len(a[2]))) or real(*a)
+    )
+    sub = X[:6000:7]
+    assert_same(kneighbors(X, 3, Y=sub, n_jobs=2), reference(X, 3, Y=sub))
+    assert passes[0][0] is np.float32 and passes[1] == (np.float64, len(sub))
+
+
+def test_duplicates_are_neighbours_at_distance_zero(rng):
+    base = rng.normal(size=(40, 5))
+    X = np.concatenate([base, base, base[:3]])
+    dist, ind = kneighbors(X, 2)
+    assert_same((dist, ind), reference(X, 2))
+    for i in range(40):
+        assert dist[i, 0] == 0 and ind[i, 0] == i + 40  # its copy, never itself
+    assert list(ind[0]) == [40, 80]
+    assert list(ind[80]) == [0, 40]
+
+
+def test_massive_ties_overflow_and_growth(rng):
+    # All rows equal: every candidate list overflows and falls back to an exact scan.
+    X = np.zeros((5000, 1))
+    dist, ind = kneighbors(X, 3, n_jobs=2)
+    assert np.all(dist == 0)
+    np.testing.assert_array_equal(ind[0], [1, 2, 3])
+    np.testing.assert_array_equal(ind[1], [0, 2, 3])
+    np.testing.assert_array_equal(ind[4999], [0, 1, 2])
+    # Hundreds of ties per query: the candidate lists grow.
+    X = rng.integers(0, 2, size=(3000, 3)).astype(np.float32)
+    assert_same(kneighbors(X, 7, chunk_size=97), reference(X[:], 7))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_layouts_and_dtypes(rng, dtype):
+    base = data(rng, 300, 12, "normal", dtype)
+    expected = reference(base, 4)
+    F = np.asfortranarray(base)
+    ro = base.copy()
+    ro.flags.writeable = False
+    big = np.zeros((600, 24), dtype=dtype)
+    big[::2, ::2] = base
+    strided = big[::2, ::2]
+    assert not strided.flags.c_contiguous
+    for X in (F, ro, strided, base.tolist()):
+        assert_same(kneighbors(X, 4), expected)
+    # Y read-only and Fortran-ordered
+    Y = np.asfortranarray(base[:50])
+    Y.flags.writeable = False
+    assert_same(kneighbors(ro, 4, Y=Y), reference(base, 4, Y=base[:50]))
+    assert not ro.flags.writeable and np.array_equal(ro, base)  # input untouched
+
+
+def test_integer_bool_and_float16_inputs(rng):
+    X = rng.integers(-5, 5, size=(200, 4))
+    expected = reference(X, 3)
+    for A in (X, X.astype(np.int8), X.astype(np.uint64) + 7, X.astype(np.float16)):
+        assert_same(kneighbors(A, 3), reference(A, 3))
+    B = X > 0
+    assert_same(kneighbors(B, 3), reference(B.astype(float), 3))
+    assert_same(kneighbors(X.astype(np.float32), 3, Y=X[:10]), reference(X, 3, Y=X[:10]))
+    assert expected is not None
+
+
+def test_empty_queries(rng):
+    X = rng.normal(size=(10, 3))
+    dist, ind = kneighbors(X, 2, Y=np.empty((0, 3)))
+    assert dist.shape == (0, 2) and ind.shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(k=0), ValueError, r"k must be an integer >= 1, got 0"),
+        (dict(k=-2), ValueError, r"k must be an integer >= 1, got -2"),
+        (dict(k=2.5), TypeError, r"k must be an integer >= 1, got 2.5"),
+        (dict(k=True), TypeError, r"k must be an integer >= 1, got True"),
+        (dict(k="3"), TypeError, r"k must be an integer >= 1, got '3'"),
+        (dict(k=10), ValueError, r"k must be <= 9, the number of rows of X minus one .*got 10"),
+        (
+            dict(k=11, Y=np.zeros((2, 3))),
+            ValueError,
+            r"k must be <= 10, the number of rows of X, got 11",
+        ),
+        (
+            dict(k=1, Y=np.zeros((2, 4))),
+            ValueError,
+            r"Y must have the same number of features as X \(3\), got 4",
+        ),
+        (dict(k=1, Y=np.zeros(3)), ValueError, r"Y must be a 2-D array .*shape \(3,\)"),
+        (dict(k=1, Y=[[np.nan, 0, 0]]), ValueError, r"Y must contain only finite values"),
+        (dict(k=1, farthest="yes"), TypeError, r"farthest must be True or False, got 'yes'"),
+        (dict(k=1, n_jobs=0), ValueError, r"n_jobs must be None, a positive integer .*got 0"),
+        (dict(k=1, chunk_size=0), ValueError, r"chunk_size must be None or an integer >= 1, got 0"),
+        (dict(k=1, algorithm="ball"), ValueError, r"algorithm must be one of .*got 'ball'"),
+        (dict(k=1, algorithm="kd_tree", farthest=True), ValueError, r"kd_tree.*farthest"),
+    ],
+)
+def test_bad_arguments(rng, kwargs, exc, match):
+    X = rng.normal(size=(10, 3))
+    k = kwargs.pop("k")
+    with pytest.raises(exc, match=match):
+        kneighbors(X, k, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "X, exc, match",
+    [
+        (np.empty((0, 3)), ValueError, r"X must have at least one row, got .*shape \(0, 3\)"),
+        (np.empty((4, 0)), ValueError, r"X must have at least one feature"),
+        (
+            np.array([[0.0, np.inf], [1.0, 2.0]]),
+            ValueError,
+            r"X must contain only finite values, got NaN or infinity",
+        ),
+        (np.array([[0.0, np.nan], [1.0, 2.0]]), ValueError, r"X must contain only finite values"),
+        (np.zeros(5), ValueError, r"X must be a 2-D array \(rows x features\), got .*\(5,\)"),
+        (
+            np.array([["a", "b"], ["c", "d"]]),
+            TypeError,
+            r"X must be a 2-D array of integers or floats, got dtype <U1",
+        ),
+        (np.zeros((3, 2), dtype=complex), TypeError, r"got dtype complex128"),
+    ],
+)
+def test_bad_X(X, exc, match):
+    with pytest.raises(exc, match=match):
+        kneighbors(X, 1)
+
+
+def test_docstring_example():
+    result = doctest.testmod(nb, verbose=False)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_random_configurations(rng):
+    # A seeded sweep over shapes, k, dtypes, data kinds, directions, queries and chunk sizes.
+    for trial in range(60):
+        n = int(rng.integers(2, 300))
+        d = int(rng.integers(1, 50))
+        k = int(rng.integers(1, n))
+        dtype = (np.float32, np.float64)[trial % 2]
+        kind = ("normal", "ties", "offset")[trial % 3]
+        X = data(rng, n, d, kind, dtype)
+        farthest = bool(trial % 5 == 0)
+        Y = None if trial % 4 else data(rng, int(rng.integers(1, 50)), d, kind, dtype)
+        chunk_size = (None, 25, 41, 97)[trial % 4 if trial % 7 else 0]
+        got = kneighbors(X, min(k, n - 1) if Y is None else k, Y=Y, farthest=farthest,
+                         chunk_size=chunk_size, n_jobs=1 + trial % 2)
+        expected = reference(X, min(k, n - 1) if Y is None else k, Y=Y, farthest=farthest)
+        assert_same(got, expected)
+
+
+@pytest.mark.parametrize("farthest", [False, True])
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+def test_few_queries_split_rows_among_threads(rng, farthest, kind):
+    X = data(rng, 5000, 6, kind, np.float32)
+    Y = np.concatenate([data(rng, 7, 6, kind, np.float32), X[2497:2503]])
+    one = kneighbors(X, 9, Y=Y, farthest=farthest, n_jobs=1)
+    two = kneighbors(X, 9, Y=Y, farthest=farthest, n_jobs=2, algorithm="brute")
+    np.testing.assert_array_equal(one[1], two[1])
+    np.testing.assert_array_equal(one[0], two[0])
+    assert_same(two, reference(X, 9, Y=Y, farthest=farthest))
+
+
+@pytest.mark.parametrize("farthest", [False, True])
+def test_distances_closer_than_float32_resolution(rng, farthest):
+    # Rows on a sphere around the query with radii 1 + i * 1e-10 (in shuffled order): float32
+    # cannot tell them apart, the float64 answer orders them by i.
+    n, d = 700, 8
+    directions = rng.normal(size=(n, d))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    order = rng.permutation(n)
+    X = directions * (1.0 + order[:, None] * 1e-10) + 3.0
+    Y = np.full((2, d), 3.0)
+    dist, ind = kneighbors(X, 20, Y=Y, farthest=farthest)
+    expected = np.argsort(-order if farthest else order)[:20]
+    np.testing.assert_array_equal(ind[0], expected)
+    np.testing.assert_array_equal(ind[1], expected)
+    assert_same((dist, ind), reference(X, 20, Y=Y, farthest=farthest))
