@@ -254,7 +254,7 @@ def test_empty_queries(rng):
         (dict(k=1, Y=np.zeros(3)), ValueError, r"Y must be a 2-D array .*shape \(3,\)"),
         (dict(k=1, Y=[[np.nan, 0, 0]]), ValueError, r"Y must contain only finite values"),
         (dict(k=1, farthest="yes"), TypeError, r"farthest must be True or False, got 'yes'"),
-        (dict(k=1, n_jobs=0), ValueError, r"n_jobs must be None, a positive integer .*got 0"),
+        (dict(k=1, n_jobs=0), ValueError, r"n_jobs must be None, a positive integer.*got 0"),
         (dict(k=1, chunk_size=0), ValueError, r"chunk_size must be None or an integer >= 1, got 0"),
         (dict(k=1, algorithm="ball"), ValueError, r"algorithm must be one of .*got 'ball'"),
         (dict(k=1, algorithm="kd_tree", farthest=True), ValueError, r"kd_tree.*farthest"),
