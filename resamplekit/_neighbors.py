@@ -75,7 +75,7 @@ def _as_float_array(A, name):
 
 
 def kneighbors(
-    X, k, *, Y=None, farthest=False, n_jobs=None, chunk_size=None, algorithm="auto"
+    X, k, *, Y=None, rows=None, farthest=False, n_jobs=None, chunk_size=None, algorithm="auto"
 ):
     """Exact k nearest (or farthest) rows of ``X`` for each row of ``Y``.
 
@@ -91,6 +91,9 @@ def kneighbors(
     Y : array-like of shape (n_queries, n_features), default=None
         The query rows. None means the rows of ``X`` themselves, each excluded from its own
         list *by index*: a duplicate of a row is its neighbour at distance 0.
+    rows : array-like of int, default=None
+        Query only the rows ``X[rows]`` (instead of every row when ``Y`` is None), each
+        excluded from its own list by index as above. Cannot be combined with ``Y``.
     farthest : bool, default=False
         Return the k farthest rows instead, sorted by decreasing distance.
     n_jobs : int, default=None
@@ -145,6 +148,15 @@ def kneighbors(
     if d == 0:
         raise ValueError(f"X must have at least one feature, got an array of shape {Xo.shape}")
     self_query = Y is None
+    if rows is not None:
+        if not self_query:
+            raise ValueError("rows and Y cannot both be given: rows queries rows of X itself")
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
+            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
+        rows = rows.astype(np.intp, copy=False)
+        if rows.size and (rows.min() < 0 or rows.max() >= n):
+            raise ValueError(f"rows must be indices in [0, {n - 1}]")
     if self_query:
         Yo = Xo
     else:
@@ -180,7 +192,8 @@ def kneighbors(
     if algorithm == "kd_tree" and farthest:
         raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
 
-    n_q = Yo.shape[0]
+    all_rows = rows is None or (rows.size == n and np.array_equal(rows, np.arange(n)))
+    n_q = Yo.shape[0] if all_rows else rows.size
     dist = np.empty((n_q, k), dtype=np.float64)
     ind = np.empty((n_q, k), dtype=np.intp)
     if n_q == 0:
@@ -188,6 +201,10 @@ def kneighbors(
     Xo = np.ascontiguousarray(Xo)
     Yo = Xo if self_query else np.ascontiguousarray(Yo)
     exclude = np.arange(n_q, dtype=np.intp) if self_query else np.full(n_q, -1, np.intp)
+    if not all_rows:
+        # A subset of the rows as queries: each excludes itself by its index in X.
+        Yo, exclude, self_query = Xo[rows], rows.copy(), False
+    excludes_self = rows is not None or Y is None
 
     use_tree = algorithm == "kd_tree" or (
         algorithm == "auto"
@@ -198,7 +215,7 @@ def kneighbors(
     )
     with _single_threaded_blas():
         if use_tree:
-            redo = _kd_tree(Xo, Yo, exclude, k, self_query, n_threads, dist, ind)
+            redo = _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind)
             if redo.size:
                 sub_d = np.empty((redo.size, k), dtype=np.float64)
                 sub_i = np.empty((redo.size, k), dtype=np.intp)
@@ -314,12 +331,12 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     return overflowed
 
 
-def _kd_tree(Xo, Yo, exclude, k, self_query, n_threads, dist, ind):
+def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind):
     """KD-tree search with exact re-ranking; returns the query rows left for brute force."""
     from scipy.spatial import cKDTree
 
     n = Xo.shape[0]
-    m = min(n, k + _KD_TREE_EXTRA + int(self_query))
+    m = min(n, k + _KD_TREE_EXTRA + int(excludes_self))
     tree = cKDTree(Xo)
     cand_dist, cand = tree.query(Yo, k=m, workers=n_threads)
     cand = np.ascontiguousarray(cand.reshape(len(Yo), m), dtype=np.intp)

@@ -58,17 +58,9 @@ def _targeted_classes(ratio, y_codes, classes):
     return codes, mask
 
 
-def _other_neighbours(X, rows, k, n_threads):
-    """The k nearest other rows of X for each row in ``rows`` (global indices, (m, k)).
-
-    One call of the neighbour search: the self-query path when ``rows`` is every row, else the
-    rows as queries with k + 1 neighbours and self removed by index.
-    """
-    n = X.shape[0]
-    if len(rows) == n:
-        return np.ascontiguousarray(kneighbors(X, k, n_jobs=n_threads)[1], dtype=np.intp)
-    ind = kneighbors(X, k + 1, Y=X[rows], n_jobs=n_threads)[1]
-    return _cleaning.drop_self(np.ascontiguousarray(ind, dtype=np.intp), rows)
+def _neighbour_ids(X, rows, k, n_threads):
+    """The k nearest other rows of X for each row in ``rows`` (global indices, (m, k) intp)."""
+    return np.ascontiguousarray(kneighbors(X, k, rows=rows, n_jobs=n_threads)[1])
 
 
 def _rows_of(y, mask):
@@ -148,7 +140,7 @@ def edited_nearest_neighbours(
     codes, mask = _targeted_classes(ratio, ds.y, ds.classes)
     _check_k_rows(k, len(ds.y))
     rows = _rows_of(ds.y, mask)
-    nbr = _other_neighbours(ds.X, rows, k, n_threads)
+    nbr = _neighbour_ids(ds.X, rows, k, n_threads)
     keep = _cleaning.enn_keep(nbr, rows, ds.y, k, mode, False, n_threads).view(bool)
     removed = np.zeros(len(ds.y), dtype=bool)
     removed[rows[~keep]] = True
@@ -201,12 +193,12 @@ class _EditingRounds:
         _check_k_rows(k, n_alive, what="rows left after the previous rounds")
         kq = min(self.width, n_alive - 1)
         if n_alive == len(self.y):
-            local = _other_neighbours(self.X, stale, kq, self.n_threads)
+            local = _neighbour_ids(self.X, stale, kq, self.n_threads)
             self.nbr[stale, :kq] = local
         else:
             X_alive = self.X[alive_rows]
             self_local = np.searchsorted(alive_rows, stale)
-            local = _other_neighbours(X_alive, self_local, kq, self.n_threads)
+            local = _neighbour_ids(X_alive, self_local, kq, self.n_threads)
             self.nbr[stale, :kq] = alive_rows[local]
         self.valid_len[stale] = kq
 
@@ -489,7 +481,7 @@ def neighbourhood_cleaning_rule(
     need = mask.copy()
     need[minority] = True
     rows = _rows_of(ds.y, need)
-    nbr = _other_neighbours(ds.X, rows, k, n_threads)
+    nbr = _neighbour_ids(ds.X, rows, k, n_threads)
 
     removed = np.zeros(len(ds.y), dtype=np.uint8)
     in_target = mask[ds.y[rows]]

@@ -244,25 +244,6 @@ def _check_enough_rows(ds, value, name, method):
         )
 
 
-def _kneighbors_of_rows(X, rows, k, n_jobs):
-    """Indices of the k nearest rows of ``X`` to each ``X[rows]``, the row itself excluded.
-
-    Self is excluded by index (not by dropping the first column), so duplicated rows are
-    handled like everywhere else in resamplekit; needs ``len(X) > k``.
-    """
-    rows = np.asarray(rows, dtype=np.intp)
-    if rows.shape[0] == X.shape[0] and np.array_equal(rows, np.arange(X.shape[0])):
-        return kneighbors(X, k, n_jobs=n_jobs)[1]
-    if rows.shape[0] == 0:
-        return np.empty((0, k), dtype=np.intp)
-    ind = kneighbors(X, k + 1, Y=X[rows], n_jobs=n_jobs)[1]
-    drop = ind == rows[:, None]
-    # Self is among the k + 1 nearest unless k + 1 duplicates of lower index hide it: then the
-    # last column goes and self is not in the list either.
-    drop[~drop.any(axis=1), -1] = True
-    return ind[~drop].reshape(rows.shape[0], k)
-
-
 def _draw_segments(random_state, n_base, k, n_new, step_size=1.0):
     """imbalanced-learn's ``_make_samples`` draws: base rows, neighbour columns, steps."""
     rs = check_random_state(random_state)
@@ -391,7 +372,7 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
 def _count_other(ds, rows, m, n_jobs):
     """How many of the m nearest rows of X (self excluded) of each ``X[rows]`` are of another
     class; also returns those neighbours."""
-    nbrs = _kneighbors_of_rows(ds.X, rows, m, n_jobs)
+    nbrs = kneighbors(ds.X, m, rows=rows, n_jobs=n_jobs)[1]
     return np.count_nonzero(ds.y[nbrs] != ds.y[rows][:, None], axis=1), nbrs
 
 
@@ -500,12 +481,13 @@ def borderline_smote(
         bases = members[code][local]
         if kind == "borderline-1":
             _check_class_size(ds, code, k, method + " (kind='borderline-1')")
-            nns = members[code][_kneighbors_of_rows(ds.X[members[code]], local, k, n_jobs)]
+            nns = kneighbors(ds.X[members[code]], k, rows=local, n_jobs=n_jobs)[1]
+            nns = members[code][nns]
         elif k <= m:
             # The k nearest of X are the first k of the m nearest: same order, same ties.
             nns = m_nbrs[start + local, :k]
         else:
-            nns = _kneighbors_of_rows(ds.X, bases, k, n_jobs)
+            nns = kneighbors(ds.X, k, rows=bases, n_jobs=n_jobs)[1]
         rows, cols, steps = _draw_segments(random_state, bases.shape[0], k, counts[code])
         nbrs = nns[rows, cols]
         scales = None
@@ -679,7 +661,7 @@ def svm_smote(
         members = np.flatnonzero(ds.y == code)
         position = np.empty(ds.X.shape[0], dtype=np.intp)
         position[members] = np.arange(members.shape[0])
-        nns = members[_kneighbors_of_rows(ds.X[members], position[bases], k, n_jobs)]
+        nns = members[kneighbors(ds.X[members], k, rows=position[bases], n_jobs=n_jobs)[1]]
 
         n_danger_new = int(rs.beta(10, 10) * (n_new + 1))
         n_danger, n_safe = int(danger.sum()), int((~danger).sum())

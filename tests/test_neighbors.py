@@ -342,3 +342,33 @@ def test_distances_closer_than_float32_resolution(rng, farthest):
     np.testing.assert_array_equal(ind[0], expected)
     np.testing.assert_array_equal(ind[1], expected)
     assert_same((dist, ind), reference(X, 20, Y=Y, farthest=farthest))
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_rows_query_a_subset_excluding_self_by_index(algorithm):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    X[10] = X[3]
+    X[11] = X[3]
+    X[20] = X[5]
+    full_d, full_i = kneighbors(X, 4, algorithm=algorithm)
+    rows = np.array([3, 5, 10, 11, 20, 0, 39], dtype=np.intp)
+    d, i = kneighbors(X, 4, rows=rows, algorithm=algorithm)
+    np.testing.assert_array_equal(i, full_i[rows])
+    np.testing.assert_array_equal(d, full_d[rows])
+    assert not (i == rows[:, None]).any()
+    # Every row, in order, is the self-query.
+    np.testing.assert_array_equal(kneighbors(X, 4, rows=np.arange(40))[1], full_i)
+    assert kneighbors(X, 4, rows=np.array([], dtype=np.intp))[1].shape == (0, 4)
+
+
+def test_rows_bad_arguments():
+    X = np.arange(10.0).reshape(5, 2)
+    with pytest.raises(ValueError, match="rows and Y cannot both be given"):
+        kneighbors(X, 1, Y=X, rows=[0])
+    with pytest.raises(ValueError, match=r"rows must be indices in \[0, 4\]"):
+        kneighbors(X, 1, rows=[5])
+    with pytest.raises(TypeError, match="rows must be a 1-d array of row indices"):
+        kneighbors(X, 1, rows=[0.5])
+    with pytest.raises(ValueError, match="k must be <= 4"):
+        kneighbors(X, 5, rows=[0])

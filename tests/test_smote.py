@@ -68,7 +68,6 @@ from sklearn.svm import SVC  # noqa: E402
 
 from resamplekit._neighbors import kneighbors  # noqa: E402
 from resamplekit.over_sampling import (  # noqa: E402
-    _kneighbors_of_rows,
     adasyn,
     borderline_smote,
     smote,
@@ -466,19 +465,6 @@ def test_nothing_to_generate(name):
     X_res, y_res = ALL[name](X, y, ratio={0: counts[0], 1: counts[1]}, random_state=0)
     assert_array_equal(X_res, X)
     assert_array_equal(y_res, y)
-
-
-def test_kneighbors_of_rows_excludes_self_by_index_with_duplicates():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 3))
-    X[10] = X[3]
-    X[11] = X[3]
-    X[20] = X[5]
-    full = kneighbors(X, 4)[1]
-    rows = np.array([3, 5, 10, 11, 20, 0, 39], dtype=np.intp)
-    sub = _kneighbors_of_rows(X, rows, 4, None)
-    assert_array_equal(sub, full[rows])
-    assert not (sub == rows[:, None]).any()
 
 
 @pytest.mark.parametrize("name", list(ALL))

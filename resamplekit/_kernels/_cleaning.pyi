@@ -13,6 +13,3 @@ def compact_lists(
     nbr: npt.NDArray[np.intp], valid_len: npt.NDArray[np.intp], rows: npt.NDArray[np.intp],
     alive: npt.NDArray[np.uint8], n_threads: int = ...,
 ) -> None: ...
-def drop_self(
-    ind: npt.NDArray[np.intp], self_idx: npt.NDArray[np.intp]
-) -> npt.NDArray[np.intp]: ...

@@ -7,7 +7,7 @@ class codes 0..K-1 in sorted label order, so "smallest code" is "smallest label"
 - ``enn_keep``: ENN's vote ('all' or 'mode', mode ties to the smallest label as scipy.stats.mode).
 - ``ncr_a2_mark``: NCR's second step (kNN prediction of the minority rows, each voting for itself,
   and the marking of the neighbours of the misclassified ones).
-- ``compact_lists`` and ``drop_self``: the repair support of RENN and AllKNN.
+- ``compact_lists``: the repair support of RENN and AllKNN.
 """
 from cython.parallel cimport prange
 
@@ -113,23 +113,3 @@ def compact_lists(intp_t[:, ::1] nbr, intp_t[::1] valid_len, const intp_t[::1] r
                     nbr[i, w] = g
                     w = w + 1
             valid_len[i] = w
-
-
-def drop_self(const intp_t[:, ::1] ind, const intp_t[::1] self_idx):
-    """From (m, k+1) lists, remove ``self_idx[r]`` from row r (or the last entry if absent).
-
-    Gives the k nearest other rows when the queries are rows of the searched set. Time and
-    memory O(m k).
-    """
-    cdef intp_t m = ind.shape[0], k = ind.shape[1] - 1, r, j, w
-    out_arr = np.empty((m, k), dtype=np.intp)
-    cdef intp_t[:, ::1] out = out_arr
-    with nogil:
-        for r in range(m):
-            w = 0
-            for j in range(k + 1):
-                if ind[r, j] == self_idx[r] or w == k:
-                    continue
-                out[r, w] = ind[r, j]
-                w = w + 1
-    return out_arr
