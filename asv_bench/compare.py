@@ -80,6 +80,8 @@ class Workload:
 
 
 WORKLOADS = [
+    # small data, where fixed costs (validation, thread start-up) show
+    Workload("1k_x_20", 1_000, 20, (0.9, 0.1), quick=True, default=False),
     Workload("10k_x_20", 10_000, 20, (0.9, 0.1), quick=True),
     Workload("100k_x_20", 100_000, 20, (0.9, 0.1)),
     Workload("100k_x_100", 100_000, 100, (0.95, 0.05)),
@@ -828,7 +830,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds one call may take before it is killed (default 300)")
     parser.add_argument("--quick", action="store_true",
-                        help="small workloads only (10,000 x 20; 5,000 x 20 five classes; "
+                        help="small workloads only (1,000 and 10,000 x 20; 5,000 x 20 five classes; "
                         "4,000 x 10 categorical)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--output", help="write machine info and every result to this JSON file")
