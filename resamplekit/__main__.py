@@ -54,7 +54,8 @@ def _counts(y):
     return ", ".join(f"{lab}: {c}" for lab, c in zip(labels, counts))
 
 
-def demo(n=20_000, d=10, out=sys.stdout):
+def demo(n=5_000, d=10, out=None):
+    out = sys.stdout if out is None else out
     X, y = make_imbalanced(n=n, d=d)
     print(f"resamplekit {resamplekit.__version__} demo", file=out)
     print(f"data: {X.shape[0]} rows x {X.shape[1]} features, classes {{{_counts(y)}}}", file=out)
@@ -89,7 +90,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m resamplekit")
     sub = parser.add_subparsers(dest="command", required=True)
     p_demo = sub.add_parser("demo", help="resample a synthetic imbalanced data set")
-    p_demo.add_argument("--n", type=int, default=20_000, help="number of rows")
+    p_demo.add_argument("--n", type=int, default=5_000, help="number of rows")
     p_demo.add_argument("--d", type=int, default=10, help="number of features")
     args = parser.parse_args(argv)
     if args.command == "demo":

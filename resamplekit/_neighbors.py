@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from resamplekit._kernels import _knn
-from resamplekit._validation import check_int, check_n_jobs
+from resamplekit._validation import check_int, check_n_jobs, threads_for
 
 __all__ = ["kneighbors"]
 
@@ -39,6 +39,8 @@ _FLOAT64_CANDIDATES = False
 # of X instead of the queries, and their k-lists are merged.
 _FEW_QUERIES = 32
 _MANY_ROWS = 2048
+# Pairs x features of work below which a search runs on one thread (about 1 ms of work).
+_WORK_PER_THREAD = 20_000_000
 
 _blas_controller = None
 
@@ -194,6 +196,10 @@ def kneighbors(
 
     all_rows = rows is None or (rows.size == n and np.array_equal(rows, np.arange(n)))
     n_q = Yo.shape[0] if all_rows else rows.size
+    # A thread per _WORK_PER_THREAD pair-features at most: on small searches, starting and
+    # joining threads costs more than it saves (and much more when another process holds a
+    # core). The result does not depend on the number of threads.
+    n_threads = threads_for(n_threads, n_q * n * d, _WORK_PER_THREAD)
     dist = np.empty((n_q, k), dtype=np.float64)
     ind = np.empty((n_q, k), dtype=np.intp)
     if n_q == 0:

@@ -48,6 +48,7 @@ import numpy as np
 from scipy import sparse
 
 __all__ = [
+    "threads_for",
     "check_X_y",
     "Dataset",
     "encode_labels",
@@ -152,6 +153,15 @@ def check_n_jobs(n_jobs):
     if n_jobs < 0:
         return max(1, n_cpu + 1 + int(n_jobs))
     return int(n_jobs)
+
+
+def threads_for(n_threads, work, per_thread=1_000_000):
+    """Threads worth starting for ``work`` elementary steps: at most one per ``per_thread``.
+
+    Starting and joining threads costs more than small loops save (much more when another
+    process holds a core); results never depend on the thread count.
+    """
+    return max(1, min(int(n_threads), int(work) // per_thread))
 
 
 def check_random_state(random_state):

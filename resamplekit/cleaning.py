@@ -17,7 +17,7 @@ import numpy as np
 from ._kernels import _cleaning, _condensing
 from ._neighbors import kneighbors
 from ._strategy import target_counts
-from ._validation import check_int, check_n_jobs, check_random_state, check_X_y
+from ._validation import check_int, check_n_jobs, check_random_state, check_X_y, threads_for
 
 __all__ = [
     "edited_nearest_neighbours",
@@ -141,7 +141,8 @@ def edited_nearest_neighbours(
     _check_k_rows(k, len(ds.y))
     rows = _rows_of(ds.y, mask)
     nbr = _neighbour_ids(ds.X, rows, k, n_threads)
-    keep = _cleaning.enn_keep(nbr, rows, ds.y, k, mode, False, n_threads).view(bool)
+    keep = _cleaning.enn_keep(nbr, rows, ds.y, k, mode, False,
+                              threads_for(n_threads, nbr.size)).view(bool)
     removed = np.zeros(len(ds.y), dtype=bool)
     removed[rows[~keep]] = True
     indices = _class_grouped(ds.y, np.flatnonzero(~removed))
@@ -178,11 +179,13 @@ class _EditingRounds:
     def round(self, rows, k, mode):
         """ENN on the alive rows, voting for the alive rows ``rows`` (ascending); returns the
         rows it removed."""
-        _cleaning.compact_lists(self.nbr, self.valid_len, rows, self.alive, self.n_threads)
+        _cleaning.compact_lists(self.nbr, self.valid_len, rows, self.alive,
+                                threads_for(self.n_threads, self.nbr.size))
         stale = rows[self.valid_len[rows] < k]
         if len(stale):
             self._search(stale, k)
-        keep = _cleaning.enn_keep(self.nbr, rows, self.y, k, mode, True, self.n_threads).view(bool)
+        keep = _cleaning.enn_keep(self.nbr, rows, self.y, k, mode, True,
+                                  threads_for(self.n_threads, self.nbr.size)).view(bool)
         gone = rows[~keep]
         self.alive[gone] = 0
         return gone
@@ -487,7 +490,8 @@ def neighbourhood_cleaning_rule(
     in_target = mask[ds.y[rows]]
     t_rows = rows[in_target]
     t_nbr = np.ascontiguousarray(nbr[in_target])
-    keep = _cleaning.enn_keep(t_nbr, t_rows, ds.y, k, True, False, n_threads).view(bool)
+    keep = _cleaning.enn_keep(t_nbr, t_rows, ds.y, k, True, False,
+                              threads_for(n_threads, t_nbr.size)).view(bool)
     removed[t_rows[~keep]] = 1  # A1
 
     clean_class = np.zeros(ds.n_classes, dtype=np.uint8)

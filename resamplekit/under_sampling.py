@@ -13,7 +13,7 @@ import numpy as np
 from ._kernels import _condensing, _nearmiss
 from ._neighbors import kneighbors
 from ._strategy import target_counts
-from ._validation import check_int, check_n_jobs, check_random_state, check_X_y
+from ._validation import check_int, check_n_jobs, check_random_state, check_X_y, threads_for
 
 __all__ = [
     "random_under",
@@ -226,17 +226,23 @@ def near_miss(
         X_c = ds.X[rows]
         if version == 1:
             dist = kneighbors(X_min, k, Y=X_c, n_jobs=n_threads)[0]
-            score = _nearmiss.distance_sums(np.ascontiguousarray(dist), False, n_threads)
+            score = _nearmiss.distance_sums(
+                np.ascontiguousarray(dist), False, threads_for(n_threads, dist.size)
+            )
             picked = _first_by_score(score, n_keep)
         elif version == 2:
             dist = kneighbors(X_min, k, Y=X_c, farthest=True, n_jobs=n_threads)[0]
-            score = _nearmiss.distance_sums(np.ascontiguousarray(dist), True, n_threads)
+            score = _nearmiss.distance_sums(
+                np.ascontiguousarray(dist), True, threads_for(n_threads, dist.size)
+            )
             picked = _first_by_score(score, n_keep)
         else:
             ind = kneighbors(X_c, k_ver3, Y=X_min, n_jobs=n_threads)[1]
             cand = _nearmiss.candidate_rows(np.ascontiguousarray(ind, dtype=np.intp), len(rows))
             dist = kneighbors(X_min, k, Y=X_c[cand], n_jobs=n_threads)[0]
-            score = _nearmiss.distance_sums(np.ascontiguousarray(dist), False, n_threads)
+            score = _nearmiss.distance_sums(
+                np.ascontiguousarray(dist), False, threads_for(n_threads, dist.size)
+            )
             if len(cand) < n_keep:
                 warnings.warn(_NEAR_MISS_SHORT, UserWarning, stacklevel=2)
             picked = cand[_first_by_score(score, n_keep, largest=True)]

@@ -14,6 +14,15 @@ from resamplekit._neighbors import kneighbors
 pytestmark = pytest.mark.kernel
 
 
+@pytest.fixture(autouse=True)
+def _threads_even_for_small_searches(monkeypatch):
+    # kneighbors runs small searches on one thread; the tests use small data, so lift that
+    # limit here to exercise the threaded code paths (n_jobs=2 must give identical results).
+    from resamplekit import _neighbors
+
+    monkeypatch.setattr(_neighbors, "_WORK_PER_THREAD", 1)
+
+
 def reference(X, k, Y=None, farthest=False):
     X = np.asarray(X, dtype=np.float64)
     Q = X if Y is None else np.asarray(Y, dtype=np.float64)
