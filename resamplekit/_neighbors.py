@@ -35,6 +35,14 @@ _ALGORITHMS = ("auto", "brute", "kd_tree")
 # Scan float64 data with float64 GEMMs instead of float32 ones (same results, slower; tests).
 _FLOAT64_CANDIDATES = False
 
+# The self-query (every row of X a query) computes each tile of the symmetric distance matrix
+# once (half the GEMM work) from this many rows on, with square blocks of _CHUNK_SYMMETRIC rows,
+# as long as its per-thread candidate lists (n_threads * n * (2k + 16) entries of 12 or 16
+# bytes) fit in _SYMMETRIC_MAX_BYTES.
+_SYMMETRIC_MIN_ROWS = 4096
+_CHUNK_SYMMETRIC = 256
+_SYMMETRIC_MAX_BYTES = 256 * 2**20
+
 # Fewer queries than this per thread (and this many rows per thread): the threads split the rows
 # of X instead of the queries, and their k-lists are merged.
 _FEW_QUERIES = 32
@@ -228,13 +236,22 @@ def kneighbors(
             _brute_split_rows(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
                               chunk_q, chunk_r, dist, ind)
         else:
+            block = None
+            if self_query and n >= _SYMMETRIC_MIN_ROWS:
+                block = _CHUNK_SYMMETRIC if chunk_size is None else chunk_q
+                entry = 4 + 8 if Xo.dtype == np.float32 or not _FLOAT64_CANDIDATES else 8 + 8
+                if n_threads * n * (2 * k + 16) * entry > _SYMMETRIC_MAX_BYTES:
+                    block = None
             _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
-                   chunk_q, chunk_r, dist, ind)
+                   chunk_q, chunk_r, dist, ind, block=block)
     return dist, ind
 
 
-def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind):
+def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind, block=None):
     """Run the brute-force kernel; Yo None means the queries are the rows of Xo.
+
+    With Yo None and block given, the first pass is the symmetric self-query kernel (square
+    blocks of that many rows; same results).
 
     Candidates are scanned in float32 (twice the GEMM speed of float64) whatever the input
     precision: the candidate window accounts for float32 rounding and the winners are re-ranked
@@ -245,7 +262,7 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind)
     float64_first = _FLOAT64_CANDIDATES and Xo.dtype == np.float64
     overflowed = _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
                              np.float64 if float64_first else np.float32, float64_first,
-                             dist, ind)
+                             dist, ind, block)
     redo = np.flatnonzero(overflowed)
     if redo.size:
         Yq = Xo[redo] if Yo is None else Yo[redo]
@@ -303,9 +320,13 @@ def _centred(A, mean, dtype, block=16384):
 
 
 def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
-                scan_overflow, dist, ind):
-    """One kernel pass with candidates scanned in dtype; returns the overflow flags."""
+                scan_overflow, dist, ind, block=None):
+    """One kernel pass with candidates scanned in dtype; returns the overflow flags.
+
+    Yo None and block given: the self-query (exclude = arange(n)) by the symmetric kernel.
+    """
     d = Xo.shape[1]
+    symmetric = Yo is None and block is not None
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
     Xc = _centred(Xo, mean, dtype)
@@ -323,6 +344,11 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     ukey = (sign * x_norms + c * x_norms).astype(dtype)
     qbound = (2.0 * c * y_norms).astype(dtype)
     n_q = Yc.shape[0]
+    if symmetric:
+        overflowed = np.zeros(n_q, dtype=np.uint8)
+        _knn.knn_brute_sym(Xc, Xo, lkey, ukey, qbound, k, bool(farthest), block, n_threads,
+                           bool(scan_overflow), overflowed, dist, ind)
+        return overflowed
     # Enough query chunks to keep every thread busy when the queries are few.
     chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
     overflowed = np.zeros(n_q, dtype=np.uint8)
