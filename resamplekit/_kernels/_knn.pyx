@@ -623,14 +623,19 @@ cdef void _sym_tile(
 #   the results are bit-identical to knn_brute's.
 #   Threads: n_threads work slots; slot s takes the block pairs (p, nb - 1 - p) for p = s,
 #   s + n_threads, ... (nb + 1 tiles each: balanced), and keeps its own candidate lists for
-#   ALL n queries (no races). Afterwards the lists of a query are merged (union, threshold =
-#   the smallest of the slots', which is valid for each), compacted and re-ranked exactly.
+#   ALL n queries (no races). A list's threshold follows the top of a max-heap of the k
+#   smallest upper bounds it has seen (tighter than knn_brute's, which only moves at a
+#   compaction; the candidates differ, the answer does not). Afterwards the lists of a query
+#   are merged (union; threshold = the smallest of the slots', each being valid), compacted and
+#   re-ranked exactly; a query whose merged window still holds more than limit / 2 rows is
+#   flagged (or, with scan_overflow, re-ranked whole), like an overflowing list.
 #   Complexity: half the GEMM flops of knn_brute (n^2 d / 2 multiply-adds), O(n^2) adds and
-#   compares, O(n (k + 32) d) re-ranking.
-#   Peak extra memory: per slot n * cap0 * (sizeof(floating) + 8) bytes of lists (cap0 =
-#   2k + 16) plus 41 bytes per query of list headers, one block x block tile and 2 * limit
-#   scratch entries; i.e. O(n * (2k + 16) * n_threads), e.g. 58 MB at n = 100,000, k = 4,
-#   float32, 2 threads (the caller only takes this path within a memory budget).
+#   compares, O(n (k + 8) d) re-ranking.
+#   Peak extra memory: per slot and query, a list of cap0 = k + max(k, 8) entries
+#   (sizeof(floating) + 8 bytes each), a heap of k values and 40 bytes of list headers; per
+#   slot one block x block tile; per thread 4 merge arrays of n_threads * limit entries. In all
+#   O(n * (3k + 8) * n_threads): e.g. 39 MB at n = 100,000, k = 4, float32, 2 threads (the
+#   caller takes this path only within a memory budget).
 def knn_brute_sym(
     const floating[:, ::1] X,
     const data_floating[:, ::1] Xo,
@@ -652,7 +657,7 @@ def knn_brute_sym(
     chunk_q = chunk_r = block.
     """
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1]
-    cdef Py_ssize_t cap0 = 2 * k + 16
+    cdef Py_ssize_t cap0 = k + max(k, 8)
     cdef Py_ssize_t limit = max(8 * (2 * k + 32), 4096)
     cdef Py_ssize_t nb, n_pairs, s, p, pi, I, J, I0, mI, J0, q, e, c, tot, ts, u, r
     cdef floating alpha = 2 if farthest else -2
@@ -773,6 +778,11 @@ def knn_brute_sym(
                     c = tot
                     if c > k:
                         c = _compact(mv, mi, c, k, qbound[q], &t, scratch, &lkey[0], &ukey[0])
+                    if 2 * c > limit and not scan_overflow:
+                        # As many near-ties as make a single list overflow: a finer scan is
+                        # cheaper than re-ranking them all.
+                        overflowed[q] = 1
+                        continue
                     for e in range(c):
                         items[e].key = sign * exact_sqdist(&Xo[q, 0], &Xo[mi[e], 0], d)
                         items[e].index = mi[e]
