@@ -550,6 +550,16 @@ cdef KeyIndex* _scan_buffer(KeyIndex** buf, Py_ssize_t n) noexcept nogil:
     return buf[0]
 
 
+cdef inline int _count_col(const floating* g, floating lki, const floating* tc,
+                           Py_ssize_t n) noexcept nogil:
+    """Number of j < n with g[j] + lki <= tc[j]."""
+    cdef int c = 0
+    cdef Py_ssize_t j
+    for j in range(n):
+        c += (g[j] + lki) <= tc[j]
+    return c
+
+
 cdef inline void _count_both(const floating* g, const floating* lk, floating t, floating lki,
                              const floating* tc, Py_ssize_t n, int* hr, int* hc) noexcept nogil:
     """Row side: #j with g[j] + lk[j] <= t; column side: #j with g[j] + lki <= tc[j]."""
@@ -575,13 +585,13 @@ cdef void _sym_tile(
     the column side (query J0 + j, row I0 + i). On the diagonal only the row side is used (the
     tile holds both orders of every pair) and a query skips itself by index.
     """
-    cdef Py_ssize_t i, j, jb, j0, j1, q
+    cdef Py_ssize_t i, j, jb, j0, j1, q, s0, s1
     cdef bint diag = I0 == J0
     cdef const floating* row
     cdef const floating* lk = lkey + J0
     cdef const floating* uk = ukey + J0
     cdef floating* tc = thr + J0
-    cdef floating v, lki, uki, b
+    cdef floating v, lki, uki, b, t
     cdef int hr, hc
     _gemm_nt(<int>mJ, <int>mI, <int>d, alpha, X + J0 * d, X + I0 * d, tile)
     for i in range(mI):
@@ -598,19 +608,31 @@ cdef void _sym_tile(
                 hc = 0
             else:
                 _count_both(row + j0, lk + j0, thr[q], lki, tc + j0, j1 - j0, &hr, &hc)
+            # Hits are rare: find them by sub-blocks of 16 rows before the scalar loop.
             if hr:
-                for j in range(j0, j1):
-                    v = row[j] + lk[j]
-                    if v <= thr[q] and not (diag and j == i):
-                        _sym_push(q, v, row[j] + uk[j], J0 + j, k, b, vals, idxs, cnt, cap,
-                                  thr, heap, slab_v, slab_i, cap0, limit, scratch, lkey, ukey)
+                t = thr[q]
+                for s0 in range(j0, j1, 16):
+                    s1 = min(s0 + 16, j1)
+                    if _count_at_most(row + s0, lk + s0, s1 - s0, t) == 0:
+                        continue
+                    for j in range(s0, s1):
+                        v = row[j] + lk[j]
+                        if v <= t and not (diag and j == i):
+                            _sym_push(q, v, row[j] + uk[j], J0 + j, k, b, vals, idxs, cnt, cap,
+                                      thr, heap, slab_v, slab_i, cap0, limit, scratch, lkey,
+                                      ukey)
+                            t = thr[q]
             if hc:
-                for j in range(j0, j1):
-                    v = row[j] + lki
-                    if v <= tc[j]:
-                        _sym_push(J0 + j, v, row[j] + uki, q, k, qbound[J0 + j], vals, idxs,
-                                  cnt, cap, thr, heap, slab_v, slab_i, cap0, limit, scratch, lkey,
-                                  ukey)
+                for s0 in range(j0, j1, 16):
+                    s1 = min(s0 + 16, j1)
+                    if _count_col(row + s0, lki, tc + s0, s1 - s0) == 0:
+                        continue
+                    for j in range(s0, s1):
+                        v = row[j] + lki
+                        if v <= tc[j]:
+                            _sym_push(J0 + j, v, row[j] + uki, q, k, qbound[J0 + j], vals,
+                                      idxs, cnt, cap, thr, heap, slab_v, slab_i, cap0, limit,
+                                      scratch, lkey, ukey)
 
 
 # knn_brute_sym: the self-query of knn_brute (every row of X a query, self excluded by index)
