@@ -719,8 +719,9 @@ def knn_brute_sym(
                 for s in prange(n_threads, schedule='static', chunksize=1):
                     s_slab_v[s] = <floating*>malloc(n * cap0 * sizeof(floating))
                     s_slab_i[s] = <intp_t*>malloc(n * cap0 * sizeof(intp_t))
-                    s_vals[s] = <floating**>malloc(n * sizeof(floating*))
-                    s_idxs[s] = <intp_t**>malloc(n * sizeof(intp_t*))
+                    # Zeroed: a list pointer is either NULL, in the slab, or its own block.
+                    s_vals[s] = <floating**>calloc(n, sizeof(floating*))
+                    s_idxs[s] = <intp_t**>calloc(n, sizeof(intp_t*))
                     s_cnt[s] = <Py_ssize_t*>malloc(n * sizeof(Py_ssize_t))
                     s_cap[s] = <Py_ssize_t*>malloc(n * sizeof(Py_ssize_t))
                     s_thr[s] = <floating*>malloc(n * sizeof(floating))
@@ -823,7 +824,8 @@ def knn_brute_sym(
             raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
     finally:
         for u in range(n_threads):
-            if s_vals != NULL and s_vals[u] != NULL and s_slab_v[u] != NULL:
+            if (s_vals != NULL and s_idxs != NULL and s_slab_v != NULL and s_vals[u] != NULL
+                    and s_idxs[u] != NULL and s_slab_v[u] != NULL):
                 for r in range(n):
                     if s_vals[u][r] != s_slab_v[u] + r * cap0:
                         free(s_vals[u][r])
