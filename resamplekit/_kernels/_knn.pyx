@@ -682,8 +682,9 @@ cdef void _sym_tile(
 #   lists of the rows of I (row side) and, transposed, those of the rows of J (column side),
 #   with the same window logic as knn_brute. The window test only needs the threshold of a list
 #   to stay >= the k-th smallest upper bound over all rows (it is the k-th smallest over the
-#   rows seen), whatever order the rows come in, so the final lists hold the exact top k and
-#   the results are bit-identical to knn_brute's.
+#   rows seen), whatever order the rows come in, and the error bound of a key is symmetric in
+#   its two rows (and holds for any GEMM blocking), so the final lists hold the exact top k and
+#   the results are bit-identical to knn_brute's (same exact re-ranking).
 #   Threads: n_threads work slots; slot s takes the block pairs (p, nb - 1 - p) for p = s,
 #   s + n_threads, ... (nb + 1 tiles each: balanced), and keeps its own candidate lists for
 #   ALL n queries (no races). A list's threshold follows the top of a max-heap of the k
@@ -693,11 +694,12 @@ cdef void _sym_tile(
 #   re-ranked exactly; a query whose merged window still holds more than limit / 2 rows is
 #   flagged (or, with scan_overflow, re-ranked whole), like an overflowing list.
 #   Complexity: half the GEMM flops of knn_brute (n^2 d / 2 multiply-adds), O(n^2) adds and
-#   compares, O(n (k + 8) d) re-ranking.
+#   compares (one fused row/column pass per tile, AVX2 where available), O(n (k + 8) d)
+#   re-ranking.
 #   Peak extra memory: per slot and query, a list of cap0 = k + max(k, 8) entries
 #   (sizeof(floating) + 8 bytes each), a heap of k values and 40 bytes of list headers; per
 #   slot one block x block tile; per thread 4 merge arrays of n_threads * limit entries. In all
-#   O(n * (3k + 8) * n_threads): e.g. 39 MB at n = 100,000, k = 4, float32, 2 threads (the
+#   O(n * (3k + 8) * n_threads): e.g. 40 MB at n = 100,000, k = 4, float32, 2 threads (the
 #   caller takes this path only within a memory budget).
 def knn_brute_sym(
     const floating[:, ::1] X,
