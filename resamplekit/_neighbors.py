@@ -5,7 +5,9 @@ limits BLAS to one thread inside the OpenMP region and picks a kernel:
 
 - brute force (``resamplekit._kernels._knn.knn_brute``): candidates from chunked float32 GEMMs
   (for float64 data too) with the selection fused into the tile pass, inside a window that
-  provably holds the exact answer, then exact float64 re-ranking;
+  provably holds the exact answer, then exact float64 re-ranking; for the self-query of all
+  rows, ``_knn.knn_brute_sym`` computes each tile of the symmetric matrix once and feeds it to
+  both of its row blocks (half the GEMM work, same results);
 - a KD-tree (``scipy.spatial.cKDTree``) for low-dimensional data with many rows, whose candidate
   lists are re-ranked exactly (``_knn.rerank_candidates``); rows whose ties reach the end of
   their candidate list go to the brute-force kernel.
@@ -34,6 +36,13 @@ _KD_TREE_EXTRA = 1
 _ALGORITHMS = ("auto", "brute", "kd_tree")
 # Scan float64 data with float64 GEMMs instead of float32 ones (same results, slower; tests).
 _FLOAT64_CANDIDATES = False
+
+# The self-query (every row of X a query) computes each tile of the symmetric distance matrix
+# once (half the GEMM work) from this many rows on, with square blocks of _CHUNK_SYMMETRIC rows,
+# as long as its per-thread candidate lists (_symmetric_bytes) fit in _SYMMETRIC_MAX_BYTES.
+_SYMMETRIC_MIN_ROWS = 2048
+_CHUNK_SYMMETRIC = 256
+_SYMMETRIC_MAX_BYTES = 256 * 2**20
 
 # Fewer queries than this per thread (and this many rows per thread): the threads split the rows
 # of X instead of the queries, and their k-lists are merged.
@@ -102,8 +111,9 @@ def kneighbors(
         Number of threads: None or -1 for all cores, -2 for all but one, and so on. The result
         does not depend on it.
     chunk_size : int, default=None
-        Rows per tile side for the brute-force kernel (default 512 queries x 256 rows). For
-        tests and benchmarks; the result does not depend on it.
+        Rows per tile side for the brute-force kernel (default 512 queries x 256 rows, and
+        blocks of 256 rows for the self-query of all rows). For tests and benchmarks; the
+        result does not depend on it.
     algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
         'auto' uses a KD-tree for low-dimensional data with many rows (at most 5 features
         and 10,000 rows, or at most 8 features and 60,000 rows) and brute force otherwise;
@@ -125,7 +135,9 @@ def kneighbors(
     that provably holds every row of the exact answer, so the neighbours are the same as an
     exact float64 computation's (up to the rounding of float64 itself). No n x n matrix is ever
     built: peak extra memory is the output, a centred float32 copy of the data, and a fixed
-    tile per thread.
+    tile per thread; the self-query of all rows (Y and rows None, at least 2,048 rows) adds
+    per-thread candidate lists of at most 36k + 136 bytes per row and thread (256 MB in all at
+    most, else it uses the tiled kernel), e.g. 40 MB for 100,000 rows, k=4 and two threads.
 
     Examples
     --------
@@ -234,13 +246,27 @@ def kneighbors(
             _brute_split_rows(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
                               chunk_q, chunk_r, dist, ind)
         else:
+            block = None
+            if self_query and n >= _SYMMETRIC_MIN_ROWS:
+                block = _CHUNK_SYMMETRIC if chunk_size is None else chunk_q
+                if _symmetric_bytes(n, k, n_threads, Xo.dtype) > _SYMMETRIC_MAX_BYTES:
+                    block = None
             _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
-                   chunk_q, chunk_r, dist, ind)
+                   chunk_q, chunk_r, dist, ind, block=block)
     return dist, ind
 
 
-def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind):
+def _symmetric_bytes(n, k, n_threads, dtype):
+    """Extra memory of the symmetric kernel's per-thread candidate lists (see _knn.pyx)."""
+    size = 8 if _FLOAT64_CANDIDATES and dtype == np.float64 else 4
+    return n_threads * n * ((k + max(k, 8)) * (size + 8) + k * size + 40)
+
+
+def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind, block=None):
     """Run the brute-force kernel; Yo None means the queries are the rows of Xo.
+
+    With Yo None and block given, the first pass is the symmetric self-query kernel (square
+    blocks of that many rows; same results).
 
     Candidates are scanned in float32 (twice the GEMM speed of float64) whatever the input
     precision: the candidate window accounts for float32 rounding and the winners are re-ranked
@@ -251,7 +277,7 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind)
     float64_first = _FLOAT64_CANDIDATES and Xo.dtype == np.float64
     overflowed = _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
                              np.float64 if float64_first else np.float32, float64_first,
-                             dist, ind)
+                             dist, ind, block)
     redo = np.flatnonzero(overflowed)
     if redo.size:
         Yq = Xo[redo] if Yo is None else Yo[redo]
@@ -309,9 +335,13 @@ def _centred(A, mean, dtype, block=16384):
 
 
 def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
-                scan_overflow, dist, ind):
-    """One kernel pass with candidates scanned in dtype; returns the overflow flags."""
+                scan_overflow, dist, ind, block=None):
+    """One kernel pass with candidates scanned in dtype; returns the overflow flags.
+
+    Yo None and block given: the self-query (exclude = arange(n)) by the symmetric kernel.
+    """
     d = Xo.shape[1]
+    symmetric = Yo is None and block is not None
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
     Xc = _centred(Xo, mean, dtype)
@@ -329,6 +359,11 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     ukey = (sign * x_norms + c * x_norms).astype(dtype)
     qbound = (2.0 * c * y_norms).astype(dtype)
     n_q = Yc.shape[0]
+    if symmetric:
+        overflowed = np.zeros(n_q, dtype=np.uint8)
+        _knn.knn_brute_sym(Xc, Xo, lkey, ukey, qbound, k, bool(farthest), block, n_threads,
+                           bool(scan_overflow), overflowed, dist, ind)
+        return overflowed
     # Enough query chunks to keep every thread busy when the queries are few.
     chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
     overflowed = np.zeros(n_q, dtype=np.uint8)

@@ -381,3 +381,118 @@ def test_rows_bad_arguments():
         kneighbors(X, 1, rows=[0.5])
     with pytest.raises(ValueError, match="k must be <= 4"):
         kneighbors(X, 5, rows=[0])
+
+
+def _without_symmetric(monkeypatch, X, k, **kwargs):
+    """kneighbors through the non-symmetric kernel (one tile per query chunk x row chunk)."""
+    with monkeypatch.context() as m:
+        m.setattr(nb, "_SYMMETRIC_MIN_ROWS", 10**12)
+        return kneighbors(X, k, algorithm="brute", **kwargs)
+
+
+def _spy_symmetric(monkeypatch):
+    calls = []
+    real = nb._knn.knn_brute_sym
+    monkeypatch.setattr(nb._knn, "knn_brute_sym", lambda *a: calls.append(a[7]) or real(*a))
+    return calls
+
+
+@pytest.mark.parametrize(
+    "n, d, k, kind, chunk_size",
+    [
+        (1000, 20, 1, "normal", None),  # 4 blocks of 256, the last one partial
+        (1000, 20, 4, "normal", 97),  # n not divisible by the block, odd block count
+        (777, 5, 3, "ties", 41),
+        (1300, 3, 250, "ties", None),  # k in the hundreds, lists that grow
+        (1500, 8, 7, "ties", 100),
+        (900, 30, 2, "offset", 64),
+        (300, 4, 1, "ties", 1),  # blocks of one row
+        (5, 2, 4, "normal", None),  # a single (diagonal) tile
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("farthest", [False, True])
+def test_symmetric_self_query(rng, monkeypatch, n, d, k, kind, chunk_size, dtype, farthest):
+    X = data(rng, n, d, kind, dtype)
+    expected = reference(X, k, farthest=farthest)
+    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    calls = _spy_symmetric(monkeypatch)
+    for n_jobs in (1, 2):
+        got = kneighbors(X, k, farthest=farthest, chunk_size=chunk_size, n_jobs=n_jobs,
+                         algorithm="brute")
+        assert_same(got, expected)
+    assert len(calls) == 2
+    assert calls[0] == (nb._CHUNK_SYMMETRIC if chunk_size is None else chunk_size)
+    old = _without_symmetric(monkeypatch, X, k, farthest=farthest, chunk_size=chunk_size)
+    np.testing.assert_array_equal(old[1], got[1])
+    np.testing.assert_array_equal(old[0], got[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_symmetric_self_query_duplicates(rng, monkeypatch, dtype):
+    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    base = data(rng, 300, 6, "normal", dtype)
+    X = np.concatenate([base, base[::-1], base[:50], base[:50]])  # 2 to 4 copies of each row
+    for chunk_size in (None, 37, 300):
+        dist, ind = kneighbors(X, 3, chunk_size=chunk_size, n_jobs=2)
+        assert_same((dist, ind), reference(X, 3))
+        assert not (ind == np.arange(len(X))[:, None]).any()  # never itself, always a copy
+        assert np.all(dist[:, 0] == 0)
+
+
+def test_symmetric_is_the_default_for_large_self_queries(rng, monkeypatch):
+    X = data(rng, nb._SYMMETRIC_MIN_ROWS + 3, 10, "normal", np.float32)
+    calls = _spy_symmetric(monkeypatch)
+    kneighbors(X[:200], 2)  # small: the other kernel
+    kneighbors(X, 2, Y=X[:100])  # separate queries: the other kernel
+    kneighbors(X, 2, rows=np.arange(50))  # a subset of the rows: the other kernel
+    assert calls == []
+    got = kneighbors(X, 2, algorithm="brute")
+    assert calls == [nb._CHUNK_SYMMETRIC]
+    rows = rng.choice(len(X), 300, replace=False)
+    assert_same((got[0][rows], got[1][rows]), tuple(a[rows] for a in reference(X, 2)))
+    # Over the memory budget: the other kernel, same answer.
+    monkeypatch.setattr(nb, "_SYMMETRIC_MAX_BYTES", 1000)
+    again = kneighbors(X, 2, algorithm="brute")
+    assert calls == [nb._CHUNK_SYMMETRIC]
+    np.testing.assert_array_equal(again[1], got[1])
+    np.testing.assert_array_equal(again[0], got[0])
+
+
+def test_symmetric_overflow_is_redone(rng, monkeypatch):
+    # Tight clusters far apart: float32 lists overflow in the symmetric pass too and those
+    # queries are redone by a float64 scan.
+    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    X = rng.normal(size=(6000, 3)) * 0.01
+    X[::2] += 1e5
+    passes = []
+    real = nb._brute_pass
+    monkeypatch.setattr(
+        nb, "_brute_pass", lambda *a: passes.append((a[8], a[1] is None, a[-1])) or real(*a)
+    )
+    got = kneighbors(X, 3, n_jobs=1, chunk_size=500)
+    assert passes[0] == (np.float32, True, 500) and passes[1][:2] == (np.float64, False)
+    two = kneighbors(X, 3, n_jobs=2, chunk_size=500)
+    np.testing.assert_array_equal(two[1], got[1])
+    np.testing.assert_array_equal(two[0], got[0])
+    sub = np.arange(0, 6000, 37)
+    ref_d, ref_i = reference(X, 4, Y=X[sub])
+    assert (ref_i[:, 0] == sub).all()  # no duplicates: a query is its own first neighbour
+    assert_same((got[0][sub], got[1][sub]), (ref_d[:, 1:], ref_i[:, 1:]))
+    old = _without_symmetric(monkeypatch, X, 3, chunk_size=500)
+    np.testing.assert_array_equal(old[1], got[1])
+    np.testing.assert_array_equal(old[0], got[0])
+    # Massive exact ties overflow the float64 scan too: an exact scan of all rows (done by the
+    # symmetric kernel itself when it scans in float64).
+    monkeypatch.setattr(nb, "_FLOAT64_CANDIDATES", True)
+    Z = np.zeros((4500, 1))  # 3,000 zeros (their lists overflow), 1,500 ones
+    Z[::3] = 1.0
+    passes.clear()
+    dist, ind = kneighbors(Z, 2, n_jobs=1)
+    assert passes == [(np.float64, True, nb._CHUNK_SYMMETRIC)]
+    two = kneighbors(Z, 2, n_jobs=2)
+    np.testing.assert_array_equal(two[1], ind)
+    np.testing.assert_array_equal(two[0], dist)
+    assert np.all(dist == 0)
+    np.testing.assert_array_equal(ind[:4], [[3, 6], [2, 4], [1, 4], [0, 6]])
+    np.testing.assert_array_equal(ind[[4497, 4499]], [[0, 3], [1, 2]])  # a one, a zero

@@ -24,6 +24,22 @@ def knn_brute(
     ind: npt.NDArray[np.intp],
 ) -> None: ...
 
+def knn_brute_sym(
+    X: npt.NDArray[_Float],
+    Xo: npt.NDArray[_Float],
+    lkey: npt.NDArray[_Float],
+    ukey: npt.NDArray[_Float],
+    qbound: npt.NDArray[_Float],
+    k: int,
+    farthest: bool,
+    block: int,
+    n_threads: int,
+    scan_overflow: bool,
+    overflowed: npt.NDArray[np.uint8],
+    dist: npt.NDArray[np.float64],
+    ind: npt.NDArray[np.intp],
+) -> None: ...
+
 def rerank_candidates(
     Qo: npt.NDArray[_Float],
     Ro: npt.NDArray[_Float],

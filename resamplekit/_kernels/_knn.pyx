@@ -31,7 +31,7 @@
 #   O(n_q * (k + m) * d) time, O(k + m) memory per thread.
 from cython.parallel cimport parallel, prange
 from libc.math cimport sqrt, INFINITY
-from libc.stdlib cimport malloc, free, qsort
+from libc.stdlib cimport malloc, calloc, free, qsort
 from libc.string cimport memcpy
 from scipy.linalg.cython_blas cimport sgemm, dgemm
 
@@ -463,3 +463,437 @@ def rerank_candidates(
         free(items)
     if errors[0]:
         raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
+
+
+cdef inline floating _heap_replace_top(floating* h, Py_ssize_t k, floating x) noexcept nogil:
+    """h: a max-heap of k values whose top exceeds x; replace the top by x, return the new top."""
+    cdef Py_ssize_t i = 0, l, m
+    while True:
+        l = 2 * i + 1
+        if l >= k:
+            break
+        m = l
+        if l + 1 < k and h[l + 1] > h[l]:
+            m = l + 1
+        if h[m] <= x:
+            break
+        h[i] = h[m]
+        i = m
+    h[i] = x
+    return h[0]
+
+
+cdef inline void _sym_push(
+    Py_ssize_t q, floating v, floating u, intp_t r, Py_ssize_t k, floating b,
+    floating** vals, intp_t** idxs, Py_ssize_t* cnt, Py_ssize_t* cap, floating* thr,
+    floating* heap, floating* slab_v, intp_t* slab_i, Py_ssize_t cap0, Py_ssize_t limit,
+    floating* scratch, const floating* lkey, const floating* ukey,
+) noexcept nogil:
+    """Append row r (lower bound v, upper bound u without the query part b) to the list of q.
+
+    The window logic of _query_chunk, with the threshold kept tight: heap[q*k : q*k+k] is a
+    max-heap of the k smallest upper bounds (u + b) of the rows appended so far (+inf until k
+    rows came), and the threshold follows its top (for k = 1: the running minimum, as in
+    _query_chunk). A full list is compacted, grown when still more than half full, and
+    abandoned (cap = -1, threshold -inf: nothing passes any more) beyond limit.
+    """
+    cdef Py_ssize_t c = cnt[q], ncap
+    cdef floating* vv = vals[q]
+    cdef intp_t* ii = idxs[q]
+    cdef floating* nv
+    cdef intp_t* ni
+    cdef floating tt
+    vv[c] = v
+    ii[c] = r
+    c += 1
+    tt = u + b
+    if tt < heap[q * k]:
+        tt = _heap_replace_top(heap + q * k, k, tt)
+        if tt < thr[q]:
+            thr[q] = tt
+    if c == cap[q]:
+        c = _compact(vv, ii, c, k, b, &thr[q], scratch, lkey, ukey)
+        if 2 * c > cap[q]:
+            ncap = 2 * cap[q]
+            nv = NULL
+            ni = NULL
+            if ncap <= limit:
+                nv = <floating*>malloc(ncap * sizeof(floating))
+                ni = <intp_t*>malloc(ncap * sizeof(intp_t))
+            if nv == NULL or ni == NULL:
+                free(nv)
+                free(ni)
+                if vv != slab_v + q * cap0:
+                    free(vv)
+                    free(ii)
+                vals[q] = slab_v + q * cap0
+                idxs[q] = slab_i + q * cap0
+                cnt[q] = 0
+                cap[q] = -1
+                thr[q] = -INFINITY
+                return
+            memcpy(nv, vv, c * sizeof(floating))
+            memcpy(ni, ii, c * sizeof(intp_t))
+            if vv != slab_v + q * cap0:
+                free(vv)
+                free(ii)
+            vals[q] = nv
+            idxs[q] = ni
+            cap[q] = ncap
+    cnt[q] = c
+
+
+cdef KeyIndex* _scan_buffer(KeyIndex** buf, Py_ssize_t n) noexcept nogil:
+    """The thread's buffer for exact scans of n rows, allocated on first use (NULL: failed)."""
+    if buf[0] == NULL:
+        buf[0] = <KeyIndex*>malloc(n * sizeof(KeyIndex))
+    return buf[0]
+
+
+cdef inline int _count_col(const floating* g, floating lki, const floating* tc,
+                           Py_ssize_t n) noexcept nogil:
+    """Number of j < n with g[j] + lki <= tc[j]."""
+    cdef int c = 0
+    cdef Py_ssize_t j
+    for j in range(n):
+        c += (g[j] + lki) <= tc[j]
+    return c
+
+
+# The filter loop of the symmetric kernel in C, so that GCC on x86-64 Linux can build an AVX2
+# clone beside the baseline one, chosen at load time by the CPU (the same IEEE additions and
+# comparisons either way, so the same results).
+cdef extern from *:
+    """
+    #define RK_KNN_CLONES
+    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+    #if __GNUC__ >= 6
+    #undef RK_KNN_CLONES
+    #define RK_KNN_CLONES __attribute__((target_clones("avx2", "default")))
+    #endif
+    #endif
+
+    /* Row side: #j < n with g[j] + lk[j] <= t; column side (*hc): #j with g[j] + lki <= tc[j]. */
+    RK_KNN_CLONES static int rk_count_both_f(const float *g, const float *lk, float t,
+                                             float lki, const float *tc, ptrdiff_t n, int *hc)
+    {
+        int a = 0, c = 0;
+        for (ptrdiff_t j = 0; j < n; j++) {
+            a += (g[j] + lk[j]) <= t;
+            c += (g[j] + lki) <= tc[j];
+        }
+        *hc = c;
+        return a;
+    }
+
+    RK_KNN_CLONES static int rk_count_both_d(const double *g, const double *lk, double t,
+                                             double lki, const double *tc, ptrdiff_t n, int *hc)
+    {
+        int a = 0, c = 0;
+        for (ptrdiff_t j = 0; j < n; j++) {
+            a += (g[j] + lk[j]) <= t;
+            c += (g[j] + lki) <= tc[j];
+        }
+        *hc = c;
+        return a;
+    }
+    """
+    int rk_count_both_f(const float* g, const float* lk, float t, float lki, const float* tc,
+                        Py_ssize_t n, int* hc) nogil
+    int rk_count_both_d(const double* g, const double* lk, double t, double lki,
+                        const double* tc, Py_ssize_t n, int* hc) nogil
+
+
+cdef inline void _count_both(const floating* g, const floating* lk, floating t, floating lki,
+                             const floating* tc, Py_ssize_t n, int* hr, int* hc) noexcept nogil:
+    """Row side: #j with g[j] + lk[j] <= t; column side: #j with g[j] + lki <= tc[j]."""
+    if floating is float:
+        hr[0] = rk_count_both_f(g, lk, t, lki, tc, n, hc)
+    else:
+        hr[0] = rk_count_both_d(g, lk, t, lki, tc, n, hc)
+
+
+cdef void _sym_tile(
+    const floating* X, const floating* lkey, const floating* ukey, const floating* qbound,
+    Py_ssize_t I0, Py_ssize_t mI, Py_ssize_t J0, Py_ssize_t mJ, Py_ssize_t d, Py_ssize_t k,
+    floating alpha, floating* tile, floating** vals, intp_t** idxs, Py_ssize_t* cnt,
+    Py_ssize_t* cap, floating* thr, floating* heap, floating* slab_v, intp_t* slab_i,
+    Py_ssize_t cap0, Py_ssize_t limit, floating* scratch,
+) noexcept nogil:
+    """One tile of the self-query: rows I0.. against rows J0.. (J0 >= I0, same blocking).
+
+    Every value feeds the row side (query I0 + i, row J0 + j); off the diagonal it also feeds
+    the column side (query J0 + j, row I0 + i). On the diagonal only the row side is used (the
+    tile holds both orders of every pair) and a query skips itself by index.
+    """
+    cdef Py_ssize_t i, j, jb, j0, j1, q, s0, s1
+    cdef bint diag = I0 == J0
+    cdef const floating* row
+    cdef const floating* lk = lkey + J0
+    cdef const floating* uk = ukey + J0
+    cdef floating* tc = thr + J0
+    cdef floating v, lki, uki, b, t
+    cdef int hr, hc
+    _gemm_nt(<int>mJ, <int>mI, <int>d, alpha, X + J0 * d, X + I0 * d, tile)
+    for i in range(mI):
+        row = tile + i * mJ
+        q = I0 + i
+        b = qbound[q]
+        lki = lkey[q]
+        uki = ukey[q]
+        for jb in range((mJ + _BLOCK - 1) // _BLOCK):
+            j0 = jb * _BLOCK
+            j1 = min(j0 + _BLOCK, mJ)
+            if diag:
+                hr = _count_at_most(row + j0, lk + j0, j1 - j0, thr[q])
+                hc = 0
+            else:
+                _count_both(row + j0, lk + j0, thr[q], lki, tc + j0, j1 - j0, &hr, &hc)
+            # Hits are rare: find them by sub-blocks of 16 rows before the scalar loop.
+            if hr:
+                t = thr[q]
+                for s0 in range(j0, j1, 16):
+                    s1 = min(s0 + 16, j1)
+                    if _count_at_most(row + s0, lk + s0, s1 - s0, t) == 0:
+                        continue
+                    for j in range(s0, s1):
+                        v = row[j] + lk[j]
+                        if v <= t and not (diag and j == i):
+                            _sym_push(q, v, row[j] + uk[j], J0 + j, k, b, vals, idxs, cnt, cap,
+                                      thr, heap, slab_v, slab_i, cap0, limit, scratch, lkey,
+                                      ukey)
+                            t = thr[q]
+            if hc:
+                for s0 in range(j0, j1, 16):
+                    s1 = min(s0 + 16, j1)
+                    if _count_col(row + s0, lki, tc + s0, s1 - s0) == 0:
+                        continue
+                    for j in range(s0, s1):
+                        v = row[j] + lki
+                        if v <= tc[j]:
+                            _sym_push(J0 + j, v, row[j] + uki, q, k, qbound[J0 + j], vals,
+                                      idxs, cnt, cap, thr, heap, slab_v, slab_i, cap0, limit,
+                                      scratch, lkey, ukey)
+
+
+# knn_brute_sym: the self-query of knn_brute (every row of X a query, self excluded by index)
+#   computing each tile of the symmetric key matrix once. The rows are cut in nb blocks of
+#   `block` rows; tile (I, J) is computed for J >= I only and its values feed the candidate
+#   lists of the rows of I (row side) and, transposed, those of the rows of J (column side),
+#   with the same window logic as knn_brute. The window test only needs the threshold of a list
+#   to stay >= the k-th smallest upper bound over all rows (it is the k-th smallest over the
+#   rows seen), whatever order the rows come in, and the error bound of a key is symmetric in
+#   its two rows (and holds for any GEMM blocking), so the final lists hold the exact top k and
+#   the results are bit-identical to knn_brute's (same exact re-ranking).
+#   Threads: n_threads work slots; slot s takes the block pairs (p, nb - 1 - p) for p = s,
+#   s + n_threads, ... (nb + 1 tiles each: balanced), and keeps its own candidate lists for
+#   ALL n queries (no races). A list's threshold follows the top of a max-heap of the k
+#   smallest upper bounds it has seen (tighter than knn_brute's, which only moves at a
+#   compaction; the candidates differ, the answer does not). Afterwards the lists of a query
+#   are merged (union; threshold = the smallest of the slots', each being valid), compacted and
+#   re-ranked exactly; a query whose merged window still holds more than limit / 2 rows is
+#   flagged (or, with scan_overflow, re-ranked whole), like an overflowing list.
+#   Complexity: half the GEMM flops of knn_brute (n^2 d / 2 multiply-adds), O(n^2) adds and
+#   compares (one fused row/column pass per tile, AVX2 where available), O(n (k + 8) d)
+#   re-ranking.
+#   Peak extra memory: per slot and query, a list of cap0 = k + max(k, 8) entries
+#   (sizeof(floating) + 8 bytes each), a heap of k values and 40 bytes of list headers; per
+#   slot one block x block tile; per thread 4 merge arrays of n_threads * limit entries. In all
+#   O(n * (3k + 8) * n_threads): e.g. 40 MB at n = 100,000, k = 4, float32, 2 threads (the
+#   caller takes this path only within a memory budget).
+def knn_brute_sym(
+    const floating[:, ::1] X,
+    const data_floating[:, ::1] Xo,
+    const floating[::1] lkey,
+    const floating[::1] ukey,
+    const floating[::1] qbound,
+    Py_ssize_t k,
+    bint farthest,
+    Py_ssize_t block,
+    int n_threads,
+    bint scan_overflow,
+    cnp.uint8_t[::1] overflowed,
+    double[:, ::1] dist,
+    intp_t[:, ::1] ind,
+):
+    """Self-query of knn_brute (queries = rows of X, each excluding itself), symmetric tiles.
+
+    Same arguments and results as knn_brute(X, X, Xo, Xo, ..., exclude=arange(n)) with
+    chunk_q = chunk_r = block.
+    """
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1]
+    cdef Py_ssize_t cap0 = k + max(k, 8)
+    cdef Py_ssize_t limit = max(8 * (2 * k + 32), 4096)
+    cdef Py_ssize_t nb, n_pairs, s, p, pi, I, J, I0, mI, J0, q, e, c, tot, ts, u, r
+    cdef floating alpha = 2 if farthest else -2
+    cdef double sign = -1.0 if farthest else 1.0
+    cdef floating t
+    cdef bint over
+    cdef int failed = 0
+    cdef floating* tile
+    cdef floating* scratch
+    cdef floating* mv
+    cdef intp_t* mi
+    cdef KeyIndex* items
+    cdef KeyIndex* scan_items
+    cdef KeyIndex* row_items
+    if n == 0:
+        return
+    block = max(1, min(block, n))
+    nb = (n + block - 1) // block
+    n_pairs = (nb + 1) // 2
+    n_threads = max(1, n_threads)
+    # Per slot: the candidate lists of all n queries.
+    cdef floating** s_slab_v = <floating**>calloc(n_threads, sizeof(floating*))
+    cdef intp_t** s_slab_i = <intp_t**>calloc(n_threads, sizeof(intp_t*))
+    cdef floating*** s_vals = <floating***>calloc(n_threads, sizeof(floating**))
+    cdef intp_t*** s_idxs = <intp_t***>calloc(n_threads, sizeof(intp_t**))
+    cdef Py_ssize_t** s_cnt = <Py_ssize_t**>calloc(n_threads, sizeof(Py_ssize_t*))
+    cdef Py_ssize_t** s_cap = <Py_ssize_t**>calloc(n_threads, sizeof(Py_ssize_t*))
+    cdef floating** s_thr = <floating**>calloc(n_threads, sizeof(floating*))
+    cdef floating** s_heap = <floating**>calloc(n_threads, sizeof(floating*))
+    cdef int[::1] errors = np.zeros(1, dtype=np.intc)
+    if (s_slab_v == NULL or s_slab_i == NULL or s_vals == NULL or s_idxs == NULL
+            or s_cnt == NULL or s_cap == NULL or s_thr == NULL or s_heap == NULL):
+        errors[0] = 1
+    try:
+        if not errors[0]:
+            with nogil, parallel(num_threads=n_threads):
+                for s in prange(n_threads, schedule='static', chunksize=1):
+                    s_slab_v[s] = <floating*>malloc(n * cap0 * sizeof(floating))
+                    s_slab_i[s] = <intp_t*>malloc(n * cap0 * sizeof(intp_t))
+                    # Zeroed: a list pointer is either NULL, in the slab, or its own block.
+                    s_vals[s] = <floating**>calloc(n, sizeof(floating*))
+                    s_idxs[s] = <intp_t**>calloc(n, sizeof(intp_t*))
+                    s_cnt[s] = <Py_ssize_t*>malloc(n * sizeof(Py_ssize_t))
+                    s_cap[s] = <Py_ssize_t*>malloc(n * sizeof(Py_ssize_t))
+                    s_thr[s] = <floating*>malloc(n * sizeof(floating))
+                    s_heap[s] = <floating*>malloc(n * k * sizeof(floating))
+                    tile = <floating*>malloc(block * block * sizeof(floating))
+                    scratch = <floating*>malloc(limit * sizeof(floating))
+                    if (s_slab_v[s] == NULL or s_slab_i[s] == NULL or s_vals[s] == NULL
+                            or s_idxs[s] == NULL or s_cnt[s] == NULL or s_cap[s] == NULL
+                            or s_thr[s] == NULL or s_heap[s] == NULL or tile == NULL
+                            or scratch == NULL):
+                        errors[0] = 1
+                    else:
+                        for q in range(n):
+                            s_vals[s][q] = s_slab_v[s] + q * cap0
+                            s_idxs[s][q] = s_slab_i[s] + q * cap0
+                            s_cnt[s][q] = 0
+                            s_cap[s][q] = cap0
+                            s_thr[s][q] = INFINITY
+                        for q in range(n * k):
+                            s_heap[s][q] = INFINITY
+                        p = s
+                        while p < n_pairs:
+                            for pi in range(2):
+                                I = p if pi == 0 else nb - 1 - p
+                                if pi == 1 and I == p:
+                                    break
+                                I0 = I * block
+                                mI = min(block, n - I0)
+                                for J in range(I, nb):
+                                    J0 = J * block
+                                    _sym_tile(&X[0, 0], &lkey[0], &ukey[0], &qbound[0], I0, mI,
+                                              J0, min(block, n - J0), d, k, alpha, tile,
+                                              s_vals[s], s_idxs[s], s_cnt[s], s_cap[s],
+                                              s_thr[s], s_heap[s], s_slab_v[s], s_slab_i[s],
+                                              cap0, limit, scratch)
+                            p = p + n_threads
+                    free(tile)
+                    free(scratch)
+        if errors[0]:
+            raise MemoryError("kneighbors: could not allocate the per-thread candidate lists")
+
+        # Merge the slots' lists of each query, compact, re-rank exactly.
+        with nogil, parallel(num_threads=n_threads):
+            mv = <floating*>malloc(n_threads * limit * sizeof(floating))
+            mi = <intp_t*>malloc(n_threads * limit * sizeof(intp_t))
+            scratch = <floating*>malloc(n_threads * limit * sizeof(floating))
+            items = <KeyIndex*>malloc(n_threads * limit * sizeof(KeyIndex))
+            scan_items = NULL
+            for q in prange(n, schedule='static'):
+                if mv == NULL or mi == NULL or scratch == NULL or items == NULL:
+                    errors[0] = 1
+                    continue
+                over = False
+                tot = 0
+                t = INFINITY
+                for ts in range(n_threads):
+                    if s_cap[ts][q] < 0:
+                        over = True
+                        break
+                    c = s_cnt[ts][q]
+                    memcpy(mv + tot, s_vals[ts][q], c * sizeof(floating))
+                    memcpy(mi + tot, s_idxs[ts][q], c * sizeof(intp_t))
+                    tot = tot + c
+                    if s_thr[ts][q] < t:
+                        t = s_thr[ts][q]
+                row_items = NULL
+                if over:
+                    if not scan_overflow:
+                        overflowed[q] = 1  # the caller redoes it in a finer precision
+                    else:
+                        row_items = _scan_buffer(&scan_items, n)
+                        if row_items == NULL:
+                            errors[0] = 1
+                        else:
+                            _finish_exact_scan(&Xo[q, 0], &Xo[0, 0], n, d, q, sign, row_items)
+                else:
+                    c = tot
+                    if c > k:
+                        c = _compact(mv, mi, c, k, qbound[q], &t, scratch, &lkey[0], &ukey[0])
+                    if 2 * c > limit and not scan_overflow:
+                        # As many near-ties as make a single list overflow: a finer scan is
+                        # cheaper than re-ranking them all.
+                        overflowed[q] = 1
+                        continue
+                    for e in range(c):
+                        items[e].key = sign * exact_sqdist(&Xo[q, 0], &Xo[mi[e], 0], d)
+                        items[e].index = mi[e]
+                    sort_key_index(items, c)
+                    row_items = items
+                if row_items != NULL:
+                    for e in range(k):
+                        dist[q, e] = sqrt(sign * row_items[e].key)
+                        ind[q, e] = row_items[e].index
+            free(mv)
+            free(mi)
+            free(scratch)
+            free(items)
+            free(scan_items)
+        if errors[0]:
+            raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
+    finally:
+        for u in range(n_threads):
+            if (s_vals != NULL and s_idxs != NULL and s_slab_v != NULL and s_vals[u] != NULL
+                    and s_idxs[u] != NULL and s_slab_v[u] != NULL):
+                for r in range(n):
+                    if s_vals[u][r] != s_slab_v[u] + r * cap0:
+                        free(s_vals[u][r])
+                        free(s_idxs[u][r])
+            if s_slab_v != NULL:
+                free(s_slab_v[u])
+            if s_slab_i != NULL:
+                free(s_slab_i[u])
+            if s_vals != NULL:
+                free(s_vals[u])
+            if s_idxs != NULL:
+                free(s_idxs[u])
+            if s_cnt != NULL:
+                free(s_cnt[u])
+            if s_cap != NULL:
+                free(s_cap[u])
+            if s_thr != NULL:
+                free(s_thr[u])
+            if s_heap != NULL:
+                free(s_heap[u])
+        free(s_slab_v)
+        free(s_slab_i)
+        free(s_vals)
+        free(s_idxs)
+        free(s_cnt)
+        free(s_cap)
+        free(s_thr)
+        free(s_heap)
