@@ -207,6 +207,12 @@ def kneighbors(
         raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
 
     all_rows = rows is None or (rows.size == n and np.array_equal(rows, np.arange(n)))
+    if not all_rows and 2 * rows.size >= n >= _SYMMETRIC_MIN_ROWS:
+        # Most rows are queries: the self-query of every row (symmetric kernel, half the
+        # GEMM work) is cheaper than the subset alone; the answers are the same.
+        dist, ind = kneighbors(Xo, k, farthest=farthest, n_jobs=n_jobs, chunk_size=chunk_size,
+                               algorithm=algorithm)
+        return dist[rows], ind[rows]
     n_q = Yo.shape[0] if all_rows else rows.size
     # A thread per _WORK_PER_THREAD pair-features at most: on small searches, starting and
     # joining threads costs more than it saves (and much more when another process holds a

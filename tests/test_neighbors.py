@@ -496,3 +496,15 @@ def test_symmetric_overflow_is_redone(rng, monkeypatch):
     assert np.all(dist == 0)
     np.testing.assert_array_equal(ind[:4], [[3, 6], [2, 4], [1, 4], [0, 6]])
     np.testing.assert_array_equal(ind[[4497, 4499]], [[0, 3], [1, 2]])  # a one, a zero
+
+
+def test_rows_covering_most_of_x_give_the_subset_of_the_self_query():
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 4, size=(2600, 3)).astype(np.float64)  # many ties and duplicates
+    rows = np.sort(rng.choice(2600, size=2000, replace=False))
+    full = kneighbors(X, 5)
+    sub = kneighbors(X, 5, rows=rows)
+    np.testing.assert_array_equal(sub[1], full[1][rows])
+    np.testing.assert_array_equal(sub[0], full[0][rows])
+    few = kneighbors(X, 5, rows=rows[:100])
+    np.testing.assert_array_equal(few[1], full[1][rows[:100]])
