@@ -51,6 +51,68 @@ def test_cache_and_load_dataset_roundtrip(tmp_path, monkeypatch):
     np.testing.assert_array_equal(y, y0)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_make_dataset_categorical_columns(dtype):
+    n, d, levels = 5_000, 8, 5
+    n_cat = d if dtype == "int64" else 2
+    X, y = common.make_dataset("five_class", n, d, dtype=dtype, n_categorical=n_cat,
+                               levels=levels)
+    assert X.dtype == dtype
+    for j in range(d - n_cat, d):  # quantile levels: about n / levels rows each
+        counts = np.bincount(X[:, j].astype(np.int64), minlength=levels)
+        assert len(counts) == levels and counts.min() > 0.9 * n / levels
+    X0, y0 = common.make_dataset("five_class", n, d)
+    np.testing.assert_array_equal(y, y0)
+    if n_cat < d:  # the numeric columns are those of the plain data set
+        np.testing.assert_array_equal(X[:, :d - n_cat], X0[:, :d - n_cat])
+    with pytest.raises(ValueError, match="every column categorical"):
+        common.make_dataset("five_class", n, d, dtype="int64", n_categorical=1)
+
+
+def test_module_datasets_and_resampler_benchmark(tmp_path, monkeypatch):
+    import abc
+    import types
+
+    module = types.ModuleType("_rk_bench_fake")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+
+    class Base(common.ResamplerBenchmark):  # what a benchmark file's private base does
+        def setup_cache(self):
+            return common.cache_datasets(common.module_datasets(module.__name__))
+
+    class Method(Base):
+        function_name = "sqrt"
+        num_param_combinations = 2
+        always_run = [(1_000, 4, "binary_95_5")]
+
+    class Float32(Method):
+        @classmethod
+        def dataset(cls, n, d, balance):
+            return common.Dataset(balance, n, d, "float32")
+
+    for cls in (Base, Method, Float32):
+        cls.__module__ = module.__name__
+    module._Base, module.Method, module.Float32 = Base, Method, Float32
+    module.ResamplerBenchmark = common.ResamplerBenchmark  # imported: not this module's
+    monkeypatch.delenv("RESAMPLEKIT_BENCH_FULL", raising=False)
+    specs = common.module_datasets(module.__name__)
+    assert len(specs) == len(set(specs)) == 4
+    assert {s.dtype for s in specs} == {"float64", "float32"}
+    assert common.Dataset("binary_95_5", 1_000, 4) in specs
+    # asv skips abstract classes: the shared base is one until a file adds setup_cache
+    assert isinstance(common.ResamplerBenchmark, abc.ABCMeta)
+    with pytest.raises(TypeError):
+        common.ResamplerBenchmark()
+    monkeypatch.chdir(tmp_path)
+    files = Method().setup_cache()
+    bench = Method()
+    with pytest.raises(NotImplementedError, match="resamplekit"):
+        bench.setup(files, 1_000, 4, "binary_95_5")
+    unselected = next(p for p in common._grid(Method) if p not in Method.selected_params())
+    with pytest.raises(NotImplementedError, match="selected parameter subset"):
+        bench.setup(files, *unselected)
+
+
 def test_get_function_skips_what_does_not_exist():
     with pytest.raises(NotImplementedError, match="does not exist"):
         common.get_function("no_such_sampler")
