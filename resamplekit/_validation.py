@@ -48,6 +48,7 @@ import numpy as np
 from scipy import sparse
 
 __all__ = [
+    "require_sklearn",
     "threads_for",
     "check_X_y",
     "Dataset",
@@ -153,6 +154,18 @@ def check_n_jobs(n_jobs):
     if n_jobs < 0:
         return max(1, n_cpu + 1 + int(n_jobs))
     return int(n_jobs)
+
+
+def require_sklearn(method, purpose=None):
+    """Fail with an install hint when scikit-learn, an optional dependency, is missing."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        why = f" for {purpose}" if purpose else ""
+        raise ImportError(
+            f"{method} needs scikit-learn{why}: pip install scikit-learn "
+            "(or pip install resamplekit[sklearn])"
+        ) from exc
 
 
 def threads_for(n_threads, work, per_thread=1_000_000):

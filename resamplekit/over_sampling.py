@@ -28,7 +28,13 @@ from ._kernels._smote_categorical import (
 )
 from ._neighbors import kneighbors
 from ._strategy import target_counts
-from ._validation import check_int, check_n_jobs, check_random_state, check_X_y
+from ._validation import (
+    check_int,
+    check_n_jobs,
+    check_random_state,
+    check_X_y,
+    require_sklearn,
+)
 
 __all__ = [
     "random_over",
@@ -603,13 +609,9 @@ def svm_smote(
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     m = check_int(m, "m", minimum=1)
     out_step = _check_out_step(out_step)
-    try:
-        from sklearn.base import clone
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "svm_smote needs scikit-learn for its support vector machine; install it with "
-            "`pip install scikit-learn`."
-        ) from exc
+    require_sklearn("svm_smote", "its support vector machine")
+    from sklearn.base import clone
+
     if svm_estimator is None:
         from sklearn.svm import SVC
 
@@ -908,13 +910,9 @@ def _ordinal_codes(X, columns, encoder, method, one_hot):
             categories.append(cats)
         return codes, categories
 
-    try:
-        from sklearn.base import clone
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            f"{method}: categorical_encoder needs scikit-learn; install it with "
-            "`pip install scikit-learn`, or pass categorical_encoder=None."
-        ) from exc
+    require_sklearn(method, "a categorical_encoder (or pass categorical_encoder=None)")
+    from sklearn.base import clone
+
     if not (hasattr(encoder, "fit_transform") and hasattr(encoder, "inverse_transform")):
         raise TypeError(
             f"{method}: categorical_encoder must be None or an encoder with fit_transform and "
@@ -1087,14 +1085,10 @@ def _split_exactly(n_new, log_weights):
 
 
 def _kmeans_estimator(kmeans_estimator, random_state):
-    try:
-        from sklearn.base import clone
-        from sklearn.cluster import MiniBatchKMeans
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "kmeans_smote needs scikit-learn for its clustering; install it with "
-            "`pip install scikit-learn`."
-        ) from exc
+    require_sklearn("kmeans_smote", "its clustering")
+    from sklearn.base import clone
+    from sklearn.cluster import MiniBatchKMeans
+
     if kmeans_estimator is None:
         return MiniBatchKMeans(random_state=random_state)
     if isinstance(kmeans_estimator, numbers.Integral) and not isinstance(kmeans_estimator, bool):

@@ -13,7 +13,14 @@ import numpy as np
 from ._kernels import _condensing, _nearmiss
 from ._neighbors import kneighbors
 from ._strategy import target_counts
-from ._validation import check_int, check_n_jobs, check_random_state, check_X_y, threads_for
+from ._validation import (
+    check_int,
+    check_n_jobs,
+    check_random_state,
+    check_X_y,
+    require_sklearn,
+    threads_for,
+)
 
 __all__ = [
     "random_under",
@@ -255,17 +262,6 @@ def near_miss(
 # --- cluster centroids, instance hardness ---
 
 
-def _require_sklearn(method):
-    """Fail with an install hint when scikit-learn, an optional dependency, is missing."""
-    try:
-        import sklearn  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            f"{method} needs scikit-learn: pip install scikit-learn "
-            "(or pip install resamplekit[sklearn])"
-        ) from exc
-
-
 def _sklearn_random_state(random_state, rs):
     """What imbalanced-learn hands to scikit-learn estimators as their random_state: the
     user's value itself (an int gives every fit a fresh RandomState(int)), or for a
@@ -360,7 +356,7 @@ def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", rand
     >>> cluster_centroids(X, y, voting="hard", random_state=0)[1]
     array([0, 0, 1, 1])
     """
-    _require_sklearn("cluster_centroids")
+    require_sklearn("cluster_centroids")
     from sklearn.base import clone
     from sklearn.cluster import KMeans
 
@@ -501,7 +497,7 @@ def instance_hardness_threshold(
     >>> y_res
     array(['a', 'a', 'a', 'b', 'b', 'b'], dtype='<U1')
     """
-    _require_sklearn("instance_hardness_threshold")
+    require_sklearn("instance_hardness_threshold")
     from sklearn.base import clone
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.model_selection import StratifiedKFold, cross_val_predict

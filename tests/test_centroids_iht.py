@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
+import resamplekit as rk
+
 from resamplekit.under_sampling import cluster_centroids, instance_hardness_threshold
 
 pytest.importorskip("imblearn")
@@ -38,7 +40,8 @@ def test_importing_resamplekit_does_not_import_sklearn():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.mark.parametrize("func", [cluster_centroids, instance_hardness_threshold])
+@pytest.mark.parametrize("func", [cluster_centroids, instance_hardness_threshold,
+                                  rk.svm_smote, rk.kmeans_smote])
 def test_missing_sklearn_says_how_to_install(func, monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)
     X, y = mixture((10, 20))
