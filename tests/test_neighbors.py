@@ -177,7 +177,8 @@ def test_tight_clusters_far_apart_are_redone_in_float64(rng, monkeypatch):
     )
     sub = X[:6000:7]
     assert_same(kneighbors(X, 3, Y=sub, n_jobs=2), reference(X, 3, Y=sub))
-    assert passes[0][0] is np.float32 and passes[1] == (np.float64, len(sub))
+    # (other, smaller passes may come first: the sample that decides on pruning)
+    assert passes[-2] == (np.float32, len(sub)) and passes[-1] == (np.float64, len(sub))
 
 
 def test_duplicates_are_neighbours_at_distance_zero(rng):
@@ -387,6 +388,7 @@ def _without_symmetric(monkeypatch, X, k, **kwargs):
     """kneighbors through the non-symmetric kernel (one tile per query chunk x row chunk)."""
     with monkeypatch.context() as m:
         m.setattr(nb, "_SYMMETRIC_MIN_ROWS", 10**12)
+        m.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)
         return kneighbors(X, k, algorithm="brute", **kwargs)
 
 
@@ -416,6 +418,7 @@ def test_symmetric_self_query(rng, monkeypatch, n, d, k, kind, chunk_size, dtype
     X = data(rng, n, d, kind, dtype)
     expected = reference(X, k, farthest=farthest)
     monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
     calls = _spy_symmetric(monkeypatch)
     for n_jobs in (1, 2):
         got = kneighbors(X, k, farthest=farthest, chunk_size=chunk_size, n_jobs=n_jobs,
@@ -431,6 +434,7 @@ def test_symmetric_self_query(rng, monkeypatch, n, d, k, kind, chunk_size, dtype
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_symmetric_self_query_duplicates(rng, monkeypatch, dtype):
     monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
     base = data(rng, 300, 6, "normal", dtype)
     X = np.concatenate([base, base[::-1], base[:50], base[:50]])  # 2 to 4 copies of each row
     for chunk_size in (None, 37, 300):
@@ -463,12 +467,14 @@ def test_symmetric_overflow_is_redone(rng, monkeypatch):
     # Tight clusters far apart: float32 lists overflow in the symmetric pass too and those
     # queries are redone by a float64 scan.
     monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
     X = rng.normal(size=(6000, 3)) * 0.01
     X[::2] += 1e5
     passes = []
     real = nb._brute_pass
-    monkeypatch.setattr(
-        nb, "_brute_pass", lambda *a: passes.append((a[8], a[1] is None, a[-1])) or real(*a)
+    monkeypatch.setattr(  # (dtype, self-query, block)
+        nb, "_brute_pass",
+        lambda *a: passes.append((a[8], a[1] is None, (a + (None,) * 2)[12])) or real(*a),
     )
     got = kneighbors(X, 3, n_jobs=1, chunk_size=500)
     assert passes[0] == (np.float32, True, 500) and passes[1][:2] == (np.float64, False)
@@ -508,3 +514,105 @@ def test_rows_covering_most_of_x_give_the_subset_of_the_self_query():
     np.testing.assert_array_equal(sub[0], full[0][rows])
     few = kneighbors(X, 5, rows=rows[:100])
     np.testing.assert_array_equal(few[1], full[1][rows[:100]])
+
+
+# --- Pruning by projection on the principal axis (sorted rows, chunks skipped) ---
+
+
+def _force_pruning(monkeypatch):
+    """Prune every search (whatever its size or estimated benefit); spy on the kernel."""
+    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MIN_QUERIES", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION", 2.0)
+    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_SELF", 2.0)
+    calls = []
+    real = nb._knn.knn_brute
+    monkeypatch.setattr(
+        nb._knn, "knn_brute", lambda *a: calls.append(len(a) > 19 and a[19] is not None)
+        or real(*a)
+    )
+    return calls
+
+
+def pruning_data(rng, n, d, kind, dtype):
+    if kind == "line":  # spread along one axis: most chunks are skipped
+        X = rng.normal(size=(n, d))
+        X[:, 0] *= 50.0
+    elif kind == "clusters":  # tight clusters far apart, away from the origin
+        X = rng.normal(size=(n, d)) * 0.05 + rng.integers(0, 4, size=(n, 1)) * 10.0 + 100.0
+    elif kind == "outliers":  # a few rows with huge norms: the error margins of their chunks
+        X = rng.normal(size=(n, d))
+        X[::97] *= 1e4
+    elif kind == "ties":  # integer grid: projections and distances tie exactly
+        X = rng.integers(0, 4, size=(n, d)).astype(np.float64)
+    elif kind == "duplicates":
+        base = rng.normal(size=(n // 3 + 1, d))
+        base[:, 0] *= 20.0
+        X = np.concatenate([base, base, base])[:n]
+    else:
+        X = data(rng, n, d, kind)
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("kind", ["line", "clusters", "outliers", "ties", "duplicates", "normal"])
+@pytest.mark.parametrize("d", [1, 2, 7, 20])
+@pytest.mark.parametrize("k", [1, 4, 11])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pruned_search_matches_reference(rng, monkeypatch, kind, d, k, dtype):
+    calls = _force_pruning(monkeypatch)
+    X = pruning_data(rng, 400, d, kind, dtype)
+    Y = pruning_data(rng, 90, d, kind, dtype)
+    rows = np.arange(3, 400, 5)
+    expected_self = reference(X, k)
+    expected_y = reference(X, k, Y=Y)
+    for n_jobs, chunk_size in ((1, None), (2, 41), (2, 1)):
+        assert_same(kneighbors(X, k, n_jobs=n_jobs, chunk_size=chunk_size), expected_self)
+        assert_same(kneighbors(X, k, Y=Y, n_jobs=n_jobs, chunk_size=chunk_size), expected_y)
+        got = kneighbors(X, k, rows=rows, n_jobs=n_jobs, chunk_size=chunk_size)
+        assert_same(got, (expected_self[0][rows], expected_self[1][rows]))
+    assert calls.count(True) == 9  # every search above was pruned (after its unpruned sample)
+
+
+def test_pruned_search_is_bit_identical_to_unpruned(rng, monkeypatch):
+    X = pruning_data(rng, 5000, 12, "line", np.float32)
+    rows = np.arange(0, 5000, 3)
+    unpruned = [_without_symmetric(monkeypatch, X, 6), kneighbors(X, 6, Y=X[:900] + 0.5),
+                kneighbors(X, 6, rows=rows)]
+    with monkeypatch.context() as m:
+        m.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)
+        unpruned[1:] = [kneighbors(X, 6, Y=X[:900] + 0.5), kneighbors(X, 6, rows=rows)]
+    calls = _force_pruning(monkeypatch)
+    pruned = [kneighbors(X, 6), kneighbors(X, 6, Y=X[:900] + 0.5), kneighbors(X, 6, rows=rows)]
+    assert calls.count(True) == 3
+    for (d1, i1), (d2, i2) in zip(pruned, unpruned):
+        np.testing.assert_array_equal(i1, i2)
+        np.testing.assert_array_equal(d1, d2)
+
+
+def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch):
+    monkeypatch.setattr(nb, "_WORK_PER_THREAD", nb._WORK_PER_THREAD)
+    calls = []
+    real = nb._knn.knn_brute
+    monkeypatch.setattr(
+        nb._knn, "knn_brute", lambda *a: calls.append(len(a) > 19 and a[19] is not None)
+        or real(*a)
+    )
+    sym = _spy_symmetric(monkeypatch)
+    # Spread along one axis: the self-query is pruned (not symmetric), and so are queries.
+    X = pruning_data(rng, 6000, 10, "line", np.float64)
+    kneighbors(X, 4)
+    assert calls[-1] is True and sym == []
+    kneighbors(X, 4, Y=X[:600] * 1.01)
+    assert calls[-1] is True
+    # Isotropic data in 40 dimensions: no axis helps; symmetric self-query, unpruned queries.
+    calls.clear()
+    X = rng.normal(size=(6000, 40))
+    kneighbors(X, 4)
+    assert sym == [nb._CHUNK_SYMMETRIC] and not any(calls)
+    kneighbors(X, 4, Y=X[:600] * 1.01)
+    assert calls[-1] is False
+    # Never for the farthest rows.
+    calls.clear()
+    kneighbors(pruning_data(rng, 6000, 10, "line", np.float64), 3, Y=X[:300, :10],
+               farthest=True)
+    assert calls and not any(calls)

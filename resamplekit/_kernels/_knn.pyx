@@ -175,10 +175,23 @@ cdef int _query_chunk(
     floating* tile, floating* slab_v, intp_t* slab_i, floating** vals, intp_t** idxs,
     Py_ssize_t* cnt, Py_ssize_t* cap, floating* thr, floating* scratch, KeyIndex* items,
     KeyIndex** scan_items, bint scan_overflow, cnp.uint8_t* overflowed, double* dist,
-    intp_t* ind,
+    intp_t* ind, const intp_t* q_orig, const intp_t* r_orig, const double* q_proj,
+    const double* q_norm, const double* r_lo, const double* r_hi, const double* r_err_l,
+    const double* r_err_r, intp_t* act, floating* qbuf,
 ) noexcept nogil:
-    """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure."""
+    """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure.
+
+    With q_proj given (not NULL), the rows of Q and R are sorted by their projection on a unit
+    vector; reference chunks are visited from the query chunk's outwards, each query skipping
+    the chunks whose projection gap proves that none of their rows can enter its list, until
+    no query needs any chunk left. act (chunk_q) and qbuf (chunk_q x d) are scratch space.
+    """
     cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e, ncap
+    cdef Py_ssize_t n_rc = (n_r + chunk_r - 1) // chunk_r, step, left = 0, right = 0
+    cdef Py_ssize_t a, n_act
+    cdef bint prune = q_proj != NULL, done_l = False, done_r = False, go_right
+    cdef double qlo = 0, qhi = 0, gap_l, gap_r, gap, err
+    cdef Py_ssize_t qi, ex_o
     cdef bint break_all
     cdef floating t, v, b, tt
     cdef floating alpha = 2 if farthest else -2
@@ -202,14 +215,76 @@ cdef int _query_chunk(
         idxs[i] = slab_i + i * cap0
         thr[i] = INFINITY
 
-    for rc in range((n_r + chunk_r - 1) // chunk_r):
+    if prune:
+        qlo = q_proj[q0]
+        qhi = q_proj[q0 + mq - 1]
+        # Start at the chunk holding the middle of the queries' projections, then go outwards.
+        right = 0
+        while right < n_rc - 1 and r_hi[right] < 0.5 * (qlo + qhi):
+            right += 1
+        left = right - 1
+    for step in range(n_rc):
+        if prune:
+            # Next chunk: the nearer of the two fronts in projection. A row r can enter the
+            # list of query q only if its lower bound key, which is >= ||q - r||^2 - ||q||^2 -
+            # c(||q||^2 + 2 ||r||^2), is <= the list's threshold t; and ||q - r|| >= the gap
+            # between their projections. So q skips the chunk when gap^2 > t + (1 + c)||q||^2
+            # + 2c max ||r||^2 (r_err_*: the max over this chunk and every chunk beyond it on
+            # its side, so a skip is final for that side), with a relative margin for the
+            # rounding of the gap; the GEMM then runs over the remaining queries only.
+            gap_l = INFINITY
+            gap_r = INFINITY
+            if left >= 0 and not done_l:
+                gap_l = qlo - r_hi[left] if qlo > r_hi[left] else 0
+            if right < n_rc and not done_r:
+                gap_r = r_lo[right] - qhi if r_lo[right] > qhi else 0
+            if gap_l == INFINITY and gap_r == INFINITY:
+                break
+            go_right = gap_r <= gap_l
+            if go_right:
+                rc = right
+                right += 1
+                err = r_err_r[rc]
+            else:
+                rc = left
+                left -= 1
+                err = r_err_l[rc]
+            n_act = 0
+            for i in range(mq):
+                qi = q0 + i
+                gap = r_lo[rc] - q_proj[qi]
+                if q_proj[qi] - r_hi[rc] > gap:
+                    gap = q_proj[qi] - r_hi[rc]
+                if gap > 0 and gap * gap * (1.0 - 1e-6) > (
+                        <double>thr[i] + q_norm[qi] + 0.5 * <double>bound[qi] + err
+                        + 1e-6 * (q_norm[qi] + gap * gap)):
+                    continue
+                act[n_act] = i
+                n_act += 1
+            if n_act == 0:  # no query needs this chunk, nor any beyond it on this side
+                if go_right:
+                    done_r = True
+                else:
+                    done_l = True
+                continue
+        else:
+            rc = step
+            n_act = mq
+            for i in range(mq):
+                act[i] = i
         r0 = rc * chunk_r
         mr = min(chunk_r, n_r - r0)
-        _gemm_nt(<int>mr, <int>mq, <int>d, alpha, R + r0 * d, Q + q0 * d, tile)
+        if n_act == mq:
+            _gemm_nt(<int>mr, <int>mq, <int>d, alpha, R + r0 * d, Q + q0 * d, tile)
+        else:
+            for a in range(n_act):
+                memcpy(qbuf + a * d, Q + (q0 + act[a]) * d, d * sizeof(floating))
+            _gemm_nt(<int>mr, <int>n_act, <int>d, alpha, R + r0 * d, qbuf, tile)
         lk = lkey + r0
         uk = ukey + r0
-        for i in range(mq):
-            row = tile + i * mr
+        for a in range(n_act):
+            i = act[a]
+            row = tile + a * mr
             t = thr[i]
             b = bound[q0 + i]
             ex = exclude[q0 + i] - r0
@@ -268,22 +343,26 @@ cdef int _query_chunk(
                                 cap[i] = ncap
                 if break_all:
                     break
+            if prune and c > k and not break_all:
+                # Keep the threshold tight between chunks: it decides which chunks are skipped.
+                c = _compact(vv, ii, c, k, b, &t, scratch, lkey, ukey)
             cnt[i] = c
             thr[i] = t
 
     for i in range(mq):
         row_items = NULL
+        qi = q_orig[q0 + i]  # the query's row in Qo and in the output
         if cap[i] < 0:
             if not scan_overflow:
-                overflowed[q0 + i] = 1  # the caller redoes it in a finer precision
+                overflowed[qi] = 1  # the caller redoes it in a finer precision
             else:
                 if scan_items[0] == NULL:
                     scan_items[0] = <KeyIndex*>malloc(n_r * sizeof(KeyIndex))
                 if scan_items[0] == NULL:
                     status = -1
                 else:
-                    _finish_exact_scan(Qo + (q0 + i) * d, Ro, n_r, d, exclude[q0 + i], sign,
-                                       scan_items[0])
+                    ex_o = r_orig[exclude[q0 + i]] if exclude[q0 + i] >= 0 else -1
+                    _finish_exact_scan(Qo + qi * d, Ro, n_r, d, ex_o, sign, scan_items[0])
                     row_items = scan_items[0]
         else:
             c = cnt[i]
@@ -293,8 +372,8 @@ cdef int _query_chunk(
                 t = thr[i]
                 c = _compact(vv, ii, c, k, bound[q0 + i], &t, scratch, lkey, ukey)
             for e in range(c):
-                items[e].key = sign * exact_sqdist(Qo + (q0 + i) * d, Ro + ii[e] * d, d)
-                items[e].index = ii[e]
+                items[e].key = sign * exact_sqdist(Qo + qi * d, Ro + r_orig[ii[e]] * d, d)
+                items[e].index = r_orig[ii[e]]
             sort_key_index(items, c)
             row_items = items
         if vals[i] != slab_v + i * cap0:
@@ -302,8 +381,8 @@ cdef int _query_chunk(
             free(idxs[i])
         if row_items != NULL:
             for e in range(k):
-                dist[(q0 + i) * k + e] = sqrt(sign * row_items[e].key)
-                ind[(q0 + i) * k + e] = row_items[e].index
+                dist[qi * k + e] = sqrt(sign * row_items[e].key)
+                ind[qi * k + e] = row_items[e].index
     return status
 
 
@@ -325,6 +404,11 @@ def knn_brute(
     cnp.uint8_t[::1] overflowed,
     double[:, ::1] dist,
     intp_t[:, ::1] ind,
+    const intp_t[::1] q_orig,
+    const intp_t[::1] r_orig,
+    const double[::1] q_proj=None,
+    const double[::1] r_proj=None,
+    const double[::1] q_norm=None,
 ):
     """Fill dist/ind with the exact k nearest (farthest) rows of R for each row of Q.
 
@@ -335,6 +419,13 @@ def knn_brute(
     near-ties at the scan precision) is answered by an exact scan of all rows if scan_overflow,
     else flagged in overflowed (and its output rows left unwritten). Inputs are trusted
     (validated by resamplekit._neighbors).
+
+    Q and R may be permutations of the original rows: row i of Q is row q_orig[i] of Qo (and of
+    dist, ind, overflowed), row j of R is row r_orig[j] of Ro, and the output indices and their
+    tie order are those of Ro; exclude holds positions in R. For nearest-neighbour queries,
+    q_proj and r_proj (ascending: Q and R sorted by their projection on one unit vector,
+    computed in float64 from the original rows) and q_norm (||q||^2 of the centred rows) let the
+    kernel skip the chunks of R that cannot hold a candidate; the result is the same.
     """
     cdef Py_ssize_t n_q = Q.shape[0], n_r = R.shape[0], d = Q.shape[1]
     cdef Py_ssize_t n_chunks = (n_q + chunk_q - 1) // chunk_q
@@ -343,6 +434,8 @@ def knn_brute(
     cdef Py_ssize_t ch, mq
     cdef int failed = 0
     cdef floating* tile
+    cdef intp_t* act
+    cdef floating* qbuf
     cdef floating* slab_v
     cdef intp_t* slab_i
     cdef floating** vals
@@ -354,13 +447,49 @@ def knn_brute(
     cdef KeyIndex* items
     cdef KeyIndex* scan_items
     cdef int[::1] errors = np.zeros(1, dtype=np.intc)
+    cdef Py_ssize_t n_rc, rc, j
+    cdef double[::1] r_lo, r_hi, r_err_l, r_err_r
+    cdef const double* rerl = NULL
+    cdef const double* qp = NULL
+    cdef const double* qn = NULL
+    cdef const double* rlo = NULL
+    cdef const double* rhi = NULL
+    cdef const double* rerr = NULL
     if n_q == 0:
         return
     chunk_r = min(chunk_r, n_r)
     chunk_q = min(chunk_q, n_q)
+    if q_proj is not None and not farthest:
+        # Per chunk of R: its projection range and 2c max ||r||^2 (= max(ukey - lkey)).
+        # r_err_l[c] / r_err_r[c]: the max of (ukey - lkey) = 2c ||r||^2 over the chunks up to
+        # c / from c on (the fronts move left / right).
+        n_rc = (n_r + chunk_r - 1) // chunk_r
+        r_lo = np.empty(n_rc)
+        r_hi = np.empty(n_rc)
+        r_err_l = np.zeros(n_rc)
+        r_err_r = np.zeros(n_rc)
+        for rc in range(n_rc):
+            r_lo[rc] = r_proj[rc * chunk_r]
+            r_hi[rc] = r_proj[min(n_r, (rc + 1) * chunk_r) - 1]
+            for j in range(rc * chunk_r, min(n_r, (rc + 1) * chunk_r)):
+                if <double>ukey[j] - <double>lkey[j] > r_err_l[rc]:
+                    r_err_l[rc] = <double>ukey[j] - <double>lkey[j]
+            r_err_r[rc] = r_err_l[rc]
+        for rc in range(1, n_rc):
+            r_err_l[rc] = max(r_err_l[rc], r_err_l[rc - 1])
+        for rc in range(n_rc - 2, -1, -1):
+            r_err_r[rc] = max(r_err_r[rc], r_err_r[rc + 1])
+        qp = &q_proj[0]
+        qn = &q_norm[0]
+        rlo = &r_lo[0]
+        rhi = &r_hi[0]
+        rerl = &r_err_l[0]
+        rerr = &r_err_r[0]
 
     with nogil, parallel(num_threads=n_threads):
         tile = <floating*>malloc(chunk_q * chunk_r * sizeof(floating))
+        act = <intp_t*>malloc(chunk_q * sizeof(intp_t))
+        qbuf = <floating*>malloc(chunk_q * d * sizeof(floating))
         slab_v = <floating*>malloc(chunk_q * cap0 * sizeof(floating))
         slab_i = <intp_t*>malloc(chunk_q * cap0 * sizeof(intp_t))
         vals = <floating**>malloc(chunk_q * sizeof(floating*))
@@ -372,7 +501,8 @@ def knn_brute(
         items = <KeyIndex*>malloc(limit * sizeof(KeyIndex))
         scan_items = NULL
         for ch in prange(n_chunks, schedule='dynamic'):
-            if (tile == NULL or slab_v == NULL or slab_i == NULL or vals == NULL
+            if (tile == NULL or act == NULL or qbuf == NULL or slab_v == NULL or slab_i == NULL
+                    or vals == NULL
                     or idxs == NULL or cnt == NULL or cap == NULL or thr == NULL
                     or scratch == NULL or items == NULL):
                 errors[0] = 1
@@ -384,9 +514,12 @@ def knn_brute(
                     &exclude[0], ch * chunk_q, mq, n_r, d, k, farthest, chunk_r, cap0,
                     limit, tile, slab_v, slab_i, vals, idxs, cnt, cap, thr, scratch, items,
                     &scan_items, scan_overflow, &overflowed[0], &dist[0, 0], &ind[0, 0],
+                    &q_orig[0], &r_orig[0], qp, qn, rlo, rhi, rerl, rerr, act, qbuf,
                 ) != 0:
                     errors[0] = 1
         free(tile)
+        free(act)
+        free(qbuf)
         free(slab_v)
         free(slab_i)
         free(vals)
