@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ._kernels import _condensing, _nearmiss
+from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
 from ._strategy import target_counts
 from ._validation import (
@@ -286,7 +286,7 @@ def _nearest_unique_rows(X_c, centers, n_jobs):
     assigned = np.full(m, -1, dtype=np.intp)
     start = 0
     while True:
-        start = _condensing.claim_nearest_unique(ind, order, start, claimed, assigned)
+        start = _cleaning.claim_nearest_unique(ind, order, start, claimed, assigned)
         if start == m:
             return assigned
         # Every row in this center's short list is taken: widen it to one more row than are
