@@ -18,6 +18,10 @@ What goes in, what the algorithms see, what comes out:
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
   the caller's X itself (ndarray of any dtype, DataFrame, CSR/CSC), untouched and not copied;
   lists become an ndarray. NaN, inf, strings and datetimes pass through.
+- Categorical methods (smotenc, smoten) first make X a table with :func:`as_table` (a list of
+  mixed rows becomes an object ndarray, keeping each value's type), then use ``numeric=False``;
+  their new rows go back with :meth:`Dataset.append_columns`, which keeps categorical and text
+  columns as they are.
 - Output containers follow the input: ndarray -> ndarray, DataFrame -> DataFrame with the same
   columns (rows picked keep every column dtype; arrays of new data keep float columns' dtypes and
   give float64 for integer and bool columns, never truncated), sparse -> the same sparse format
@@ -51,6 +55,7 @@ __all__ = [
     "require_sklearn",
     "threads_for",
     "check_X_y",
+    "as_table",
     "Dataset",
     "encode_labels",
     "check_random_state",
@@ -414,6 +419,51 @@ def _numeric_sparse(X):
     return np.ascontiguousarray(X.astype(target, copy=False).toarray())
 
 
+def as_table(X, method):
+    """``X`` as a 2-D table of possibly mixed columns, for the categorical methods.
+
+    A DataFrame is returned untouched; an ndarray is checked; a list or other array-like
+    becomes an ndarray, an object one when its rows mix types (such as ``[1.5, "a"]``), so
+    each value keeps its own type (``np.asarray`` would make them all strings).
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    method : str
+        The public function's name, for error messages.
+
+    Returns
+    -------
+    ndarray or DataFrame
+
+    Examples
+    --------
+    >>> from resamplekit._validation import as_table
+    >>> table = as_table([[1.5, "a"], [2.5, "b"]], "smotenc")
+    >>> table.dtype, table[0, 0]
+    (dtype('O'), 1.5)
+    """
+    if _is_dataframe(X):
+        return X
+    if not isinstance(X, np.ndarray):
+        try:
+            arr = np.asarray(X)
+        except (ValueError, TypeError):
+            arr = None
+        if arr is None or arr.dtype.kind in "USO":
+            # mixed rows such as [1.5, "a"]: keep each value's own type
+            arr = np.empty((len(X), len(X[0]) if len(X) else 0), dtype=object)
+            arr[...] = [list(row) for row in X]
+        X = arr
+    if X.ndim != 2:
+        raise ValueError(f"{method}: X must be 2-dimensional, got an array of shape {X.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(
+            f"{method}: X must have at least one row and one column, got shape {X.shape}"
+        )
+    return X
+
+
 class Dataset:
     """Validated inputs and the way back to the caller's containers.
 
@@ -620,6 +670,59 @@ class Dataset:
             else:
                 tail = np.asarray(sources, dtype=np.intp)
             out = out + (np.concatenate([np.arange(n, dtype=np.intp), tail]),)
+        return out
+
+    def append_columns(self, new_columns, y_new, *, return_indices=False,
+                       all_categorical=False):
+        """All rows of the caller's X, then new rows given column by column, with labels.
+
+        For tables with categorical or text columns (smotenc, smoten), which :meth:`append`
+        (numeric arrays only) does not handle. ``new_columns[j]`` holds the new values of
+        column j (continuous columns as floats, categorical ones as values of the column), and
+        ``y_new`` their class codes.
+
+        - DataFrame X: a DataFrame with the same columns and a fresh RangeIndex. A column
+          whose new values are float and whose original dtype is integer or bool becomes
+          float64; every other column keeps its dtype (categorical dtypes and their categories
+          included).
+        - ndarray X: an ndarray of dtype X's dtype when ``all_categorical``, else float32 and
+          float64 are kept, other numbers become float64 and anything else object.
+
+        ``y`` comes back in its container (a Series keeps its name and dtype), except that a
+        list comes back an ndarray, as the table :func:`as_table` makes of a list X. Returned
+        indices are ``0..n-1`` for the original rows, then -1 for every new row.
+        """
+        if self._x_kind == "sparse":
+            raise TypeError("Dataset.append_columns needs a dense X (ndarray or DataFrame)")
+        X = self._X_orig
+        y_new = np.asarray(y_new, dtype=np.intp)
+        n, m = X.shape[0], y_new.shape[0]
+        if self._x_kind == "dataframe":
+            pd = _pandas()
+            parts = {}
+            for j in range(X.shape[1]):
+                orig = X.iloc[:, j].reset_index(drop=True)
+                new = new_columns[j]
+                if new.dtype.kind == "f" and orig.dtype.kind in "biu":
+                    orig = orig.astype(np.float64)
+                added = pd.Series(new, dtype=orig.dtype)
+                parts[j] = pd.concat([orig, added], ignore_index=True)
+            X_out = pd.DataFrame(parts)
+            X_out.columns = X.columns
+        else:
+            dtype = X.dtype
+            if not all_categorical and dtype not in (np.float32, np.float64):
+                dtype = np.dtype(np.float64 if dtype.kind in "biuf" else object)
+            X_out = np.empty((n + m, X.shape[1]), dtype=dtype)
+            X_out[:n] = X
+            for j, col in enumerate(new_columns):
+                X_out[n:, j] = col
+        labels = self.labels(np.concatenate([self.y, y_new]))
+        y_out = labels if self._y_kind == "list" else self._y_out(None, X_out, labels=labels)
+        out = (X_out, y_out)
+        if return_indices:
+            out = out + (np.concatenate([np.arange(n, dtype=np.intp),
+                                         np.full(m, -1, dtype=np.intp)]),)
         return out
 
     def wrap(self, X_res, y_res):

@@ -14,7 +14,7 @@ remove, so a float, a dict or a callable is an error.
 """
 import numpy as np
 
-from ._kernels import _cleaning, _condensing
+from ._kernels import _cleaning
 from ._neighbors import kneighbors
 from ._strategy import target_counts
 from ._validation import check_int, check_n_jobs, check_random_state, check_X_y, threads_for
@@ -524,7 +524,7 @@ def _tomek_keep(X, y, n_classes, targeted, n_jobs):
     is_targeted = np.zeros(n_classes, dtype=np.uint8)
     is_targeted[list(targeted)] = 1
     remove = np.zeros(n, dtype=np.uint8)
-    _condensing.tomek_link_mask(
+    _cleaning.tomek_link_mask(
         np.ascontiguousarray(nn[:, 0], dtype=np.intp),
         np.ascontiguousarray(y, dtype=np.intp),
         is_targeted,
@@ -714,13 +714,13 @@ def condensed_nearest_neighbour(
         _, nbr = kneighbors(X_store, k, Y=X_c, n_jobs=n_threads)
         heap_d2 = np.empty((len(rows_c), k), dtype=np.float64)
         heap_id = np.empty((len(rows_c), k), dtype=np.intp)
-        _condensing.store_init(
+        _cleaning.store_init(
             X_c, X_store, np.ascontiguousarray(nbr, dtype=np.intp), store, heap_d2, heap_id
         )
         skip = np.zeros(len(rows_c), dtype=np.uint8)
         skip[pos] = 1
         added = np.empty(len(rows_c), dtype=np.intp)
-        n_added = _condensing.cnn_scan(
+        n_added = _cleaning.cnn_scan(
             X_c, rows_c, skip, ds.y, c, minority, heap_d2, heap_id, added, n_threads
         )
         parts.append(np.concatenate([seeds, rows_c[added[:n_added]]]))

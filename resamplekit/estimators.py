@@ -25,7 +25,6 @@ Differences from imbalanced-learn's classes:
   is the resolved dict (imbalanced-learn stores the raw value).
 """
 import importlib
-import inspect
 import numbers
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -572,12 +571,6 @@ class ClusterCentroids(_BaseSampler):
         self.random_state = random_state
         self.estimator = estimator
         self.voting = voting
-
-    def _call(self, function, X, y, kwargs):
-        if "return_indices" in inspect.signature(function).parameters:
-            return function(X, y, **kwargs, return_indices=True)
-        X_res, y_res = function(X, y, **kwargs)
-        return X_res, y_res, np.full(len(y_res), -1, dtype=np.intp)
 
 
 _doc(ClusterCentroids, "Under-sampling by replacing each targeted class with cluster centroids.",

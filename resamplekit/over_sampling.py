@@ -29,6 +29,7 @@ from ._kernels._smote_categorical import (
 from ._neighbors import kneighbors
 from ._strategy import target_counts
 from ._validation import (
+    as_table,
     check_int,
     check_n_jobs,
     check_random_state,
@@ -833,29 +834,6 @@ def _column(X, j):
     return X[:, j]
 
 
-def _as_2d_table(X, method):
-    """Lists and other array-likes -> 2-D ndarray (object when mixed); DataFrames untouched."""
-    if _is_frame(X):
-        if X.ndim != 2:  # pragma: no cover - DataFrames are 2-D
-            raise ValueError(f"{method}: X must be 2-dimensional")
-        return X
-    if not isinstance(X, np.ndarray):
-        try:
-            arr = np.asarray(X)
-        except (ValueError, TypeError):
-            arr = None
-        if arr is None or arr.dtype.kind in "USO":
-            # mixed rows such as [1.5, "a"]: keep each value's own type
-            arr = np.empty((len(X), len(X[0]) if len(X) else 0), dtype=object)
-            arr[...] = [list(row) for row in X]
-        X = arr
-    if X.ndim != 2:
-        raise ValueError(f"{method}: X must be 2-dimensional, got an array of shape {X.shape}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"{method}: X must have at least one row and one column, got shape {X.shape}")
-    return X
-
-
 def _missing(values):
     """Boolean mask of missing values (None, NaN, pandas NA) in a 1-D array."""
     if values.dtype.kind == "f":
@@ -955,59 +933,6 @@ def _ordinal_codes(X, columns, encoder, method, one_hot):
                 f"{method}: categorical_encoder must give codes 0..n_categories-1 per column"
             )
     return codes, categories
-
-
-def _output_dtype(dtype, all_categorical):
-    """ndarray output dtype: floats kept, other numbers -> float64, text/objects -> object."""
-    if all_categorical:
-        return dtype
-    if dtype in (np.float32, np.float64):
-        return dtype
-    if dtype.kind in "biuf":
-        return np.dtype(np.float64)
-    return np.dtype(object)
-
-
-def _append_rows(ds, X, new_columns, y_new, return_indices, all_categorical):
-    """Original rows of ``X`` then the new rows given column by column (``new_columns[j]``).
-
-    Builds the caller's container itself (``Dataset.append`` handles numeric arrays only):
-    DataFrame -> DataFrame with the same columns, categorical dtypes kept, continuous columns
-    float (integer ones become float64), new RangeIndex; ndarray -> ndarray.
-    """
-    n = X.shape[0]
-    n_new = y_new.shape[0]
-    if _is_frame(X):
-        pd = _pandas()
-        parts = {}
-        for j in range(X.shape[1]):
-            orig = X.iloc[:, j].reset_index(drop=True)
-            new = new_columns[j]
-            if new.dtype.kind == "f" and orig.dtype.kind in "biu":
-                orig = orig.astype(np.float64)
-                added = pd.Series(new, dtype=np.float64)
-            elif new.dtype.kind == "f" and orig.dtype.kind == "f":
-                added = pd.Series(new, dtype=orig.dtype)
-            else:
-                added = pd.Series(new, dtype=orig.dtype)
-            parts[j] = pd.concat([orig, added], ignore_index=True)
-        X_res = pd.DataFrame(parts)
-        X_res.columns = X.columns
-    else:
-        X_res = np.empty((n + n_new, X.shape[1]), dtype=_output_dtype(X.dtype, all_categorical))
-        X_res[:n] = X
-        for j, col in enumerate(new_columns):
-            X_res[n:, j] = col
-    y_codes = np.concatenate([ds.y, np.asarray(y_new, dtype=np.intp)])
-    labels = ds.labels(y_codes)
-    pd = _pandas()
-    y_orig = ds._y_orig
-    if pd is not None and isinstance(y_orig, pd.Series):
-        labels = pd.Series(labels, name=y_orig.name, dtype=y_orig.dtype)
-    out = (X_res, labels)
-    if return_indices:
-        out = out + (np.concatenate([np.arange(n), np.full(n_new, -1)]).astype(np.intp),)
-    return out
 
 
 # ---------------------------------------------------------------- KMeans-SMOTE
@@ -1476,7 +1401,7 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
         raise TypeError(
             "smotenc does not accept sparse X; give a dense array or a DataFrame."
         )
-    X = _as_2d_table(X, method)
+    X = as_table(X, method)
     ds = check_X_y(X, y, numeric=False)
     k = check_int(k, "k", minimum=1)
     n_threads = check_n_jobs(n_jobs)
@@ -1531,7 +1456,7 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
     for out_j, j in enumerate(cat_idx):
         new_columns[j] = categories[out_j][codes_new[:, out_j]]
     assert y_new.shape[0] == n_new_total
-    return _append_rows(ds, X, new_columns, y_new, return_indices, all_categorical=False)
+    return ds.append_columns(new_columns, y_new, return_indices=return_indices)
 
 
 # ---------------------------------------------------------------- SMOTE-N
@@ -1660,7 +1585,7 @@ def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=No
         )
         sparse_format = (type(X), X.format)
         X = X.toarray()
-    X = _as_2d_table(X, method)
+    X = as_table(X, method)
     ds = check_X_y(X, y, numeric=False)
     k = check_int(k, "k", minimum=1)
     n_threads = check_n_jobs(n_jobs)
@@ -1692,7 +1617,8 @@ def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=No
     codes_new = np.concatenate(code_parts) if code_parts else np.empty((0, n_features), np.int32)
     y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
     new_columns = [categories[j][codes_new[:, j]] for j in range(n_features)]
-    out = _append_rows(ds, X, new_columns, y_new, return_indices, all_categorical=True)
+    out = ds.append_columns(new_columns, y_new, return_indices=return_indices,
+                            all_categorical=True)
     if sparse_format is not None:
         cls, fmt = sparse_format
         out = (cls(out[0]),) + out[1:]

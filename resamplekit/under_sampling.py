@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ._kernels import _condensing, _nearmiss
+from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
 from ._strategy import target_counts
 from ._validation import (
@@ -286,7 +286,7 @@ def _nearest_unique_rows(X_c, centers, n_jobs):
     assigned = np.full(m, -1, dtype=np.intp)
     start = 0
     while True:
-        start = _condensing.claim_nearest_unique(ind, order, start, claimed, assigned)
+        start = _cleaning.claim_nearest_unique(ind, order, start, claimed, assigned)
         if start == m:
             return assigned
         # Every row in this center's short list is taken: widen it to one more row than are
@@ -301,7 +301,8 @@ def _nearest_unique_rows(X_c, centers, n_jobs):
         start += 1
 
 
-def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", random_state=None):
+def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", random_state=None,
+                      return_indices=False):
     """Replace each targeted class by the centroids of a clustering of its rows.
 
     Each targeted class c with a target of t rows is clustered into t clusters (KMeans by
@@ -332,11 +333,18 @@ def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", rand
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seed of the default KMeans (a user ``estimator`` keeps its own). An integer gives the
         same centers as imbalanced-learn.
+    return_indices : bool, default=False
+        Also return, for each output row, the input row it is: with hard voting every output
+        row is a real row; with soft voting a center is new data, -1.
 
     Returns
     -------
     X_res, y_res : the kept rows and the new rows, in the caller's containers. With soft
         voting X_res is float (float32 input stays float32).
+    indices : ndarray of intp, only with ``return_indices=True``
+        The input row of each output row (``X[indices[i]]`` is ``X_res[i]``), or -1 for a
+        cluster center (soft voting). Rows of classes that are not targeted keep their input
+        row numbers under both votings.
 
     Notes
     -----
@@ -355,6 +363,8 @@ def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", rand
     (array([0.05, 5.1 ]), array([0, 0, 1, 1]))
     >>> cluster_centroids(X, y, voting="hard", random_state=0)[1]
     array([0, 0, 1, 1])
+    >>> cluster_centroids(X, y, random_state=0, return_indices=True)[2]
+    array([-1, -1,  4,  5])
     """
     require_sklearn("cluster_centroids")
     from sklearn.base import clone
@@ -410,13 +420,15 @@ def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", rand
         centers = np.ascontiguousarray(centers, dtype=ds.X.dtype)
         if voting == "soft":
             X_parts.append(centers)
+            rows.append(np.full(t, -1, dtype=np.intp))
         else:
             rows.append(rows_c[_nearest_unique_rows(X_c, centers, None)])
         codes.append(np.full(t, c, dtype=np.intp))
 
     if voting == "hard":
-        return ds.select(np.concatenate(rows))
-    return ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
+        return ds.select(np.concatenate(rows), return_indices=return_indices)
+    out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
+    return out + (np.concatenate(rows),) if return_indices else out
 
 
 def _set_random_states(estimator, rs):

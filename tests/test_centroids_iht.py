@@ -177,6 +177,90 @@ def test_cluster_centroids_soft_pandas_out():
     assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["a", "b", "c"]
 
 
+def _check_centroid_indices(X, y, X_res, y_res, idx, targets, voting):
+    """idx against X and the output: exact counts, -1 exactly for centers, real rows match."""
+    X, X_res, y, y_res = (np.asarray(a) for a in (X, X_res, y, y_res))
+    assert idx.dtype == np.intp and idx.shape == (len(y_res),)
+    for c in np.unique(y):
+        out_c = idx[y_res == c]
+        if c in targets:
+            assert len(out_c) == targets[c]
+            if voting == "soft":
+                assert_array_equal(out_c, -1)
+            else:
+                # distinct real rows of class c
+                assert (out_c >= 0).all() and len(np.unique(out_c)) == len(out_c)
+                assert_array_equal(y[out_c], c)
+        else:  # a class left as it is keeps its input rows, in order
+            assert_array_equal(out_c, np.flatnonzero(y == c))
+    real = idx >= 0
+    assert np.count_nonzero(~real) == (sum(targets.values()) if voting == "soft" else 0)
+    assert_array_equal(X_res[real], X[idx[real]])
+    assert_array_equal(y_res[real], y[idx[real]])
+
+
+@pytest.mark.parametrize("voting", ["hard", "soft"])
+def test_cluster_centroids_return_indices(voting):
+    X, y = mixture((15, 40, 60), seed=12)
+    ratio = {2: 20, 0: 9}  # class 1 left as it is
+    X_res, y_res, idx = cluster_centroids(
+        X, y, ratio=ratio, voting=voting, random_state=0, return_indices=True
+    )
+    _check_centroid_indices(X, y, X_res, y_res, idx, ratio, voting)
+    # same rows as without indices, and (soft) the same centers as imbalanced-learn
+    X_plain, y_plain = cluster_centroids(X, y, ratio=ratio, voting=voting, random_state=0)
+    assert_array_equal(X_res, X_plain)
+    assert_array_equal(y_res, y_plain)
+    X_imb, y_imb = ClusterCentroids(
+        sampling_strategy=ratio, voting=voting, random_state=0
+    ).fit_resample(X, y)
+    assert_array_equal(y_res, y_imb)
+    assert_allclose(X_res, X_imb, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.kernel
+def test_cluster_centroids_return_indices_after_collisions():
+    # The widening path (every center near one row) still gives distinct, matching indices.
+    X, y = mixture((20, 30), seed=8)
+    X_res, y_res, idx = cluster_centroids(
+        X, y, estimator=CentersNearRowZero(), voting="hard", ratio={1: 25},
+        return_indices=True,
+    )
+    _check_centroid_indices(X, y, X_res, y_res, idx, {1: 25}, "hard")
+
+
+@pytest.mark.parametrize("voting", ["hard", "soft"])
+def test_cluster_centroids_return_indices_pandas(voting):
+    pd = pytest.importorskip("pandas")
+    X, y = mixture((15, 40), seed=9)
+    Xi = np.round(X * 10).astype(np.int64)
+    df = pd.DataFrame({"a": X[:, 0], "b": Xi[:, 1], "c": X[:, 2].astype(np.float32)})
+    labels = pd.Series(np.array(["neg", "pos"])[y], name="target")
+    X_res, y_res, idx = cluster_centroids(
+        df, labels, voting=voting, random_state=0, return_indices=True
+    )
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["a", "b", "c"]
+    assert isinstance(y_res, pd.Series) and y_res.name == "target"
+    assert_array_equal(X_res.index, np.arange(len(X_res)))
+    _check_centroid_indices(df.to_numpy(), labels.to_numpy(), X_res.to_numpy(),
+                            y_res.to_numpy(), idx, {"pos": 15}, voting)
+    # rows picked keep every column dtype; the centers of soft voting are float
+    expected_b = np.int64 if voting == "hard" else np.float64
+    assert X_res.dtypes.tolist() == [np.float64, expected_b, np.float32]
+    if voting == "hard":
+        pd.testing.assert_frame_equal(X_res, df.take(idx).reset_index(drop=True))
+
+
+def test_cluster_centroids_return_indices_sparse():
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = mixture((15, 40), seed=13)
+    X[np.abs(X) < 0.8] = 0.0
+    Xs = sparse.csr_matrix(X)
+    X_res, y_res, idx = cluster_centroids(Xs, y, random_state=0, return_indices=True)  # hard
+    assert sparse.issparse(X_res) and X_res.format == "csr"
+    _check_centroid_indices(X, y, X_res.toarray(), y_res, idx, {1: 15}, "hard")
+
+
 def test_cluster_centroids_errors():
     X, y = mixture((15, 40), seed=10)
     with pytest.raises(ValueError, match="voting must be one of 'auto', 'hard', 'soft', got 'x'"):

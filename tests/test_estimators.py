@@ -316,6 +316,29 @@ def test_sample_indices_and_alias(name):
         np.testing.assert_array_equal(X_res, X_again)
 
 
+@pytest.mark.parametrize("voting", ["soft", "hard"])
+def test_cluster_centroids_sample_indices(voting):
+    # imbalanced-learn's ClusterCentroids has no sample_indices_; ours gives the input row of
+    # each output row: the chosen real rows (hard), -1 exactly for the centers (soft), and the
+    # rows of the classes left as they are.
+    _require("ClusterCentroids")
+    X, y = _data(n_classes=3)
+    ratio = {0: 40, 1: 30}  # class 2 (36 rows) left as it is
+    est = rke.ClusterCentroids(sampling_strategy=ratio, voting=voting, random_state=0)
+    X_res, y_res = est.fit_resample(X, y)
+    idx = est.sample_indices_
+    assert idx.shape == (len(y_res),) and idx.dtype == np.intp
+    assert Counter(y_res.tolist()) == {0: 40, 1: 30, 2: int(np.sum(y == 2))}
+    np.testing.assert_array_equal(idx[y_res == 2], np.flatnonzero(y == 2))
+    centers = idx == -1
+    if voting == "soft":
+        np.testing.assert_array_equal(centers, y_res != 2)
+    else:
+        assert not centers.any() and len(np.unique(idx)) == len(idx)
+    np.testing.assert_array_equal(X_res[~centers], X[idx[~centers]])
+    np.testing.assert_array_equal(y_res[~centers], y[idx[~centers]])
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_in_pipelines_grid_search_cross_validate_and_pickle(name):
     _require(name)

@@ -5,6 +5,7 @@ import pytest
 from scipy import sparse
 
 from resamplekit._validation import (
+    as_table,
     check_int,
     check_n_jobs,
     check_random_state,
@@ -331,6 +332,103 @@ def test_categorical_y_kept():
     assert y_res.dtype == cat and y_res.iloc[-1] == "lo"
     ds = check_X_y(X4, pd.Categorical(["hi", "lo", "hi", "lo"]))
     assert ds.select([1])[1].tolist() == ["lo"]
+
+
+# ------------------------------------------------- tables of the categorical methods
+
+
+def test_as_table():
+    df = pd.DataFrame({"a": [1.5, 2.5], "c": ["x", "y"]})
+    assert as_table(df, "smotenc") is df  # untouched
+    arr = np.arange(6).reshape(3, 2)
+    assert as_table(arr, "smotenc") is arr
+    table = as_table([[1.5, "a", 3], [2.5, "b", 4]], "smotenc")  # mixed rows keep their types
+    assert table.dtype == object and table.shape == (2, 3)
+    assert [type(v) for v in table[0]] == [float, str, int] and table[1, 0] == 2.5
+    assert as_table([[1, 2], [3, 4]], "smoten").dtype.kind == "i"
+    ragged = as_table([[1.5, "a"], [2.5, "b"]], "smoten")
+    assert ragged.dtype == object and ragged[0, 0] == 1.5
+    with pytest.raises(ValueError, match=r"smoten: X must be 2-dimensional, got an array of "
+                                         r"shape \(3,\)"):
+        as_table([1, 2, 3], "smoten")
+    with pytest.raises(ValueError, match=r"smotenc: X must have at least one row and one "
+                                         r"column, got shape \(0, 2\)"):
+        as_table(np.empty((0, 2)), "smotenc")
+
+
+def test_append_columns_dataframe():
+    color = pd.CategoricalDtype(["red", "green", "blue"])  # categories not sorted, one unused
+    df = pd.DataFrame(
+        {
+            "f": [0.5, 1.5, 2.5, 3.5],
+            "color": pd.Series(["red", "green", "red", "green"], dtype=color),
+            "f32": np.arange(4, dtype=np.float32),
+            "s": np.array(["p", "q", "p", "q"], dtype=object),
+            "i": np.array([1, 2, 3, 4], dtype=np.int16),
+            "ci": np.array([7, 8, 7, 8], dtype=np.int64),  # an integer categorical column
+        },
+        index=[10, 11, 12, 13],
+    )
+    y = pd.Series(["a", "b", "a", "b"], name="target", index=df.index)
+    ds = check_X_y(df, y, numeric=False)
+    new = [np.array([0.25, 0.75]), np.array(["blue", "red"], dtype=object),
+           np.array([0.5, 1.5], dtype=np.float32), np.array(["q", "p"], dtype=object),
+           np.array([1.25, 2.5]), np.array([8, 7])]
+    X_res, y_res, idx = ds.append_columns(new, [1, 0], return_indices=True)
+    assert list(X_res.columns) == list(df.columns)
+    assert list(X_res.index) == list(range(6)) and list(y_res.index) == list(range(6))
+    assert X_res["color"].dtype == color  # categorical dtype and its categories kept
+    assert X_res["f"].dtype == np.float64 and X_res["f32"].dtype == np.float32
+    assert X_res["i"].dtype == np.float64  # float new values in an integer column: float64
+    assert X_res["i"].tolist() == [1.0, 2.0, 3.0, 4.0, 1.25, 2.5]  # never truncated
+    assert X_res["ci"].dtype == np.int64  # integer new values keep the column's dtype
+    assert X_res["s"].dtype == df["s"].dtype
+    pd.testing.assert_frame_equal(X_res.iloc[:4].drop(columns="i"),
+                                  df.drop(columns="i").reset_index(drop=True))
+    assert X_res.iloc[4].tolist() == [0.25, "blue", 0.5, "q", 1.25, 8]
+    assert X_res.iloc[5].tolist() == [0.75, "red", 1.5, "p", 2.5, 7]
+    assert isinstance(y_res, pd.Series) and y_res.name == "target"
+    assert y_res.tolist() == ["a", "b", "a", "b", "b", "a"]
+    assert idx.dtype == np.intp and idx.tolist() == [0, 1, 2, 3, -1, -1]
+    assert len(ds.append_columns(new, [1, 0])) == 2
+    # a categorical y keeps its dtype
+    ycat = y.astype(pd.CategoricalDtype(["b", "a"]))
+    _, y_res = check_X_y(df, ycat, numeric=False).append_columns(new, [0, 0])
+    assert y_res.dtype == ycat.dtype and y_res.tolist()[-2:] == ["a", "a"]
+
+
+def test_append_columns_ndarray():
+    X = as_table([[0.5, "x", 1], [1.5, "y", 2], [2.5, "x", 3]], "smotenc")
+    ds = check_X_y(X, np.array([0, 1, 1]), numeric=False)
+    new = [np.array([0.75]), np.array(["y"], dtype=object), np.array([1.5])]
+    X_res, y_res, idx = ds.append_columns(new, [1], return_indices=True)
+    assert X_res.dtype == object and X_res.shape == (4, 3)
+    assert X_res[:3].tolist() == X.tolist() and X_res[3].tolist() == [0.75, "y", 1.5]
+    assert y_res.tolist() == [0, 1, 1, 1] and isinstance(y_res, np.ndarray)
+    assert idx.dtype == np.intp and idx.tolist() == [0, 1, 2, -1]
+    # numeric tables: float32/float64 kept, other numbers -> float64 (unless all categorical)
+    Xi = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.int32)
+    ds = check_X_y(Xi, ["b", "a", "b"], numeric=False)
+    X_res, y_res = ds.append_columns([np.array([1.5]), np.array([4])], [0])
+    assert X_res.dtype == np.float64 and X_res[-1].tolist() == [1.5, 4.0]
+    assert y_res.tolist() == ["b", "a", "b", "a"] and isinstance(y_res, np.ndarray)
+    X_res, _ = ds.append_columns([np.array([3]), np.array([4])], [0], all_categorical=True)
+    assert X_res.dtype == np.int32 and X_res[-1].tolist() == [3, 4]
+    X32 = check_X_y(Xi.astype(np.float32), [0, 1, 0], numeric=False)
+    assert X32.append_columns([np.array([1.5]), np.array([4.0])], [1])[0].dtype == np.float32
+    Xs = np.array([["u", "v"], ["w", "u"]])
+    X_res, _ = check_X_y(Xs, [0, 1], numeric=False).append_columns(
+        [np.array(["w"]), np.array(["v"])], [1], all_categorical=True)
+    assert X_res.dtype == Xs.dtype and X_res[-1].tolist() == ["w", "v"]
+    # a list y comes back an ndarray, like the table made of a list X
+    _, y_res = check_X_y(X, [0, 1, 1], numeric=False).append_columns(new, [0])
+    assert isinstance(y_res, np.ndarray) and y_res.tolist() == [0, 1, 1, 0]
+
+
+def test_append_columns_needs_dense_X():
+    with pytest.raises(TypeError, match="dense"):
+        check_X_y(sparse.csr_matrix(X4), Y4, numeric=False).append_columns(
+            [np.ones(1), np.ones(1)], [0])
 
 
 @pytest.mark.parametrize("fmt", ["csr_matrix", "csc_matrix", "csr_array", "csc_array"])
