@@ -25,10 +25,12 @@ __all__ = ["kneighbors"]
 # core at n=20,000 (d=20 and d=100) against 256 x 1024, 256 x 256, 128 x 512: 5-15% faster.
 _CHUNK_QUERIES = 512
 _CHUNK_REFS = 256
-# 'auto' uses the KD-tree for (max features, min reference rows, min query rows) in this list.
-# Measured (one core, k=5, Gaussian data): at n=20,000 the tree wins up to d=5 and ties at d=6;
-# its advantage grows with n (n log n against n^2).
-_KD_TREE_RULES = ((5, 10_000, 1_000), (8, 60_000, 10_000))
+# 'auto' uses the KD-tree for (max features, min k, min reference rows, min query rows) in this
+# list. Measured against the pruned brute force (one core; make_classification and Gaussian
+# data, 20,000 and 200,000 rows, a quarter as many queries): the tree is 1.1-2.4x faster at
+# d = 2, and at d = 3-4 for k = 5 (1.3-2x); brute force wins at k = 1 from d = 3 and
+# everywhere from d = 5 (up to 10x at d = 8).
+_KD_TREE_RULES = ((2, 1, 10_000, 1_000), (4, 5, 10_000, 1_000))
 # Extra candidates asked from the KD-tree: the k-th distance must be clearly below the last
 # candidate's for the list to be provably complete (rows with ties there go to brute force).
 # One extra is enough for continuous data, and asking few keeps the tree query fast.
@@ -131,8 +133,9 @@ def kneighbors(
         blocks of 256 rows for the self-query of all rows). For tests and benchmarks; the
         result does not depend on it.
     algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
-        'auto' uses a KD-tree for low-dimensional data with many rows (at most 5 features
-        and 10,000 rows, or at most 8 features and 60,000 rows) and brute force otherwise;
+        'auto' uses a KD-tree for low-dimensional data with many rows (at least 10,000 rows
+        and 1,000 queries, with at most 2 features, or at most 4 features and k >= 5) and
+        brute force otherwise;
         'kd_tree' is not available with ``farthest=True``. The result does not depend on it.
 
     Returns
@@ -250,8 +253,8 @@ def kneighbors(
         algorithm == "auto"
         and not farthest
         and k + _KD_TREE_EXTRA + 1 < n
-        and any(d <= max_d and n >= min_n and n_q >= min_q
-                for max_d, min_n, min_q in _KD_TREE_RULES)
+        and any(d <= max_d and k >= min_k and n >= min_n and n_q >= min_q
+                for max_d, min_k, min_n, min_q in _KD_TREE_RULES)
     )
     with _single_threaded_blas():
         if use_tree:

@@ -155,6 +155,14 @@ def test_auto_uses_kd_tree_for_low_dimension(rng, monkeypatch):
     got = kneighbors(X[:11_000], 3, Y=X[11_000:])
     assert calls
     assert_same(got, reference(X[:11_000], 3, Y=X[11_000:]))
+    # At 3-4 features the tree is used from k = 5 on only (brute force wins at small k).
+    X = data(rng, 12_000, 4, "normal")
+    calls.clear()
+    kneighbors(X[:11_000], 4, Y=X[11_000:])
+    assert not calls
+    got = kneighbors(X[:11_000], 5, Y=X[11_000:])
+    assert calls
+    assert_same(got, reference(X[:11_000], 5, Y=X[11_000:]))
 
 
 def test_float64_candidates(rng, monkeypatch):
