@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ._kernels import _knn
 from ._kernels._smote import interpolate
 from ._kernels._smote_categorical import (
     count_max_ties,
@@ -26,7 +27,7 @@ from ._kernels._smote_categorical import (
     pick_max_tie,
     vdm_kneighbors,
 )
-from ._neighbors import kneighbors
+from ._neighbors import _WORK_PER_THREAD, _single_threaded_blas, kneighbors
 from ._strategy import target_counts
 from ._validation import (
     as_table,
@@ -35,6 +36,7 @@ from ._validation import (
     check_random_state,
     check_X_y,
     require_sklearn,
+    threads_for,
 )
 
 __all__ = [
@@ -937,40 +939,32 @@ def _ordinal_codes(X, columns, encoder, method, one_hot):
 
 # ---------------------------------------------------------------- KMeans-SMOTE
 
-def _sum_pairwise_distances(X):
+def _sum_pairwise_distances(X, n_threads=1):
     """Sum of the Euclidean distances over all ordered pairs of rows of X (diagonal excluded).
 
-    Streamed over row chunks with the GEMM trick (as sklearn's ``pairwise_distances``), each
-    chunk against the rows from its own start on (the distance is symmetric, so pairs with a
-    later chunk count twice); the buffer is bounded (about 2**20 doubles = 8 MB), never n x n.
-    Time O(n^2 d / 2).
+    Rows centred in float64, then ``_knn.sum_pairwise_distances``: blocks of 256 rows, one GEMM
+    tile per block pair (half of them, the distance being symmetric), square roots summed in a
+    fixed order (the same result for any number of threads). Never an n x n matrix. Time
+    O(n^2 d / 2).
     """
     X = np.asarray(X, dtype=np.float64)
-    n = X.shape[0]
-    sq = np.einsum("ij,ij->i", X, X)
-    step = max(1, min(n, (1 << 20) // max(n, 1)))
-    total = 0.0
-    for s in range(0, n, step):
-        e = min(n, s + step)
-        d2 = X[s:e] @ X[s:].T
-        d2 *= -2.0
-        d2 += sq[s:e, None]
-        d2 += sq[None, s:]
-        np.maximum(d2, 0.0, out=d2)
-        d2[np.arange(e - s), np.arange(e - s)] = 0.0
-        np.sqrt(d2, out=d2)
-        total += float(d2[:, : e - s].sum()) + 2.0 * float(d2[:, e - s:].sum())
-    return total
+    if X.shape[0] < 2:
+        return 0.0
+    Xc = X - X.mean(axis=0)
+    sq = np.einsum("ij,ij->i", Xc, Xc)
+    n_threads = threads_for(n_threads, X.shape[0] ** 2 * X.shape[1] // 2, _WORK_PER_THREAD)
+    with _single_threaded_blas():
+        return _knn.sum_pairwise_distances(Xc, sq, 256, n_threads)
 
 
-def _log_sparsity(X, density_exponent):
+def _log_sparsity(X, density_exponent, n_threads=1):
     """log of imbalanced-learn's cluster sparsity ``mean_distance ** exponent / n``.
 
     In log space so that equal points (sparsity 0, where imbalanced-learn divides 0 by 0) and
     huge distances (overflow) still give usable weights.
     """
     n = X.shape[0]
-    mean_distance = _sum_pairwise_distances(X) / (n * n - n)
+    mean_distance = _sum_pairwise_distances(X, n_threads) / (n * n - n)
     if density_exponent == "auto":
         exponent = math.log(n, 1.6) ** 1.8 * 0.16
     else:
@@ -1173,7 +1167,7 @@ def kmeans_smote(X, y, *, k=2, kmeans_estimator=None, cluster_balance_threshold=
                 continue
             rows_c = rows[in_class]
             chosen.append(rows_c)
-            log_weights.append(_log_sparsity(Xf[rows_c], exponent))
+            log_weights.append(_log_sparsity(Xf[rows_c], exponent, n_threads))
         if not chosen:
             label = _label(ds, code)
             raise ValueError(

@@ -432,13 +432,18 @@ def test_split_exactly():
     assert over_sampling._split_exactly(5, np.log([0.5, 0.3, 0.2])).tolist() == [3, 1, 1]
 
 
-def test_sum_pairwise_distances_matches_numpy():
+def test_sum_pairwise_distances_matches_numpy(monkeypatch):
     rng = np.random.default_rng(0)
-    for n in (1, 300, 1100):  # 1100 rows: several chunks (2**20 // 1100 = 953 rows each)
-        X = rng.normal(size=(n, 3))
-        D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
-        np.testing.assert_allclose(over_sampling._sum_pairwise_distances(X), D.sum(),
-                                   rtol=1e-10)
+    monkeypatch.setattr(over_sampling, "_WORK_PER_THREAD", 1)  # threads even on small data
+    for n in (1, 2, 255, 256, 300, 1100):  # 1100 rows: 5 blocks of 256, the last partial
+        for dtype in (np.float64, np.float32):
+            X = (rng.normal(size=(n, 3)) + 50.0).astype(dtype)
+            X[-1] = X[0]  # a duplicated row: distance 0
+            D = np.sqrt(((X[:, None].astype(float) - X[None]) ** 2).sum(-1))
+            one = over_sampling._sum_pairwise_distances(X, 1)
+            np.testing.assert_allclose(one, D.sum(), rtol=1e-10)
+            assert over_sampling._sum_pairwise_distances(X, 2) == one  # same for any threads
+    assert over_sampling._sum_pairwise_distances(np.zeros((0, 4))) == 0.0
 
 
 # ----------------------------------------------------------------------------- kernels

@@ -52,3 +52,10 @@ def rerank_candidates(
     ind: npt.NDArray[np.intp],
     ok: npt.NDArray[np.uint8],
 ) -> None: ...
+
+def sum_pairwise_distances(
+    X: npt.NDArray[np.float64],
+    sq: npt.NDArray[np.float64],
+    block: int,
+    n_threads: int,
+) -> float: ...
