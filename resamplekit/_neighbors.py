@@ -5,9 +5,11 @@ limits BLAS to one thread inside the OpenMP region and picks a kernel:
 
 - brute force (``resamplekit._kernels._knn.knn_brute``): candidates from chunked float32 GEMMs
   (for float64 data too) with the selection fused into the tile pass, inside a window that
-  provably holds the exact answer, then exact float64 re-ranking; for the self-query of all
-  rows, ``_knn.knn_brute_sym`` computes each tile of the symmetric matrix once and feeds it to
-  both of its row blocks (half the GEMM work, same results);
+  provably holds the exact answer, then exact float64 re-ranking. When a sample of queries
+  shows it pays, rows and queries are sorted by their projection on the data's principal axis
+  and the kernel skips, per query, the chunks of rows too far along it (same results). For the
+  self-query of all rows otherwise, ``_knn.knn_brute_sym`` computes each tile of the symmetric
+  matrix once and feeds it to both of its row blocks (half the GEMM work, same results);
 - a KD-tree (``scipy.spatial.cKDTree``) for low-dimensional data with many rows, whose candidate
   lists are re-ranked exactly (``_knn.rerank_candidates``); rows whose ties reach the end of
   their candidate list go to the brute-force kernel.
@@ -153,10 +155,13 @@ def kneighbors(
     float32 (also float64 data) and its candidates re-ranked exactly in float64, within a window
     that provably holds every row of the exact answer, so the neighbours are the same as an
     exact float64 computation's (up to the rounding of float64 itself). No n x n matrix is ever
-    built: peak extra memory is the output, a centred float32 copy of the data, and a fixed
-    tile per thread; the self-query of all rows (Y and rows None, at least 2,048 rows) adds
-    per-thread candidate lists of at most 36k + 136 bytes per row and thread (256 MB in all at
-    most, else it uses the tiled kernel), e.g. 40 MB for 100,000 rows, k=4 and two threads.
+    built: peak extra memory is the output, a centred float32 copy of the data (and of the
+    queries), a fixed tile per thread, and, when the search is pruned along the principal
+    axis, 16 bytes per row and per query for their order and projections. The symmetric
+    kernel (the self-query of all rows, Y and rows None, at least 2,048 rows, when pruning does
+    not pay) adds per-thread candidate lists of at most 36k + 136 bytes per row and thread
+    (256 MB in all at most, else it uses the tiled kernel), e.g. 40 MB for 100,000 rows, k=4
+    and two threads.
 
     Examples
     --------

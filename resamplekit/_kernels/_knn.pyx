@@ -20,11 +20,22 @@
 #     original rows (`data_floating`), and sorted by (distance, index). A list that outgrows its
 #     limit (massive near-ties at the scan precision) is flagged for the caller to redo in
 #     float64, or, when asked, answered by an exact scan of all rows.
-#   - So results do not depend on the GEMM's rounding, the chunk sizes or the thread count.
-#   Complexity: O(n_q * n_r * d) flops in BLAS, O(n_q * n_r) adds and compares, and
-#   O(n_q * (k + 32) * d) for the re-ranking. Peak extra memory: per thread one tile
-#   (chunk_q * chunk_r scan values, 512 KiB by default) and chunk_q lists of 2k + 32 candidates,
-#   plus O(n_r) for a query whose ties overflow its list. Never an n x n matrix.
+#   - Pruning (nearest neighbours, when the caller sorts Q and R by their projection p on one
+#     unit vector): the chunks of R are visited outwards from the query chunk's position, and
+#     a query takes part in a chunk's GEMM only if |p(q) - p(r)|^2, a lower bound of
+#     ||q - r||^2, can still be within its list's threshold (with the rounding bounds above;
+#     the lists are compacted after every chunk to keep thresholds tight). A query chunk stops
+#     when no query needs the chunks left on either side. Skipped rows could never have entered
+#     a list, so the result is the same; on data spread along its principal axis most of the
+#     GEMM work is skipped.
+#   - So results do not depend on the GEMM's rounding, the chunk sizes, the order of the rows
+#     or the thread count.
+#   Complexity: O(n_q * n_r * d) flops in BLAS at worst (the share pruning leaves), O(n_q * n_r)
+#   adds and compares, and O(n_q * (k + 32) * d) for the re-ranking. Peak extra memory: per
+#   thread one tile (chunk_q * chunk_r scan values, 512 KiB by default), a chunk_q * d copy of
+#   the queries that need a chunk, and chunk_q lists of 2k + 32 candidates, plus O(n_r) for a
+#   query whose ties overflow its list, and three doubles per chunk of R when pruning. Never an
+#   n x n matrix.
 #
 # rerank_candidates: exact (distance, index) re-ranking of a KD-tree's k + m candidates per
 #   query, with a flag telling whether the list provably holds the exact top k.
