@@ -12,10 +12,11 @@
 #     keeps every row whose lower bound (key - e) is <= the k-th smallest upper bound (key + e)
 #     seen so far, so every row among the exact k best (ties included) stays in its list,
 #     whatever the rounding. lkey/ukey hold the per-row parts of the two bounds, qbound the
-#     per-query part (2 c ||q||^2). The threshold is cached per query; a vectorised pass over
-#     blocks of 64 rows skips blocks without a candidate, so a rejected row costs an add and a
-#     compare. A full list is compacted with a quickselect (a reservoir of 2k + 32); for k = 1
-#     the threshold follows the running minimum (an argmin).
+#     per-query part (2 c ||q||^2). The threshold follows the top of a max-heap of the k
+#     smallest upper bounds seen (k floats per query; for k = 1 the running minimum); a
+#     vectorised pass over blocks of 64 rows (then 16) skips blocks without a candidate, so a
+#     rejected row costs an add and a compare. A full list (2k + 32 entries) is compacted with
+#     a quickselect (the same appending logic as knn_brute_sym's, _sym_push).
 #   - The list is then re-ranked with squared distances computed exactly in float64 from the
 #     original rows (`data_floating`), and sorted by (distance, index). A list that outgrows its
 #     limit (massive near-ties at the scan precision) is flagged for the caller to redo in
@@ -23,8 +24,8 @@
 #   - Pruning (nearest neighbours, when the caller sorts Q and R by their projection p on one
 #     unit vector): the chunks of R are visited outwards from the query chunk's position, and
 #     a query takes part in a chunk's GEMM only if |p(q) - p(r)|^2, a lower bound of
-#     ||q - r||^2, can still be within its list's threshold (with the rounding bounds above;
-#     the lists are compacted after every chunk to keep thresholds tight). A query chunk stops
+#     ||q - r||^2, can still be within its list's threshold (with the rounding bounds above).
+#     A query chunk stops
 #     when no query needs the chunks left on either side. Skipped rows could never have entered
 #     a list, so the result is the same; on data spread along its principal axis most of the
 #     GEMM work is skipped.
@@ -33,7 +34,8 @@
 #   Complexity: O(n_q * n_r * d) flops in BLAS at worst (the share pruning leaves), O(n_q * n_r)
 #   adds and compares, and O(n_q * (k + 32) * d) for the re-ranking. Peak extra memory: per
 #   thread one tile (chunk_q * chunk_r scan values, 512 KiB by default), a chunk_q * d copy of
-#   the queries that need a chunk, and chunk_q lists of 2k + 32 candidates, plus O(n_r) for a
+#   the queries that need a chunk, chunk_q lists of 2k + 32 candidates and heaps of k, plus
+#   O(n_r) for a
 #   query whose ties overflow its list, and three doubles per chunk of R when pruning. Never an
 #   n x n matrix.
 #
@@ -188,7 +190,7 @@ cdef int _query_chunk(
     KeyIndex** scan_items, bint scan_overflow, cnp.uint8_t* overflowed, double* dist,
     intp_t* ind, const intp_t* q_orig, const intp_t* r_orig, const double* q_proj,
     const double* q_norm, const double* r_lo, const double* r_hi, const double* r_err_l,
-    const double* r_err_r, intp_t* act, floating* qbuf,
+    const double* r_err_r, intp_t* act, floating* qbuf, floating* heap,
 ) noexcept nogil:
     """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure.
 
@@ -197,14 +199,13 @@ cdef int _query_chunk(
     the chunks whose projection gap proves that none of their rows can enter its list, until
     no query needs any chunk left. act (chunk_q) and qbuf (chunk_q x d) are scratch space.
     """
-    cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e, ncap
+    cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e
     cdef Py_ssize_t n_rc = (n_r + chunk_r - 1) // chunk_r, step, left = 0, right = 0
-    cdef Py_ssize_t a, n_act
+    cdef Py_ssize_t a, n_act, s0, s1
     cdef bint prune = q_proj != NULL, done_l = False, done_r = False, go_right
     cdef double qlo = 0, qhi = 0, gap_l, gap_r, gap, err
     cdef Py_ssize_t qi, ex_o
-    cdef bint break_all
-    cdef floating t, v, b, tt
+    cdef floating t, v, b
     cdef floating alpha = 2 if farthest else -2
     cdef double sign = -1.0 if farthest else 1.0
     cdef const floating* row
@@ -212,11 +213,8 @@ cdef int _query_chunk(
     cdef const floating* uk
     cdef floating* vv
     cdef intp_t* ii
-    cdef floating* nv
-    cdef intp_t* ni
     cdef intp_t ex
     cdef KeyIndex* row_items
-    cdef bint one = k == 1
     cdef int status = 0
 
     for i in range(mq):
@@ -225,6 +223,8 @@ cdef int _query_chunk(
         vals[i] = slab_v + i * cap0
         idxs[i] = slab_i + i * cap0
         thr[i] = INFINITY
+        for e in range(k):
+            heap[i * k + e] = INFINITY
 
     if prune:
         qlo = q_proj[q0]
@@ -296,69 +296,29 @@ cdef int _query_chunk(
         for a in range(n_act):
             i = act[a]
             row = tile + a * mr
-            t = thr[i]
             b = bound[q0 + i]
             ex = exclude[q0 + i] - r0
-            c = cnt[i]
-            vv = vals[i]
-            ii = idxs[i]
-            break_all = False
             for jb in range((mr + _BLOCK - 1) // _BLOCK):
                 j0 = jb * _BLOCK
                 j1 = min(j0 + _BLOCK, mr)
                 # Vectorised pre-filter: most blocks hold no candidate at all.
+                t = thr[i]
                 if _count_at_most(row + j0, lk + j0, j1 - j0, t) == 0:
                     continue
-                for j in range(j0, j1):
-                    v = row[j] + lk[j]
-                    if v <= t:
-                        if j == ex:
-                            continue
-                        vv[c] = v
-                        ii[c] = r0 + j
-                        c += 1
-                        if one:
-                            tt = row[j] + uk[j] + b
-                            if tt < t:
-                                t = tt
-                        if c == cap[i]:
-                            c = _compact(vv, ii, c, k, b, &t, scratch, lkey, ukey)
-                            if 2 * c > cap[i]:
-                                # Many near-ties: grow the list, or give up (exact scan later).
-                                ncap = 2 * cap[i]
-                                if ncap > limit:
-                                    c = 0
-                                    cap[i] = -1
-                                    t = -INFINITY
-                                    break_all = True
-                                    break
-                                nv = <floating*>malloc(ncap * sizeof(floating))
-                                ni = <intp_t*>malloc(ncap * sizeof(intp_t))
-                                if nv == NULL or ni == NULL:
-                                    free(nv)
-                                    free(ni)
-                                    c = 0
-                                    cap[i] = -1
-                                    t = -INFINITY
-                                    break_all = True
-                                    break
-                                memcpy(nv, vv, c * sizeof(floating))
-                                memcpy(ni, ii, c * sizeof(intp_t))
-                                if vv != slab_v + i * cap0:
-                                    free(vv)
-                                    free(ii)
-                                vv = nv
-                                ii = ni
-                                vals[i] = vv
-                                idxs[i] = ii
-                                cap[i] = ncap
-                if break_all:
-                    break
-            if prune and c > k and not break_all:
-                # Keep the threshold tight between chunks: it decides which chunks are skipped.
-                c = _compact(vv, ii, c, k, b, &t, scratch, lkey, ukey)
-            cnt[i] = c
-            thr[i] = t
+                # Hits are rare: find them by sub-blocks of 16 rows before the scalar loop.
+                for s0 in range(j0, j1, 16):
+                    s1 = min(s0 + 16, j1)
+                    if _count_at_most(row + s0, lk + s0, s1 - s0, t) == 0:
+                        continue
+                    for j in range(s0, s1):
+                        v = row[j] + lk[j]
+                        if v <= t and j != ex:
+                            # Appends, keeps the threshold at the k-th smallest upper bound
+                            # seen (a heap), compacts, grows or abandons (cap -1) the list.
+                            _sym_push(i, v, row[j] + uk[j], r0 + j, k, b, vals, idxs, cnt,
+                                      cap, thr, heap, slab_v, slab_i, cap0, limit, scratch,
+                                      lkey, ukey)
+                            t = thr[i]
 
     for i in range(mq):
         row_items = NULL
@@ -447,6 +407,7 @@ def knn_brute(
     cdef floating* tile
     cdef intp_t* act
     cdef floating* qbuf
+    cdef floating* heap
     cdef floating* slab_v
     cdef intp_t* slab_i
     cdef floating** vals
@@ -501,6 +462,7 @@ def knn_brute(
         tile = <floating*>malloc(chunk_q * chunk_r * sizeof(floating))
         act = <intp_t*>malloc(chunk_q * sizeof(intp_t))
         qbuf = <floating*>malloc(chunk_q * d * sizeof(floating))
+        heap = <floating*>malloc(chunk_q * k * sizeof(floating))
         slab_v = <floating*>malloc(chunk_q * cap0 * sizeof(floating))
         slab_i = <intp_t*>malloc(chunk_q * cap0 * sizeof(intp_t))
         vals = <floating**>malloc(chunk_q * sizeof(floating*))
@@ -512,7 +474,8 @@ def knn_brute(
         items = <KeyIndex*>malloc(limit * sizeof(KeyIndex))
         scan_items = NULL
         for ch in prange(n_chunks, schedule='dynamic'):
-            if (tile == NULL or act == NULL or qbuf == NULL or slab_v == NULL or slab_i == NULL
+            if (tile == NULL or act == NULL or qbuf == NULL or heap == NULL or slab_v == NULL
+                    or slab_i == NULL
                     or vals == NULL
                     or idxs == NULL or cnt == NULL or cap == NULL or thr == NULL
                     or scratch == NULL or items == NULL):
@@ -525,12 +488,13 @@ def knn_brute(
                     &exclude[0], ch * chunk_q, mq, n_r, d, k, farthest, chunk_r, cap0,
                     limit, tile, slab_v, slab_i, vals, idxs, cnt, cap, thr, scratch, items,
                     &scan_items, scan_overflow, &overflowed[0], &dist[0, 0], &ind[0, 0],
-                    &q_orig[0], &r_orig[0], qp, qn, rlo, rhi, rerl, rerr, act, qbuf,
+                    &q_orig[0], &r_orig[0], qp, qn, rlo, rhi, rerl, rerr, act, qbuf, heap,
                 ) != 0:
                     errors[0] = 1
         free(tile)
         free(act)
         free(qbuf)
+        free(heap)
         free(slab_v)
         free(slab_i)
         free(vals)
