@@ -6,19 +6,28 @@ comparison with scikit-learn and the bare GEMM is asv_bench/compare_neighbors.py
 Inputs are the suite's binary 90/10 data sets (``common.make_dataset``), written in
 ``setup_cache``: all rows, or the minority rows (10 %) as queries against all rows or against
 the majority rows.
+
+Each class runs a fixed subset of its grid (``common.LimitedParamBenchmark``: the cases in
+``always_run`` plus seeded draws up to ``num_param_combinations``; ``RESAMPLEKIT_BENCH_FULL=1``
+runs all 88 combinations). The ``always_run`` cases pair the values of each parameter with
+everything else equal (n, d, k, float32/float64, 1/2 threads, nearest/farthest, brute/KD-tree),
+so every comparison the grid exists for is in the default run. CI's smoke run
+(``.ci/run``) matches ``KNeighborsMinority``, whose selected cases include the smallest.
 """
-from .common import Dataset, cache_datasets, get_function, load_dataset, module_datasets
+from .common import (Dataset, LimitedParamBenchmark, cache_datasets, get_function,
+                     load_dataset, module_datasets)
 
 
-class _Kernel:
+class _Kernel(LimitedParamBenchmark):
     timeout = 300
 
     def setup_cache(self):  # here, not in common.py: asv keys the cache by file and line
         return cache_datasets(module_datasets(__name__))
 
     def load(self, files, *params):
-        """kneighbors (skip on commits without it), and X and the minority mask of the data
-        set of ``params``."""
+        """kneighbors (skip on commits without it, and combinations outside the subset), and X
+        and the minority mask of the data set of ``params``."""
+        self.skip_unselected(*params)
         self.kneighbors = get_function("kneighbors", module="resamplekit._neighbors")
         X, y = load_dataset(files, self.dataset(*params))
         return X, y == 1
@@ -29,6 +38,16 @@ class KNeighbors(_Kernel):
 
     params = [[2_000, 20_000], [4, 20, 100], [1, 5], ["float32", "float64"], [1, 2]]
     param_names = ["n", "d", "k", "dtype", "n_jobs"]
+    # 12 of 48: the smallest case, then cases around 20,000 x 20, k = 5, float64, one thread
+    # that change one parameter each (threads, dtype, k, n; d = 4 and 100 with both thread
+    # counts), and 2 seeded draws.
+    always_run = [(2_000, 4, 5, "float64", 1),
+                  (20_000, 20, 5, "float64", 1), (20_000, 20, 5, "float64", 2),
+                  (20_000, 20, 5, "float32", 1), (20_000, 20, 1, "float64", 1),
+                  (2_000, 20, 5, "float64", 1),
+                  (20_000, 4, 5, "float64", 1), (20_000, 4, 5, "float64", 2),
+                  (20_000, 100, 5, "float64", 1), (20_000, 100, 5, "float64", 2)]
+    num_param_combinations = 12
 
     @classmethod
     def dataset(cls, n, d, k, dtype, n_jobs):
@@ -49,6 +68,12 @@ class KNeighborsFarthest(_Kernel):
 
     params = [[20_000], [4, 20, 100], [3], ["float32", "float64"], [1, 2]]
     param_names = ["n", "d", "k", "dtype", "n_jobs"]
+    # 5 of 12: 20,000 x 20 float64 with 1 and 2 threads (KNeighbors has the nearest-row pair),
+    # float32, and d = 4 and 100.
+    always_run = [(20_000, 20, 3, "float64", 1), (20_000, 20, 3, "float64", 2),
+                  (20_000, 20, 3, "float32", 1), (20_000, 4, 3, "float64", 1),
+                  (20_000, 100, 3, "float64", 1)]
+    num_param_combinations = 5
     dataset = KNeighbors.dataset
 
     def setup(self, files, n, d, k, dtype, n_jobs):
@@ -68,6 +93,11 @@ class KNeighborsMinority(_Kernel):
 
     params = [[1_000, 10_000], [20], [6], ["float32", "float64"], [1, 2]]
     param_names = ["n_minority", "d", "k", "dtype", "n_jobs"]
+    # 4 of 8: the smoke case (CI's --bench matches this class), 10,000 with 1 and 2 threads,
+    # and float32.
+    always_run = [(1_000, 20, 6, "float64", 1), (10_000, 20, 6, "float64", 1),
+                  (10_000, 20, 6, "float64", 2), (10_000, 20, 6, "float32", 1)]
+    num_param_combinations = 4
 
     @classmethod
     def dataset(cls, n_minority, d, k, dtype, n_jobs):
@@ -89,6 +119,11 @@ class KNeighborsAlgorithm(_Kernel):
 
     params = [[10_000, 50_000], [2, 4, 6, 8, 12], ["brute", "kd_tree"]]
     param_names = ["n", "d", "algorithm"]
+    # 12 of 20, in brute/KD-tree pairs (a single side compares nothing): n = 50,000 at
+    # d = 2, 4, 8, 12 (where the crossover lies) and n = 10,000 at d = 4 and 8.
+    always_run = [(n, d, a) for n, ds in ((50_000, (2, 4, 8, 12)), (10_000, (4, 8)))
+                  for d in ds for a in ("brute", "kd_tree")]
+    num_param_combinations = 12
 
     @classmethod
     def dataset(cls, n, d, algorithm):
