@@ -56,17 +56,18 @@ _MANY_ROWS = 2048
 _WORK_PER_THREAD = 20_000_000
 
 # Nearest-neighbour searches with at least this many rows and queries estimate (from a sample
-# of _PRUNE_SAMPLE queries) the share of rows a query must scan when rows and queries are
-# sorted by their projection on the principal axis and the kernel skips the chunks of rows too
-# far along it. Up to _PRUNE_MAX_FRACTION the sorted, pruned tiled kernel runs (on 40,000 rows
-# its time was about that share plus 5-15% of the unpruned kernel's, measured d = 5 to 100);
-# for the self-query of all rows, up to _PRUNE_MAX_FRACTION_SELF, beyond which the symmetric
-# kernel (55-70% of the unpruned time) is faster.
+# of _PRUNE_SAMPLE queries and _AXIS_SAMPLE rows) the share of rows a query must scan when rows
+# and queries are sorted by their projection on the principal axis and the kernel skips the
+# chunks of rows too far along it. The estimate runs 10-30% above the share measured on all
+# rows. The pruned kernel's time was about the true share plus 5-15% of the unpruned kernel's
+# (40,000 rows, d = 5 to 100, k = 1 to 11), the symmetric kernel's 55-70%; so the pruned kernel
+# runs up to an estimate of _PRUNE_MAX_FRACTION, and for the self-query of all rows up to
+# _PRUNE_MAX_FRACTION_SELF (beyond it the symmetric kernel is faster).
 _PRUNE_MIN_ROWS = 2048
 _PRUNE_MIN_QUERIES = 256
 _PRUNE_SAMPLE = 128
-_PRUNE_MAX_FRACTION = 0.8
-_PRUNE_MAX_FRACTION_SELF = 0.45
+_PRUNE_MAX_FRACTION = 0.85
+_PRUNE_MAX_FRACTION_SELF = 0.6
 # Rows and power iterations for the principal axis.
 _AXIS_SAMPLE = 4096
 _AXIS_ITERATIONS = 12
@@ -278,8 +279,7 @@ def kneighbors(
         else:
             block = axis = None
             if not farthest and n >= _PRUNE_MIN_ROWS and n_q >= _PRUNE_MIN_QUERIES:
-                axis, fraction = _pruning_axis(Xo, None if self_query else Yo, exclude, k,
-                                               n_threads, chunk_q, chunk_r)
+                axis, fraction = _pruning_axis(Xo, None if self_query else Yo, exclude, k)
                 if fraction > (_PRUNE_MAX_FRACTION_SELF if self_query else _PRUNE_MAX_FRACTION):
                     axis = None
             if self_query and n >= _SYMMETRIC_MIN_ROWS and axis is None:
@@ -291,34 +291,34 @@ def kneighbors(
     return dist, ind
 
 
-def _pruning_axis(Xo, Yo, exclude, k, n_threads, chunk_q, chunk_r):
-    """The sort of the rows for pruning, and the estimated share of rows a query must scan.
+def _pruning_axis(Xo, Yo, exclude, k):
+    """The axis to prune along, and the estimated share of rows a query must scan.
 
-    Returns ((axis, mean, order, projections): the unit axis, the float64 mean, the order of
-    the rows of Xo by projection and their sorted projections), and the share.
-
-    The rows of X and the queries (Yo, or the rows of Xo; exclude marks a query's own row) are
-    projected on the data's principal axis. A sample of _PRUNE_SAMPLE queries gets its exact
-    k-th neighbour distance r; the share of rows whose projection lies within r of the query's
-    estimates the part of the GEMM work the pruned kernel cannot skip.
+    Returns ((axis, mean): the data's principal axis and a float64 centre), share.
+    Both come from a sample of about _AXIS_SAMPLE evenly spaced rows: a sample of _PRUNE_SAMPLE
+    queries (Yo, or the rows of Xo; exclude marks a query's own row) gets its k-th neighbour
+    distance r among the sampled rows, and the share of sampled rows whose projections lie
+    within r of the query's estimates the part of the GEMM work the pruned kernel cannot skip
+    (over-estimates it a little: r shrinks with the number of rows). O(_AXIS_SAMPLE d) time.
     """
     n = Xo.shape[0]
-    mean = Xo.mean(axis=0, dtype=np.float64)
-    axis = _projection_axis(Xo, mean)
+    axis, rows, step, mean = _projection_axis(Xo)
+    if 2 * k >= rows.shape[0]:
+        return (axis, mean), 1.0
     n_q = n if Yo is None else Yo.shape[0]
     sample = np.unique(np.linspace(0, n_q - 1, _PRUNE_SAMPLE).astype(np.intp))
-    queries = Xo[sample] if Yo is None else Yo[sample]
+    queries = (Xo[sample] if Yo is None else Yo[sample]).astype(np.float64) - mean
+    own = sample if Yo is None else exclude[sample]  # a query's row in Xo, or -1
+    own = np.where((own >= 0) & (own % step == 0), own // step, -1).astype(np.intp)
     dist = np.empty((sample.size, k))
-    _brute(Xo, queries, exclude[sample], k, False, n_threads, chunk_q, chunk_r, dist,
+    _brute(rows, queries, own, k, False, 1, _CHUNK_QUERIES, _CHUNK_REFS, dist,
            np.empty((sample.size, k), dtype=np.intp))
     radius = dist[:, -1]
-    q_proj = _project(queries, mean, axis)
-    x_proj = _project(Xo, mean, axis)
-    r_order = np.argsort(x_proj, kind="stable")
-    r_proj = x_proj[r_order]
+    q_proj = queries @ axis
+    r_proj = np.sort(rows @ axis)
     inside = (np.searchsorted(r_proj, q_proj + radius, side="right")
               - np.searchsorted(r_proj, q_proj - radius, side="left"))
-    return (axis, mean, r_order, r_proj), float(inside.mean()) / n
+    return (axis, mean), float(inside.mean()) / r_proj.size
 
 
 def _symmetric_bytes(n, k, n_threads, dtype):
@@ -406,15 +406,19 @@ def _centred(A, mean, dtype, order=None, block=16384):
     return out
 
 
-def _projection_axis(Xo, mean):
-    """A unit vector along which the rows of Xo spread most (their first principal axis).
+def _projection_axis(Xo):
+    """A unit vector along which the rows of Xo spread most (their first principal axis), the
+    centred float64 sample of rows it was computed from, the sample's step (Xo[::step]) and
+    mean.
 
     Power iteration on at most _AXIS_SAMPLE evenly spaced rows, in float64; deterministic. Any
     unit vector gives exact results; a long axis only makes the pruning of _brute_pass skip more.
     """
     n, d = Xo.shape
     step = max(1, n // _AXIS_SAMPLE)
-    S = Xo[::step].astype(np.float64) - mean
+    S = np.array(Xo[::step], dtype=np.float64)
+    mean = S.mean(axis=0)
+    S -= mean
     v = S[np.argmax(np.einsum("ij,ij->i", S, S))].copy()  # the farthest row: a good start
     for _ in range(_AXIS_ITERATIONS):
         w = S.T @ (S @ v)
@@ -426,7 +430,7 @@ def _projection_axis(Xo, mean):
     if not norm > 0:  # all sampled rows equal the mean: any axis will do
         v = np.zeros(d)
         v[0] = norm = 1.0
-    return v / norm
+    return v / norm, S, step, mean
 
 
 def _project(A, mean, axis, block=16384):
@@ -454,7 +458,10 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     prune = axis is not None and not symmetric and not farthest
     r_order = q_order = r_proj = q_proj = None
     if prune:
-        axis, axis_mean, r_order, r_proj = axis
+        axis, axis_mean = axis
+        x_proj = _project(Xo, axis_mean, axis)
+        r_order = np.argsort(x_proj, kind="stable")
+        r_proj = x_proj[r_order]
         if Yo is None:
             q_order, q_proj = r_order, r_proj
         else:
