@@ -55,21 +55,27 @@ _MANY_ROWS = 2048
 # Pairs x features of work below which a search runs on one thread (about 1 ms of work).
 _WORK_PER_THREAD = 20_000_000
 
-# Nearest-neighbour searches with at least this many rows and queries estimate (from a sample
-# of _PRUNE_SAMPLE queries and _AXIS_SAMPLE rows) the share of rows a query must scan when rows
-# and queries are sorted by their projection on the principal axis and the kernel skips the
-# chunks of rows too far along it. The estimate runs 10-30% above the share measured on all
-# rows. The pruned kernel's time was about the true share plus 5-15% of the unpruned kernel's
-# (40,000 rows, d = 5 to 100, k = 1 to 11), the symmetric kernel's 55-70%; so the pruned kernel
-# runs up to an estimate of _PRUNE_MAX_FRACTION, and for the self-query of all rows up to
-# _PRUNE_MAX_FRACTION_SELF (beyond it the symmetric kernel is faster).
+# Nearest-neighbour searches with at least _PRUNE_MIN_ROWS rows, _PRUNE_MIN_QUERIES queries and
+# _PRUNE_MIN_PAIRS (query, row) pairs estimate, from _PRUNE_SAMPLE queries and _AXIS_SAMPLE
+# rows, the share of rows within a query's k-th neighbour distance in their projections on
+# _PRUNE_AXES principal axes. Rows and queries are then ordered so that their chunks are
+# compact in those projections, and the kernel skips, per query, the chunks too far from it.
+# Measured (2 threads, 100,000 rows, 10,000-33,000 queries, d = 6 to 20, k = 4 and 11): time
+# about 0.55x the unpruned kernel's at an estimate of 0.1, 0.55-0.8x at 0.35-0.45, 0.9x at
+# 0.62, slower from about 0.75; its fixed cost (ordering all rows) makes small searches slower.
+# For the self-query of all rows the symmetric kernel (0.55-0.7x) is the one to beat: the
+# pruned kernel took 0.75x its time at 0.35-0.36 (100,000 x 20; 40,000 x 10) and 1.1x at 0.77.
 _PRUNE_MIN_ROWS = 2048
 _PRUNE_MIN_QUERIES = 256
+_PRUNE_MIN_PAIRS = 500_000_000
 _PRUNE_SAMPLE = 128
-_PRUNE_MAX_FRACTION = 0.85
-_PRUNE_MAX_FRACTION_SELF = 0.6
-# Rows and power iterations for the principal axis.
+_PRUNE_MAX_FRACTION = 0.65
+_PRUNE_MAX_FRACTION_SELF = 0.5
+# Axes (principal axes of a sample of _AXIS_SAMPLE rows, from the scatter matrix up to
+# _AXES_MAX_FEATURES features, else one axis by _AXIS_ITERATIONS power iterations).
+_PRUNE_AXES = 3
 _AXIS_SAMPLE = 4096
+_AXES_MAX_FEATURES = 256
 _AXIS_ITERATIONS = 12
 
 _blas_controller = None
@@ -278,7 +284,8 @@ def kneighbors(
                               chunk_q, chunk_r, dist, ind)
         else:
             block = axis = None
-            if not farthest and n >= _PRUNE_MIN_ROWS and n_q >= _PRUNE_MIN_QUERIES:
+            if (not farthest and n >= _PRUNE_MIN_ROWS and n_q >= _PRUNE_MIN_QUERIES
+                    and n * n_q >= _PRUNE_MIN_PAIRS):
                 axis, fraction = _pruning_axis(Xo, None if self_query else Yo, exclude, k)
                 if fraction > (_PRUNE_MAX_FRACTION_SELF if self_query else _PRUNE_MAX_FRACTION):
                     axis = None
@@ -302,9 +309,9 @@ def _pruning_axis(Xo, Yo, exclude, k):
     (over-estimates it a little: r shrinks with the number of rows). O(_AXIS_SAMPLE d) time.
     """
     n = Xo.shape[0]
-    axis, rows, step, mean = _projection_axis(Xo)
+    axes, rows, step, mean = _principal_axes(Xo)
     if 2 * k >= rows.shape[0]:
-        return (axis, mean), 1.0
+        return (axes, mean), 1.0
     n_q = n if Yo is None else Yo.shape[0]
     sample = np.unique(np.linspace(0, n_q - 1, _PRUNE_SAMPLE).astype(np.intp))
     queries = (Xo[sample] if Yo is None else Yo[sample]).astype(np.float64) - mean
@@ -314,11 +321,13 @@ def _pruning_axis(Xo, Yo, exclude, k):
     _brute(rows, queries, own, k, False, 1, _CHUNK_QUERIES, _CHUNK_REFS, dist,
            np.empty((sample.size, k), dtype=np.intp))
     radius = dist[:, -1]
-    q_proj = queries @ axis
-    r_proj = np.sort(rows @ axis)
-    inside = (np.searchsorted(r_proj, q_proj + radius, side="right")
-              - np.searchsorted(r_proj, q_proj - radius, side="left"))
-    return (axis, mean), float(inside.mean()) / r_proj.size
+    q_proj = queries @ axes
+    r_proj = rows @ axes
+    inside = 0
+    for q in range(q_proj.shape[0]):  # sampled rows within the radius in projection
+        gap = r_proj - q_proj[q]
+        inside += np.count_nonzero(np.einsum("ij,ij->i", gap, gap) <= radius[q] ** 2)
+    return (axes, mean), inside / (q_proj.shape[0] * r_proj.shape[0])
 
 
 def _symmetric_bytes(n, k, n_threads, dtype):
@@ -406,39 +415,71 @@ def _centred(A, mean, dtype, order=None, block=16384):
     return out
 
 
-def _projection_axis(Xo):
-    """A unit vector along which the rows of Xo spread most (their first principal axis), the
-    centred float64 sample of rows it was computed from, the sample's step (Xo[::step]) and
-    mean.
+def _principal_axes(Xo):
+    """Up to _PRUNE_AXES orthonormal axes (d x m) along which the rows of Xo spread most (their
+    principal axes), the centred float64 sample of rows they come from, the sample's step
+    (Xo[::step]) and its mean.
 
-    Power iteration on at most _AXIS_SAMPLE evenly spaced rows, in float64; deterministic. Any
-    unit vector gives exact results; a long axis only makes the pruning of _brute_pass skip more.
+    From at most _AXIS_SAMPLE evenly spaced rows, in float64; deterministic. Any orthonormal
+    axes give exact results; long ones only make the pruning of _brute_pass skip more.
     """
     n, d = Xo.shape
     step = max(1, n // _AXIS_SAMPLE)
     S = np.array(Xo[::step], dtype=np.float64)
     mean = S.mean(axis=0)
     S -= mean
-    v = S[np.argmax(np.einsum("ij,ij->i", S, S))].copy()  # the farthest row: a good start
-    for _ in range(_AXIS_ITERATIONS):
-        w = S.T @ (S @ v)
-        norm = np.sqrt(w @ w)
-        if not norm > 0:
-            break
-        v = w / norm
-    norm = np.sqrt(v @ v)
-    if not norm > 0:  # all sampled rows equal the mean: any axis will do
-        v = np.zeros(d)
-        v[0] = norm = 1.0
-    return v / norm, S, step, mean
+    if d <= _AXES_MAX_FEATURES:
+        # eigenvectors of the d x d scatter matrix, largest eigenvalues first
+        axes = np.linalg.eigh(S.T @ S)[1][:, ::-1][:, :min(_PRUNE_AXES, d)]
+    else:  # one axis by power iteration
+        v = S[np.argmax(np.einsum("ij,ij->i", S, S))].copy()  # the farthest row: a good start
+        for _ in range(_AXIS_ITERATIONS):
+            w = S.T @ (S @ v)
+            norm = np.sqrt(w @ w)
+            if not norm > 0:
+                break
+            v = w / norm
+        norm = np.sqrt(v @ v)
+        if not norm > 0:  # all sampled rows equal the mean: any axis will do
+            v = np.zeros(d)
+            v[0] = norm = 1.0
+        axes = (v / norm)[:, None]
+    return np.ascontiguousarray(axes), S, step, mean
 
 
-def _project(A, mean, axis, block=16384):
-    """(A - mean) . axis in float64, by blocks (no float64 copy of float32 data)."""
-    out = np.empty(A.shape[0])
+def _project(A, mean, axes, block=16384):
+    """(A - mean) @ axes in float64, by blocks (no float64 copy of float32 data)."""
+    out = np.empty((A.shape[0], axes.shape[1]))
     for start in range(0, A.shape[0], block):
-        out[start:start + block] = (A[start:start + block].astype(np.float64) - mean) @ axis
+        out[start:start + block] = (A[start:start + block].astype(np.float64) - mean) @ axes
     return out
+
+
+def _box_order(P, chunk):
+    """An order of the rows such that consecutive chunks of ``chunk`` rows are compact in the
+    projections P (n x m): slabs along the first axis (whole chunks each), sub-slabs along the
+    second inside each slab, and so on, the last axis sorted. About n_chunks ** (1/m) slabs per
+    axis. O(m n log n).
+    """
+    n, m = P.shape
+    order = np.argsort(P[:, 0], kind="stable")
+    if m == 1 or n == 0:
+        return order
+    per_axis = max(1, int(np.ceil((-(-n // chunk)) ** (1.0 / m))))
+    group = np.zeros(n, dtype=np.intp)
+    for a in range(m - 1):
+        # order: rows sorted by (group, axis a); cut each group into per_axis slabs of whole
+        # chunks along axis a, then sort each slab along axis a + 1
+        g_sorted = group[order]
+        starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        rank = np.arange(n) - np.repeat(starts, sizes)
+        size = np.repeat(sizes, sizes)
+        width = chunk * np.maximum(1, -(-(-(-size // chunk)) // per_axis))
+        group = np.empty(n, dtype=np.intp)
+        group[order] = g_sorted * (per_axis + 1) + rank // width
+        order = np.lexsort((P[:, a + 1], group))
+    return order
 
 
 def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
@@ -446,9 +487,9 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     """One kernel pass with candidates scanned in dtype; returns the overflow flags.
 
     Yo None and block given: the self-query (exclude = arange(n)) by the symmetric kernel.
-    axis given (nearest neighbours, tiled kernel; from _pruning_axis): rows and queries are
-    sorted by their projection on it and the kernel skips the chunks of rows too far along it
-    for a query.
+    axis given (nearest neighbours, tiled kernel; (axes, centre) from _pruning_axis): rows and
+    queries are ordered so that their chunks are compact in their projections on the axes, and
+    the kernel skips, per query, the chunks of rows too far from it in those projections.
     """
     n, d = Xo.shape
     n_q = n if Yo is None else Yo.shape[0]
@@ -456,17 +497,19 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
     prune = axis is not None and not symmetric and not farthest
+    # Enough query chunks to keep every thread busy when the queries are few.
+    chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
     r_order = q_order = r_proj = q_proj = None
     if prune:
-        axis, axis_mean = axis
-        x_proj = _project(Xo, axis_mean, axis)
-        r_order = np.argsort(x_proj, kind="stable")
+        axes, axes_mean = axis
+        x_proj = _project(Xo, axes_mean, axes)
+        r_order = _box_order(x_proj, chunk_r)
         r_proj = x_proj[r_order]
         if Yo is None:
             q_order, q_proj = r_order, r_proj
         else:
-            y_proj = _project(Yo, axis_mean, axis)
-            q_order = np.argsort(y_proj, kind="stable")
+            y_proj = _project(Yo, axes_mean, axes)
+            q_order = _box_order(y_proj, chunk_q)
             q_proj = y_proj[q_order]
         if exclude.size:  # positions in the sorted rows
             inverse = np.empty(n, dtype=np.intp)
@@ -495,8 +538,6 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
         _knn.knn_brute_sym(Xc, Xo, lkey, ukey, qbound, k, bool(farthest), block, n_threads,
                            bool(scan_overflow), overflowed, dist, ind)
         return overflowed
-    # Enough query chunks to keep every thread busy when the queries are few.
-    chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
     overflowed = np.zeros(n_q, dtype=np.uint8)
     if prune:
         _knn.knn_brute(Yc, Xc, Yo, Xo, lkey, ukey, qbound, exclude, k, False, chunk_q, chunk_r,

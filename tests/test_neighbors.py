@@ -531,6 +531,7 @@ def _force_pruning(monkeypatch):
     """Prune every search (whatever its size or estimated benefit); spy on the kernel."""
     monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 0)
     monkeypatch.setattr(nb, "_PRUNE_MIN_QUERIES", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS", 0)
     monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION", 2.0)
     monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_SELF", 2.0)
     calls = []
@@ -606,8 +607,12 @@ def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch):
         or real(*a)
     )
     sym = _spy_symmetric(monkeypatch)
-    # Spread along one axis: the self-query is pruned (not symmetric), and so are queries.
+    # Spread along one axis, but a small search: the fixed cost of pruning does not pay.
     X = pruning_data(rng, 6000, 10, "line", np.float64)
+    kneighbors(X, 4, Y=X[:600] * 1.01)
+    assert calls[-1] is False
+    # Large enough (as if): the self-query is pruned (not symmetric), and so are queries.
+    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS", 0)
     kneighbors(X, 4)
     assert calls[-1] is True and sym == []
     kneighbors(X, 4, Y=X[:600] * 1.01)

@@ -188,22 +188,27 @@ cdef int _query_chunk(
     floating* tile, floating* slab_v, intp_t* slab_i, floating** vals, intp_t** idxs,
     Py_ssize_t* cnt, Py_ssize_t* cap, floating* thr, floating* scratch, KeyIndex* items,
     KeyIndex** scan_items, bint scan_overflow, cnp.uint8_t* overflowed, double* dist,
-    intp_t* ind, const intp_t* q_orig, const intp_t* r_orig, const double* q_proj,
-    const double* q_norm, const double* r_lo, const double* r_hi, const double* r_err_l,
-    const double* r_err_r, intp_t* act, floating* qbuf, floating* heap,
+    intp_t* ind, const intp_t* q_orig, const intp_t* r_orig, Py_ssize_t m,
+    const double* q_proj, const double* q_norm, const double* r_lo, const double* r_hi,
+    const double* r_err, double err_max, intp_t* act, floating* qbuf, floating* heap,
+    KeyIndex* visit,
 ) noexcept nogil:
     """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure.
 
-    With q_proj given (not NULL), the rows of Q and R are sorted by their projection on a unit
-    vector; reference chunks are visited from the query chunk's outwards, each query skipping
-    the chunks whose projection gap proves that none of their rows can enter its list, until
-    no query needs any chunk left. act (chunk_q) and qbuf (chunk_q x d) are scratch space.
+    With q_proj given (not NULL; m projections per query, row-major), the chunks of R are
+    visited by increasing lower bound of their distance to the query chunk (from the boxes of
+    projections r_lo/r_hi, m per chunk), each query skipping the chunks whose box proves that
+    none of their rows can enter its list, until no query needs any chunk left. act (chunk_q),
+    qbuf (chunk_q x d) and visit (one per chunk of R) are scratch space.
     """
     cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e
-    cdef Py_ssize_t n_rc = (n_r + chunk_r - 1) // chunk_r, step, left = 0, right = 0
+    cdef Py_ssize_t n_rc = (n_r + chunk_r - 1) // chunk_r, step, ax
     cdef Py_ssize_t a, n_act, s0, s1
-    cdef bint prune = q_proj != NULL, done_l = False, done_r = False, go_right
-    cdef double qlo = 0, qhi = 0, gap_l, gap_r, gap, err
+    cdef bint prune = q_proj != NULL
+    cdef double qlo[8]
+    cdef double qhi[8]
+    cdef double gap, g, lb, reach
+    cdef const double* pq
     cdef Py_ssize_t qi, ex_o
     cdef floating t, v, b
     cdef floating alpha = 2 if farthest else -2
@@ -227,56 +232,68 @@ cdef int _query_chunk(
             heap[i * k + e] = INFINITY
 
     if prune:
-        qlo = q_proj[q0]
-        qhi = q_proj[q0 + mq - 1]
-        # Start at the chunk holding the middle of the queries' projections, then go outwards.
-        right = 0
-        while right < n_rc - 1 and r_hi[right] < 0.5 * (qlo + qhi):
-            right += 1
-        left = right - 1
+        # The query chunk's box, then the chunks of R by the lower bound of their squared
+        # distance to it.
+        for ax in range(m):
+            qlo[ax] = INFINITY
+            qhi[ax] = -INFINITY
+        for i in range(mq):
+            pq = q_proj + (q0 + i) * m
+            for ax in range(m):
+                if pq[ax] < qlo[ax]:
+                    qlo[ax] = pq[ax]
+                if pq[ax] > qhi[ax]:
+                    qhi[ax] = pq[ax]
+        for rc in range(n_rc):
+            lb = 0.0
+            for ax in range(m):
+                g = r_lo[rc * m + ax] - qhi[ax]
+                if qlo[ax] - r_hi[rc * m + ax] > g:
+                    g = qlo[ax] - r_hi[rc * m + ax]
+                if g > 0:
+                    lb += g * g
+            visit[rc].key = lb
+            visit[rc].index = rc
+        sort_key_index(visit, n_rc)
     for step in range(n_rc):
         if prune:
-            # Next chunk: the nearer of the two fronts in projection. A row r can enter the
-            # list of query q only if its lower bound key, which is >= ||q - r||^2 - ||q||^2 -
-            # c(||q||^2 + 2 ||r||^2), is <= the list's threshold t; and ||q - r|| >= the gap
-            # between their projections. So q skips the chunk when gap^2 > t + (1 + c)||q||^2
-            # + 2c max ||r||^2 (r_err_*: the max over this chunk and every chunk beyond it on
-            # its side, so a skip is final for that side), with a relative margin for the
-            # rounding of the gap; the GEMM then runs over the remaining queries only.
-            gap_l = INFINITY
-            gap_r = INFINITY
-            if left >= 0 and not done_l:
-                gap_l = qlo - r_hi[left] if qlo > r_hi[left] else 0
-            if right < n_rc and not done_r:
-                gap_r = r_lo[right] - qhi if r_lo[right] > qhi else 0
-            if gap_l == INFINITY and gap_r == INFINITY:
-                break
-            go_right = gap_r <= gap_l
-            if go_right:
-                rc = right
-                right += 1
-                err = r_err_r[rc]
-            else:
-                rc = left
-                left -= 1
-                err = r_err_l[rc]
+            # A row r can enter the list of query q only if its lower bound key, which is >=
+            # ||q - r||^2 - ||q||^2 - c(||q||^2 + 2 ||r||^2), is <= the list's threshold t; and
+            # ||q - r||^2 >= the squared distance g^2 between q's projections and the chunk's
+            # box (the axes are orthonormal). So q skips the chunk when g^2 > t + (1 + c)||q||^2
+            # + 2c max ||r||^2 (r_err), with a relative margin for the rounding of g; the GEMM
+            # runs over the remaining queries only. Chunks come by increasing bound for the
+            # whole query chunk: once that exceeds every query's reach, nothing is left to do.
+            rc = visit[step].index
+            lb = visit[step].key
+            if lb > 0:
+                # (the bound of each query below, made uniform: g^2 >= lb, err_max >= r_err)
+                reach = -INFINITY
+                for i in range(mq):
+                    g = (<double>thr[i] + q_norm[q0 + i] * (1.0 + 1e-6)
+                         + 0.5 * <double>bound[q0 + i])
+                    if g > reach:
+                        reach = g
+                if lb * (1.0 - 2e-6) > reach + err_max:
+                    break
             n_act = 0
             for i in range(mq):
                 qi = q0 + i
-                gap = r_lo[rc] - q_proj[qi]
-                if q_proj[qi] - r_hi[rc] > gap:
-                    gap = q_proj[qi] - r_hi[rc]
-                if gap > 0 and gap * gap * (1.0 - 1e-6) > (
-                        <double>thr[i] + q_norm[qi] + 0.5 * <double>bound[qi] + err
-                        + 1e-6 * (q_norm[qi] + gap * gap)):
+                pq = q_proj + qi * m
+                gap = 0.0
+                for ax in range(m):
+                    g = r_lo[rc * m + ax] - pq[ax]
+                    if pq[ax] - r_hi[rc * m + ax] > g:
+                        g = pq[ax] - r_hi[rc * m + ax]
+                    if g > 0:
+                        gap += g * g
+                if gap > 0 and gap * (1.0 - 1e-6) > (
+                        <double>thr[i] + q_norm[qi] + 0.5 * <double>bound[qi] + r_err[rc]
+                        + 1e-6 * (q_norm[qi] + gap)):
                     continue
                 act[n_act] = i
                 n_act += 1
-            if n_act == 0:  # no query needs this chunk, nor any beyond it on this side
-                if go_right:
-                    done_r = True
-                else:
-                    done_l = True
+            if n_act == 0:
                 continue
         else:
             rc = step
@@ -377,8 +394,8 @@ def knn_brute(
     intp_t[:, ::1] ind,
     const intp_t[::1] q_orig,
     const intp_t[::1] r_orig,
-    const double[::1] q_proj=None,
-    const double[::1] r_proj=None,
+    const double[:, ::1] q_proj=None,
+    const double[:, ::1] r_proj=None,
     const double[::1] q_norm=None,
 ):
     """Fill dist/ind with the exact k nearest (farthest) rows of R for each row of Q.
@@ -394,9 +411,10 @@ def knn_brute(
     Q and R may be permutations of the original rows: row i of Q is row q_orig[i] of Qo (and of
     dist, ind, overflowed), row j of R is row r_orig[j] of Ro, and the output indices and their
     tie order are those of Ro; exclude holds positions in R. For nearest-neighbour queries,
-    q_proj and r_proj (ascending: Q and R sorted by their projection on one unit vector,
-    computed in float64 from the original rows) and q_norm (||q||^2 of the centred rows) let the
-    kernel skip the chunks of R that cannot hold a candidate; the result is the same.
+    q_proj and r_proj (the projections of the rows of Q and R on m <= 8 orthonormal axes,
+    computed in float64 from the original rows; the rows best ordered so that chunks are
+    compact in them) and q_norm (||q||^2 of the centred rows) let the kernel skip the chunks of
+    R that cannot hold a candidate; the result is the same.
     """
     cdef Py_ssize_t n_q = Q.shape[0], n_r = R.shape[0], d = Q.shape[1]
     cdef Py_ssize_t n_chunks = (n_q + chunk_q - 1) // chunk_q
@@ -419,50 +437,50 @@ def knn_brute(
     cdef KeyIndex* items
     cdef KeyIndex* scan_items
     cdef int[::1] errors = np.zeros(1, dtype=np.intc)
-    cdef Py_ssize_t n_rc, rc, j
-    cdef double[::1] r_lo, r_hi, r_err_l, r_err_r
-    cdef const double* rerl = NULL
+    cdef Py_ssize_t n_rc, rc, j, ax, m = 0
+    cdef double[:, ::1] r_lo, r_hi
+    cdef double[::1] r_err
+    cdef double err_max = 0.0, e
     cdef const double* qp = NULL
     cdef const double* qn = NULL
     cdef const double* rlo = NULL
     cdef const double* rhi = NULL
     cdef const double* rerr = NULL
+    cdef KeyIndex* visit
     if n_q == 0:
         return
     chunk_r = min(chunk_r, n_r)
     chunk_q = min(chunk_q, n_q)
+    n_rc = (n_r + chunk_r - 1) // chunk_r
     if q_proj is not None and not farthest:
-        # Per chunk of R: its projection range and 2c max ||r||^2 (= max(ukey - lkey)).
-        # r_err_l[c] / r_err_r[c]: the max of (ukey - lkey) = 2c ||r||^2 over the chunks up to
-        # c / from c on (the fronts move left / right).
-        n_rc = (n_r + chunk_r - 1) // chunk_r
-        r_lo = np.empty(n_rc)
-        r_hi = np.empty(n_rc)
-        r_err_l = np.zeros(n_rc)
-        r_err_r = np.zeros(n_rc)
+        # Per chunk of R: the box of its projections and 2c max ||r||^2 (= max(ukey - lkey)).
+        m = q_proj.shape[1]
+        if m < 1 or m > 8 or r_proj.shape[1] != m:
+            raise ValueError("knn_brute: 1 to 8 projections per row, the same for Q and R")
+        r_lo = np.full((n_rc, m), np.inf)
+        r_hi = np.full((n_rc, m), -np.inf)
+        r_err = np.zeros(n_rc)
         for rc in range(n_rc):
-            r_lo[rc] = r_proj[rc * chunk_r]
-            r_hi[rc] = r_proj[min(n_r, (rc + 1) * chunk_r) - 1]
             for j in range(rc * chunk_r, min(n_r, (rc + 1) * chunk_r)):
-                if <double>ukey[j] - <double>lkey[j] > r_err_l[rc]:
-                    r_err_l[rc] = <double>ukey[j] - <double>lkey[j]
-            r_err_r[rc] = r_err_l[rc]
-        for rc in range(1, n_rc):
-            r_err_l[rc] = max(r_err_l[rc], r_err_l[rc - 1])
-        for rc in range(n_rc - 2, -1, -1):
-            r_err_r[rc] = max(r_err_r[rc], r_err_r[rc + 1])
-        qp = &q_proj[0]
+                for ax in range(m):
+                    r_lo[rc, ax] = min(r_lo[rc, ax], r_proj[j, ax])
+                    r_hi[rc, ax] = max(r_hi[rc, ax], r_proj[j, ax])
+                e = <double>ukey[j] - <double>lkey[j]
+                if e > r_err[rc]:
+                    r_err[rc] = e
+            err_max = max(err_max, r_err[rc])
+        qp = &q_proj[0, 0]
         qn = &q_norm[0]
-        rlo = &r_lo[0]
-        rhi = &r_hi[0]
-        rerl = &r_err_l[0]
-        rerr = &r_err_r[0]
+        rlo = &r_lo[0, 0]
+        rhi = &r_hi[0, 0]
+        rerr = &r_err[0]
 
     with nogil, parallel(num_threads=n_threads):
         tile = <floating*>malloc(chunk_q * chunk_r * sizeof(floating))
         act = <intp_t*>malloc(chunk_q * sizeof(intp_t))
         qbuf = <floating*>malloc(chunk_q * d * sizeof(floating))
         heap = <floating*>malloc(chunk_q * k * sizeof(floating))
+        visit = <KeyIndex*>malloc(n_rc * sizeof(KeyIndex))
         slab_v = <floating*>malloc(chunk_q * cap0 * sizeof(floating))
         slab_i = <intp_t*>malloc(chunk_q * cap0 * sizeof(intp_t))
         vals = <floating**>malloc(chunk_q * sizeof(floating*))
@@ -474,7 +492,8 @@ def knn_brute(
         items = <KeyIndex*>malloc(limit * sizeof(KeyIndex))
         scan_items = NULL
         for ch in prange(n_chunks, schedule='dynamic'):
-            if (tile == NULL or act == NULL or qbuf == NULL or heap == NULL or slab_v == NULL
+            if (tile == NULL or act == NULL or qbuf == NULL or heap == NULL or visit == NULL
+                    or slab_v == NULL
                     or slab_i == NULL
                     or vals == NULL
                     or idxs == NULL or cnt == NULL or cap == NULL or thr == NULL
@@ -488,13 +507,15 @@ def knn_brute(
                     &exclude[0], ch * chunk_q, mq, n_r, d, k, farthest, chunk_r, cap0,
                     limit, tile, slab_v, slab_i, vals, idxs, cnt, cap, thr, scratch, items,
                     &scan_items, scan_overflow, &overflowed[0], &dist[0, 0], &ind[0, 0],
-                    &q_orig[0], &r_orig[0], qp, qn, rlo, rhi, rerl, rerr, act, qbuf, heap,
+                    &q_orig[0], &r_orig[0], m, qp, qn, rlo, rhi, rerr, err_max, act, qbuf,
+                    heap, visit,
                 ) != 0:
                     errors[0] = 1
         free(tile)
         free(act)
         free(qbuf)
         free(heap)
+        free(visit)
         free(slab_v)
         free(slab_i)
         free(vals)
