@@ -9,12 +9,12 @@ the majority rows.
 
 Each class runs a fixed subset of its grid (``common.LimitedParamBenchmark``: the cases in
 ``always_run`` plus seeded draws up to ``num_param_combinations``; ``RESAMPLEKIT_BENCH_FULL=1``
-runs all 88 combinations). The ``always_run`` cases pair the values of each parameter with
+runs all 92 combinations). The ``always_run`` cases pair the values of each parameter with
 everything else equal (n, d, k, float32/float64, 1/2 threads, nearest/farthest, brute/KD-tree),
 so every comparison the grid exists for is in the default run. CI's smoke run
 (``.ci/run``) matches ``KNeighborsMinority``, whose selected cases include the smallest.
 """
-from .common import (Dataset, LimitedParamBenchmark, cache_datasets, get_function,
+from .common import (Dataset, LimitedParamBenchmark, SlowCalls, cache_datasets, get_function,
                      load_dataset, module_datasets)
 
 
@@ -134,3 +134,40 @@ class KNeighborsAlgorithm(_Kernel):
 
     def time_kneighbors(self, files, n, d, algorithm):
         self.kneighbors(self.X, 5, algorithm=algorithm)
+
+
+class KNeighborsPruning(SlowCalls, _Kernel):
+    """The search with pruning by principal projections ('auto') against the same search with
+    pruning switched off, on 100,000 rows: every row's 4 nearest (AllKNN, ENN) and the 10,000
+    minority rows' 11 nearest among all rows (Borderline-SMOTE, ADASYN)."""
+
+    params = [[6, 20], ["auto", "off"]]
+    param_names = ["d", "pruning"]
+    always_run = [(6, "auto"), (6, "off"), (20, "auto"), (20, "off")]
+    num_param_combinations = 4
+
+    @classmethod
+    def dataset(cls, d, pruning):
+        return Dataset("binary_90_10", 100_000, d)
+
+    def setup(self, files, d, pruning):
+        self.X, minority = self.load(files, d, pruning)
+        self.Y = self.X[minority]
+        self._neighbors = self._saved = None
+        if pruning == "off":
+            import resamplekit._neighbors as nb
+
+            if not hasattr(nb, "_PRUNE_MIN_PAIRS"):
+                raise NotImplementedError("this commit does not prune")
+            self._neighbors, self._saved = nb, nb._PRUNE_MIN_PAIRS
+            nb._PRUNE_MIN_PAIRS = float("inf")
+
+    def teardown(self, files, d, pruning):
+        if self._neighbors is not None:
+            self._neighbors._PRUNE_MIN_PAIRS = self._saved
+
+    def time_all_rows(self, files, d, pruning):
+        self.kneighbors(self.X, 4)
+
+    def time_minority_vs_all(self, files, d, pruning):
+        self.kneighbors(self.X, 11, Y=self.Y)

@@ -191,15 +191,15 @@ cdef int _query_chunk(
     intp_t* ind, const intp_t* q_orig, const intp_t* r_orig, Py_ssize_t m,
     const double* q_proj, const double* q_norm, const double* r_lo, const double* r_hi,
     const double* r_err, double err_max, intp_t* act, floating* qbuf, floating* heap,
-    KeyIndex* visit,
+    KeyIndex* visit, double* lb_rest,
 ) noexcept nogil:
     """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure.
 
     With q_proj given (not NULL; m projections per query, row-major), the chunks of R are
-    visited by increasing lower bound of their distance to the query chunk (from the boxes of
-    projections r_lo/r_hi, m per chunk), each query skipping the chunks whose box proves that
-    none of their rows can enter its list, until no query needs any chunk left. act (chunk_q),
-    qbuf (chunk_q x d) and visit (one per chunk of R) are scratch space.
+    visited nearest first (by the distance between the centres of their boxes of projections,
+    r_lo/r_hi, m per chunk, and the query chunk's), each query skipping the chunks whose box
+    proves that none of their rows can enter its list, until no query needs any chunk left.
+    act (chunk_q), qbuf (chunk_q x d), visit and lb_rest (one per chunk of R) are scratch.
     """
     cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e
     cdef Py_ssize_t n_rc = (n_r + chunk_r - 1) // chunk_r, step, ax
@@ -244,7 +244,18 @@ cdef int _query_chunk(
                     qlo[ax] = pq[ax]
                 if pq[ax] > qhi[ax]:
                     qhi[ax] = pq[ax]
+        # Visit order: by the distance between the box centres (the nearest rows first, so
+        # thresholds tighten early); lb_rest[step]: the smallest box-to-box bound from step on.
         for rc in range(n_rc):
+            g = 0.0
+            for ax in range(m):
+                gap = 0.5 * (r_lo[rc * m + ax] + r_hi[rc * m + ax] - qlo[ax] - qhi[ax])
+                g += gap * gap
+            visit[rc].key = g
+            visit[rc].index = rc
+        sort_key_index(visit, n_rc)
+        for step in range(n_rc - 1, -1, -1):
+            rc = visit[step].index
             lb = 0.0
             for ax in range(m):
                 g = r_lo[rc * m + ax] - qhi[ax]
@@ -252,9 +263,9 @@ cdef int _query_chunk(
                     g = qlo[ax] - r_hi[rc * m + ax]
                 if g > 0:
                     lb += g * g
-            visit[rc].key = lb
-            visit[rc].index = rc
-        sort_key_index(visit, n_rc)
+            if step < n_rc - 1 and lb_rest[step + 1] < lb:
+                lb = lb_rest[step + 1]
+            lb_rest[step] = lb
     for step in range(n_rc):
         if prune:
             # A row r can enter the list of query q only if its lower bound key, which is >=
@@ -262,10 +273,10 @@ cdef int _query_chunk(
             # ||q - r||^2 >= the squared distance g^2 between q's projections and the chunk's
             # box (the axes are orthonormal). So q skips the chunk when g^2 > t + (1 + c)||q||^2
             # + 2c max ||r||^2 (r_err), with a relative margin for the rounding of g; the GEMM
-            # runs over the remaining queries only. Chunks come by increasing bound for the
-            # whole query chunk: once that exceeds every query's reach, nothing is left to do.
+            # runs over the remaining queries only. Once the smallest bound of the chunks left
+            # exceeds every query's reach, nothing is left to do.
             rc = visit[step].index
-            lb = visit[step].key
+            lb = lb_rest[step]
             if lb > 0:
                 # (the bound of each query below, made uniform: g^2 >= lb, err_max >= r_err)
                 reach = -INFINITY
@@ -447,6 +458,7 @@ def knn_brute(
     cdef const double* rhi = NULL
     cdef const double* rerr = NULL
     cdef KeyIndex* visit
+    cdef double* lb_rest
     if n_q == 0:
         return
     chunk_r = min(chunk_r, n_r)
@@ -481,6 +493,7 @@ def knn_brute(
         qbuf = <floating*>malloc(chunk_q * d * sizeof(floating))
         heap = <floating*>malloc(chunk_q * k * sizeof(floating))
         visit = <KeyIndex*>malloc(n_rc * sizeof(KeyIndex))
+        lb_rest = <double*>malloc(n_rc * sizeof(double))
         slab_v = <floating*>malloc(chunk_q * cap0 * sizeof(floating))
         slab_i = <intp_t*>malloc(chunk_q * cap0 * sizeof(intp_t))
         vals = <floating**>malloc(chunk_q * sizeof(floating*))
@@ -493,6 +506,7 @@ def knn_brute(
         scan_items = NULL
         for ch in prange(n_chunks, schedule='dynamic'):
             if (tile == NULL or act == NULL or qbuf == NULL or heap == NULL or visit == NULL
+                    or lb_rest == NULL
                     or slab_v == NULL
                     or slab_i == NULL
                     or vals == NULL
@@ -508,7 +522,7 @@ def knn_brute(
                     limit, tile, slab_v, slab_i, vals, idxs, cnt, cap, thr, scratch, items,
                     &scan_items, scan_overflow, &overflowed[0], &dist[0, 0], &ind[0, 0],
                     &q_orig[0], &r_orig[0], m, qp, qn, rlo, rhi, rerr, err_max, act, qbuf,
-                    heap, visit,
+                    heap, visit, lb_rest,
                 ) != 0:
                     errors[0] = 1
         free(tile)
@@ -516,6 +530,7 @@ def knn_brute(
         free(qbuf)
         free(heap)
         free(visit)
+        free(lb_rest)
         free(slab_v)
         free(slab_i)
         free(vals)
