@@ -21,14 +21,14 @@
 #     original rows (`data_floating`), and sorted by (distance, index). A list that outgrows its
 #     limit (massive near-ties at the scan precision) is flagged for the caller to redo in
 #     float64, or, when asked, answered by an exact scan of all rows.
-#   - Pruning (nearest neighbours, when the caller sorts Q and R by their projection p on one
-#     unit vector): the chunks of R are visited outwards from the query chunk's position, and
-#     a query takes part in a chunk's GEMM only if |p(q) - p(r)|^2, a lower bound of
+#   - Pruning (nearest neighbours, when the caller gives the projections of Q and R on m <= 8
+#     orthonormal axes, rows ordered so that chunks are compact boxes in them): the chunks of R
+#     are visited nearest first (box centres), and a query takes part in a chunk's GEMM only if
+#     the squared distance from its projections to the chunk's box, a lower bound of
 #     ||q - r||^2, can still be within its list's threshold (with the rounding bounds above).
-#     A query chunk stops
-#     when no query needs the chunks left on either side. Skipped rows could never have entered
-#     a list, so the result is the same; on data spread along its principal axis most of the
-#     GEMM work is skipped.
+#     A query chunk stops when the smallest box-to-box bound left exceeds every query's reach.
+#     Skipped rows could never have entered a list, so the result is the same; on data with a
+#     few dominant directions most of the GEMM work is skipped.
 #   - So results do not depend on the GEMM's rounding, the chunk sizes, the order of the rows
 #     or the thread count.
 #   Complexity: O(n_q * n_r * d) flops in BLAS at worst (the share pruning leaves), O(n_q * n_r)
