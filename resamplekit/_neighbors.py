@@ -307,8 +307,9 @@ def _pruning_axis(Xo, Yo, exclude, k):
     queries (Yo, or the rows of Xo; exclude marks a query's own row) gets its k-th neighbour
     distance r among the sampled rows, and the share of sampled rows whose projections lie
     within r of the query's estimates the part of the GEMM work the pruned kernel cannot skip
-    (r is larger among fewer rows, which the chunks' boxes make up for: the estimate ran 0-30%
-    above the kernel's measured share). O(_AXIS_SAMPLE d) time.
+    (only an indicator: r is larger among fewer rows and chunks are coarser than rows; the
+    thresholds on it were set from measured times, see _PRUNE_MAX_FRACTION). O(_AXIS_SAMPLE d)
+    time.
     """
     n = Xo.shape[0]
     axes, rows, step, mean = _principal_axes(Xo)
