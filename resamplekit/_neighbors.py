@@ -405,16 +405,12 @@ def _brute_split_rows(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
 def _centred(A, mean, dtype, order=None, block=16384):
     """A[order] - mean, computed in A's precision and stored in dtype (by blocks: no copy of A).
     """
-    if order is None:
-        if A.dtype == dtype:
-            return A - mean
-        order = slice(None)
-        rows = lambda start, stop: A[start:stop]  # noqa: E731
-    else:
-        rows = lambda start, stop: A[order[start:stop]]  # noqa: E731
+    if order is None and A.dtype == dtype:
+        return A - mean
     out = np.empty(A.shape, dtype=dtype)
     for start in range(0, A.shape[0], block):
-        out[start:start + block] = rows(start, start + block) - mean
+        rows = A[start:start + block] if order is None else A[order[start:start + block]]
+        out[start:start + block] = rows - mean
     return out
 
 

@@ -28,6 +28,7 @@ from cython.parallel cimport prange
 
 import numpy as np
 
+from ._knn cimport exact_sqdist
 from ._typedefs cimport floating
 
 cdef extern from "Python.h":
@@ -159,15 +160,6 @@ def tomek_link_mask(
             remove[i] = (targeted[y[i]] != 0 and y[j] != y[i] and nn[j] == i)
 
 
-cdef inline double _sqdist(const floating* a, const floating* b, intp_t d) noexcept nogil:
-    cdef double s = 0.0, t
-    cdef intp_t f
-    for f in range(d):
-        t = <double>a[f] - <double>b[f]
-        s += t * t
-    return s
-
-
 cdef inline void _push(double* hd, intp_t* hi, intp_t k, double d2,
                        intp_t idx) noexcept nogil:
     # Insert (d2, idx) into the row (hd, hi) of length k, sorted by (distance, index), if it
@@ -208,7 +200,7 @@ def store_init(
             for t in range(k):
                 p = nbr[i, t]
                 _push(&heap_d2[i, 0], &heap_id[i, 0], k,
-                      _sqdist(&X_cand[i, 0], &X_store[p, 0], d), store_ids[p])
+                      exact_sqdist(&X_cand[i, 0], &X_store[p, 0], d), store_ids[p])
 
 
 cdef inline void _push_additions(const floating* x, const floating* Xc, intp_t d,
@@ -216,7 +208,7 @@ cdef inline void _push_additions(const floating* x, const floating* Xc, intp_t d
                                 const intp_t* cand_ids, double* hd, intp_t* hi,
                                 intp_t k) noexcept nogil:
     # Push the candidates added[0..m-1] (new store rows) into the heap (hd, hi) of row x.
-    # Four new rows at a time, each distance summed in feature order as _sqdist does.
+    # Four new rows at a time, each distance summed in feature order as exact_sqdist does.
     cdef intp_t a = 0, f
     cdef double s0, s1, s2, s3, t, xf
     cdef const floating* r0
@@ -248,7 +240,7 @@ cdef inline void _push_additions(const floating* x, const floating* Xc, intp_t d
         _push(hd, hi, k, s3, cand_ids[added[a + 3]])
         a += 4
     while a < m:
-        _push(hd, hi, k, _sqdist(x, Xc + added[a] * d, d), cand_ids[added[a]])
+        _push(hd, hi, k, exact_sqdist(x, Xc + added[a] * d, d), cand_ids[added[a]])
         a += 1
 
 
@@ -317,7 +309,7 @@ def cnn_scan(
                 for i in range(j + 1, j1):
                     if not skip[i]:
                         _push(&heap_d2[i, 0], &heap_id[i, 0], k,
-                              _sqdist(Xc + i * d, Xc + j * d, d), g)
+                              exact_sqdist(Xc + i * d, Xc + j * d, d), g)
             m = n_added - m0
             if m == 0 or j1 == n:
                 j0 = j1
