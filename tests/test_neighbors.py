@@ -629,3 +629,43 @@ def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch):
     kneighbors(pruning_data(rng, 6000, 10, "line", np.float64), 3, Y=X[:300, :10],
                farthest=True)
     assert calls and not any(calls)
+
+
+@pytest.mark.parametrize("n, m, chunk", [(0, 3, 8), (5, 3, 8), (1000, 1, 64), (1000, 3, 64),
+                                         (1001, 3, 7), (4096, 2, 256), (333, 8, 16)])
+def test_box_order_makes_compact_chunks(rng, n, m, chunk):
+    P = rng.normal(size=(n, m))
+    order = nb._box_order(P, chunk)
+    assert order.dtype == np.intp
+    np.testing.assert_array_equal(np.sort(order), np.arange(n))
+    if n <= chunk:
+        return
+    # The chunks on the first axis are slabs: each spans a range of projections no other
+    # slab reaches into (whole chunks per slab, so slab boundaries fall between chunks).
+    per_axis = max(1, int(np.ceil((-(-n // chunk)) ** (1.0 / m))))
+    width = chunk * max(1, -(-(-(-n // chunk)) // per_axis))
+    first = P[order, 0]
+    slabs = [first[s:s + width] for s in range(0, n, width)]
+    for left, right in zip(slabs, slabs[1:]):
+        assert left.max() <= right.min()
+    # And together the boxes are much smaller than the whole range (random order: about as
+    # large): the mean extent of a chunk along each axis.
+    spans = np.array([np.ptp(P[order[s:s + chunk]], axis=0) for s in range(0, n, chunk)])
+    shuffled = np.array([np.ptp(P[s:s + chunk], axis=0) for s in range(0, n, chunk)])
+    assert spans.mean() < 0.8 * shuffled.mean()
+
+
+@pytest.mark.parametrize("data_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("scan_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("permuted", [False, True])
+def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
+    A = (rng.normal(size=(301, 13)) * 10 + 5).astype(data_dtype)
+    mean = A.mean(axis=0, dtype=np.float64).astype(data_dtype)
+    order = rng.permutation(301).astype(np.intp) if permuted else None
+    for n_threads in (1, 2):
+        out, norms = nb._centred(A, mean, scan_dtype, order, n_threads)
+        expected = (A if order is None else A[order]) - mean  # in A's precision
+        assert out.dtype == scan_dtype
+        np.testing.assert_array_equal(out, expected.astype(scan_dtype))
+        np.testing.assert_allclose(
+            norms, np.einsum("ij,ij->i", out, out, dtype=np.float64), rtol=1e-14)

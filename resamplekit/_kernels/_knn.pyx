@@ -118,14 +118,78 @@ cdef enum:
     _BLOCK = 64
 
 
+# The filter loops of both kernels in C, so that GCC on x86-64 Linux can build an AVX2 clone
+# beside the baseline one, chosen at load time by the CPU (the same IEEE additions and
+# comparisons either way, so the same results).
+cdef extern from *:
+    """
+    #define RK_KNN_CLONES
+    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+    #if __GNUC__ >= 6
+    #undef RK_KNN_CLONES
+    #define RK_KNN_CLONES __attribute__((target_clones("avx2", "default")))
+    #endif
+    #endif
+
+    /* #j < n with a[j] + b[j] <= t. */
+    RK_KNN_CLONES static int rk_count_at_most_f(const float *a, const float *b, ptrdiff_t n,
+                                                float t)
+    {
+        int hits = 0;
+        for (ptrdiff_t j = 0; j < n; j++)
+            hits += (a[j] + b[j]) <= t;
+        return hits;
+    }
+
+    RK_KNN_CLONES static int rk_count_at_most_d(const double *a, const double *b, ptrdiff_t n,
+                                                double t)
+    {
+        int hits = 0;
+        for (ptrdiff_t j = 0; j < n; j++)
+            hits += (a[j] + b[j]) <= t;
+        return hits;
+    }
+
+    /* Row side: #j < n with g[j] + lk[j] <= t; column side (*hc): #j with g[j] + lki <= tc[j]. */
+    RK_KNN_CLONES static int rk_count_both_f(const float *g, const float *lk, float t,
+                                             float lki, const float *tc, ptrdiff_t n, int *hc)
+    {
+        int a = 0, c = 0;
+        for (ptrdiff_t j = 0; j < n; j++) {
+            a += (g[j] + lk[j]) <= t;
+            c += (g[j] + lki) <= tc[j];
+        }
+        *hc = c;
+        return a;
+    }
+
+    RK_KNN_CLONES static int rk_count_both_d(const double *g, const double *lk, double t,
+                                             double lki, const double *tc, ptrdiff_t n, int *hc)
+    {
+        int a = 0, c = 0;
+        for (ptrdiff_t j = 0; j < n; j++) {
+            a += (g[j] + lk[j]) <= t;
+            c += (g[j] + lki) <= tc[j];
+        }
+        *hc = c;
+        return a;
+    }
+    """
+    int rk_count_at_most_f(const float* a, const float* b, Py_ssize_t n, float t) nogil
+    int rk_count_at_most_d(const double* a, const double* b, Py_ssize_t n, double t) nogil
+    int rk_count_both_f(const float* g, const float* lk, float t, float lki, const float* tc,
+                        Py_ssize_t n, int* hc) nogil
+    int rk_count_both_d(const double* g, const double* lk, double t, double lki,
+                        const double* tc, Py_ssize_t n, int* hc) nogil
+
+
 cdef inline int _count_at_most(const floating* a, const floating* b, Py_ssize_t n,
                                floating t) noexcept nogil:
-    """Number of j < n with a[j] + b[j] <= t (a loop the compiler vectorises)."""
-    cdef int hits = 0
-    cdef Py_ssize_t j
-    for j in range(n):
-        hits += (a[j] + b[j]) <= t
-    return hits
+    """Number of j < n with a[j] + b[j] <= t."""
+    if floating is float:
+        return rk_count_at_most_f(a, b, n, t)
+    else:
+        return rk_count_at_most_d(a, b, n, t)
 
 
 cdef inline void _gemm_nt(int m, int n, int kdim, floating alpha, const floating* a,
@@ -704,50 +768,6 @@ cdef inline int _count_col(const floating* g, floating lki, const floating* tc,
     return c
 
 
-# The filter loop of the symmetric kernel in C, so that GCC on x86-64 Linux can build an AVX2
-# clone beside the baseline one, chosen at load time by the CPU (the same IEEE additions and
-# comparisons either way, so the same results).
-cdef extern from *:
-    """
-    #define RK_KNN_CLONES
-    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-    #if __GNUC__ >= 6
-    #undef RK_KNN_CLONES
-    #define RK_KNN_CLONES __attribute__((target_clones("avx2", "default")))
-    #endif
-    #endif
-
-    /* Row side: #j < n with g[j] + lk[j] <= t; column side (*hc): #j with g[j] + lki <= tc[j]. */
-    RK_KNN_CLONES static int rk_count_both_f(const float *g, const float *lk, float t,
-                                             float lki, const float *tc, ptrdiff_t n, int *hc)
-    {
-        int a = 0, c = 0;
-        for (ptrdiff_t j = 0; j < n; j++) {
-            a += (g[j] + lk[j]) <= t;
-            c += (g[j] + lki) <= tc[j];
-        }
-        *hc = c;
-        return a;
-    }
-
-    RK_KNN_CLONES static int rk_count_both_d(const double *g, const double *lk, double t,
-                                             double lki, const double *tc, ptrdiff_t n, int *hc)
-    {
-        int a = 0, c = 0;
-        for (ptrdiff_t j = 0; j < n; j++) {
-            a += (g[j] + lk[j]) <= t;
-            c += (g[j] + lki) <= tc[j];
-        }
-        *hc = c;
-        return a;
-    }
-    """
-    int rk_count_both_f(const float* g, const float* lk, float t, float lki, const float* tc,
-                        Py_ssize_t n, int* hc) nogil
-    int rk_count_both_d(const double* g, const double* lk, double t, double lki,
-                        const double* tc, Py_ssize_t n, int* hc) nogil
-
-
 cdef inline void _count_both(const floating* g, const floating* lk, floating t, floating lki,
                              const floating* tc, Py_ssize_t n, int* hr, int* hc) noexcept nogil:
     """Row side: #j with g[j] + lk[j] <= t; column side: #j with g[j] + lki <= tc[j]."""
@@ -1100,3 +1120,27 @@ def sum_pairwise_distances(const double[:, ::1] X, const double[::1] sq, Py_ssiz
     for bi in range(n_blocks):
         acc += partial[bi]
     return acc
+
+
+# Preparation of the rows for knn_brute: the GEMM copy and its norms in one parallel pass. O(n d)
+# time, no memory beyond the outputs.
+def centre_rows(const data_floating[:, ::1] A, const data_floating[::1] mean,
+                const intp_t[::1] order, floating[:, ::1] out, double[::1] norms,
+                int n_threads):
+    """out[i] = A[order[i]] - mean, subtracted in A's precision and stored in out's; norms[i] =
+    ||out[i]||^2 accumulated in float64 in index order. order None: the rows in place."""
+    cdef Py_ssize_t n = out.shape[0], d = out.shape[1], i, j, src
+    cdef floating v
+    cdef double s
+    cdef bint permuted = order is not None
+    if n == 0:
+        return
+    for i in prange(n, nogil=True, num_threads=n_threads, schedule='static'):
+        src = order[i] if permuted else i
+        s = 0.0
+        for j in range(d):
+            v = <floating>(A[src, j] - mean[j])
+            out[i, j] = v
+            s = s + <double>v * <double>v
+        norms[i] = s
+
