@@ -41,6 +41,11 @@ _KD_TREE_EXTRA = 1
 _ALGORITHMS = ("auto", "brute", "kd_tree")
 # Scan float64 data with float64 GEMMs instead of float32 ones (same results, slower; tests).
 _FLOAT64_CANDIDATES = False
+# The tiled kernel's float32 scan computes its keys in registers (_knn's rk_fused_scan, on CPUs
+# with AVX-512F) instead of GEMM tiles: same candidates. Measured per (query, row) pair on one
+# core against sgemm alone (the GEMM path also has a filter pass, 0.1-0.2 ns): 0.12 vs 0.14 ns
+# at d = 4, 0.41 vs 0.61 at d = 20, 1.8 vs 2.4 at d = 100. False: GEMM tiles (tests).
+_FUSED_SCAN = True
 
 # The self-query (every row of X a query) computes each tile of the symmetric distance matrix
 # once (half the GEMM work) from this many rows on, with square blocks of _CHUNK_SYMMETRIC rows,
@@ -66,9 +71,14 @@ _WORK_PER_THREAD = 20_000_000
 # 0.62, slower from about 0.75; its fixed cost (ordering all rows) makes small searches slower.
 # For the self-query of all rows the symmetric kernel (0.55-0.7x) is the one to beat: the
 # pruned kernel took 0.75x its time at 0.35-0.36 (100,000 x 20; 40,000 x 10) and 1.1x at 0.77.
+# Its fixed cost is small enough for self-queries from _PRUNE_MIN_PAIRS_SELF pairs on (10,000
+# rows; d = 6-20, estimates 0.07-0.37: 0.6-0.83x the symmetric kernel's time; 0.46-0.65x at
+# 20,000 rows), not for query subsets below _PRUNE_MIN_PAIRS (5,000 queries among 20,000 rows:
+# 0.77-1.08x; among 10,000: 1.2-1.5x).
 _PRUNE_MIN_ROWS = 2048
 _PRUNE_MIN_QUERIES = 256
 _PRUNE_MIN_PAIRS = 500_000_000
+_PRUNE_MIN_PAIRS_SELF = 100_000_000
 _PRUNE_SAMPLE = 128
 _PRUNE_MAX_FRACTION = 0.65
 _PRUNE_MAX_FRACTION_SELF = 0.5
@@ -285,8 +295,9 @@ def kneighbors(
                               chunk_q, chunk_r, dist, ind)
         else:
             block = axis = None
+            min_pairs = _PRUNE_MIN_PAIRS_SELF if self_query else _PRUNE_MIN_PAIRS
             if (not farthest and n >= _PRUNE_MIN_ROWS and n_q >= _PRUNE_MIN_QUERIES
-                    and n * n_q >= _PRUNE_MIN_PAIRS):
+                    and n * n_q >= min_pairs):
                 axis, fraction = _pruning_axis(Xo, None if self_query else Yo, exclude, k)
                 if fraction > (_PRUNE_MAX_FRACTION_SELF if self_query else _PRUNE_MAX_FRACTION):
                     axis = None
@@ -500,6 +511,10 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
     prune = axis is not None and not symmetric and not farthest
+    fused = (_FUSED_SCAN and dtype == np.float32 and not symmetric
+             and _knn.fused_scan_available())
+    if fused:  # whole blocks of 16 rows per chunk
+        chunk_r = -(-chunk_r // 16) * 16
     # Enough query chunks to keep every thread busy when the queries are few.
     chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
     r_order = q_order = r_proj = q_proj = None
@@ -540,16 +555,28 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
                            bool(scan_overflow), overflowed, dist, ind)
         return overflowed
     overflowed = np.zeros(n_q, dtype=np.uint8)
-    if prune:
-        _knn.knn_brute(Yc, Xc, Yo, Xo, lkey, ukey, qbound, exclude, k, False, chunk_q, chunk_r,
-                       n_threads, bool(scan_overflow), overflowed, dist, ind, q_order, r_order,
-                       q_proj, r_proj, y_norms)
-    else:
+    packed = _pack_blocks(Xc, lkey) if fused else (None, None)
+    if not prune:
         identity = np.arange(max(n, n_q), dtype=np.intp)
-        _knn.knn_brute(Yc, Xc, Yo, Xo, lkey, ukey, qbound, exclude, k, bool(farthest),
-                       chunk_q, chunk_r, n_threads, bool(scan_overflow), overflowed, dist, ind,
-                       identity[:n_q], identity[:n])
+        q_order, r_order = identity[:n_q], identity[:n]
+    _knn.knn_brute(Yc, Xc, Yo, Xo, lkey, ukey, qbound, exclude, k, bool(farthest), chunk_q,
+                   chunk_r, n_threads, bool(scan_overflow), overflowed, dist, ind, q_order,
+                   r_order, q_proj, r_proj, y_norms if prune else None, *packed)
     return overflowed
+
+
+def _pack_blocks(Xc, lkey):
+    """The rows of Xc in blocks of 16 for the fused scan: Rp[b, j, e] = Xc[16 b + e, j] (zeros
+    past the last row), and lkey padded with NaN (a padding row never passes the filter)."""
+    n, d = Xc.shape
+    full, rest = divmod(n, 16)
+    Rp = np.zeros((full + (rest > 0), d, 16), dtype=Xc.dtype)
+    Rp[:full] = Xc[:16 * full].reshape(full, 16, d).transpose(0, 2, 1)
+    if rest:
+        Rp[full, :, :rest] = Xc[16 * full:].T
+    lkp = np.full(16 * Rp.shape[0], np.nan, dtype=lkey.dtype)
+    lkp[:n] = lkey
+    return Rp, lkp
 
 
 def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind):

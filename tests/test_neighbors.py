@@ -532,6 +532,7 @@ def _force_pruning(monkeypatch):
     monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 0)
     monkeypatch.setattr(nb, "_PRUNE_MIN_QUERIES", 0)
     monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS_SELF", 0)
     monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION", 2.0)
     monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_SELF", 2.0)
     calls = []
@@ -611,8 +612,13 @@ def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch):
     X = pruning_data(rng, 6000, 10, "line", np.float64)
     kneighbors(X, 4, Y=X[:600] * 1.01)
     assert calls[-1] is False
+    # 36 million pairs: the self-query is still the symmetric kernel's.
+    kneighbors(X, 4)
+    assert sym == [nb._CHUNK_SYMMETRIC] and calls[-1] is False
+    sym.clear()
     # Large enough (as if): the self-query is pruned (not symmetric), and so are queries.
     monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS", 0)
+    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS_SELF", 0)
     kneighbors(X, 4)
     assert calls[-1] is True and sym == []
     kneighbors(X, 4, Y=X[:600] * 1.01)
@@ -669,3 +675,51 @@ def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
         np.testing.assert_array_equal(out, expected.astype(scan_dtype))
         np.testing.assert_allclose(
             norms, np.einsum("ij,ij->i", out, out, dtype=np.float64), rtol=1e-14)
+
+
+# --- The two float32 scans of the tiled kernel: fused (AVX-512F) and GEMM tiles ---
+
+
+@pytest.mark.parametrize("fused", [False, True])
+@pytest.mark.parametrize("prune", [False, True])
+@pytest.mark.parametrize("kind", ["normal", "ties", "duplicates", "clusters", "outliers"])
+@pytest.mark.parametrize("d", [1, 5, 20, 33])
+def test_fused_scan_and_gemm_tiles_give_the_reference(rng, monkeypatch, fused, prune, kind, d):
+    if fused and not nb._knn.fused_scan_available():
+        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
+    if prune:
+        _force_pruning(monkeypatch)
+    monkeypatch.setattr(nb, "_FUSED_SCAN", fused)
+    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 10**12)
+    used = []  # (fused scan, pruned) per kernel call
+    real = nb._knn.knn_brute
+    monkeypatch.setattr(nb._knn, "knn_brute", lambda *a: used.append(
+        (a[22] is not None, a[19] is not None)) or real(*a))
+    for dtype in (np.float32, np.float64):
+        X = pruning_data(rng, 300, d, kind, dtype)
+        Y = pruning_data(rng, 70, d, kind, dtype)
+        rows = np.arange(1, 300, 4)
+        for k in (1, 12):
+            expected = reference(X, k)
+            for n_jobs, chunk_size in ((1, None), (2, 1)):  # 1: chunks of one block of 16
+                opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
+                assert_same(kneighbors(X, k, **opts), expected)
+                assert_same(kneighbors(X, k, rows=rows, **opts),
+                            (expected[0][rows], expected[1][rows]))
+                assert_same(kneighbors(X, k, Y=Y, **opts), reference(X, k, Y=Y))
+                assert_same(kneighbors(X, k, Y=Y, farthest=True, **opts),
+                            reference(X, k, Y=Y, farthest=True))
+    assert any(f for f, _ in used) is fused
+    assert any(p for _, p in used) is prune
+
+
+def test_pack_blocks_layout(rng):
+    Xc = rng.normal(size=(37, 3)).astype(np.float32)
+    lkey = rng.normal(size=37).astype(np.float32)
+    Rp, lkp = nb._pack_blocks(Xc, lkey)
+    assert Rp.shape == (3, 3, 16) and lkp.shape == (48,)
+    for r in range(37):
+        np.testing.assert_array_equal(Rp[r // 16, :, r % 16], Xc[r])
+    assert not Rp[2, :, 5:].any()
+    np.testing.assert_array_equal(lkp[:37], lkey)
+    assert np.isnan(lkp[37:]).all()

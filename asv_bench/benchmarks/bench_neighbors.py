@@ -159,12 +159,15 @@ class KNeighborsPruning(SlowCalls, _Kernel):
 
             if not hasattr(nb, "_PRUNE_MIN_PAIRS"):
                 raise NotImplementedError("this commit does not prune")
-            self._neighbors, self._saved = nb, nb._PRUNE_MIN_PAIRS
-            nb._PRUNE_MIN_PAIRS = float("inf")
+            names = [n for n in ("_PRUNE_MIN_PAIRS", "_PRUNE_MIN_PAIRS_SELF") if hasattr(nb, n)]
+            self._neighbors, self._saved = nb, {n: getattr(nb, n) for n in names}
+            for name in names:
+                setattr(nb, name, float("inf"))
 
     def teardown(self, files, d, pruning):
         if self._neighbors is not None:
-            self._neighbors._PRUNE_MIN_PAIRS = self._saved
+            for name, value in self._saved.items():
+                setattr(self._neighbors, name, value)
 
     def time_all_rows(self, files, d, pruning):
         self.kneighbors(self.X, 4)

@@ -183,6 +183,105 @@ cdef extern from *:
                         const double* tc, Py_ssize_t n, int* hc) nogil
 
 
+# The fused scan of knn_brute's float32 pass: distances and filter in registers, no GEMM tile.
+# Compiled for AVX-512F (GCC or Clang on x86-64) and used only on a CPU that has it (checked at
+# run time); elsewhere knn_brute keeps its GEMM tiles.
+#
+# rk_fused_scan: 8 queries (Q8: 8 rows of d floats) against blocks b0 .. b_end-1 of 16 rows of
+#   R packed as Rp[b][j][0:16] (feature j of the block's 16 rows). For each block, key(q, r) =
+#   lk[r] + alpha * (q . r), the dot product accumulated by fused multiply-adds in feature
+#   order, the key rounded once (alpha = +-2 scales exactly). Returns the first block where some
+#   key is <= thr8[lane] (a NaN key never is: padding rows have lk NaN), with the 16 values
+#   alpha * (q . r) of each lane in vals (8 x 16) and the lanes' masks (bit r: row r passed);
+#   b_end if no block has one. O((b_end - b0) * 16 * 8 * d) FMAs, no memory.
+cdef extern from *:
+    """
+    #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+    #include <immintrin.h>
+    #define RK_FUSED_SCAN 1
+    __attribute__((target("avx512f")))
+    static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
+                                   const float *thr8, float alpha, ptrdiff_t b0,
+                                   ptrdiff_t b_end, ptrdiff_t d, float *vals,
+                                   unsigned int *masks)
+    {
+        const __m512 va = _mm512_set1_ps(alpha);
+        const __m512 t0 = _mm512_set1_ps(thr8[0]), t1 = _mm512_set1_ps(thr8[1]);
+        const __m512 t2 = _mm512_set1_ps(thr8[2]), t3 = _mm512_set1_ps(thr8[3]);
+        const __m512 t4 = _mm512_set1_ps(thr8[4]), t5 = _mm512_set1_ps(thr8[5]);
+        const __m512 t6 = _mm512_set1_ps(thr8[6]), t7 = _mm512_set1_ps(thr8[7]);
+        const float *q0 = Q8, *q1 = Q8 + d, *q2 = Q8 + 2 * d, *q3 = Q8 + 3 * d;
+        const float *q4 = Q8 + 4 * d, *q5 = Q8 + 5 * d, *q6 = Q8 + 6 * d, *q7 = Q8 + 7 * d;
+        for (ptrdiff_t b = b0; b < b_end; b++) {
+            const float *R = Rp + b * 16 * d;
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            __m512 a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (ptrdiff_t j = 0; j < d; j++) {
+                __m512 r = _mm512_loadu_ps(R + j * 16);
+                a0 = _mm512_fmadd_ps(_mm512_set1_ps(q0[j]), r, a0);
+                a1 = _mm512_fmadd_ps(_mm512_set1_ps(q1[j]), r, a1);
+                a2 = _mm512_fmadd_ps(_mm512_set1_ps(q2[j]), r, a2);
+                a3 = _mm512_fmadd_ps(_mm512_set1_ps(q3[j]), r, a3);
+                a4 = _mm512_fmadd_ps(_mm512_set1_ps(q4[j]), r, a4);
+                a5 = _mm512_fmadd_ps(_mm512_set1_ps(q5[j]), r, a5);
+                a6 = _mm512_fmadd_ps(_mm512_set1_ps(q6[j]), r, a6);
+                a7 = _mm512_fmadd_ps(_mm512_set1_ps(q7[j]), r, a7);
+            }
+            const __m512 l = _mm512_loadu_ps(lk + b * 16);
+            __mmask16 k0 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a0, l), t0, _CMP_LE_OQ);
+            __mmask16 k1 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a1, l), t1, _CMP_LE_OQ);
+            __mmask16 k2 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a2, l), t2, _CMP_LE_OQ);
+            __mmask16 k3 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a3, l), t3, _CMP_LE_OQ);
+            __mmask16 k4 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a4, l), t4, _CMP_LE_OQ);
+            __mmask16 k5 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a5, l), t5, _CMP_LE_OQ);
+            __mmask16 k6 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a6, l), t6, _CMP_LE_OQ);
+            __mmask16 k7 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a7, l), t7, _CMP_LE_OQ);
+            if (k0 | k1 | k2 | k3 | k4 | k5 | k6 | k7) {
+                _mm512_storeu_ps(vals, _mm512_mul_ps(va, a0));
+                _mm512_storeu_ps(vals + 16, _mm512_mul_ps(va, a1));
+                _mm512_storeu_ps(vals + 32, _mm512_mul_ps(va, a2));
+                _mm512_storeu_ps(vals + 48, _mm512_mul_ps(va, a3));
+                _mm512_storeu_ps(vals + 64, _mm512_mul_ps(va, a4));
+                _mm512_storeu_ps(vals + 80, _mm512_mul_ps(va, a5));
+                _mm512_storeu_ps(vals + 96, _mm512_mul_ps(va, a6));
+                _mm512_storeu_ps(vals + 112, _mm512_mul_ps(va, a7));
+                masks[0] = k0; masks[1] = k1; masks[2] = k2; masks[3] = k3;
+                masks[4] = k4; masks[5] = k5; masks[6] = k6; masks[7] = k7;
+                return b;
+            }
+        }
+        return b_end;
+    }
+
+    static int rk_fused_scan_available(void)
+    {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") ? 1 : 0;
+    }
+    #else
+    #define RK_FUSED_SCAN 0
+    static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
+                                   const float *thr8, float alpha, ptrdiff_t b0,
+                                   ptrdiff_t b_end, ptrdiff_t d, float *vals,
+                                   unsigned int *masks)
+    {
+        return b_end;  /* never called: rk_fused_scan_available() is 0 */
+    }
+
+    static int rk_fused_scan_available(void) { return 0; }
+    #endif
+    """
+    Py_ssize_t rk_fused_scan(const float* Q8, const float* Rp, const float* lk,
+                             const float* thr8, float alpha, Py_ssize_t b0, Py_ssize_t b_end,
+                             Py_ssize_t d, float* vals, unsigned int* masks) nogil
+    int rk_fused_scan_available() nogil
+
+
+def fused_scan_available():
+    """Whether this CPU runs knn_brute's fused float32 scan (AVX-512F)."""
+    return bool(rk_fused_scan_available())
+
+
 cdef inline int _count_at_most(const floating* a, const floating* b, Py_ssize_t n,
                                floating t) noexcept nogil:
     """Number of j < n with a[j] + b[j] <= t."""
@@ -255,7 +354,8 @@ cdef int _query_chunk(
     intp_t* ind, const intp_t* q_orig, const intp_t* r_orig, Py_ssize_t m,
     const double* q_proj, const double* q_norm, const double* r_lo, const double* r_hi,
     const double* r_err, double err_max, intp_t* act, floating* qbuf, floating* heap,
-    KeyIndex* visit, double* lb_rest,
+    KeyIndex* visit, double* lb_rest, const float* Rp, const float* lkp, float* q8,
+    float* thr8, float* vals8, unsigned int* masks8,
 ) noexcept nogil:
     """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure.
 
@@ -264,6 +364,9 @@ cdef int _query_chunk(
     r_lo/r_hi, m per chunk, and the query chunk's), each query skipping the chunks whose box
     proves that none of their rows can enter its list, until no query needs any chunk left.
     act (chunk_q), qbuf (chunk_q x d), visit and lb_rest (one per chunk of R) are scratch.
+    With Rp given (float32 only: R packed in blocks of 16 rows, lkp its lkey padded with NaN;
+    chunk_r a multiple of 16), the distances come from rk_fused_scan in groups of 8 queries
+    instead of GEMM tiles (q8, thr8, vals8, masks8: its scratch); the same candidates pass.
     """
     cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e
     cdef Py_ssize_t n_rc = (n_r + chunk_r - 1) // chunk_r, step, ax
@@ -285,6 +388,9 @@ cdef int _query_chunk(
     cdef intp_t ex
     cdef KeyIndex* row_items
     cdef int status = 0
+    cdef Py_ssize_t g0, ng, blk, b_end, pos
+    cdef unsigned int mask
+    cdef float falpha = alpha
 
     for i in range(mq):
         cnt[i] = 0
@@ -377,6 +483,44 @@ cdef int _query_chunk(
                 act[i] = i
         r0 = rc * chunk_r
         mr = min(chunk_r, n_r - r0)
+        if floating is float:
+            if Rp != NULL:
+                # Fused scan: groups of 8 active queries (the last padded with a copy of its
+                # first query, threshold -inf) against the chunk's blocks of 16 rows; each
+                # block with a passing key comes back to push its candidates, with the
+                # same lower bound (key + lkey, one rounding) as the GEMM path.
+                b_end = (r0 + mr + 15) // 16
+                for g0 in range(0, n_act, 8):
+                    ng = min(8, n_act - g0)
+                    for a in range(8):
+                        i = act[g0 + a] if a < ng else act[g0]
+                        memcpy(q8 + a * d, Q + (q0 + i) * d, d * sizeof(float))
+                        thr8[a] = thr[i] if a < ng else -INFINITY
+                    blk = r0 // 16
+                    while True:
+                        blk = rk_fused_scan(q8, Rp, lkp, thr8, falpha, blk, b_end, d, vals8,
+                                            masks8)
+                        if blk >= b_end:
+                            break
+                        for a in range(ng):
+                            mask = masks8[a]
+                            if mask == 0:
+                                continue
+                            i = act[g0 + a]
+                            b = bound[q0 + i]
+                            for e in range(16):
+                                if (mask >> e) & 1:
+                                    pos = blk * 16 + e
+                                    if pos == exclude[q0 + i]:
+                                        continue
+                                    v = vals8[a * 16 + e] + lkey[pos]
+                                    if v <= thr[i]:
+                                        _sym_push(i, v, vals8[a * 16 + e] + ukey[pos], pos, k,
+                                                  b, vals, idxs, cnt, cap, thr, heap, slab_v,
+                                                  slab_i, cap0, limit, scratch, lkey, ukey)
+                            thr8[a] = thr[i]
+                        blk += 1
+                continue
         if n_act == mq:
             _gemm_nt(<int>mr, <int>mq, <int>d, alpha, R + r0 * d, Q + q0 * d, tile)
         else:
@@ -472,6 +616,8 @@ def knn_brute(
     const double[:, ::1] q_proj=None,
     const double[:, ::1] r_proj=None,
     const double[::1] q_norm=None,
+    const float[:, :, ::1] Rp=None,
+    const float[::1] lkp=None,
 ):
     """Fill dist/ind with the exact k nearest (farthest) rows of R for each row of Q.
 
@@ -490,6 +636,11 @@ def knn_brute(
     computed in float64 from the original rows; the rows best ordered so that chunks are
     compact in them) and q_norm (||q||^2 of the centred rows) let the kernel skip the chunks of
     R that cannot hold a candidate; the result is the same.
+
+    Rp and lkp (float32 scans on a CPU where fused_scan_available(); chunk_r a multiple of 16):
+    R packed in blocks of 16 rows, Rp[b, j, e] = R[16 b + e, j] (zeros past n_r), and lkey
+    padded to 16 * len(Rp) with NaN. The kernel then computes the keys in registers
+    (rk_fused_scan) instead of GEMM tiles; the result is the same.
     """
     cdef Py_ssize_t n_q = Q.shape[0], n_r = R.shape[0], d = Q.shape[1]
     cdef Py_ssize_t n_chunks = (n_q + chunk_q - 1) // chunk_q
@@ -523,8 +674,26 @@ def knn_brute(
     cdef const double* rerr = NULL
     cdef KeyIndex* visit
     cdef double* lb_rest
+    cdef const float* rp = NULL
+    cdef const float* lp = NULL
+    cdef float* q8
+    cdef float* thr8
+    cdef float* vals8
+    cdef unsigned int* masks8
+    cdef Py_ssize_t tile_size
     if n_q == 0:
         return
+    if Rp is not None:
+        if floating is not float or not rk_fused_scan_available():
+            raise ValueError("knn_brute: the fused scan needs float32 rows and AVX-512F")
+        if (Rp.shape[0] != (n_r + 15) // 16 or Rp.shape[1] != d or Rp.shape[2] != 16
+                or lkp is None or lkp.shape[0] != 16 * Rp.shape[0]
+                or (chunk_r % 16 != 0 and chunk_r < n_r)):
+            raise ValueError("knn_brute: Rp must be R in blocks of 16 rows, lkp lkey padded "
+                             "to match, chunk_r a multiple of 16")
+        if n_r > 0:
+            rp = &Rp[0, 0, 0]
+            lp = &lkp[0]
     chunk_r = min(chunk_r, n_r)
     chunk_q = min(chunk_q, n_q)
     n_rc = (n_r + chunk_r - 1) // chunk_r
@@ -551,8 +720,13 @@ def knn_brute(
         rhi = &r_hi[0, 0]
         rerr = &r_err[0]
 
+    tile_size = 1 if rp != NULL else chunk_q * chunk_r
     with nogil, parallel(num_threads=n_threads):
-        tile = <floating*>malloc(chunk_q * chunk_r * sizeof(floating))
+        tile = <floating*>malloc(tile_size * sizeof(floating))
+        q8 = <float*>malloc(8 * d * sizeof(float) + 8)
+        thr8 = <float*>malloc(8 * sizeof(float))
+        vals8 = <float*>malloc(128 * sizeof(float))
+        masks8 = <unsigned int*>malloc(8 * sizeof(unsigned int))
         act = <intp_t*>malloc(chunk_q * sizeof(intp_t))
         qbuf = <floating*>malloc(chunk_q * d * sizeof(floating))
         heap = <floating*>malloc(chunk_q * k * sizeof(floating))
@@ -569,7 +743,8 @@ def knn_brute(
         items = <KeyIndex*>malloc(limit * sizeof(KeyIndex))
         scan_items = NULL
         for ch in prange(n_chunks, schedule='dynamic'):
-            if (tile == NULL or act == NULL or qbuf == NULL or heap == NULL or visit == NULL
+            if (tile == NULL or q8 == NULL or thr8 == NULL or vals8 == NULL or masks8 == NULL
+                    or act == NULL or qbuf == NULL or heap == NULL or visit == NULL
                     or lb_rest == NULL
                     or slab_v == NULL
                     or slab_i == NULL
@@ -586,10 +761,14 @@ def knn_brute(
                     limit, tile, slab_v, slab_i, vals, idxs, cnt, cap, thr, scratch, items,
                     &scan_items, scan_overflow, &overflowed[0], &dist[0, 0], &ind[0, 0],
                     &q_orig[0], &r_orig[0], m, qp, qn, rlo, rhi, rerr, err_max, act, qbuf,
-                    heap, visit, lb_rest,
+                    heap, visit, lb_rest, rp, lp, q8, thr8, vals8, masks8,
                 ) != 0:
                     errors[0] = 1
         free(tile)
+        free(q8)
+        free(thr8)
+        free(vals8)
+        free(masks8)
         free(act)
         free(qbuf)
         free(heap)
