@@ -50,7 +50,11 @@ _FUSED_SCAN = True
 # The self-query (every row of X a query) computes each tile of the symmetric distance matrix
 # once (half the GEMM work) from this many rows on, with square blocks of _CHUNK_SYMMETRIC rows,
 # as long as its per-thread candidate lists (_symmetric_bytes) fit in _SYMMETRIC_MAX_BYTES.
+# With the fused scan, only from _SYMMETRIC_MIN_FEATURES_FUSED features on: below, the tiled
+# kernel on every pair was faster (2 threads, 3,000-100,000 rows, d = 6-20: 0.45-0.9x the
+# symmetric kernel's time; d = 40: 0.95-1.15x; 50,000 x 100: 1.35x).
 _SYMMETRIC_MIN_ROWS = 2048
+_SYMMETRIC_MIN_FEATURES_FUSED = 32
 _CHUNK_SYMMETRIC = 256
 _SYMMETRIC_MAX_BYTES = 256 * 2**20
 
@@ -75,6 +79,10 @@ _WORK_PER_THREAD = 20_000_000
 # rows; d = 6-20, estimates 0.07-0.37: 0.6-0.83x the symmetric kernel's time; 0.46-0.65x at
 # 20,000 rows), not for query subsets below _PRUNE_MIN_PAIRS (5,000 queries among 20,000 rows:
 # 0.77-1.08x; among 10,000: 1.2-1.5x).
+# With the fused scan (the figures above are for GEMM tiles) the fractions allowed are
+# _PRUNE_MAX_FRACTION*_FUSED. Measured on 100,000 rows (2 threads; make_classification d = 20
+# and 40, Gaussian d = 6-20): queries (a tenth of the rows) took 0.6-0.85x the unpruned time at
+# estimates 0.1-0.74, 1.02x at 0.93; every row 0.3-0.8x at 0.06-0.71 and 0.99x at 0.91.
 _PRUNE_MIN_ROWS = 2048
 _PRUNE_MIN_QUERIES = 256
 _PRUNE_MIN_PAIRS = 500_000_000
@@ -82,6 +90,8 @@ _PRUNE_MIN_PAIRS_SELF = 100_000_000
 _PRUNE_SAMPLE = 128
 _PRUNE_MAX_FRACTION = 0.65
 _PRUNE_MAX_FRACTION_SELF = 0.5
+_PRUNE_MAX_FRACTION_FUSED = 0.8
+_PRUNE_MAX_FRACTION_SELF_FUSED = 0.9
 # Axes (principal axes of a sample of _AXIS_SAMPLE rows, from the scatter matrix up to
 # _AXES_MAX_FEATURES features, else one axis by _AXIS_ITERATIONS power iterations).
 _PRUNE_AXES = 3
@@ -249,7 +259,9 @@ def kneighbors(
         raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
 
     all_rows = rows is None or (rows.size == n and np.array_equal(rows, np.arange(n)))
-    if not all_rows and 2 * rows.size >= n >= _SYMMETRIC_MIN_ROWS:
+    fused = _fused_scan(Xo.dtype)
+    symmetric_ok = not fused or d >= _SYMMETRIC_MIN_FEATURES_FUSED
+    if not all_rows and 2 * rows.size >= n >= _SYMMETRIC_MIN_ROWS and symmetric_ok:
         # Most rows are queries: the self-query of every row (symmetric kernel, half the
         # GEMM work) is cheaper than the subset alone; the answers are the same.
         dist, ind = kneighbors(Xo, k, farthest=farthest, n_jobs=n_jobs, chunk_size=chunk_size,
@@ -299,15 +311,26 @@ def kneighbors(
             if (not farthest and n >= _PRUNE_MIN_ROWS and n_q >= _PRUNE_MIN_QUERIES
                     and n * n_q >= min_pairs):
                 axis, fraction = _pruning_axis(Xo, None if self_query else Yo, exclude, k)
-                if fraction > (_PRUNE_MAX_FRACTION_SELF if self_query else _PRUNE_MAX_FRACTION):
+                if fused:
+                    limit = _PRUNE_MAX_FRACTION_SELF_FUSED if self_query \
+                        else _PRUNE_MAX_FRACTION_FUSED
+                else:
+                    limit = _PRUNE_MAX_FRACTION_SELF if self_query else _PRUNE_MAX_FRACTION
+                if fraction > limit:
                     axis = None
-            if self_query and n >= _SYMMETRIC_MIN_ROWS and axis is None:
+            if self_query and n >= _SYMMETRIC_MIN_ROWS and axis is None and symmetric_ok:
                 block = _CHUNK_SYMMETRIC if chunk_size is None else chunk_q
                 if _symmetric_bytes(n, k, n_threads, Xo.dtype) > _SYMMETRIC_MAX_BYTES:
                     block = None
             _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
                    chunk_q, chunk_r, dist, ind, block=block, axis=axis)
     return dist, ind
+
+
+def _fused_scan(dtype):
+    """Whether the first (candidate) pass of a search on dtype data uses the fused scan."""
+    float32_scan = not (_FLOAT64_CANDIDATES and dtype == np.float64)
+    return _FUSED_SCAN and float32_scan and _knn.fused_scan_available()
 
 
 def _pruning_axis(Xo, Yo, exclude, k):
@@ -511,8 +534,8 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
     prune = axis is not None and not symmetric and not farthest
-    fused = (_FUSED_SCAN and dtype == np.float32 and not symmetric
-             and _knn.fused_scan_available())
+    fused = _FUSED_SCAN and dtype == np.float32 and not symmetric \
+        and _knn.fused_scan_available()
     if fused:  # whole blocks of 16 rows per chunk
         chunk_r = -(-chunk_r // 16) * 16
     # Enough query chunks to keep every thread busy when the queries are few.

@@ -426,6 +426,7 @@ def test_symmetric_self_query(rng, monkeypatch, n, d, k, kind, chunk_size, dtype
     X = data(rng, n, d, kind, dtype)
     expected = reference(X, k, farthest=farthest)
     monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_FEATURES_FUSED", 0)
     monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
     calls = _spy_symmetric(monkeypatch)
     for n_jobs in (1, 2):
@@ -442,6 +443,7 @@ def test_symmetric_self_query(rng, monkeypatch, n, d, k, kind, chunk_size, dtype
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_symmetric_self_query_duplicates(rng, monkeypatch, dtype):
     monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_FEATURES_FUSED", 0)
     monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
     base = data(rng, 300, 6, "normal", dtype)
     X = np.concatenate([base, base[::-1], base[:50], base[:50]])  # 2 to 4 copies of each row
@@ -452,8 +454,14 @@ def test_symmetric_self_query_duplicates(rng, monkeypatch, dtype):
         assert np.all(dist[:, 0] == 0)
 
 
-def test_symmetric_is_the_default_for_large_self_queries(rng, monkeypatch):
-    X = data(rng, nb._SYMMETRIC_MIN_ROWS + 3, 10, "normal", np.float32)
+@pytest.mark.parametrize("fused", [False, True])
+def test_symmetric_is_the_default_for_large_self_queries(rng, monkeypatch, fused):
+    # With GEMM tiles at any d; with the fused scan from _SYMMETRIC_MIN_FEATURES_FUSED on.
+    if fused and not nb._knn.fused_scan_available():
+        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
+    monkeypatch.setattr(nb, "_FUSED_SCAN", fused)
+    d = nb._SYMMETRIC_MIN_FEATURES_FUSED if fused else 10
+    X = data(rng, nb._SYMMETRIC_MIN_ROWS + 3, d, "normal", np.float32)
     calls = _spy_symmetric(monkeypatch)
     kneighbors(X[:200], 2)  # small: the other kernel
     kneighbors(X, 2, Y=X[:100])  # separate queries: the other kernel
@@ -469,12 +477,17 @@ def test_symmetric_is_the_default_for_large_self_queries(rng, monkeypatch):
     assert calls == [nb._CHUNK_SYMMETRIC]
     np.testing.assert_array_equal(again[1], got[1])
     np.testing.assert_array_equal(again[0], got[0])
+    if fused:  # fewer features: the tiled kernel (fused scan) for every row
+        monkeypatch.setattr(nb, "_SYMMETRIC_MAX_BYTES", 256 * 2**20)
+        kneighbors(X[:, :d - 1], 2, algorithm="brute")
+        assert calls == [nb._CHUNK_SYMMETRIC]
 
 
 def test_symmetric_overflow_is_redone(rng, monkeypatch):
     # Tight clusters far apart: float32 lists overflow in the symmetric pass too and those
     # queries are redone by a float64 scan.
     monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
+    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_FEATURES_FUSED", 0)
     monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
     X = rng.normal(size=(6000, 3)) * 0.01
     X[::2] += 1e5
@@ -535,6 +548,8 @@ def _force_pruning(monkeypatch):
     monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS_SELF", 0)
     monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION", 2.0)
     monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_SELF", 2.0)
+    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_FUSED", 2.0)
+    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_SELF_FUSED", 2.0)
     calls = []
     real = nb._knn.knn_brute
     monkeypatch.setattr(
@@ -599,7 +614,11 @@ def test_pruned_search_is_bit_identical_to_unpruned(rng, monkeypatch):
         np.testing.assert_array_equal(d1, d2)
 
 
-def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch):
+@pytest.mark.parametrize("fused", [False, True])
+def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch, fused):
+    if fused and not nb._knn.fused_scan_available():
+        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
+    monkeypatch.setattr(nb, "_FUSED_SCAN", fused)
     monkeypatch.setattr(nb, "_WORK_PER_THREAD", nb._WORK_PER_THREAD)
     calls = []
     real = nb._knn.knn_brute
@@ -612,9 +631,11 @@ def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch):
     X = pruning_data(rng, 6000, 10, "line", np.float64)
     kneighbors(X, 4, Y=X[:600] * 1.01)
     assert calls[-1] is False
-    # 36 million pairs: the self-query is still the symmetric kernel's.
+    # 36 million pairs: no pruning for the self-query either; the symmetric kernel with GEMM
+    # tiles, the tiled one with the fused scan (10 features).
+    calls.clear()
     kneighbors(X, 4)
-    assert sym == [nb._CHUNK_SYMMETRIC] and calls[-1] is False
+    assert (sym, calls) == (([], [False]) if fused else ([nb._CHUNK_SYMMETRIC], []))
     sym.clear()
     # Large enough (as if): the self-query is pruned (not symmetric), and so are queries.
     monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS", 0)

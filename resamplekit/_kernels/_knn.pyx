@@ -6,7 +6,8 @@
 #   - Candidates come from the GEMM trick on centred rows in the scan precision (`floating`,
 #     float32 by default even for float64 data): key(q, r) = ||r||^2 - 2 q.r (||q||^2 is
 #     constant per query and dropped), the cross term by BLAS ?gemm on a (chunk_q x chunk_r)
-#     tile, one tile per thread.
+#     tile, one tile per thread; or, for float32 on a CPU with AVX-512F, by rk_fused_scan in
+#     registers (8 queries x 16 rows at a time, R packed in blocks of 16 rows), no tile.
 #   - Selection is fused into the tile pass. With a rigorous bound e(q, r) = c (||q||^2 +
 #     ||r||^2) of the rounding error of a key (c = (2d + 16) eps, set by the caller), a query
 #     keeps every row whose lower bound (key - e) is <= the k-th smallest upper bound (key + e)
@@ -31,13 +32,13 @@
 #     few dominant directions most of the GEMM work is skipped.
 #   - So results do not depend on the GEMM's rounding, the chunk sizes, the order of the rows
 #     or the thread count.
-#   Complexity: O(n_q * n_r * d) flops in BLAS at worst (the share pruning leaves), O(n_q * n_r)
-#   adds and compares, and O(n_q * (k + 32) * d) for the re-ranking. Peak extra memory: per
-#   thread one tile (chunk_q * chunk_r scan values, 512 KiB by default), a chunk_q * d copy of
-#   the queries that need a chunk, chunk_q lists of 2k + 32 candidates and heaps of k, plus
-#   O(n_r) for a
-#   query whose ties overflow its list, and three doubles per chunk of R when pruning. Never an
-#   n x n matrix.
+#   Complexity: O(n_q * n_r * d) flops in BLAS or the fused scan at worst (the share pruning
+#   leaves), O(n_q * n_r) adds and compares, and O(n_q * (k + 32) * d) for the re-ranking. Peak
+#   extra memory (besides the packed copy of R the fused scan reads, made by the caller): per
+#   thread one tile (chunk_q * chunk_r scan values, 512 KiB by default; none when fused), a
+#   chunk_q * d copy of the queries that need a chunk, chunk_q lists of 2k + 32 candidates and
+#   heaps of k, plus O(n_r) for a query whose ties overflow its list, and three doubles per
+#   chunk of R when pruning. Never an n x n matrix.
 #
 # rerank_candidates: exact (distance, index) re-ranking of a KD-tree's k + m candidates per
 #   query, with a flag telling whether the list provably holds the exact top k.
