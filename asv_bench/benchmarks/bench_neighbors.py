@@ -9,7 +9,7 @@ the majority rows.
 
 Each class runs a fixed subset of its grid (``common.LimitedParamBenchmark``: the cases in
 ``always_run`` plus seeded draws up to ``num_param_combinations``; ``RESAMPLEKIT_BENCH_FULL=1``
-runs all 92 combinations). The ``always_run`` cases pair the values of each parameter with
+runs all 98 combinations). The ``always_run`` cases pair the values of each parameter with
 everything else equal (n, d, k, float32/float64, 1/2 threads, nearest/farthest, brute/KD-tree),
 so every comparison the grid exists for is in the default run. CI's smoke run
 (``.ci/run``) matches ``KNeighborsMinority``, whose selected cases include the smallest.
@@ -174,3 +174,43 @@ class KNeighborsPruning(SlowCalls, _Kernel):
 
     def time_minority_vs_all(self, files, d, pruning):
         self.kneighbors(self.X, 11, Y=self.Y)
+
+
+class KNeighborsScan(_Kernel):
+    """The float32 candidate scan of the tiled kernel: fused (registers, AVX-512F) against GEMM
+    tiles (sgemm), on 20,000 rows, pruning and the symmetric kernel switched off so that both
+    sides scan every pair: every row's 5 nearest, and the minority rows among all rows."""
+
+    params = [[4, 20, 100], ["fused", "gemm"]]
+    param_names = ["d", "scan"]
+    always_run = [(d, s) for d in (4, 20, 100) for s in ("fused", "gemm")]
+    num_param_combinations = 6
+
+    @classmethod
+    def dataset(cls, d, scan):
+        return Dataset("binary_90_10", 20_000, d)
+
+    def setup(self, files, d, scan):
+        self.X, minority = self.load(files, d, scan)
+        self.Y = self.X[minority]
+        import resamplekit._neighbors as nb
+
+        if not hasattr(nb, "_FUSED_SCAN"):
+            raise NotImplementedError("this commit has no fused scan")
+        if scan == "fused" and not nb._knn.fused_scan_available():
+            raise NotImplementedError("this CPU has no AVX-512F")
+        names = {"_FUSED_SCAN": scan == "fused", "_SYMMETRIC_MIN_ROWS": 10**12,
+                 "_PRUNE_MIN_ROWS": 10**12, "_KD_TREE_RULES": ()}
+        self._neighbors, self._saved = nb, {n: getattr(nb, n) for n in names}
+        for name, value in names.items():
+            setattr(nb, name, value)
+
+    def teardown(self, files, d, scan):
+        for name, value in getattr(self, "_saved", {}).items():
+            setattr(self._neighbors, name, value)
+
+    def time_all_rows(self, files, d, scan):
+        self.kneighbors(self.X, 5)
+
+    def time_minority_vs_all(self, files, d, scan):
+        self.kneighbors(self.X, 5, Y=self.Y)
