@@ -688,9 +688,9 @@ class Dataset:
         - ndarray X: an ndarray of dtype X's dtype when ``all_categorical``, else float32 and
           float64 are kept, other numbers become float64 and anything else object.
 
-        ``y`` comes back in its container (a Series keeps its name and dtype), except that a
-        list comes back an ndarray, as the table :func:`as_table` makes of a list X. Returned
-        indices are ``0..n-1`` for the original rows, then -1 for every new row.
+        ``y`` comes back in its container (a Series keeps its name and dtype, a list is a
+        list), as from every other method. Returned indices are ``0..n-1`` for the original
+        rows, then -1 for every new row.
         """
         if self._x_kind == "sparse":
             raise TypeError("Dataset.append_columns needs a dense X (ndarray or DataFrame)")
@@ -718,7 +718,7 @@ class Dataset:
             for j, col in enumerate(new_columns):
                 X_out[n:, j] = col
         labels = self.labels(np.concatenate([self.y, y_new]))
-        y_out = labels if self._y_kind == "list" else self._y_out(None, X_out, labels=labels)
+        y_out = self._y_out(None, X_out, labels=labels)
         out = (X_out, y_out)
         if return_indices:
             out = out + (np.concatenate([np.arange(n, dtype=np.intp),
