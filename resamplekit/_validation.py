@@ -12,8 +12,8 @@ What goes in, what the algorithms see, what comes out:
   (a categorical stays categorical), a list comes back a list.
 - ``numeric=True`` (distance-based methods): ``Dataset.X`` is a C-contiguous, finite float32
   array (float32 input, not copied when already C-contiguous) or float64 array (every other
-  integer, bool or float input). DataFrames are converted column by column; sparse CSR/CSC input
-  is densified for the algorithm (it costs n x d floats of memory) and results go back out in
+  integer, bool or float input). DataFrames are converted column by column (pandas SparseDtype
+  columns too, densified); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of memory) and results go back out in
   the input's sparse format. NaN, inf, object, string, datetime and complex X are rejected.
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
   the caller's X itself (ndarray of any dtype, DataFrame, CSR/CSC), untouched and not copied;
@@ -24,7 +24,8 @@ What goes in, what the algorithms see, what comes out:
   columns as they are.
 - Output containers follow the input: ndarray -> ndarray, DataFrame -> DataFrame with the same
   columns (rows picked keep every column dtype; arrays of new data keep float columns' dtypes and
-  give float64 for integer and bool columns, never truncated), sparse -> the same sparse format
+  give float64 for integer and bool columns, never truncated; SparseDtype columns stay sparse,
+  with those subtypes), sparse -> the same sparse format
   and class (COO and other formats are converted to CSR first, as in imbalanced-learn),
   list -> list. A DataFrame result has a fresh RangeIndex, except with ``keep_index=True``
   (random_under, as imbalanced-learn's RandomUnderSampler) where it keeps the index labels of
@@ -403,7 +404,8 @@ def _numeric_dataframe(X):
     if bad:
         shown = ", ".join(bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise TypeError(f"X has non-numeric columns: {shown}; {_NUMERIC_HINT}")
-    dtypes = [np.dtype(getattr(dt, "numpy_dtype", dt)) for dt in X.dtypes]
+    dtypes = [np.dtype(dt.subtype if isinstance(dt, pd.SparseDtype)
+                       else getattr(dt, "numpy_dtype", dt)) for dt in X.dtypes]
     target = np.float32 if all(dt == np.float32 for dt in dtypes) else np.float64
     has_ext = any(not isinstance(dt, np.dtype) for dt in X.dtypes)
     arr = X.to_numpy(dtype=target, na_value=np.nan) if has_ext else X.to_numpy(dtype=target)
@@ -556,15 +558,19 @@ class Dataset:
         return labels
 
     def _frame(self, arr):
-        """DataFrame of new data with X's columns; float columns keep their dtype."""
+        """DataFrame of new data with X's columns; float columns keep their dtype, and sparse
+        (pandas SparseDtype) columns stay sparse, with a float subtype."""
         pd = _pandas()
         X0 = self._X_orig
         out = pd.DataFrame(arr, columns=X0.columns, copy=False)
-        keep = {
-            col: dt
-            for col, dt in X0.dtypes.items()
-            if isinstance(dt, np.dtype) and dt.kind == "f" and dt != arr.dtype
-        }
+        keep = {}
+        for col, dt in X0.dtypes.items():
+            if isinstance(dt, pd.SparseDtype):
+                if np.dtype(dt.subtype).kind != "f":  # new values are floats: never truncated
+                    dt = pd.SparseDtype(arr.dtype, fill_value=float(dt.fill_value))
+                keep[col] = dt
+            elif isinstance(dt, np.dtype) and dt.kind == "f" and dt != arr.dtype:
+                keep[col] = dt
         return out.astype(keep) if keep else out
 
     def _sparse_like(self, arr):

@@ -98,9 +98,6 @@ for _name in ALL:
     if _name not in ("SMOTETomek", "SMOTEENN"):
         _ABC[rke._PARAMETERS[_name][2]].register(getattr(rke, _name))
 
-# The classes whose functions take X as it is (not converted to a float array).
-KEEP_X_AS_IS = {"RandomUnderSampler", "RandomOverSampler", "SMOTENC", "SMOTEN"}
-
 # {(class name or instance id, check name): reason}: checks expected to fail, run as non-strict
 # xfail (an XPASS in the report means the entry can go).
 EXPECTED_FAILED = {
@@ -110,12 +107,6 @@ EXPECTED_FAILED = {
     # The check's X is one categorical column; SMOTE-NC needs numeric columns too
     # (imbalanced-learn leaves SMOTENC out of its check suite altogether).
     ("SMOTENC", "check_samplers_string"): "SMOTE-NC needs at least one numeric column",
-    # resamplekit._validation (the one validation path, not the adapter) does not read
-    # DataFrames of pandas SparseDtype columns yet: "Cannot interpret 'Sparse[float64, 0]' as
-    # a data type". The random samplers, which keep X as it is, pass.
-    **{(name, "check_samplers_pandas_sparse"):
-       "resamplekit._validation does not accept SparseDtype DataFrames for numeric methods"
-       for name in ALL if name not in KEEP_X_AS_IS},
 }
 
 

@@ -455,3 +455,31 @@ def test_class_indices_many_classes():
     ds = check_X_y(np.zeros((500, 1)), y)
     for c, rows in enumerate(ds.class_indices()):
         np.testing.assert_array_equal(rows, np.flatnonzero(ds.y == c))
+
+
+def test_pandas_sparse_columns_stay_sparse():
+    import resamplekit as rk
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    X[X < 0] = 0.0
+    X[:, 2] = np.round(X[:, 2] * 3)  # an integer column
+    df = pd.DataFrame({"a": pd.arrays.SparseArray(X[:, 0], fill_value=0.0),
+                       "b": pd.arrays.SparseArray(X[:, 1].astype(np.float32),
+                                                  fill_value=np.float32(0)),
+                       "c": pd.arrays.SparseArray(X[:, 2].astype(np.int64), fill_value=0)})
+    y = np.array([0] * 45 + [1] * 15)
+    # new rows: sparse columns; float ones keep their dtype, integer ones become float64
+    # (never truncated), as dense columns do
+    X_res, y_res = rk.smote(df, y, k=3, random_state=0)
+    assert list(X_res.columns) == ["a", "b", "c"]
+    assert X_res.dtypes.tolist() == [df.dtypes["a"], df.dtypes["b"],
+                                     pd.SparseDtype(np.float64, 0.0)]
+    dense_res = rk.smote(df.sparse.to_dense(), y, k=3, random_state=0)[0]
+    np.testing.assert_array_equal(X_res.to_numpy(dtype=np.float64), dense_res.to_numpy())
+    # selected rows: the columns unchanged
+    X_sel, _ = rk.edited_nearest_neighbours(df, y)
+    assert X_sel.dtypes.tolist() == df.dtypes.tolist()
+    # a missing value stored as the fill value NaN is still rejected
+    with pytest.raises(ValueError, match="NaN"):
+        rk.smote(pd.DataFrame({"a": pd.arrays.SparseArray(np.r_[np.nan, X[1:, 0]])}), y, k=3)
