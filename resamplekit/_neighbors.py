@@ -259,7 +259,7 @@ def kneighbors(
         raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
 
     all_rows = rows is None or (rows.size == n and np.array_equal(rows, np.arange(n)))
-    fused = _fused_scan(Xo.dtype)
+    fused = _fused_scan(_scan_dtype(Xo.dtype))
     symmetric_ok = not fused or d >= _SYMMETRIC_MIN_FEATURES_FUSED
     if not all_rows and 2 * rows.size >= n >= _SYMMETRIC_MIN_ROWS and symmetric_ok:
         # Most rows are queries: the self-query of every row (symmetric kernel, half the
@@ -327,10 +327,14 @@ def kneighbors(
     return dist, ind
 
 
-def _fused_scan(dtype):
-    """Whether the first (candidate) pass of a search on dtype data uses the fused scan."""
-    float32_scan = not (_FLOAT64_CANDIDATES and dtype == np.float64)
-    return _FUSED_SCAN and float32_scan and _knn.fused_scan_available()
+def _scan_dtype(dtype):
+    """Precision of the candidate pass over data of this dtype (float32 unless tests ask)."""
+    return np.dtype(np.float64 if _FLOAT64_CANDIDATES and dtype == np.float64 else np.float32)
+
+
+def _fused_scan(scan_dtype):
+    """Whether the tiled kernel scans in registers (rk_fused_scan) rather than GEMM tiles."""
+    return _FUSED_SCAN and scan_dtype == np.float32 and _knn.fused_scan_available()
 
 
 def _pruning_axis(Xo, Yo, exclude, k):
@@ -387,10 +391,9 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
     resolution, e.g. tight clusters far from the mean) are redone with a float64 scan, and
     queries that overflow that too (massive exact ties) get an exact scan of all rows.
     """
-    float64_first = _FLOAT64_CANDIDATES and Xo.dtype == np.float64
+    scan_dtype = _scan_dtype(Xo.dtype)
     overflowed = _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
-                             np.float64 if float64_first else np.float32, float64_first,
-                             dist, ind, block, axis)
+                             scan_dtype, scan_dtype == np.float64, dist, ind, block, axis)
     redo = np.flatnonzero(overflowed)
     if redo.size:
         Yq = Xo[redo] if Yo is None else Yo[redo]
@@ -534,8 +537,7 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
     prune = axis is not None and not symmetric and not farthest
-    fused = _FUSED_SCAN and dtype == np.float32 and not symmetric \
-        and _knn.fused_scan_available()
+    fused = not symmetric and _fused_scan(np.dtype(dtype))
     if fused:  # whole blocks of 16 rows per chunk
         chunk_r = -(-chunk_r // 16) * 16
     # Enough query chunks to keep every thread busy when the queries are few.

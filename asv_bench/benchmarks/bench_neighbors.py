@@ -24,6 +24,18 @@ class _Kernel(LimitedParamBenchmark):
     def setup_cache(self):  # here, not in common.py: asv keys the cache by file and line
         return cache_datasets(module_datasets(__name__))
 
+    def override(self, module, values):
+        """Set module attributes for this benchmark; teardown puts the old values back."""
+        self._saved = (module, {name: getattr(module, name) for name in values})
+        for name, value in values.items():
+            setattr(module, name, value)
+
+    def teardown(self, *params):
+        module, saved = getattr(self, "_saved", (None, {}))
+        for name, value in saved.items():
+            setattr(module, name, value)
+        self._saved = (None, {})
+
     def load(self, files, *params):
         """kneighbors (skip on commits without it, and combinations outside the subset), and X
         and the minority mask of the data set of ``params``."""
@@ -153,21 +165,13 @@ class KNeighborsPruning(SlowCalls, _Kernel):
     def setup(self, files, d, pruning):
         self.X, minority = self.load(files, d, pruning)
         self.Y = self.X[minority]
-        self._neighbors = self._saved = None
         if pruning == "off":
             import resamplekit._neighbors as nb
 
             if not hasattr(nb, "_PRUNE_MIN_PAIRS"):
                 raise NotImplementedError("this commit does not prune")
             names = [n for n in ("_PRUNE_MIN_PAIRS", "_PRUNE_MIN_PAIRS_SELF") if hasattr(nb, n)]
-            self._neighbors, self._saved = nb, {n: getattr(nb, n) for n in names}
-            for name in names:
-                setattr(nb, name, float("inf"))
-
-    def teardown(self, files, d, pruning):
-        if self._neighbors is not None:
-            for name, value in self._saved.items():
-                setattr(self._neighbors, name, value)
+            self.override(nb, dict.fromkeys(names, float("inf")))
 
     def time_all_rows(self, files, d, pruning):
         self.kneighbors(self.X, 4)
@@ -199,15 +203,8 @@ class KNeighborsScan(_Kernel):
             raise NotImplementedError("this commit has no fused scan")
         if scan == "fused" and not nb._knn.fused_scan_available():
             raise NotImplementedError("this CPU has no AVX-512F")
-        names = {"_FUSED_SCAN": scan == "fused", "_SYMMETRIC_MIN_ROWS": 10**12,
-                 "_PRUNE_MIN_ROWS": 10**12, "_KD_TREE_RULES": ()}
-        self._neighbors, self._saved = nb, {n: getattr(nb, n) for n in names}
-        for name, value in names.items():
-            setattr(nb, name, value)
-
-    def teardown(self, files, d, scan):
-        for name, value in getattr(self, "_saved", {}).items():
-            setattr(self._neighbors, name, value)
+        self.override(nb, {"_FUSED_SCAN": scan == "fused", "_SYMMETRIC_MIN_ROWS": 10**12,
+                           "_PRUNE_MIN_ROWS": 10**12, "_KD_TREE_RULES": ()})
 
     def time_all_rows(self, files, d, scan):
         self.kneighbors(self.X, 5)

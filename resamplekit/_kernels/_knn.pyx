@@ -133,48 +133,32 @@ cdef extern from *:
     #endif
 
     /* #j < n with a[j] + b[j] <= t. */
-    RK_KNN_CLONES static int rk_count_at_most_f(const float *a, const float *b, ptrdiff_t n,
-                                                float t)
-    {
-        int hits = 0;
-        for (ptrdiff_t j = 0; j < n; j++)
-            hits += (a[j] + b[j]) <= t;
-        return hits;
+    #define RK_COUNT_AT_MOST(NAME, T)                                              \
+    RK_KNN_CLONES static int NAME(const T *a, const T *b, ptrdiff_t n, T t)        \
+    {                                                                              \
+        int hits = 0;                                                              \
+        for (ptrdiff_t j = 0; j < n; j++)                                          \
+            hits += (a[j] + b[j]) <= t;                                            \
+        return hits;                                                               \
     }
-
-    RK_KNN_CLONES static int rk_count_at_most_d(const double *a, const double *b, ptrdiff_t n,
-                                                double t)
-    {
-        int hits = 0;
-        for (ptrdiff_t j = 0; j < n; j++)
-            hits += (a[j] + b[j]) <= t;
-        return hits;
-    }
+    RK_COUNT_AT_MOST(rk_count_at_most_f, float)
+    RK_COUNT_AT_MOST(rk_count_at_most_d, double)
 
     /* Row side: #j < n with g[j] + lk[j] <= t; column side (*hc): #j with g[j] + lki <= tc[j]. */
-    RK_KNN_CLONES static int rk_count_both_f(const float *g, const float *lk, float t,
-                                             float lki, const float *tc, ptrdiff_t n, int *hc)
-    {
-        int a = 0, c = 0;
-        for (ptrdiff_t j = 0; j < n; j++) {
-            a += (g[j] + lk[j]) <= t;
-            c += (g[j] + lki) <= tc[j];
-        }
-        *hc = c;
-        return a;
+    #define RK_COUNT_BOTH(NAME, T)                                                 \
+    RK_KNN_CLONES static int NAME(const T *g, const T *lk, T t, T lki, const T *tc, \
+                                  ptrdiff_t n, int *hc)                            \
+    {                                                                              \
+        int a = 0, c = 0;                                                          \
+        for (ptrdiff_t j = 0; j < n; j++) {                                        \
+            a += (g[j] + lk[j]) <= t;                                              \
+            c += (g[j] + lki) <= tc[j];                                            \
+        }                                                                          \
+        *hc = c;                                                                   \
+        return a;                                                                  \
     }
-
-    RK_KNN_CLONES static int rk_count_both_d(const double *g, const double *lk, double t,
-                                             double lki, const double *tc, ptrdiff_t n, int *hc)
-    {
-        int a = 0, c = 0;
-        for (ptrdiff_t j = 0; j < n; j++) {
-            a += (g[j] + lk[j]) <= t;
-            c += (g[j] + lki) <= tc[j];
-        }
-        *hc = c;
-        return a;
-    }
+    RK_COUNT_BOTH(rk_count_both_f, float)
+    RK_COUNT_BOTH(rk_count_both_d, double)
     """
     int rk_count_at_most_f(const float* a, const float* b, Py_ssize_t n, float t) nogil
     int rk_count_at_most_d(const double* a, const double* b, Py_ssize_t n, double t) nogil
