@@ -328,6 +328,21 @@ cdef Py_ssize_t _compact(floating* vals, intp_t* idxs, Py_ssize_t count, Py_ssiz
     return c
 
 
+cdef inline double _box_gap2(const double* lo, const double* hi, const double* qlo,
+                             const double* qhi, Py_ssize_t m) noexcept nogil:
+    """Squared distance between the boxes [lo, hi] and [qlo, qhi] in m dimensions (a point:
+    qlo = qhi); 0 when they overlap."""
+    cdef double s = 0.0, g
+    cdef Py_ssize_t ax
+    for ax in range(m):
+        g = lo[ax] - qhi[ax]
+        if qlo[ax] - hi[ax] > g:
+            g = qlo[ax] - hi[ax]
+        if g > 0:
+            s += g * g
+    return s
+
+
 cdef int _query_chunk(
     const floating* Q, const floating* R, const data_floating* Qo, const data_floating* Ro,
     const floating* lkey, const floating* ukey, const floating* bound, const intp_t* exclude,
@@ -411,13 +426,7 @@ cdef int _query_chunk(
         sort_key_index(visit, n_rc)
         for step in range(n_rc - 1, -1, -1):
             rc = visit[step].index
-            lb = 0.0
-            for ax in range(m):
-                g = r_lo[rc * m + ax] - qhi[ax]
-                if qlo[ax] - r_hi[rc * m + ax] > g:
-                    g = qlo[ax] - r_hi[rc * m + ax]
-                if g > 0:
-                    lb += g * g
+            lb = _box_gap2(r_lo + rc * m, r_hi + rc * m, qlo, qhi, m)
             if step < n_rc - 1 and lb_rest[step + 1] < lb:
                 lb = lb_rest[step + 1]
             lb_rest[step] = lb
@@ -446,13 +455,7 @@ cdef int _query_chunk(
             for i in range(mq):
                 qi = q0 + i
                 pq = q_proj + qi * m
-                gap = 0.0
-                for ax in range(m):
-                    g = r_lo[rc * m + ax] - pq[ax]
-                    if pq[ax] - r_hi[rc * m + ax] > g:
-                        g = pq[ax] - r_hi[rc * m + ax]
-                    if g > 0:
-                        gap += g * g
+                gap = _box_gap2(r_lo + rc * m, r_hi + rc * m, pq, pq, m)
                 if gap > 0 and gap * (1.0 - 1e-6) > (
                         <double>thr[i] + q_norm[qi] + 0.5 * <double>bound[qi] + r_err[rc]
                         + 1e-6 * (q_norm[qi] + gap)):
