@@ -183,7 +183,6 @@ cdef extern from *:
     """
     #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
     #include <immintrin.h>
-    #define RK_FUSED_SCAN 1
     __attribute__((target("avx512f")))
     static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
                                    const float *thr8, float alpha, ptrdiff_t b0,
@@ -244,7 +243,6 @@ cdef extern from *:
         return __builtin_cpu_supports("avx512f") ? 1 : 0;
     }
     #else
-    #define RK_FUSED_SCAN 0
     static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
                                    const float *thr8, float alpha, ptrdiff_t b0,
                                    ptrdiff_t b_end, ptrdiff_t d, float *vals,
@@ -672,7 +670,7 @@ def knn_brute(
     if n_q == 0:
         return
     if Rp is not None:
-        if floating is not float or not rk_fused_scan_available():
+        if sizeof(floating) != sizeof(float) or not rk_fused_scan_available():
             raise ValueError("knn_brute: the fused scan needs float32 rows and AVX-512F")
         if (Rp.shape[0] != (n_r + 15) // 16 or Rp.shape[1] != d or Rp.shape[2] != 16
                 or lkp is None or lkp.shape[0] != 16 * Rp.shape[0]
