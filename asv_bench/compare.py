@@ -34,6 +34,8 @@ Examples
     python asv_bench/compare.py --markdown --output compare.json   # README table, hours
     python asv_bench/compare.py --methods smote,tomek_links --workloads 100k_x_20
     python asv_bench/compare.py --self-test                   # checks this script's plumbing
+    PYTHONPATH=. python asv_bench/compare.py --resamplekit-only --workloads 100k_x_20
+                                                  # this checkout's times alone
 """
 import argparse
 import datetime
@@ -741,7 +743,8 @@ def run_plan(plan, workloads, args, tmp, log=sys.stdout):
             for side, library, name, kwargs in (
                     ("rk", method.rk_library, method.rk_name, rk_kwargs),
                     ("imb", "imblearn", method.imb_class, imb_kwargs)):
-                if side == "imb" and args.skip_missing and outcomes["rk"].status == "not available":
+                if side == "imb" and (args.resamplekit_only or (
+                        args.skip_missing and outcomes["rk"].status == "not available")):
                     outcomes[side] = Outcome(status="not run")
                     continue
                 spec = {"library": library, "name": name, "kwargs": kwargs, "X": x_file,
@@ -841,6 +844,9 @@ def main(argv=None):
                         "of physical memory)")
     parser.add_argument("--skip-missing", action="store_true",
                         help="do not time imblearn where resamplekit lacks the method")
+    parser.add_argument("--resamplekit-only", action="store_true",
+                        help="time resamplekit alone (imblearn not run): to compare two versions "
+                        "of resamplekit, e.g. before and after a change, by PYTHONPATH")
     parser.add_argument("--self-test", action="store_true",
                         help="check this script's machinery with fake method pairs and exit")
     parser.add_argument("--child", help=argparse.SUPPRESS)
