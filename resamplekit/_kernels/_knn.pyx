@@ -45,46 +45,16 @@
 #   O(n_q * (k + m) * d) time, O(k + m) memory per thread.
 from cython.parallel cimport parallel, prange
 from libc.math cimport sqrt, INFINITY
-from libc.stdlib cimport malloc, calloc, free, qsort
+from libc.stdlib cimport malloc, calloc, free
 from libc.string cimport memcpy
 from scipy.linalg.cython_blas cimport sgemm, dgemm
 
 import numpy as np
 cimport numpy as cnp
-from resamplekit._kernels._typedefs cimport floating
+from ._common cimport (KeyIndex, data_floating, exact_sqdist, floating, heap_replace_top,
+                       intp_t, sort_key_index)
 
 cnp.import_array()
-
-
-cdef double exact_sqdist(const data_floating* a, const data_floating* b,
-                         Py_ssize_t d) noexcept nogil:
-    """Squared euclidean distance, accumulated in float64 in index order."""
-    cdef double s = 0.0, t
-    cdef Py_ssize_t j
-    for j in range(d):
-        t = <double>a[j] - <double>b[j]
-        s += t * t
-    return s
-
-
-cdef int _cmp_key_index(const void* pa, const void* pb) noexcept nogil:
-    cdef const KeyIndex* a = <const KeyIndex*>pa
-    cdef const KeyIndex* b = <const KeyIndex*>pb
-    if a.key < b.key:
-        return -1
-    if a.key > b.key:
-        return 1
-    if a.index < b.index:
-        return -1
-    if a.index > b.index:
-        return 1
-    return 0
-
-
-cdef void sort_key_index(KeyIndex* items, Py_ssize_t n) noexcept nogil:
-    """Sort by (key, index): the total order of the whole library's neighbour lists."""
-    if n > 1:
-        qsort(items, n, sizeof(KeyIndex), _cmp_key_index)
 
 
 cdef floating _kth_smallest(floating* a, Py_ssize_t n, Py_ssize_t kth) noexcept nogil:
@@ -119,145 +89,19 @@ cdef enum:
     _BLOCK = 64
 
 
-# The filter loops of both kernels in C, so that GCC on x86-64 Linux can build an AVX2 clone
-# beside the baseline one, chosen at load time by the CPU (the same IEEE additions and
-# comparisons either way, so the same results).
-cdef extern from *:
-    """
-    #define RK_KNN_CLONES
-    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-    #if __GNUC__ >= 6
-    #undef RK_KNN_CLONES
-    #define RK_KNN_CLONES __attribute__((target_clones("avx2", "default")))
-    #endif
-    #endif
-
-    /* #j < n with a[j] + b[j] <= t. */
-    #define RK_COUNT_AT_MOST(NAME, T)                                              \
-    RK_KNN_CLONES static int NAME(const T *a, const T *b, ptrdiff_t n, T t)        \
-    {                                                                              \
-        int hits = 0;                                                              \
-        for (ptrdiff_t j = 0; j < n; j++)                                          \
-            hits += (a[j] + b[j]) <= t;                                            \
-        return hits;                                                               \
-    }
-    RK_COUNT_AT_MOST(rk_count_at_most_f, float)
-    RK_COUNT_AT_MOST(rk_count_at_most_d, double)
-
-    /* Row side: #j < n with g[j] + lk[j] <= t; column side (*hc): #j with g[j] + lki <= tc[j]. */
-    #define RK_COUNT_BOTH(NAME, T)                                                 \
-    RK_KNN_CLONES static int NAME(const T *g, const T *lk, T t, T lki, const T *tc, \
-                                  ptrdiff_t n, int *hc)                            \
-    {                                                                              \
-        int a = 0, c = 0;                                                          \
-        for (ptrdiff_t j = 0; j < n; j++) {                                        \
-            a += (g[j] + lk[j]) <= t;                                              \
-            c += (g[j] + lki) <= tc[j];                                            \
-        }                                                                          \
-        *hc = c;                                                                   \
-        return a;                                                                  \
-    }
-    RK_COUNT_BOTH(rk_count_both_f, float)
-    RK_COUNT_BOTH(rk_count_both_d, double)
-    """
-    int rk_count_at_most_f(const float* a, const float* b, Py_ssize_t n, float t) nogil
-    int rk_count_at_most_d(const double* a, const double* b, Py_ssize_t n, double t) nogil
+# The filter loops (AVX2 clones where the toolchain supports them) and the AVX-512F fused scan
+# of knn_brute's float32 pass, in plain C: see knn_scan.h.
+cdef extern from "knn_scan.h" nogil:
+    int rk_count_at_most_f(const float* a, const float* b, Py_ssize_t n, float t)
+    int rk_count_at_most_d(const double* a, const double* b, Py_ssize_t n, double t)
     int rk_count_both_f(const float* g, const float* lk, float t, float lki, const float* tc,
-                        Py_ssize_t n, int* hc) nogil
+                        Py_ssize_t n, int* hc)
     int rk_count_both_d(const double* g, const double* lk, double t, double lki,
-                        const double* tc, Py_ssize_t n, int* hc) nogil
-
-
-# The fused scan of knn_brute's float32 pass: distances and filter in registers, no GEMM tile.
-# Compiled for AVX-512F (GCC or Clang on x86-64) and used only on a CPU that has it (checked at
-# run time); elsewhere knn_brute keeps its GEMM tiles.
-#
-# rk_fused_scan: 8 queries (Q8: 8 rows of d floats) against blocks b0 .. b_end-1 of 16 rows of
-#   R packed as Rp[b][j][0:16] (feature j of the block's 16 rows). For each block, key(q, r) =
-#   lk[r] + alpha * (q . r), the dot product accumulated by fused multiply-adds in feature
-#   order, the key rounded once (alpha = +-2 scales exactly). Returns the first block where some
-#   key is <= thr8[lane] (a NaN key never is: padding rows have lk NaN), with the 16 values
-#   alpha * (q . r) of each lane in vals (8 x 16) and the lanes' masks (bit r: row r passed);
-#   b_end if no block has one. O((b_end - b0) * 16 * 8 * d) FMAs, no memory.
-cdef extern from *:
-    """
-    #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-    #include <immintrin.h>
-    __attribute__((target("avx512f")))
-    static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
-                                   const float *thr8, float alpha, ptrdiff_t b0,
-                                   ptrdiff_t b_end, ptrdiff_t d, float *vals,
-                                   unsigned int *masks)
-    {
-        const __m512 va = _mm512_set1_ps(alpha);
-        const __m512 t0 = _mm512_set1_ps(thr8[0]), t1 = _mm512_set1_ps(thr8[1]);
-        const __m512 t2 = _mm512_set1_ps(thr8[2]), t3 = _mm512_set1_ps(thr8[3]);
-        const __m512 t4 = _mm512_set1_ps(thr8[4]), t5 = _mm512_set1_ps(thr8[5]);
-        const __m512 t6 = _mm512_set1_ps(thr8[6]), t7 = _mm512_set1_ps(thr8[7]);
-        const float *q0 = Q8, *q1 = Q8 + d, *q2 = Q8 + 2 * d, *q3 = Q8 + 3 * d;
-        const float *q4 = Q8 + 4 * d, *q5 = Q8 + 5 * d, *q6 = Q8 + 6 * d, *q7 = Q8 + 7 * d;
-        for (ptrdiff_t b = b0; b < b_end; b++) {
-            const float *R = Rp + b * 16 * d;
-            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-            __m512 a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (ptrdiff_t j = 0; j < d; j++) {
-                __m512 r = _mm512_loadu_ps(R + j * 16);
-                a0 = _mm512_fmadd_ps(_mm512_set1_ps(q0[j]), r, a0);
-                a1 = _mm512_fmadd_ps(_mm512_set1_ps(q1[j]), r, a1);
-                a2 = _mm512_fmadd_ps(_mm512_set1_ps(q2[j]), r, a2);
-                a3 = _mm512_fmadd_ps(_mm512_set1_ps(q3[j]), r, a3);
-                a4 = _mm512_fmadd_ps(_mm512_set1_ps(q4[j]), r, a4);
-                a5 = _mm512_fmadd_ps(_mm512_set1_ps(q5[j]), r, a5);
-                a6 = _mm512_fmadd_ps(_mm512_set1_ps(q6[j]), r, a6);
-                a7 = _mm512_fmadd_ps(_mm512_set1_ps(q7[j]), r, a7);
-            }
-            const __m512 l = _mm512_loadu_ps(lk + b * 16);
-            __mmask16 k0 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a0, l), t0, _CMP_LE_OQ);
-            __mmask16 k1 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a1, l), t1, _CMP_LE_OQ);
-            __mmask16 k2 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a2, l), t2, _CMP_LE_OQ);
-            __mmask16 k3 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a3, l), t3, _CMP_LE_OQ);
-            __mmask16 k4 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a4, l), t4, _CMP_LE_OQ);
-            __mmask16 k5 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a5, l), t5, _CMP_LE_OQ);
-            __mmask16 k6 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a6, l), t6, _CMP_LE_OQ);
-            __mmask16 k7 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a7, l), t7, _CMP_LE_OQ);
-            if (k0 | k1 | k2 | k3 | k4 | k5 | k6 | k7) {
-                _mm512_storeu_ps(vals, _mm512_mul_ps(va, a0));
-                _mm512_storeu_ps(vals + 16, _mm512_mul_ps(va, a1));
-                _mm512_storeu_ps(vals + 32, _mm512_mul_ps(va, a2));
-                _mm512_storeu_ps(vals + 48, _mm512_mul_ps(va, a3));
-                _mm512_storeu_ps(vals + 64, _mm512_mul_ps(va, a4));
-                _mm512_storeu_ps(vals + 80, _mm512_mul_ps(va, a5));
-                _mm512_storeu_ps(vals + 96, _mm512_mul_ps(va, a6));
-                _mm512_storeu_ps(vals + 112, _mm512_mul_ps(va, a7));
-                masks[0] = k0; masks[1] = k1; masks[2] = k2; masks[3] = k3;
-                masks[4] = k4; masks[5] = k5; masks[6] = k6; masks[7] = k7;
-                return b;
-            }
-        }
-        return b_end;
-    }
-
-    static int rk_fused_scan_available(void)
-    {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx512f") ? 1 : 0;
-    }
-    #else
-    static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
-                                   const float *thr8, float alpha, ptrdiff_t b0,
-                                   ptrdiff_t b_end, ptrdiff_t d, float *vals,
-                                   unsigned int *masks)
-    {
-        return b_end;  /* never called: rk_fused_scan_available() is 0 */
-    }
-
-    static int rk_fused_scan_available(void) { return 0; }
-    #endif
-    """
+                        const double* tc, Py_ssize_t n, int* hc)
     Py_ssize_t rk_fused_scan(const float* Q8, const float* Rp, const float* lk,
                              const float* thr8, float alpha, Py_ssize_t b0, Py_ssize_t b_end,
-                             Py_ssize_t d, float* vals, unsigned int* masks) nogil
-    int rk_fused_scan_available() nogil
+                             Py_ssize_t d, float* vals, unsigned int* masks)
+    int rk_fused_scan_available()
 
 
 def fused_scan_available():
@@ -838,24 +682,6 @@ def rerank_candidates(
         raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
 
 
-cdef inline floating _heap_replace_top(floating* h, Py_ssize_t k, floating x) noexcept nogil:
-    """h: a max-heap of k values whose top exceeds x; replace the top by x, return the new top."""
-    cdef Py_ssize_t i = 0, l, m
-    while True:
-        l = 2 * i + 1
-        if l >= k:
-            break
-        m = l
-        if l + 1 < k and h[l + 1] > h[l]:
-            m = l + 1
-        if h[m] <= x:
-            break
-        h[i] = h[m]
-        i = m
-    h[i] = x
-    return h[0]
-
-
 cdef inline void _sym_push(
     Py_ssize_t q, floating v, floating u, intp_t r, Py_ssize_t k, floating b,
     floating** vals, intp_t** idxs, Py_ssize_t* cnt, Py_ssize_t* cap, floating* thr,
@@ -881,7 +707,7 @@ cdef inline void _sym_push(
     c += 1
     tt = u + b
     if tt < heap[q * k]:
-        tt = _heap_replace_top(heap + q * k, k, tt)
+        tt = heap_replace_top(heap + q * k, k, tt)
         if tt < thr[q]:
             thr[q] = tt
     if c == cap[q]:

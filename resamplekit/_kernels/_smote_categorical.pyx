@@ -20,25 +20,11 @@ from cython.parallel cimport parallel, prange
 from libc.stdlib cimport free, malloc
 from libc.math cimport INFINITY, fabs
 
-from ._typedefs cimport floating
+from ._common cimport floating, intp_t, sorted_insert
 
 cnp.import_array()
 
-ctypedef cnp.intp_t intp_t
 ctypedef cnp.int32_t int32_t
-
-
-cdef inline void _push(double* dist, intp_t* ind, intp_t k, double d, intp_t j) noexcept nogil:
-    """Insert (d, j) into the sorted list dist/ind of length k if d < dist[k-1]."""
-    cdef intp_t p = k - 1
-    if not d < dist[p]:
-        return
-    while p > 0 and dist[p - 1] > d:
-        dist[p] = dist[p - 1]
-        ind[p] = ind[p - 1]
-        p -= 1
-    dist[p] = d
-    ind[p] = j
 
 
 # vdm_kneighbors
@@ -89,8 +75,9 @@ def vdm_kneighbors(const int32_t[:, ::1] codes_t, const intp_t[::1] queries,
                 out_dist[i, j] = INFINITY
                 out_ind[i, j] = -1
             for j in range(n):
-                if j != q:
-                    _push(&out_dist[i, 0], &out_ind[i, 0], k, buf[j], j)
+                # Rows come in ascending index: strictly closer than the k-th enters.
+                if j != q and buf[j] < out_dist[i, k - 1]:
+                    sorted_insert(&out_dist[i, 0], &out_ind[i, 0], k, buf[j], j)
         free(buf)
         free(row)
 
@@ -124,7 +111,8 @@ def mixed_kneighbors(const floating[:, ::1] Xc, const int32_t[:, ::1] codes, dou
                 if codes[q, f] != codes[j, f]:
                     n_diff = n_diff + 1
             d = d + cat_weight * n_diff
-            _push(&out_dist[q, 0], &out_ind[q, 0], k, d, j)
+            if d < out_dist[q, k - 1]:
+                sorted_insert(&out_dist[q, 0], &out_ind[q, 0], k, d, j)
 
 
 cdef inline int32_t _mode_smallest(const int32_t[:, ::1] codes, const intp_t[:, ::1] nbrs,
