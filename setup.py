@@ -119,6 +119,8 @@ def extensions():
     if sys.platform.startswith("win"):
         compile_args = ["/O2", "/openmp"] if cflags else ["/O2"]
     macros = [("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")] + simd_macros()
+    if debug:  # the kernels' range checks of the row indices they return
+        macros.append(("RK_DEBUG", "1"))
     kernels = os.path.join("resamplekit", "_kernels")
     exts = []
     for pyx in sorted(glob.glob(os.path.join("resamplekit", "_kernels", "*.pyx"))):
