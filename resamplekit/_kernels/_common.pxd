@@ -10,7 +10,17 @@
 # - sorted_insert: insert (key, index) into a list of k kept sorted by (key, index), the first
 #   comparison rejecting most candidates. O(k) worst case.
 # - heap_replace_top: replace the top of a max-heap of k values. O(log k).
+# - poll_signals / raise_pending: Ctrl-C in long kernels. Between two chunks of work, every
+#   thread of a parallel loop calls poll_signals(&aborted): the calling thread (thread 0, where
+#   Python runs signal handlers) takes the GIL and runs the pending handlers; if one raised, it
+#   sets the shared flag and every thread skips its remaining chunks. After the loop (buffers
+#   freed), the wrapper calls raise_pending() when the flag is set, which raises the handler's
+#   exception (KeyboardInterrupt by default).
+# - RK_DEBUG, check_rows: debug builds (RESAMPLEKIT_CYTHON_DEBUG=1 defines RK_DEBUG) check that
+#   every row index a kernel returns is in range, and raise instead of returning; in release
+#   builds RK_DEBUG is the constant 0 and the checks compile away.
 cimport numpy as cnp
+from cython.parallel cimport threadid
 from libc.stdlib cimport qsort
 
 ctypedef cnp.intp_t intp_t
@@ -92,3 +102,44 @@ cdef inline floating heap_replace_top(floating* h, Py_ssize_t k, floating x) noe
         i = m
     h[i] = x
     return h[0]
+
+
+cdef extern from "Python.h":
+    # The exception a handler raises stays set until raise_pending, hence no except clause.
+    int _check_signals "PyErr_CheckSignals"() noexcept
+    void* _error_occurred "PyErr_Occurred"() noexcept
+
+
+cdef inline void poll_signals(int* aborted) noexcept nogil:
+    """On the calling thread, run the pending signal handlers; if one raised, set *aborted."""
+    if threadid() == 0 and not aborted[0]:
+        with gil:
+            if _check_signals() != 0:
+                aborted[0] = 1
+
+
+cdef inline int raise_pending() except -1:
+    """Raise the exception a signal handler set during a kernel (KeyboardInterrupt if none)."""
+    if _error_occurred() == NULL:
+        raise KeyboardInterrupt
+    return -1
+
+
+cdef extern from *:
+    """
+    #ifndef RK_DEBUG
+    #define RK_DEBUG 0
+    #endif
+    """
+    const bint RK_DEBUG
+
+
+cdef inline int check_rows(const intp_t[:, ::1] ind, Py_ssize_t n, str where) except -1:
+    """Raise RuntimeError unless every entry of ind is a row index in [0, n)."""
+    cdef Py_ssize_t i, j
+    for i in range(ind.shape[0]):
+        for j in range(ind.shape[1]):
+            if ind[i, j] < 0 or ind[i, j] >= n:
+                raise RuntimeError(f"{where}: row index {ind[i, j]} out of range [0, {n}) "
+                                   f"(debug check)")
+    return 0

@@ -52,7 +52,7 @@ from scipy.linalg.cython_blas cimport sgemm, dgemm
 import numpy as np
 cimport numpy as cnp
 from ._common cimport (KeyIndex, data_floating, exact_sqdist, floating, heap_replace_top,
-                       intp_t, sort_key_index)
+                       intp_t, poll_signals, raise_pending, sort_key_index, RK_DEBUG)
 
 cnp.import_array()
 
@@ -227,42 +227,9 @@ ctypedef struct WorkspaceSize:
     Py_ssize_t n_scratch, n_tile, n_qbuf, n_act, n_items, n_visit, d_fused, n_merge, n_r
 
 
-cdef extern from "Python.h":
-    # Called with the GIL by the calling thread only (where signal handlers run); its error
-    # stays set and is raised by _raise_pending once the parallel region is over.
-    int _check_signals "PyErr_CheckSignals"() noexcept
-    void* PyErr_Occurred()
-
-
-cdef extern from *:
-    """
-    #ifndef RK_DEBUG
-    #define RK_DEBUG 0
-    #endif
-    """
-    # Debug builds (RESAMPLEKIT_CYTHON_DEBUG=1): check every returned row index. A constant
-    # 0 otherwise, so the checks compile away.
-    const bint RK_DEBUG
-
-
-cdef int _raise_pending() except -1:
-    """Raise the exception a signal handler set during a kernel (KeyboardInterrupt by default)."""
-    if PyErr_Occurred() == NULL:
-        raise KeyboardInterrupt
-    return -1
-
-
-cdef inline void _poll_signals(int* flags) noexcept nogil:
-    """On the calling thread, run the pending signal handlers; on error, ask all to stop."""
-    if threadid() == 0 and not flags[_ABORTED]:
-        with gil:
-            if _check_signals() != 0:
-                flags[_ABORTED] = 1
-
-
 cdef int _raise_flags(const int* flags, str where) except -1:
     if flags[_ABORTED]:
-        _raise_pending()
+        raise_pending()
     if flags[_NO_MEMORY]:
         raise MemoryError(f"{where}: could not allocate the per-thread work buffers")
     if flags[_BAD_INDEX]:
@@ -920,7 +887,7 @@ def knn_brute(
             if ws == NULL:
                 flags[_NO_MEMORY] = 1
                 continue
-            _poll_signals(flags)
+            poll_signals(&flags[_ABORTED])
             if flags[_ABORTED]:
                 continue
             mq = min(chunk_q, n_q - ch * chunk_q)
@@ -996,7 +963,7 @@ def rerank_candidates(
             if items == NULL:
                 flags[_NO_MEMORY] = 1
                 continue
-            _poll_signals(flags)
+            poll_signals(&flags[_ABORTED])
             if flags[_ABORTED]:
                 continue
             for q in range(ch * _QCHUNK, min(n_q, (ch + 1) * _QCHUNK)):
@@ -1200,7 +1167,7 @@ def knn_brute_sym(
                             break
                         I0 = I * block
                         for J in range(I, nb):
-                            _poll_signals(flags)
+                            poll_signals(&flags[_ABORTED])
                             if flags[_ABORTED]:
                                 break
                             _sym_tile(&sp, &ws.lists, <floating*>ws.tile, I0,
