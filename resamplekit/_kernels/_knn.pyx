@@ -38,7 +38,13 @@
 #   thread one tile (chunk_q * chunk_r scan values, 512 KiB by default; none when fused), a
 #   chunk_q * d copy of the queries that need a chunk, chunk_q lists of 2k + 32 candidates and
 #   heaps of k, plus O(n_r) for a query whose ties overflow its list, and three doubles per
-#   chunk of R when pruning. Never an n x n matrix.
+#   chunk of R when pruning, all in one workspace per thread (_ws_new). Never an n x n matrix.
+#   Structure: per query chunk, plan (_plan_chunk), scan (_scan_fused or _scan_gemm over the
+#   chunks of R each query needs, _active_queries) and finalise (_finalise: compaction, exact
+#   re-ranking, output), the last shared with knn_brute_sym.
+#
+# All three kernels stop at their next chunk on Ctrl-C (the calling thread polls the signal
+# handlers between chunks; see _common.pxd) and raise KeyboardInterrupt with every buffer freed.
 #
 # rerank_candidates: exact (distance, index) re-ranking of a KD-tree's k + m candidates per
 #   query, with a flag telling whether the list provably holds the exact top k.
