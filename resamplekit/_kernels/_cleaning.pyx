@@ -28,13 +28,11 @@ from cython.parallel cimport prange
 
 import numpy as np
 
-from ._knn cimport exact_sqdist
-from ._typedefs cimport floating
+from ._common cimport exact_sqdist, floating, intp_t, sorted_insert
 
 cdef extern from "Python.h":
     const Py_ssize_t PY_SSIZE_T_MAX
 
-ctypedef Py_ssize_t intp_t
 ctypedef unsigned char uint8_t
 
 # Below this many multiply-adds an OpenMP region costs more than it saves.
@@ -160,22 +158,6 @@ def tomek_link_mask(
             remove[i] = (targeted[y[i]] != 0 and y[j] != y[i] and nn[j] == i)
 
 
-cdef inline void _push(double* hd, intp_t* hi, intp_t k, double d2,
-                       intp_t idx) noexcept nogil:
-    # Insert (d2, idx) into the row (hd, hi) of length k, sorted by (distance, index), if it
-    # beats the last entry; the first comparison rejects most candidates.
-    cdef intp_t p
-    if d2 > hd[k - 1] or (d2 == hd[k - 1] and idx >= hi[k - 1]):
-        return
-    p = k - 1
-    while p > 0 and (d2 < hd[p - 1] or (d2 == hd[p - 1] and idx < hi[p - 1])):
-        hd[p] = hd[p - 1]
-        hi[p] = hi[p - 1]
-        p -= 1
-    hd[p] = d2
-    hi[p] = idx
-
-
 def store_init(
     const floating[:, ::1] X_cand,
     const floating[:, ::1] X_store,
@@ -199,8 +181,8 @@ def store_init(
                 heap_id[i, t] = PY_SSIZE_T_MAX
             for t in range(k):
                 p = nbr[i, t]
-                _push(&heap_d2[i, 0], &heap_id[i, 0], k,
-                      exact_sqdist(&X_cand[i, 0], &X_store[p, 0], d), store_ids[p])
+                sorted_insert(&heap_d2[i, 0], &heap_id[i, 0], k,
+                              exact_sqdist(&X_cand[i, 0], &X_store[p, 0], d), store_ids[p])
 
 
 cdef inline void _push_additions(const floating* x, const floating* Xc, intp_t d,
@@ -234,13 +216,13 @@ cdef inline void _push_additions(const floating* x, const floating* Xc, intp_t d
             s2 += t * t
             t = xf - <double>r3[f]
             s3 += t * t
-        _push(hd, hi, k, s0, cand_ids[added[a]])
-        _push(hd, hi, k, s1, cand_ids[added[a + 1]])
-        _push(hd, hi, k, s2, cand_ids[added[a + 2]])
-        _push(hd, hi, k, s3, cand_ids[added[a + 3]])
+        sorted_insert(hd, hi, k, s0, cand_ids[added[a]])
+        sorted_insert(hd, hi, k, s1, cand_ids[added[a + 1]])
+        sorted_insert(hd, hi, k, s2, cand_ids[added[a + 2]])
+        sorted_insert(hd, hi, k, s3, cand_ids[added[a + 3]])
         a += 4
     while a < m:
-        _push(hd, hi, k, exact_sqdist(x, Xc + added[a] * d, d), cand_ids[added[a]])
+        sorted_insert(hd, hi, k, exact_sqdist(x, Xc + added[a] * d, d), cand_ids[added[a]])
         a += 1
 
 
@@ -308,8 +290,8 @@ def cnn_scan(
                 g = cand_ids[j]
                 for i in range(j + 1, j1):
                     if not skip[i]:
-                        _push(&heap_d2[i, 0], &heap_id[i, 0], k,
-                              exact_sqdist(Xc + i * d, Xc + j * d, d), g)
+                        sorted_insert(&heap_d2[i, 0], &heap_id[i, 0], k,
+                                      exact_sqdist(Xc + i * d, Xc + j * d, d), g)
             m = n_added - m0
             if m == 0 or j1 == n:
                 j0 = j1

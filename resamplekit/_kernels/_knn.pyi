@@ -4,6 +4,8 @@ import numpy.typing as npt
 
 _Float = np.float32 | np.float64
 
+def fused_scan_available() -> bool: ...
+
 def knn_brute(
     Q: npt.NDArray[_Float],
     R: npt.NDArray[_Float],
@@ -22,6 +24,13 @@ def knn_brute(
     overflowed: npt.NDArray[np.uint8],
     dist: npt.NDArray[np.float64],
     ind: npt.NDArray[np.intp],
+    q_orig: npt.NDArray[np.intp],
+    r_orig: npt.NDArray[np.intp],
+    q_proj: npt.NDArray[np.float64] | None = ...,
+    r_proj: npt.NDArray[np.float64] | None = ...,
+    q_norm: npt.NDArray[np.float64] | None = ...,
+    Rp: npt.NDArray[np.float32] | None = ...,
+    lkp: npt.NDArray[np.float32] | None = ...,
 ) -> None: ...
 
 def knn_brute_sym(
@@ -59,3 +68,12 @@ def sum_pairwise_distances(
     block: int,
     n_threads: int,
 ) -> float: ...
+
+def centre_rows(
+    A: npt.NDArray[_Float],
+    mean: npt.NDArray[_Float],
+    order: npt.NDArray[np.intp] | None,
+    out: npt.NDArray[_Float],
+    norms: npt.NDArray[np.float64],
+    n_threads: int,
+) -> None: ...

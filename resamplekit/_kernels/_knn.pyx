@@ -38,53 +38,29 @@
 #   thread one tile (chunk_q * chunk_r scan values, 512 KiB by default; none when fused), a
 #   chunk_q * d copy of the queries that need a chunk, chunk_q lists of 2k + 32 candidates and
 #   heaps of k, plus O(n_r) for a query whose ties overflow its list, and three doubles per
-#   chunk of R when pruning. Never an n x n matrix.
+#   chunk of R when pruning, all in one workspace per thread (_ws_new). Never an n x n matrix.
+#   Structure: per query chunk, plan (_plan_chunk), scan (_scan_fused or _scan_gemm over the
+#   chunks of R each query needs, _active_queries) and finalise (_finalise: compaction, exact
+#   re-ranking, output), the last shared with knn_brute_sym.
+#
+# All three kernels stop at their next chunk on Ctrl-C (the calling thread polls the signal
+# handlers between chunks; see _common.pxd) and raise KeyboardInterrupt with every buffer freed.
 #
 # rerank_candidates: exact (distance, index) re-ranking of a KD-tree's k + m candidates per
 #   query, with a flag telling whether the list provably holds the exact top k.
 #   O(n_q * (k + m) * d) time, O(k + m) memory per thread.
-from cython.parallel cimport parallel, prange
+from cython.parallel cimport parallel, prange, threadid
 from libc.math cimport sqrt, INFINITY
-from libc.stdlib cimport malloc, calloc, free, qsort
-from libc.string cimport memcpy
+from libc.stdlib cimport malloc, calloc, free
+from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport sgemm, dgemm
 
 import numpy as np
 cimport numpy as cnp
-from resamplekit._kernels._typedefs cimport floating
+from ._common cimport (KeyIndex, data_floating, exact_sqdist, floating, heap_replace_top,
+                       intp_t, poll_signals, raise_pending, sort_key_index, RK_DEBUG)
 
 cnp.import_array()
-
-
-cdef double exact_sqdist(const data_floating* a, const data_floating* b,
-                         Py_ssize_t d) noexcept nogil:
-    """Squared euclidean distance, accumulated in float64 in index order."""
-    cdef double s = 0.0, t
-    cdef Py_ssize_t j
-    for j in range(d):
-        t = <double>a[j] - <double>b[j]
-        s += t * t
-    return s
-
-
-cdef int _cmp_key_index(const void* pa, const void* pb) noexcept nogil:
-    cdef const KeyIndex* a = <const KeyIndex*>pa
-    cdef const KeyIndex* b = <const KeyIndex*>pb
-    if a.key < b.key:
-        return -1
-    if a.key > b.key:
-        return 1
-    if a.index < b.index:
-        return -1
-    if a.index > b.index:
-        return 1
-    return 0
-
-
-cdef void sort_key_index(KeyIndex* items, Py_ssize_t n) noexcept nogil:
-    """Sort by (key, index): the total order of the whole library's neighbour lists."""
-    if n > 1:
-        qsort(items, n, sizeof(KeyIndex), _cmp_key_index)
 
 
 cdef floating _kth_smallest(floating* a, Py_ssize_t n, Py_ssize_t kth) noexcept nogil:
@@ -119,145 +95,19 @@ cdef enum:
     _BLOCK = 64
 
 
-# The filter loops of both kernels in C, so that GCC on x86-64 Linux can build an AVX2 clone
-# beside the baseline one, chosen at load time by the CPU (the same IEEE additions and
-# comparisons either way, so the same results).
-cdef extern from *:
-    """
-    #define RK_KNN_CLONES
-    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-    #if __GNUC__ >= 6
-    #undef RK_KNN_CLONES
-    #define RK_KNN_CLONES __attribute__((target_clones("avx2", "default")))
-    #endif
-    #endif
-
-    /* #j < n with a[j] + b[j] <= t. */
-    #define RK_COUNT_AT_MOST(NAME, T)                                              \
-    RK_KNN_CLONES static int NAME(const T *a, const T *b, ptrdiff_t n, T t)        \
-    {                                                                              \
-        int hits = 0;                                                              \
-        for (ptrdiff_t j = 0; j < n; j++)                                          \
-            hits += (a[j] + b[j]) <= t;                                            \
-        return hits;                                                               \
-    }
-    RK_COUNT_AT_MOST(rk_count_at_most_f, float)
-    RK_COUNT_AT_MOST(rk_count_at_most_d, double)
-
-    /* Row side: #j < n with g[j] + lk[j] <= t; column side (*hc): #j with g[j] + lki <= tc[j]. */
-    #define RK_COUNT_BOTH(NAME, T)                                                 \
-    RK_KNN_CLONES static int NAME(const T *g, const T *lk, T t, T lki, const T *tc, \
-                                  ptrdiff_t n, int *hc)                            \
-    {                                                                              \
-        int a = 0, c = 0;                                                          \
-        for (ptrdiff_t j = 0; j < n; j++) {                                        \
-            a += (g[j] + lk[j]) <= t;                                              \
-            c += (g[j] + lki) <= tc[j];                                            \
-        }                                                                          \
-        *hc = c;                                                                   \
-        return a;                                                                  \
-    }
-    RK_COUNT_BOTH(rk_count_both_f, float)
-    RK_COUNT_BOTH(rk_count_both_d, double)
-    """
-    int rk_count_at_most_f(const float* a, const float* b, Py_ssize_t n, float t) nogil
-    int rk_count_at_most_d(const double* a, const double* b, Py_ssize_t n, double t) nogil
+# The filter loops (AVX2 clones where the toolchain supports them) and the AVX-512F fused scan
+# of knn_brute's float32 pass, in plain C: see knn_scan.h.
+cdef extern from "knn_scan.h" nogil:
+    int rk_count_at_most_f(const float* a, const float* b, Py_ssize_t n, float t)
+    int rk_count_at_most_d(const double* a, const double* b, Py_ssize_t n, double t)
     int rk_count_both_f(const float* g, const float* lk, float t, float lki, const float* tc,
-                        Py_ssize_t n, int* hc) nogil
+                        Py_ssize_t n, int* hc)
     int rk_count_both_d(const double* g, const double* lk, double t, double lki,
-                        const double* tc, Py_ssize_t n, int* hc) nogil
-
-
-# The fused scan of knn_brute's float32 pass: distances and filter in registers, no GEMM tile.
-# Compiled for AVX-512F (GCC or Clang on x86-64) and used only on a CPU that has it (checked at
-# run time); elsewhere knn_brute keeps its GEMM tiles.
-#
-# rk_fused_scan: 8 queries (Q8: 8 rows of d floats) against blocks b0 .. b_end-1 of 16 rows of
-#   R packed as Rp[b][j][0:16] (feature j of the block's 16 rows). For each block, key(q, r) =
-#   lk[r] + alpha * (q . r), the dot product accumulated by fused multiply-adds in feature
-#   order, the key rounded once (alpha = +-2 scales exactly). Returns the first block where some
-#   key is <= thr8[lane] (a NaN key never is: padding rows have lk NaN), with the 16 values
-#   alpha * (q . r) of each lane in vals (8 x 16) and the lanes' masks (bit r: row r passed);
-#   b_end if no block has one. O((b_end - b0) * 16 * 8 * d) FMAs, no memory.
-cdef extern from *:
-    """
-    #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-    #include <immintrin.h>
-    __attribute__((target("avx512f")))
-    static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
-                                   const float *thr8, float alpha, ptrdiff_t b0,
-                                   ptrdiff_t b_end, ptrdiff_t d, float *vals,
-                                   unsigned int *masks)
-    {
-        const __m512 va = _mm512_set1_ps(alpha);
-        const __m512 t0 = _mm512_set1_ps(thr8[0]), t1 = _mm512_set1_ps(thr8[1]);
-        const __m512 t2 = _mm512_set1_ps(thr8[2]), t3 = _mm512_set1_ps(thr8[3]);
-        const __m512 t4 = _mm512_set1_ps(thr8[4]), t5 = _mm512_set1_ps(thr8[5]);
-        const __m512 t6 = _mm512_set1_ps(thr8[6]), t7 = _mm512_set1_ps(thr8[7]);
-        const float *q0 = Q8, *q1 = Q8 + d, *q2 = Q8 + 2 * d, *q3 = Q8 + 3 * d;
-        const float *q4 = Q8 + 4 * d, *q5 = Q8 + 5 * d, *q6 = Q8 + 6 * d, *q7 = Q8 + 7 * d;
-        for (ptrdiff_t b = b0; b < b_end; b++) {
-            const float *R = Rp + b * 16 * d;
-            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-            __m512 a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (ptrdiff_t j = 0; j < d; j++) {
-                __m512 r = _mm512_loadu_ps(R + j * 16);
-                a0 = _mm512_fmadd_ps(_mm512_set1_ps(q0[j]), r, a0);
-                a1 = _mm512_fmadd_ps(_mm512_set1_ps(q1[j]), r, a1);
-                a2 = _mm512_fmadd_ps(_mm512_set1_ps(q2[j]), r, a2);
-                a3 = _mm512_fmadd_ps(_mm512_set1_ps(q3[j]), r, a3);
-                a4 = _mm512_fmadd_ps(_mm512_set1_ps(q4[j]), r, a4);
-                a5 = _mm512_fmadd_ps(_mm512_set1_ps(q5[j]), r, a5);
-                a6 = _mm512_fmadd_ps(_mm512_set1_ps(q6[j]), r, a6);
-                a7 = _mm512_fmadd_ps(_mm512_set1_ps(q7[j]), r, a7);
-            }
-            const __m512 l = _mm512_loadu_ps(lk + b * 16);
-            __mmask16 k0 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a0, l), t0, _CMP_LE_OQ);
-            __mmask16 k1 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a1, l), t1, _CMP_LE_OQ);
-            __mmask16 k2 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a2, l), t2, _CMP_LE_OQ);
-            __mmask16 k3 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a3, l), t3, _CMP_LE_OQ);
-            __mmask16 k4 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a4, l), t4, _CMP_LE_OQ);
-            __mmask16 k5 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a5, l), t5, _CMP_LE_OQ);
-            __mmask16 k6 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a6, l), t6, _CMP_LE_OQ);
-            __mmask16 k7 = _mm512_cmp_ps_mask(_mm512_fmadd_ps(va, a7, l), t7, _CMP_LE_OQ);
-            if (k0 | k1 | k2 | k3 | k4 | k5 | k6 | k7) {
-                _mm512_storeu_ps(vals, _mm512_mul_ps(va, a0));
-                _mm512_storeu_ps(vals + 16, _mm512_mul_ps(va, a1));
-                _mm512_storeu_ps(vals + 32, _mm512_mul_ps(va, a2));
-                _mm512_storeu_ps(vals + 48, _mm512_mul_ps(va, a3));
-                _mm512_storeu_ps(vals + 64, _mm512_mul_ps(va, a4));
-                _mm512_storeu_ps(vals + 80, _mm512_mul_ps(va, a5));
-                _mm512_storeu_ps(vals + 96, _mm512_mul_ps(va, a6));
-                _mm512_storeu_ps(vals + 112, _mm512_mul_ps(va, a7));
-                masks[0] = k0; masks[1] = k1; masks[2] = k2; masks[3] = k3;
-                masks[4] = k4; masks[5] = k5; masks[6] = k6; masks[7] = k7;
-                return b;
-            }
-        }
-        return b_end;
-    }
-
-    static int rk_fused_scan_available(void)
-    {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx512f") ? 1 : 0;
-    }
-    #else
-    static ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
-                                   const float *thr8, float alpha, ptrdiff_t b0,
-                                   ptrdiff_t b_end, ptrdiff_t d, float *vals,
-                                   unsigned int *masks)
-    {
-        return b_end;  /* never called: rk_fused_scan_available() is 0 */
-    }
-
-    static int rk_fused_scan_available(void) { return 0; }
-    #endif
-    """
+                        const double* tc, Py_ssize_t n, int* hc)
     Py_ssize_t rk_fused_scan(const float* Q8, const float* Rp, const float* lk,
                              const float* thr8, float alpha, Py_ssize_t b0, Py_ssize_t b_end,
-                             Py_ssize_t d, float* vals, unsigned int* masks) nogil
-    int rk_fused_scan_available() nogil
+                             Py_ssize_t d, float* vals, unsigned int* masks)
+    int rk_fused_scan_available()
 
 
 def fused_scan_available():
@@ -287,6 +137,229 @@ cdef inline void _gemm_nt(int m, int n, int kdim, floating alpha, const floating
         dgemm(&ta, &tb, &m, &n, &kdim, &alpha, <double*>a, &ld, <double*>b, &ld, &beta, c, &m)
 
 
+# ---------------------------------------------------------------------------------------------
+# The shared machinery of knn_brute and knn_brute_sym.
+#
+# A call's constants live in a ScanSpec; each thread owns one Workspace (one allocation, made by
+# _ws_new and released by _ws_free) holding its candidate lists (CandLists) and every scratch
+# buffer. A query chunk of knn_brute is planned (_plan_chunk: lists emptied, chunks of R
+# ordered when pruning), scanned (_active_queries, then _scan_fused or _scan_gemm per chunk of
+# R) and finalised (_finalise, per query); knn_brute_sym scans its tiles (_sym_tile), merges
+# its slots' lists and finalises through the same _finalise. Structs cannot hold fused types:
+# arrays in the scan precision (floating) or the data precision (data_floating) are stored as
+# void pointers and cast back by the fused functions.
+
+ctypedef struct ScanSpec:
+    Py_ssize_t n_r            # rows of R
+    Py_ssize_t d              # features
+    Py_ssize_t k              # neighbours per query
+    Py_ssize_t cap0           # initial entries of a candidate list
+    Py_ssize_t limit          # entries beyond which a list is abandoned (overflow)
+    Py_ssize_t chunk_r        # rows of R per chunk (knn_brute)
+    Py_ssize_t n_rc           # chunks of R
+    bint scan_overflow        # answer an abandoned list by an exact scan (else flag it)
+    double sign               # +1 nearest, -1 farthest
+    const void* Q             # centred queries, scan precision, row-major
+    const void* R             # centred rows, scan precision, row-major
+    const void* lkey          # per row of R: the row's part of the lower bound of a key
+    const void* ukey          # per row of R: the row's part of the upper bound of a key
+    const void* qbound        # per query: the query's part of the bounds
+    const intp_t* exclude     # per query, a position in R to skip (-1: none); NULL: none
+    const intp_t* q_orig      # row of Q -> row of Qo and of the outputs; NULL: identity
+    const intp_t* r_orig      # row of R -> row of Ro; NULL: identity
+    cnp.uint8_t* overflowed   # outputs (rows in Qo's order)
+    double* dist
+    intp_t* ind
+    Py_ssize_t m              # pruning: projections per row (q_proj NULL: no pruning)
+    const double* q_proj
+    const double* q_norm
+    const double* r_lo
+    const double* r_hi
+    const double* r_err
+    double err_max
+    const float* Rp           # fused scan: R in blocks of 16 rows (NULL: GEMM tiles)
+    const float* lkp          # fused scan: lkey padded with NaN
+    int* flags                # shared: [_NO_MEMORY], [_ABORTED] (Ctrl-C), [_BAD_INDEX] (debug)
+
+
+cdef enum:
+    _NO_MEMORY = 0
+    _ABORTED = 1
+    _BAD_INDEX = 2
+    _QCHUNK = 256             # queries between two signal checks of rerank_candidates
+
+
+# The candidate lists of n queries: window values (lower bounds of keys) and rows, counts,
+# capacities (-1: abandoned), thresholds, and per list a max-heap of the k smallest upper
+# bounds seen. A list starts in its slot of the slab (cap0 entries) and grows into blocks of
+# its own (freed when emptied, abandoned or released).
+ctypedef struct CandLists:
+    Py_ssize_t n, k, cap0, limit
+    size_t fsize              # sizeof(floating)
+    void* slab_v
+    intp_t* slab_i
+    void** vals
+    intp_t** idxs
+    Py_ssize_t* cnt
+    Py_ssize_t* cap
+    void* thr
+    void* heap
+    void* scratch             # compaction (and merge) scratch
+    const void* lkey
+    const void* ukey
+
+
+ctypedef struct Workspace:
+    CandLists lists
+    void* tile                # GEMM tile (scan precision)
+    void* qbuf                # copies of the active queries (scan precision)
+    intp_t* act               # active queries of a chunk of R
+    KeyIndex* items           # exact re-ranking
+    KeyIndex* visit           # pruning: chunks of R in visit order
+    double* lb_rest           # pruning: suffix minima of the chunks' lower bounds
+    float* q8                 # fused scan: 8 queries, thresholds, values, masks
+    float* thr8
+    float* vals8
+    unsigned int* masks8
+    void* merge_v             # knn_brute_sym: a query's lists merged over the slots
+    intp_t* merge_i
+    KeyIndex* scan_items      # exact scan of all rows; allocated on first use
+    Py_ssize_t n_r
+
+
+# Sizes, in entries, of a Workspace's buffers.
+ctypedef struct WorkspaceSize:
+    Py_ssize_t n_lists, k, cap0, limit
+    Py_ssize_t n_scratch, n_tile, n_qbuf, n_act, n_items, n_visit, d_fused, n_merge, n_r
+
+
+cdef int _raise_flags(const int* flags, str where) except -1:
+    if flags[_ABORTED]:
+        raise_pending()
+    if flags[_NO_MEMORY]:
+        raise MemoryError(f"{where}: could not allocate the per-thread work buffers")
+    if flags[_BAD_INDEX]:
+        raise RuntimeError(f"{where}: a row index out of range (debug check)")
+    return 0
+
+
+cdef inline size_t _carve(size_t* off, size_t nbytes) noexcept nogil:
+    """Reserve nbytes at the next 64-byte boundary of a block being laid out; its offset."""
+    cdef size_t at = (off[0] + 63) & ~(<size_t>63)
+    off[0] = at + nbytes
+    return at
+
+
+cdef Workspace* _ws_new(const WorkspaceSize* z, size_t fsize, const ScanSpec* sp) noexcept nogil:
+    """A thread's workspace in one allocation (NULL: failed); its lists in their slab slots."""
+    cdef size_t off = sizeof(Workspace)
+    cdef size_t o_sv = _carve(&off, z.n_lists * z.cap0 * fsize)
+    cdef size_t o_si = _carve(&off, z.n_lists * z.cap0 * sizeof(intp_t))
+    cdef size_t o_vals = _carve(&off, z.n_lists * sizeof(void*))
+    cdef size_t o_idxs = _carve(&off, z.n_lists * sizeof(intp_t*))
+    cdef size_t o_cnt = _carve(&off, z.n_lists * sizeof(Py_ssize_t))
+    cdef size_t o_cap = _carve(&off, z.n_lists * sizeof(Py_ssize_t))
+    cdef size_t o_thr = _carve(&off, z.n_lists * fsize)
+    cdef size_t o_heap = _carve(&off, z.n_lists * z.k * fsize)
+    cdef size_t o_scr = _carve(&off, z.n_scratch * fsize)
+    cdef size_t o_tile = _carve(&off, z.n_tile * fsize)
+    cdef size_t o_qbuf = _carve(&off, z.n_qbuf * fsize)
+    cdef size_t o_act = _carve(&off, z.n_act * sizeof(intp_t))
+    cdef size_t o_items = _carve(&off, z.n_items * sizeof(KeyIndex))
+    cdef size_t o_visit = _carve(&off, z.n_visit * sizeof(KeyIndex))
+    cdef size_t o_lb = _carve(&off, z.n_visit * sizeof(double))
+    cdef size_t o_q8 = _carve(&off, 8 * z.d_fused * sizeof(float) + 8)
+    cdef size_t o_thr8 = _carve(&off, 8 * sizeof(float))
+    cdef size_t o_vals8 = _carve(&off, 128 * sizeof(float))
+    cdef size_t o_masks8 = _carve(&off, 8 * sizeof(unsigned int))
+    cdef size_t o_mv = _carve(&off, z.n_merge * fsize)
+    cdef size_t o_mi = _carve(&off, z.n_merge * sizeof(intp_t))
+    cdef char* block = <char*>malloc(off)
+    cdef Workspace* ws = <Workspace*>block
+    cdef CandLists* L
+    cdef Py_ssize_t i
+    if block == NULL:
+        return NULL
+    memset(ws, 0, sizeof(Workspace))
+    L = &ws.lists
+    L.n = z.n_lists
+    L.k = z.k
+    L.cap0 = z.cap0
+    L.limit = z.limit
+    L.fsize = fsize
+    L.slab_v = block + o_sv
+    L.slab_i = <intp_t*>(block + o_si)
+    L.vals = <void**>(block + o_vals)
+    L.idxs = <intp_t**>(block + o_idxs)
+    L.cnt = <Py_ssize_t*>(block + o_cnt)
+    L.cap = <Py_ssize_t*>(block + o_cap)
+    L.thr = block + o_thr
+    L.heap = block + o_heap
+    L.scratch = block + o_scr
+    L.lkey = sp.lkey
+    L.ukey = sp.ukey
+    for i in range(L.n):
+        L.vals[i] = <char*>L.slab_v + i * L.cap0 * fsize
+        L.idxs[i] = L.slab_i + i * L.cap0
+    ws.tile = block + o_tile
+    ws.qbuf = block + o_qbuf
+    ws.act = <intp_t*>(block + o_act)
+    ws.items = <KeyIndex*>(block + o_items)
+    ws.visit = <KeyIndex*>(block + o_visit)
+    ws.lb_rest = <double*>(block + o_lb)
+    ws.q8 = <float*>(block + o_q8)
+    ws.thr8 = <float*>(block + o_thr8)
+    ws.vals8 = <float*>(block + o_vals8)
+    ws.masks8 = <unsigned int*>(block + o_masks8)
+    ws.merge_v = block + o_mv
+    ws.merge_i = <intp_t*>(block + o_mi)
+    ws.scan_items = NULL
+    ws.n_r = z.n_r
+    return ws
+
+
+cdef inline bint _grown(const CandLists* L, Py_ssize_t q) noexcept nogil:
+    """Whether list q lives in a block of its own (not in its slot of the slab)."""
+    return L.vals[q] != <void*>(<char*>L.slab_v + q * L.cap0 * L.fsize)
+
+
+cdef void _ws_free(Workspace* ws) noexcept nogil:
+    """Release a workspace, its grown lists and its exact-scan buffer (NULL: nothing)."""
+    cdef Py_ssize_t q
+    if ws == NULL:
+        return
+    for q in range(ws.lists.n):
+        if _grown(&ws.lists, q):
+            free(ws.lists.vals[q])
+            free(ws.lists.idxs[q])
+    free(ws.scan_items)
+    free(ws)
+
+
+cdef void _lists_reset(CandLists* L, Py_ssize_t n, floating* thr) noexcept nogil:
+    """Empty lists 0 .. n-1 (back to their slab slots), thresholds and heaps +inf."""
+    cdef Py_ssize_t q, e
+    cdef floating* heap = <floating*>L.heap
+    for q in range(n):
+        if _grown(L, q):
+            free(L.vals[q])
+            free(L.idxs[q])
+            L.vals[q] = <floating*>L.slab_v + q * L.cap0
+            L.idxs[q] = L.slab_i + q * L.cap0
+        L.cnt[q] = 0
+        L.cap[q] = L.cap0
+        thr[q] = INFINITY
+    for e in range(n * L.k):
+        heap[e] = INFINITY
+
+
+cdef KeyIndex* _scan_buffer(Workspace* ws) noexcept nogil:
+    """The thread's buffer for exact scans of all rows, allocated on first use (NULL: failed)."""
+    if ws.scan_items == NULL:
+        ws.scan_items = <KeyIndex*>malloc(ws.n_r * sizeof(KeyIndex))
+    return ws.scan_items
+
+
 cdef Py_ssize_t _finish_exact_scan(const data_floating* q, const data_floating* R,
                                    Py_ssize_t n_r, Py_ssize_t d, intp_t exclude, double sign,
                                    KeyIndex* items) noexcept nogil:
@@ -300,8 +373,6 @@ cdef Py_ssize_t _finish_exact_scan(const data_floating* q, const data_floating* 
         c += 1
     sort_key_index(items, c)
     return c
-
-
 cdef Py_ssize_t _compact(floating* vals, intp_t* idxs, Py_ssize_t count, Py_ssize_t k,
                          floating bound, floating* thr, floating* scratch,
                          const floating* lkey, const floating* ukey) noexcept nogil:
@@ -326,6 +397,7 @@ cdef Py_ssize_t _compact(floating* vals, intp_t* idxs, Py_ssize_t count, Py_ssiz
     return c
 
 
+
 cdef inline double _box_gap2(const double* lo, const double* hi, const double* qlo,
                              const double* qhi, Py_ssize_t m) noexcept nogil:
     """Squared distance between the boxes [lo, hi] and [qlo, qhi] in m dimensions (a point:
@@ -341,242 +413,340 @@ cdef inline double _box_gap2(const double* lo, const double* hi, const double* q
     return s
 
 
-cdef int _query_chunk(
-    const floating* Q, const floating* R, const data_floating* Qo, const data_floating* Ro,
-    const floating* lkey, const floating* ukey, const floating* bound, const intp_t* exclude,
-    Py_ssize_t q0, Py_ssize_t mq, Py_ssize_t n_r, Py_ssize_t d, Py_ssize_t k,
-    bint farthest, Py_ssize_t chunk_r, Py_ssize_t cap0, Py_ssize_t limit,
-    floating* tile, floating* slab_v, intp_t* slab_i, floating** vals, intp_t** idxs,
-    Py_ssize_t* cnt, Py_ssize_t* cap, floating* thr, floating* scratch, KeyIndex* items,
-    KeyIndex** scan_items, bint scan_overflow, cnp.uint8_t* overflowed, double* dist,
-    intp_t* ind, const intp_t* q_orig, const intp_t* r_orig, Py_ssize_t m,
-    const double* q_proj, const double* q_norm, const double* r_lo, const double* r_hi,
-    const double* r_err, double err_max, intp_t* act, floating* qbuf, floating* heap,
-    KeyIndex* visit, double* lb_rest, const float* Rp, const float* lkp, float* q8,
-    float* thr8, float* vals8, unsigned int* masks8,
-) noexcept nogil:
-    """Process queries q0 .. q0+mq-1 against all rows of R. Returns -1 on allocation failure.
 
-    With q_proj given (not NULL; m projections per query, row-major), the chunks of R are
-    visited nearest first (by the distance between the centres of their boxes of projections,
-    r_lo/r_hi, m per chunk, and the query chunk's), each query skipping the chunks whose box
-    proves that none of their rows can enter its list, until no query needs any chunk left.
-    act (chunk_q), qbuf (chunk_q x d), visit and lb_rest (one per chunk of R) are scratch.
-    With Rp given (float32 only: R packed in blocks of 16 rows, lkp its lkey padded with NaN;
-    chunk_r a multiple of 16), the distances come from rk_fused_scan in groups of 8 queries
-    instead of GEMM tiles (q8, thr8, vals8, masks8: its scratch); the same candidates pass.
+
+cdef inline void _sym_push(CandLists* L, Py_ssize_t q, floating v, floating u, intp_t r,
+                           floating b) noexcept nogil:
+    """Append row r (lower bound v, upper bound u without the query part b) to the list of q.
+
+    L.heap[q*k : q*k+k] is a max-heap of the k smallest upper bounds (u + b) of the rows
+    appended so far (+inf until k rows came), and the threshold follows its top (for k = 1:
+    the running minimum). A full list is compacted, grown when still more than half full, and
+    abandoned (cap = -1, threshold -inf: nothing passes any more) beyond L.limit.
     """
-    cdef Py_ssize_t i, j, jb, j0, j1, rc, r0, mr, c, e
-    cdef Py_ssize_t n_rc = (n_r + chunk_r - 1) // chunk_r, step, ax
-    cdef Py_ssize_t a, n_act, s0, s1
-    cdef bint prune = q_proj != NULL
+    cdef Py_ssize_t c = L.cnt[q], ncap, k = L.k
+    cdef floating* vv = <floating*>L.vals[q]
+    cdef intp_t* ii = L.idxs[q]
+    cdef floating* thr = <floating*>L.thr
+    cdef floating* heap = <floating*>L.heap
+    cdef floating* nv
+    cdef intp_t* ni
+    cdef floating tt
+    vv[c] = v
+    ii[c] = r
+    c += 1
+    tt = u + b
+    if tt < heap[q * k]:
+        tt = heap_replace_top(heap + q * k, k, tt)
+        if tt < thr[q]:
+            thr[q] = tt
+    if c == L.cap[q]:
+        c = _compact(vv, ii, c, k, b, &thr[q], <floating*>L.scratch, <const floating*>L.lkey,
+                     <const floating*>L.ukey)
+        if 2 * c > L.cap[q]:
+            ncap = 2 * L.cap[q]
+            nv = NULL
+            ni = NULL
+            if ncap <= L.limit:
+                nv = <floating*>malloc(ncap * sizeof(floating))
+                ni = <intp_t*>malloc(ncap * sizeof(intp_t))
+            if nv == NULL or ni == NULL:
+                free(nv)
+                free(ni)
+                if _grown(L, q):
+                    free(vv)
+                    free(ii)
+                L.vals[q] = <floating*>L.slab_v + q * L.cap0
+                L.idxs[q] = L.slab_i + q * L.cap0
+                L.cnt[q] = 0
+                L.cap[q] = -1
+                thr[q] = -INFINITY
+                return
+            memcpy(nv, vv, c * sizeof(floating))
+            memcpy(ni, ii, c * sizeof(intp_t))
+            if _grown(L, q):
+                free(vv)
+                free(ii)
+            L.vals[q] = nv
+            L.idxs[q] = ni
+            L.cap[q] = ncap
+    L.cnt[q] = c
+
+
+cdef void _plan_chunk(const ScanSpec* sp, Workspace* ws, Py_ssize_t q0, Py_ssize_t mq,
+                      floating* thr) noexcept nogil:
+    """Plan of a query chunk: its lists emptied; when pruning, the chunks of R in visit order
+    (ws.visit: by the distance between the centres of their boxes of projections and the
+    chunk's) and ws.lb_rest[step], the smallest box-to-box lower bound from step on."""
+    cdef Py_ssize_t i, ax, rc, step, m = sp.m, n_rc = sp.n_rc
     cdef double qlo[8]
     cdef double qhi[8]
-    cdef double gap, g, lb, reach
+    cdef double gap, g, lb
     cdef const double* pq
-    cdef Py_ssize_t qi, ex_o
-    cdef floating t, v, b
-    cdef floating alpha = 2 if farthest else -2
-    cdef double sign = -1.0 if farthest else 1.0
-    cdef const floating* row
-    cdef const floating* lk
-    cdef const floating* uk
-    cdef floating* vv
-    cdef intp_t* ii
-    cdef intp_t ex
-    cdef KeyIndex* row_items
-    cdef int status = 0
-    cdef Py_ssize_t g0, ng, blk, b_end, pos
-    cdef unsigned int mask
-    cdef float falpha = alpha
-
+    _lists_reset(&ws.lists, mq, thr)
+    if sp.q_proj == NULL:
+        return
+    for ax in range(m):
+        qlo[ax] = INFINITY
+        qhi[ax] = -INFINITY
     for i in range(mq):
-        cnt[i] = 0
-        cap[i] = cap0
-        vals[i] = slab_v + i * cap0
-        idxs[i] = slab_i + i * cap0
-        thr[i] = INFINITY
-        for e in range(k):
-            heap[i * k + e] = INFINITY
-
-    if prune:
-        # The query chunk's box, then the chunks of R by the lower bound of their squared
-        # distance to it.
+        pq = sp.q_proj + (q0 + i) * m
         for ax in range(m):
-            qlo[ax] = INFINITY
-            qhi[ax] = -INFINITY
-        for i in range(mq):
-            pq = q_proj + (q0 + i) * m
-            for ax in range(m):
-                if pq[ax] < qlo[ax]:
-                    qlo[ax] = pq[ax]
-                if pq[ax] > qhi[ax]:
-                    qhi[ax] = pq[ax]
-        # Visit order: by the distance between the box centres (the nearest rows first, so
-        # thresholds tighten early); lb_rest[step]: the smallest box-to-box bound from step on.
-        for rc in range(n_rc):
-            g = 0.0
-            for ax in range(m):
-                gap = 0.5 * (r_lo[rc * m + ax] + r_hi[rc * m + ax] - qlo[ax] - qhi[ax])
-                g += gap * gap
-            visit[rc].key = g
-            visit[rc].index = rc
-        sort_key_index(visit, n_rc)
-        for step in range(n_rc - 1, -1, -1):
-            rc = visit[step].index
-            lb = _box_gap2(r_lo + rc * m, r_hi + rc * m, qlo, qhi, m)
-            if step < n_rc - 1 and lb_rest[step + 1] < lb:
-                lb = lb_rest[step + 1]
-            lb_rest[step] = lb
-    for step in range(n_rc):
-        if prune:
-            # A row r can enter the list of query q only if its lower bound key, which is >=
-            # ||q - r||^2 - ||q||^2 - c(||q||^2 + 2 ||r||^2), is <= the list's threshold t; and
-            # ||q - r||^2 >= the squared distance g^2 between q's projections and the chunk's
-            # box (the axes are orthonormal). So q skips the chunk when g^2 > t + (1 + c)||q||^2
-            # + 2c max ||r||^2 (r_err), with a relative margin for the rounding of g; the GEMM
-            # runs over the remaining queries only. Once the smallest bound of the chunks left
-            # exceeds every query's reach, nothing is left to do.
-            rc = visit[step].index
-            lb = lb_rest[step]
-            if lb > 0:
-                # (the bound of each query below, made uniform: g^2 >= lb, err_max >= r_err)
-                reach = -INFINITY
-                for i in range(mq):
-                    g = (<double>thr[i] + q_norm[q0 + i] * (1.0 + 1e-6)
-                         + 0.5 * <double>bound[q0 + i])
-                    if g > reach:
-                        reach = g
-                if lb * (1.0 - 2e-6) > reach + err_max:
-                    break
-            n_act = 0
-            for i in range(mq):
-                qi = q0 + i
-                pq = q_proj + qi * m
-                gap = _box_gap2(r_lo + rc * m, r_hi + rc * m, pq, pq, m)
-                if gap > 0 and gap * (1.0 - 1e-6) > (
-                        <double>thr[i] + q_norm[qi] + 0.5 * <double>bound[qi] + r_err[rc]
-                        + 1e-6 * (q_norm[qi] + gap)):
-                    continue
-                act[n_act] = i
-                n_act += 1
-            if n_act == 0:
-                continue
-        else:
-            rc = step
-            n_act = mq
-            for i in range(mq):
-                act[i] = i
-        r0 = rc * chunk_r
-        mr = min(chunk_r, n_r - r0)
-        if floating is float:
-            if Rp != NULL:
-                # Fused scan: groups of 8 active queries (the last padded with a copy of its
-                # first query, threshold -inf) against the chunk's blocks of 16 rows; each
-                # block with a passing key comes back to push its candidates, with the
-                # same lower bound (key + lkey, one rounding) as the GEMM path.
-                b_end = (r0 + mr + 15) // 16
-                for g0 in range(0, n_act, 8):
-                    ng = min(8, n_act - g0)
-                    for a in range(8):
-                        i = act[g0 + a] if a < ng else act[g0]
-                        memcpy(q8 + a * d, Q + (q0 + i) * d, d * sizeof(float))
-                        thr8[a] = thr[i] if a < ng else -INFINITY
-                    blk = r0 // 16
-                    while True:
-                        blk = rk_fused_scan(q8, Rp, lkp, thr8, falpha, blk, b_end, d, vals8,
-                                            masks8)
-                        if blk >= b_end:
-                            break
-                        for a in range(ng):
-                            mask = masks8[a]
-                            if mask == 0:
-                                continue
-                            i = act[g0 + a]
-                            b = bound[q0 + i]
-                            for e in range(16):
-                                if (mask >> e) & 1:
-                                    pos = blk * 16 + e
-                                    if pos == exclude[q0 + i]:
-                                        continue
-                                    v = vals8[a * 16 + e] + lkey[pos]
-                                    if v <= thr[i]:
-                                        _sym_push(i, v, vals8[a * 16 + e] + ukey[pos], pos, k,
-                                                  b, vals, idxs, cnt, cap, thr, heap, slab_v,
-                                                  slab_i, cap0, limit, scratch, lkey, ukey)
-                            thr8[a] = thr[i]
-                        blk += 1
-                continue
-        if n_act == mq:
-            _gemm_nt(<int>mr, <int>mq, <int>d, alpha, R + r0 * d, Q + q0 * d, tile)
-        else:
-            for a in range(n_act):
-                memcpy(qbuf + a * d, Q + (q0 + act[a]) * d, d * sizeof(floating))
-            _gemm_nt(<int>mr, <int>n_act, <int>d, alpha, R + r0 * d, qbuf, tile)
-        lk = lkey + r0
-        uk = ukey + r0
-        for a in range(n_act):
-            i = act[a]
-            row = tile + a * mr
-            b = bound[q0 + i]
-            ex = exclude[q0 + i] - r0
-            for jb in range((mr + _BLOCK - 1) // _BLOCK):
-                j0 = jb * _BLOCK
-                j1 = min(j0 + _BLOCK, mr)
-                # Vectorised pre-filter: most blocks hold no candidate at all.
-                t = thr[i]
-                if _count_at_most(row + j0, lk + j0, j1 - j0, t) == 0:
-                    continue
-                # Hits are rare: find them by sub-blocks of 16 rows before the scalar loop.
-                for s0 in range(j0, j1, 16):
-                    s1 = min(s0 + 16, j1)
-                    if _count_at_most(row + s0, lk + s0, s1 - s0, t) == 0:
-                        continue
-                    for j in range(s0, s1):
-                        v = row[j] + lk[j]
-                        if v <= t and j != ex:
-                            # Appends, keeps the threshold at the k-th smallest upper bound
-                            # seen (a heap), compacts, grows or abandons (cap -1) the list.
-                            _sym_push(i, v, row[j] + uk[j], r0 + j, k, b, vals, idxs, cnt,
-                                      cap, thr, heap, slab_v, slab_i, cap0, limit, scratch,
-                                      lkey, ukey)
-                            t = thr[i]
+            if pq[ax] < qlo[ax]:
+                qlo[ax] = pq[ax]
+            if pq[ax] > qhi[ax]:
+                qhi[ax] = pq[ax]
+    # The nearest rows first, so thresholds tighten early.
+    for rc in range(n_rc):
+        g = 0.0
+        for ax in range(m):
+            gap = 0.5 * (sp.r_lo[rc * m + ax] + sp.r_hi[rc * m + ax] - qlo[ax] - qhi[ax])
+            g += gap * gap
+        ws.visit[rc].key = g
+        ws.visit[rc].index = rc
+    sort_key_index(ws.visit, n_rc)
+    for step in range(n_rc - 1, -1, -1):
+        rc = ws.visit[step].index
+        lb = _box_gap2(sp.r_lo + rc * m, sp.r_hi + rc * m, qlo, qhi, m)
+        if step < n_rc - 1 and ws.lb_rest[step + 1] < lb:
+            lb = ws.lb_rest[step + 1]
+        ws.lb_rest[step] = lb
 
+
+cdef Py_ssize_t _active_queries(const ScanSpec* sp, Workspace* ws, Py_ssize_t q0,
+                                Py_ssize_t mq, Py_ssize_t step, const floating* thr,
+                                Py_ssize_t* rc_out) noexcept nogil:
+    """The chunk of R of this step (rc_out) and the queries that need it (ws.act); their
+    number, or -1 when no query needs any chunk left (pruning)."""
+    cdef Py_ssize_t i, qi, rc, n_act = 0, m = sp.m
+    cdef double lb, reach, g, gap
+    cdef const double* pq
+    cdef const floating* bound = <const floating*>sp.qbound
+    if sp.q_proj == NULL:
+        rc_out[0] = step
+        for i in range(mq):
+            ws.act[i] = i
+        return mq
+    # A row r can enter the list of query q only if its lower bound key, which is >=
+    # ||q - r||^2 - ||q||^2 - c(||q||^2 + 2 ||r||^2), is <= the list's threshold t; and
+    # ||q - r||^2 >= the squared distance g^2 between q's projections and the chunk's box (the
+    # axes are orthonormal). So q skips the chunk when g^2 > t + (1 + c)||q||^2 + 2c max
+    # ||r||^2 (r_err), with a relative margin for the rounding of g; the scan runs over the
+    # remaining queries only. Once the smallest bound of the chunks left exceeds every query's
+    # reach, nothing is left to do.
+    rc = ws.visit[step].index
+    rc_out[0] = rc
+    lb = ws.lb_rest[step]
+    if lb > 0:
+        # (the bound of each query below, made uniform: g^2 >= lb, err_max >= r_err)
+        reach = -INFINITY
+        for i in range(mq):
+            g = (<double>thr[i] + sp.q_norm[q0 + i] * (1.0 + 1e-6)
+                 + 0.5 * <double>bound[q0 + i])
+            if g > reach:
+                reach = g
+        if lb * (1.0 - 2e-6) > reach + sp.err_max:
+            return -1
     for i in range(mq):
-        row_items = NULL
-        qi = q_orig[q0 + i]  # the query's row in Qo and in the output
-        if cap[i] < 0:
-            if not scan_overflow:
-                overflowed[qi] = 1  # the caller redoes it in a finer precision
-            else:
-                if scan_items[0] == NULL:
-                    scan_items[0] = <KeyIndex*>malloc(n_r * sizeof(KeyIndex))
-                if scan_items[0] == NULL:
-                    status = -1
-                else:
-                    ex_o = r_orig[exclude[q0 + i]] if exclude[q0 + i] >= 0 else -1
-                    _finish_exact_scan(Qo + qi * d, Ro, n_r, d, ex_o, sign, scan_items[0])
-                    row_items = scan_items[0]
-        else:
-            c = cnt[i]
-            vv = vals[i]
-            ii = idxs[i]
-            if c > k:  # the threshold may be stale since the last compaction: tighten it
-                t = thr[i]
-                c = _compact(vv, ii, c, k, bound[q0 + i], &t, scratch, lkey, ukey)
-            for e in range(c):
-                items[e].key = sign * exact_sqdist(Qo + qi * d, Ro + r_orig[ii[e]] * d, d)
-                items[e].index = r_orig[ii[e]]
-            sort_key_index(items, c)
-            row_items = items
-        if vals[i] != slab_v + i * cap0:
-            free(vals[i])
-            free(idxs[i])
-        if row_items != NULL:
-            for e in range(k):
-                dist[qi * k + e] = sqrt(sign * row_items[e].key)
-                ind[qi * k + e] = row_items[e].index
+        qi = q0 + i
+        pq = sp.q_proj + qi * m
+        gap = _box_gap2(sp.r_lo + rc * m, sp.r_hi + rc * m, pq, pq, m)
+        if gap > 0 and gap * (1.0 - 1e-6) > (
+                <double>thr[i] + sp.q_norm[qi] + 0.5 * <double>bound[qi] + sp.r_err[rc]
+                + 1e-6 * (sp.q_norm[qi] + gap)):
+            continue
+        ws.act[n_act] = i
+        n_act += 1
+    return n_act
+
+
+cdef void _scan_gemm(const ScanSpec* sp, Workspace* ws, Py_ssize_t q0, Py_ssize_t mq,
+                     Py_ssize_t n_act, Py_ssize_t rc, floating alpha) noexcept nogil:
+    """Scan of chunk rc of R for the active queries: keys by one GEMM tile, then the window
+    filter (vectorised pre-filter by blocks of 64 rows, then 16) and _sym_push for the rows
+    that pass."""
+    cdef Py_ssize_t a, i, j, jb, j0, j1, s0, s1, d = sp.d
+    cdef Py_ssize_t r0 = rc * sp.chunk_r
+    cdef Py_ssize_t mr = min(sp.chunk_r, sp.n_r - r0)
+    cdef const floating* Q = <const floating*>sp.Q
+    cdef const floating* lk = <const floating*>sp.lkey + r0
+    cdef const floating* uk = <const floating*>sp.ukey + r0
+    cdef const floating* bound = <const floating*>sp.qbound
+    cdef floating* tile = <floating*>ws.tile
+    cdef floating* qbuf = <floating*>ws.qbuf
+    cdef floating* thr = <floating*>ws.lists.thr
+    cdef const floating* row
+    cdef floating t, v, b
+    cdef intp_t ex
+    if n_act == mq:
+        _gemm_nt(<int>mr, <int>mq, <int>d, alpha, <const floating*>sp.R + r0 * d, Q + q0 * d,
+                 tile)
+    else:
+        for a in range(n_act):
+            memcpy(qbuf + a * d, Q + (q0 + ws.act[a]) * d, d * sizeof(floating))
+        _gemm_nt(<int>mr, <int>n_act, <int>d, alpha, <const floating*>sp.R + r0 * d, qbuf,
+                 tile)
+    for a in range(n_act):
+        i = ws.act[a]
+        row = tile + a * mr
+        b = bound[q0 + i]
+        ex = sp.exclude[q0 + i] - r0
+        for jb in range((mr + _BLOCK - 1) // _BLOCK):
+            j0 = jb * _BLOCK
+            j1 = min(j0 + _BLOCK, mr)
+            # Vectorised pre-filter: most blocks hold no candidate at all.
+            t = thr[i]
+            if _count_at_most(row + j0, lk + j0, j1 - j0, t) == 0:
+                continue
+            # Hits are rare: find them by sub-blocks of 16 rows before the scalar loop.
+            for s0 in range(j0, j1, 16):
+                s1 = min(s0 + 16, j1)
+                if _count_at_most(row + s0, lk + s0, s1 - s0, t) == 0:
+                    continue
+                for j in range(s0, s1):
+                    v = row[j] + lk[j]
+                    if v <= t and j != ex:
+                        _sym_push(&ws.lists, i, v, row[j] + uk[j], r0 + j, b)
+                        t = thr[i]
+
+
+cdef void _scan_fused(const ScanSpec* sp, Workspace* ws, Py_ssize_t q0, Py_ssize_t n_act,
+                      Py_ssize_t rc, float alpha) noexcept nogil:
+    """Scan of chunk rc of R by rk_fused_scan (float32): groups of 8 active queries (the last
+    padded with a copy of its first query, threshold -inf) against the chunk's blocks of 16
+    rows; each block with a passing key comes back to push its candidates, with the same lower
+    bound (key + lkey, one rounding) as the GEMM path."""
+    cdef Py_ssize_t g0, ng, a, i, e, blk, b_end, pos, d = sp.d
+    cdef Py_ssize_t r0 = rc * sp.chunk_r
+    cdef Py_ssize_t mr = min(sp.chunk_r, sp.n_r - r0)
+    cdef const float* Q = <const float*>sp.Q
+    cdef const float* lkey = <const float*>sp.lkey
+    cdef const float* ukey = <const float*>sp.ukey
+    cdef const float* bound = <const float*>sp.qbound
+    cdef float* thr = <float*>ws.lists.thr
+    cdef float* thr8 = ws.thr8
+    cdef float* vals8 = ws.vals8
+    cdef unsigned int mask
+    cdef float v, b
+    b_end = (r0 + mr + 15) // 16
+    for g0 in range(0, n_act, 8):
+        ng = min(8, n_act - g0)
+        for a in range(8):
+            i = ws.act[g0 + a] if a < ng else ws.act[g0]
+            memcpy(ws.q8 + a * d, Q + (q0 + i) * d, d * sizeof(float))
+            thr8[a] = thr[i] if a < ng else -INFINITY
+        blk = r0 // 16
+        while True:
+            blk = rk_fused_scan(ws.q8, sp.Rp, sp.lkp, thr8, alpha, blk, b_end, d, vals8,
+                                ws.masks8)
+            if blk >= b_end:
+                break
+            for a in range(ng):
+                mask = ws.masks8[a]
+                if mask == 0:
+                    continue
+                i = ws.act[g0 + a]
+                b = bound[q0 + i]
+                for e in range(16):
+                    if (mask >> e) & 1:
+                        pos = blk * 16 + e
+                        if pos == sp.exclude[q0 + i]:
+                            continue
+                        v = vals8[a * 16 + e] + lkey[pos]
+                        if v <= thr[i]:
+                            _sym_push(&ws.lists, i, v, vals8[a * 16 + e] + ukey[pos], pos, b)
+                thr8[a] = thr[i]
+            blk += 1
+
+
+cdef int _finalise(const ScanSpec* sp, Workspace* ws, floating* vv, intp_t* ii, Py_ssize_t c,
+                   bint abandoned, floating t, floating b, Py_ssize_t max_c, intp_t exclude,
+                   const data_floating* q, const data_floating* Ro,
+                   Py_ssize_t out) noexcept nogil:
+    """Finalise one query (row `out` of the outputs, original row q): its window (vv: lower
+    bounds, ii: positions in R; t its threshold, b the query's part of the bounds) compacted
+    to the final threshold, re-ranked by (exact distance, index) in float64, the k best
+    written. An abandoned list, or one still holding more than max_c rows, is flagged in
+    overflowed (the caller redoes it in a finer precision) or, with scan_overflow, answered by
+    an exact scan of all rows but `exclude` (a row of Ro). Returns 0, or -1 when the scan
+    buffer cannot be allocated, -2 (debug builds) for an index out of range."""
+    cdef Py_ssize_t e, k = sp.k, d = sp.d
+    cdef intp_t r
+    cdef KeyIndex* row_items
+    if abandoned:
+        if not sp.scan_overflow:
+            sp.overflowed[out] = 1
+            return 0
+        row_items = _scan_buffer(ws)
+        if row_items == NULL:
+            return -1
+        _finish_exact_scan(q, Ro, sp.n_r, d, exclude, sp.sign, row_items)
+    else:
+        if c > k:  # the threshold may be stale since the last compaction: tighten it
+            c = _compact(vv, ii, c, k, b, &t, <floating*>ws.lists.scratch,
+                         <const floating*>sp.lkey, <const floating*>sp.ukey)
+        if c > max_c and not sp.scan_overflow:
+            # As many near-ties as make a list overflow: a finer scan is cheaper than
+            # re-ranking them all.
+            sp.overflowed[out] = 1
+            return 0
+        for e in range(c):
+            r = ii[e] if sp.r_orig == NULL else sp.r_orig[ii[e]]
+            ws.items[e].key = sp.sign * exact_sqdist(q, Ro + r * d, d)
+            ws.items[e].index = r
+        sort_key_index(ws.items, c)
+        row_items = ws.items
+    if RK_DEBUG:
+        for e in range(k):
+            if row_items[e].index < 0 or row_items[e].index >= sp.n_r:
+                return -2
+    for e in range(k):
+        sp.dist[out * k + e] = sqrt(sp.sign * row_items[e].key)
+        sp.ind[out * k + e] = row_items[e].index
+    return 0
+
+
+cdef int _query_chunk(const ScanSpec* sp, Workspace* ws, Py_ssize_t q0, Py_ssize_t mq,
+                      floating alpha, const data_floating* Qo,
+                      const data_floating* Ro) noexcept nogil:
+    """knn_brute on queries q0 .. q0+mq-1: plan, scan every chunk of R (fused or GEMM tiles,
+    pruned), finalise. Returns 0, or _finalise's first error."""
+    cdef Py_ssize_t step, rc, n_act, i, qi, out
+    cdef intp_t ex
+    cdef int status = 0, st
+    cdef CandLists* L = &ws.lists
+    cdef floating* thr = <floating*>L.thr
+    cdef const floating* bound = <const floating*>sp.qbound
+    _plan_chunk(sp, ws, q0, mq, thr)
+    for step in range(sp.n_rc):
+        n_act = _active_queries(sp, ws, q0, mq, step, thr, &rc)
+        if n_act < 0:
+            break
+        if n_act == 0:
+            continue
+        if floating is float:
+            if sp.Rp != NULL:
+                _scan_fused(sp, ws, q0, n_act, rc, alpha)
+                continue
+        _scan_gemm(sp, ws, q0, mq, n_act, rc, alpha)
+    for i in range(mq):
+        qi = q0 + i
+        out = sp.q_orig[qi]  # the query's row in Qo and in the outputs
+        ex = sp.exclude[qi]
+        if ex >= 0:
+            ex = sp.r_orig[ex]
+        st = _finalise(sp, ws, <floating*>L.vals[i], L.idxs[i], L.cnt[i], L.cap[i] < 0, thr[i],
+                       bound[qi], sp.limit, ex, Qo + out * sp.d, Ro, out)
+        if st != 0 and status == 0:
+            status = st
     return status
+
+
+cdef inline void _note_status(int* flags, int st) noexcept nogil:
+    if st == -1:
+        flags[_NO_MEMORY] = 1
+    elif st == -2:
+        flags[_BAD_INDEX] = 1
 
 
 def knn_brute(
@@ -629,46 +799,20 @@ def knn_brute(
     (rk_fused_scan) instead of GEMM tiles; the result is the same.
     """
     cdef Py_ssize_t n_q = Q.shape[0], n_r = R.shape[0], d = Q.shape[1]
-    cdef Py_ssize_t n_chunks = (n_q + chunk_q - 1) // chunk_q
-    cdef Py_ssize_t cap0 = 2 * k + 32
-    cdef Py_ssize_t limit = max(8 * cap0, 4096)
-    cdef Py_ssize_t ch, mq
-    cdef int failed = 0
-    cdef floating* tile
-    cdef intp_t* act
-    cdef floating* qbuf
-    cdef floating* heap
-    cdef floating* slab_v
-    cdef intp_t* slab_i
-    cdef floating** vals
-    cdef intp_t** idxs
-    cdef Py_ssize_t* cnt
-    cdef Py_ssize_t* cap
-    cdef floating* thr
-    cdef floating* scratch
-    cdef KeyIndex* items
-    cdef KeyIndex* scan_items
-    cdef int[::1] errors = np.zeros(1, dtype=np.intc)
-    cdef Py_ssize_t n_rc, rc, j, ax, m = 0
+    cdef Py_ssize_t n_chunks, ch, mq, n_rc, rc, j, ax, m = 0
+    cdef floating alpha = 2 if farthest else -2
+    cdef double e
     cdef double[:, ::1] r_lo, r_hi
     cdef double[::1] r_err
-    cdef double err_max = 0.0, e
-    cdef const double* qp = NULL
-    cdef const double* qn = NULL
-    cdef const double* rlo = NULL
-    cdef const double* rhi = NULL
-    cdef const double* rerr = NULL
-    cdef KeyIndex* visit
-    cdef double* lb_rest
-    cdef const float* rp = NULL
-    cdef const float* lp = NULL
-    cdef float* q8
-    cdef float* thr8
-    cdef float* vals8
-    cdef unsigned int* masks8
-    cdef Py_ssize_t tile_size
+    cdef int flags[3]
+    cdef ScanSpec sp
+    cdef WorkspaceSize z
+    cdef Workspace* ws
     if n_q == 0:
         return
+    memset(&sp, 0, sizeof(ScanSpec))
+    memset(&z, 0, sizeof(WorkspaceSize))
+    memset(flags, 0, sizeof(flags))
     if Rp is not None:
         if sizeof(floating) != sizeof(float) or not rk_fused_scan_available():
             raise ValueError("knn_brute: the fused scan needs float32 rows and AVX-512F")
@@ -678,10 +822,11 @@ def knn_brute(
             raise ValueError("knn_brute: Rp must be R in blocks of 16 rows, lkp lkey padded "
                              "to match, chunk_r a multiple of 16")
         if n_r > 0:
-            rp = &Rp[0, 0, 0]
-            lp = &lkp[0]
+            sp.Rp = &Rp[0, 0, 0]
+            sp.lkp = &lkp[0]
     chunk_r = min(chunk_r, n_r)
     chunk_q = min(chunk_q, n_q)
+    n_chunks = (n_q + chunk_q - 1) // chunk_q
     n_rc = (n_r + chunk_r - 1) // chunk_r
     if q_proj is not None and not farthest:
         # Per chunk of R: the box of its projections and 2c max ||r||^2 (= max(ukey - lkey)).
@@ -699,81 +844,67 @@ def knn_brute(
                 e = <double>ukey[j] - <double>lkey[j]
                 if e > r_err[rc]:
                     r_err[rc] = e
-            err_max = max(err_max, r_err[rc])
-        qp = &q_proj[0, 0]
-        qn = &q_norm[0]
-        rlo = &r_lo[0, 0]
-        rhi = &r_hi[0, 0]
-        rerr = &r_err[0]
+            sp.err_max = max(sp.err_max, r_err[rc])
+        sp.m = m
+        sp.q_proj = &q_proj[0, 0]
+        sp.q_norm = &q_norm[0]
+        sp.r_lo = &r_lo[0, 0]
+        sp.r_hi = &r_hi[0, 0]
+        sp.r_err = &r_err[0]
 
-    tile_size = 1 if rp != NULL else chunk_q * chunk_r
+    sp.n_r = n_r
+    sp.d = d
+    sp.k = k
+    sp.cap0 = 2 * k + 32
+    sp.limit = max(8 * sp.cap0, 4096)
+    sp.chunk_r = chunk_r
+    sp.n_rc = n_rc
+    sp.scan_overflow = scan_overflow
+    sp.sign = -1.0 if farthest else 1.0
+    sp.Q = &Q[0, 0]
+    sp.R = &R[0, 0]
+    sp.lkey = &lkey[0]
+    sp.ukey = &ukey[0]
+    sp.qbound = &qbound[0]
+    sp.exclude = &exclude[0]
+    sp.q_orig = &q_orig[0]
+    sp.r_orig = &r_orig[0]
+    sp.overflowed = &overflowed[0]
+    sp.dist = &dist[0, 0]
+    sp.ind = &ind[0, 0]
+    sp.flags = flags
+
+    z.n_lists = chunk_q
+    z.k = k
+    z.cap0 = sp.cap0
+    z.limit = sp.limit
+    z.n_scratch = sp.limit
+    z.n_tile = 0 if sp.Rp != NULL else chunk_q * chunk_r
+    z.n_qbuf = chunk_q * d
+    z.n_act = chunk_q
+    z.n_items = sp.limit
+    z.n_visit = n_rc
+    z.d_fused = d if sp.Rp != NULL else 0
+    z.n_r = n_r
+
     with nogil, parallel(num_threads=n_threads):
-        tile = <floating*>malloc(tile_size * sizeof(floating))
-        q8 = <float*>malloc(8 * d * sizeof(float) + 8)
-        thr8 = <float*>malloc(8 * sizeof(float))
-        vals8 = <float*>malloc(128 * sizeof(float))
-        masks8 = <unsigned int*>malloc(8 * sizeof(unsigned int))
-        act = <intp_t*>malloc(chunk_q * sizeof(intp_t))
-        qbuf = <floating*>malloc(chunk_q * d * sizeof(floating))
-        heap = <floating*>malloc(chunk_q * k * sizeof(floating))
-        visit = <KeyIndex*>malloc(n_rc * sizeof(KeyIndex))
-        lb_rest = <double*>malloc(n_rc * sizeof(double))
-        slab_v = <floating*>malloc(chunk_q * cap0 * sizeof(floating))
-        slab_i = <intp_t*>malloc(chunk_q * cap0 * sizeof(intp_t))
-        vals = <floating**>malloc(chunk_q * sizeof(floating*))
-        idxs = <intp_t**>malloc(chunk_q * sizeof(intp_t*))
-        cnt = <Py_ssize_t*>malloc(chunk_q * sizeof(Py_ssize_t))
-        cap = <Py_ssize_t*>malloc(chunk_q * sizeof(Py_ssize_t))
-        thr = <floating*>malloc(chunk_q * sizeof(floating))
-        scratch = <floating*>malloc(limit * sizeof(floating))
-        items = <KeyIndex*>malloc(limit * sizeof(KeyIndex))
-        scan_items = NULL
+        ws = _ws_new(&z, sizeof(floating), &sp)
         for ch in prange(n_chunks, schedule='dynamic'):
-            if (tile == NULL or q8 == NULL or thr8 == NULL or vals8 == NULL or masks8 == NULL
-                    or act == NULL or qbuf == NULL or heap == NULL or visit == NULL
-                    or lb_rest == NULL
-                    or slab_v == NULL
-                    or slab_i == NULL
-                    or vals == NULL
-                    or idxs == NULL or cnt == NULL or cap == NULL or thr == NULL
-                    or scratch == NULL or items == NULL):
-                errors[0] = 1
-            else:
-                mq = min(chunk_q, n_q - ch * chunk_q)
-                if _query_chunk(
-                    &Q[0, 0], &R[0, 0], &Qo[0, 0], &Ro[0, 0], &lkey[0], &ukey[0],
-                    &qbound[0],
-                    &exclude[0], ch * chunk_q, mq, n_r, d, k, farthest, chunk_r, cap0,
-                    limit, tile, slab_v, slab_i, vals, idxs, cnt, cap, thr, scratch, items,
-                    &scan_items, scan_overflow, &overflowed[0], &dist[0, 0], &ind[0, 0],
-                    &q_orig[0], &r_orig[0], m, qp, qn, rlo, rhi, rerr, err_max, act, qbuf,
-                    heap, visit, lb_rest, rp, lp, q8, thr8, vals8, masks8,
-                ) != 0:
-                    errors[0] = 1
-        free(tile)
-        free(q8)
-        free(thr8)
-        free(vals8)
-        free(masks8)
-        free(act)
-        free(qbuf)
-        free(heap)
-        free(visit)
-        free(lb_rest)
-        free(slab_v)
-        free(slab_i)
-        free(vals)
-        free(idxs)
-        free(cnt)
-        free(cap)
-        free(thr)
-        free(scratch)
-        free(items)
-        free(scan_items)
-    if errors[0]:
-        raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
+            if ws == NULL:
+                flags[_NO_MEMORY] = 1
+                continue
+            poll_signals(&flags[_ABORTED])
+            if flags[_ABORTED]:
+                continue
+            mq = min(chunk_q, n_q - ch * chunk_q)
+            _note_status(flags, _query_chunk(&sp, ws, ch * chunk_q, mq, alpha, &Qo[0, 0],
+                                             &Ro[0, 0]))
+        _ws_free(ws)
+    _raise_flags(flags, "kneighbors")
 
 
+# rerank_candidates: exact (distance, index) re-ranking of a KD-tree's m candidates per query.
+#   O(n_q * m * d) time; one list of m (key, index) pairs per thread.
 cdef cnp.uint8_t _rerank_one(const data_floating* q, const data_floating* R, const intp_t* cand,
                             double last, intp_t exclude, Py_ssize_t n_r, Py_ssize_t d,
                             Py_ssize_t m, Py_ssize_t k, KeyIndex* items, double* dist,
@@ -792,6 +923,10 @@ cdef cnp.uint8_t _rerank_one(const data_floating* q, const data_floating* R, con
         return 0
     if m < n_r and cand[m - 1] < n_r and not items[k - 1].key < last * last * (1.0 - 1e-9):
         return 0
+    if RK_DEBUG:
+        for e in range(k):
+            if items[e].index < 0 or items[e].index >= n_r:
+                return 2
     for e in range(k):
         dist[e] = sqrt(items[e].key)
         ind[e] = items[e].index
@@ -820,107 +955,32 @@ def rerank_candidates(
     """
     cdef Py_ssize_t n_q = Qo.shape[0], n_r = Ro.shape[0], d = Qo.shape[1]
     cdef Py_ssize_t m = cand.shape[1]
-    cdef Py_ssize_t q
+    cdef Py_ssize_t n_chunks = (n_q + _QCHUNK - 1) // _QCHUNK
+    cdef Py_ssize_t ch, q
     cdef KeyIndex* items
-    cdef int[::1] errors = np.zeros(1, dtype=np.intc)
+    cdef cnp.uint8_t res
+    cdef int flags[3]
     if n_q == 0:
         return
+    memset(flags, 0, sizeof(flags))
     with nogil, parallel(num_threads=n_threads):
         items = <KeyIndex*>malloc(m * sizeof(KeyIndex))
-        for q in prange(n_q, schedule='static'):
+        for ch in prange(n_chunks, schedule='static'):
             if items == NULL:
-                errors[0] = 1
-            else:
-                ok[q] = _rerank_one(&Qo[q, 0], &Ro[0, 0], &cand[q, 0], cand_dist[q, m - 1],
-                                    exclude[q], n_r, d, m, k, items, &dist[q, 0], &ind[q, 0])
+                flags[_NO_MEMORY] = 1
+                continue
+            poll_signals(&flags[_ABORTED])
+            if flags[_ABORTED]:
+                continue
+            for q in range(ch * _QCHUNK, min(n_q, (ch + 1) * _QCHUNK)):
+                res = _rerank_one(&Qo[q, 0], &Ro[0, 0], &cand[q, 0], cand_dist[q, m - 1],
+                                  exclude[q], n_r, d, m, k, items, &dist[q, 0], &ind[q, 0])
+                if res == 2:
+                    flags[_BAD_INDEX] = 1
+                    res = 0
+                ok[q] = res
         free(items)
-    if errors[0]:
-        raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
-
-
-cdef inline floating _heap_replace_top(floating* h, Py_ssize_t k, floating x) noexcept nogil:
-    """h: a max-heap of k values whose top exceeds x; replace the top by x, return the new top."""
-    cdef Py_ssize_t i = 0, l, m
-    while True:
-        l = 2 * i + 1
-        if l >= k:
-            break
-        m = l
-        if l + 1 < k and h[l + 1] > h[l]:
-            m = l + 1
-        if h[m] <= x:
-            break
-        h[i] = h[m]
-        i = m
-    h[i] = x
-    return h[0]
-
-
-cdef inline void _sym_push(
-    Py_ssize_t q, floating v, floating u, intp_t r, Py_ssize_t k, floating b,
-    floating** vals, intp_t** idxs, Py_ssize_t* cnt, Py_ssize_t* cap, floating* thr,
-    floating* heap, floating* slab_v, intp_t* slab_i, Py_ssize_t cap0, Py_ssize_t limit,
-    floating* scratch, const floating* lkey, const floating* ukey,
-) noexcept nogil:
-    """Append row r (lower bound v, upper bound u without the query part b) to the list of q.
-
-    The window logic of _query_chunk, with the threshold kept tight: heap[q*k : q*k+k] is a
-    max-heap of the k smallest upper bounds (u + b) of the rows appended so far (+inf until k
-    rows came), and the threshold follows its top (for k = 1: the running minimum, as in
-    _query_chunk). A full list is compacted, grown when still more than half full, and
-    abandoned (cap = -1, threshold -inf: nothing passes any more) beyond limit.
-    """
-    cdef Py_ssize_t c = cnt[q], ncap
-    cdef floating* vv = vals[q]
-    cdef intp_t* ii = idxs[q]
-    cdef floating* nv
-    cdef intp_t* ni
-    cdef floating tt
-    vv[c] = v
-    ii[c] = r
-    c += 1
-    tt = u + b
-    if tt < heap[q * k]:
-        tt = _heap_replace_top(heap + q * k, k, tt)
-        if tt < thr[q]:
-            thr[q] = tt
-    if c == cap[q]:
-        c = _compact(vv, ii, c, k, b, &thr[q], scratch, lkey, ukey)
-        if 2 * c > cap[q]:
-            ncap = 2 * cap[q]
-            nv = NULL
-            ni = NULL
-            if ncap <= limit:
-                nv = <floating*>malloc(ncap * sizeof(floating))
-                ni = <intp_t*>malloc(ncap * sizeof(intp_t))
-            if nv == NULL or ni == NULL:
-                free(nv)
-                free(ni)
-                if vv != slab_v + q * cap0:
-                    free(vv)
-                    free(ii)
-                vals[q] = slab_v + q * cap0
-                idxs[q] = slab_i + q * cap0
-                cnt[q] = 0
-                cap[q] = -1
-                thr[q] = -INFINITY
-                return
-            memcpy(nv, vv, c * sizeof(floating))
-            memcpy(ni, ii, c * sizeof(intp_t))
-            if vv != slab_v + q * cap0:
-                free(vv)
-                free(ii)
-            vals[q] = nv
-            idxs[q] = ni
-            cap[q] = ncap
-    cnt[q] = c
-
-
-cdef KeyIndex* _scan_buffer(KeyIndex** buf, Py_ssize_t n) noexcept nogil:
-    """The thread's buffer for exact scans of n rows, allocated on first use (NULL: failed)."""
-    if buf[0] == NULL:
-        buf[0] = <KeyIndex*>malloc(n * sizeof(KeyIndex))
-    return buf[0]
+    _raise_flags(flags, "kneighbors")
 
 
 cdef inline int _count_col(const floating* g, floating lki, const floating* tc,
@@ -942,21 +1002,21 @@ cdef inline void _count_both(const floating* g, const floating* lk, floating t, 
         hr[0] = rk_count_both_d(g, lk, t, lki, tc, n, hc)
 
 
-cdef void _sym_tile(
-    const floating* X, const floating* lkey, const floating* ukey, const floating* qbound,
-    Py_ssize_t I0, Py_ssize_t mI, Py_ssize_t J0, Py_ssize_t mJ, Py_ssize_t d, Py_ssize_t k,
-    floating alpha, floating* tile, floating** vals, intp_t** idxs, Py_ssize_t* cnt,
-    Py_ssize_t* cap, floating* thr, floating* heap, floating* slab_v, intp_t* slab_i,
-    Py_ssize_t cap0, Py_ssize_t limit, floating* scratch,
-) noexcept nogil:
+cdef void _sym_tile(const ScanSpec* sp, CandLists* L, floating* tile, Py_ssize_t I0,
+                    Py_ssize_t mI, Py_ssize_t J0, Py_ssize_t mJ, floating alpha) noexcept nogil:
     """One tile of the self-query: rows I0.. against rows J0.. (J0 >= I0, same blocking).
 
     Every value feeds the row side (query I0 + i, row J0 + j); off the diagonal it also feeds
     the column side (query J0 + j, row I0 + i). On the diagonal only the row side is used (the
     tile holds both orders of every pair) and a query skips itself by index.
     """
-    cdef Py_ssize_t i, j, jb, j0, j1, q, s0, s1
+    cdef Py_ssize_t i, j, jb, j0, j1, q, s0, s1, d = sp.d
     cdef bint diag = I0 == J0
+    cdef const floating* X = <const floating*>sp.R
+    cdef const floating* lkey = <const floating*>sp.lkey
+    cdef const floating* ukey = <const floating*>sp.ukey
+    cdef const floating* qbound = <const floating*>sp.qbound
+    cdef floating* thr = <floating*>L.thr
     cdef const floating* row
     cdef const floating* lk = lkey + J0
     cdef const floating* uk = ukey + J0
@@ -988,9 +1048,7 @@ cdef void _sym_tile(
                     for j in range(s0, s1):
                         v = row[j] + lk[j]
                         if v <= t and not (diag and j == i):
-                            _sym_push(q, v, row[j] + uk[j], J0 + j, k, b, vals, idxs, cnt, cap,
-                                      thr, heap, slab_v, slab_i, cap0, limit, scratch, lkey,
-                                      ukey)
+                            _sym_push(L, q, v, row[j] + uk[j], J0 + j, b)
                             t = thr[q]
             if hc:
                 for s0 in range(j0, j1, 16):
@@ -1000,9 +1058,7 @@ cdef void _sym_tile(
                     for j in range(s0, s1):
                         v = row[j] + lki
                         if v <= tc[j]:
-                            _sym_push(J0 + j, v, row[j] + uki, q, k, qbound[J0 + j], vals,
-                                      idxs, cnt, cap, thr, heap, slab_v, slab_i, cap0, limit,
-                                      scratch, lkey, ukey)
+                            _sym_push(L, J0 + j, v, row[j] + uki, q, qbound[J0 + j])
 
 
 # knn_brute_sym: the self-query of knn_brute (every row of X a query, self excluded by index)
@@ -1051,181 +1107,109 @@ def knn_brute_sym(
     chunk_q = chunk_r = block.
     """
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1]
-    cdef Py_ssize_t cap0 = k + max(k, 8)
-    cdef Py_ssize_t limit = max(8 * (2 * k + 32), 4096)
-    cdef Py_ssize_t nb, n_pairs, s, p, pi, I, J, I0, mI, J0, q, e, c, tot, ts, u, r
+    cdef Py_ssize_t nb, n_pairs, s, p, pi, I, J, I0, q, c, tot, ts, u
     cdef floating alpha = 2 if farthest else -2
-    cdef double sign = -1.0 if farthest else 1.0
     cdef floating t
     cdef bint over
-    cdef int failed = 0
-    cdef floating* tile
-    cdef floating* scratch
+    cdef int flags[3]
+    cdef ScanSpec sp
+    cdef WorkspaceSize z
+    cdef Workspace* ws
+    cdef Workspace* other
+    cdef Workspace** slots
     cdef floating* mv
-    cdef intp_t* mi
-    cdef KeyIndex* items
-    cdef KeyIndex* scan_items
-    cdef KeyIndex* row_items
     if n == 0:
         return
     block = max(1, min(block, n))
     nb = (n + block - 1) // block
     n_pairs = (nb + 1) // 2
     n_threads = max(1, n_threads)
-    # Per slot: the candidate lists of all n queries.
-    cdef floating** s_slab_v = <floating**>calloc(n_threads, sizeof(floating*))
-    cdef intp_t** s_slab_i = <intp_t**>calloc(n_threads, sizeof(intp_t*))
-    cdef floating*** s_vals = <floating***>calloc(n_threads, sizeof(floating**))
-    cdef intp_t*** s_idxs = <intp_t***>calloc(n_threads, sizeof(intp_t**))
-    cdef Py_ssize_t** s_cnt = <Py_ssize_t**>calloc(n_threads, sizeof(Py_ssize_t*))
-    cdef Py_ssize_t** s_cap = <Py_ssize_t**>calloc(n_threads, sizeof(Py_ssize_t*))
-    cdef floating** s_thr = <floating**>calloc(n_threads, sizeof(floating*))
-    cdef floating** s_heap = <floating**>calloc(n_threads, sizeof(floating*))
-    cdef int[::1] errors = np.zeros(1, dtype=np.intc)
-    if (s_slab_v == NULL or s_slab_i == NULL or s_vals == NULL or s_idxs == NULL
-            or s_cnt == NULL or s_cap == NULL or s_thr == NULL or s_heap == NULL):
-        errors[0] = 1
+    memset(&sp, 0, sizeof(ScanSpec))
+    memset(&z, 0, sizeof(WorkspaceSize))
+    memset(flags, 0, sizeof(flags))
+    sp.n_r = n
+    sp.d = d
+    sp.k = k
+    sp.cap0 = k + max(k, 8)
+    sp.limit = max(8 * (2 * k + 32), 4096)
+    sp.scan_overflow = scan_overflow
+    sp.sign = -1.0 if farthest else 1.0
+    sp.Q = &X[0, 0]
+    sp.R = &X[0, 0]
+    sp.lkey = &lkey[0]
+    sp.ukey = &ukey[0]
+    sp.qbound = &qbound[0]
+    sp.overflowed = &overflowed[0]
+    sp.dist = &dist[0, 0]
+    sp.ind = &ind[0, 0]
+    sp.flags = flags
+    # Per slot: the candidate lists of all n queries, one tile, and the merge buffers.
+    z.n_lists = n
+    z.k = k
+    z.cap0 = sp.cap0
+    z.limit = sp.limit
+    z.n_scratch = n_threads * sp.limit
+    z.n_tile = block * block
+    z.n_items = n_threads * sp.limit
+    z.n_merge = n_threads * sp.limit
+    z.n_r = n
+    slots = <Workspace**>calloc(n_threads, sizeof(Workspace*))
+    if slots == NULL:
+        raise MemoryError("kneighbors: could not allocate the per-thread candidate lists")
     try:
-        if not errors[0]:
-            with nogil, parallel(num_threads=n_threads):
-                for s in prange(n_threads, schedule='static', chunksize=1):
-                    s_slab_v[s] = <floating*>malloc(n * cap0 * sizeof(floating))
-                    s_slab_i[s] = <intp_t*>malloc(n * cap0 * sizeof(intp_t))
-                    # Zeroed: a list pointer is either NULL, in the slab, or its own block.
-                    s_vals[s] = <floating**>calloc(n, sizeof(floating*))
-                    s_idxs[s] = <intp_t**>calloc(n, sizeof(intp_t*))
-                    s_cnt[s] = <Py_ssize_t*>malloc(n * sizeof(Py_ssize_t))
-                    s_cap[s] = <Py_ssize_t*>malloc(n * sizeof(Py_ssize_t))
-                    s_thr[s] = <floating*>malloc(n * sizeof(floating))
-                    s_heap[s] = <floating*>malloc(n * k * sizeof(floating))
-                    tile = <floating*>malloc(block * block * sizeof(floating))
-                    scratch = <floating*>malloc(limit * sizeof(floating))
-                    if (s_slab_v[s] == NULL or s_slab_i[s] == NULL or s_vals[s] == NULL
-                            or s_idxs[s] == NULL or s_cnt[s] == NULL or s_cap[s] == NULL
-                            or s_thr[s] == NULL or s_heap[s] == NULL or tile == NULL
-                            or scratch == NULL):
-                        errors[0] = 1
-                    else:
-                        for q in range(n):
-                            s_vals[s][q] = s_slab_v[s] + q * cap0
-                            s_idxs[s][q] = s_slab_i[s] + q * cap0
-                            s_cnt[s][q] = 0
-                            s_cap[s][q] = cap0
-                            s_thr[s][q] = INFINITY
-                        for q in range(n * k):
-                            s_heap[s][q] = INFINITY
-                        p = s
-                        while p < n_pairs:
-                            for pi in range(2):
-                                I = p if pi == 0 else nb - 1 - p
-                                if pi == 1 and I == p:
-                                    break
-                                I0 = I * block
-                                mI = min(block, n - I0)
-                                for J in range(I, nb):
-                                    J0 = J * block
-                                    _sym_tile(&X[0, 0], &lkey[0], &ukey[0], &qbound[0], I0, mI,
-                                              J0, min(block, n - J0), d, k, alpha, tile,
-                                              s_vals[s], s_idxs[s], s_cnt[s], s_cap[s],
-                                              s_thr[s], s_heap[s], s_slab_v[s], s_slab_i[s],
-                                              cap0, limit, scratch)
-                            p = p + n_threads
-                    free(tile)
-                    free(scratch)
-        if errors[0]:
-            raise MemoryError("kneighbors: could not allocate the per-thread candidate lists")
-
-        # Merge the slots' lists of each query, compact, re-rank exactly.
         with nogil, parallel(num_threads=n_threads):
-            mv = <floating*>malloc(n_threads * limit * sizeof(floating))
-            mi = <intp_t*>malloc(n_threads * limit * sizeof(intp_t))
-            scratch = <floating*>malloc(n_threads * limit * sizeof(floating))
-            items = <KeyIndex*>malloc(n_threads * limit * sizeof(KeyIndex))
-            scan_items = NULL
-            for q in prange(n, schedule='static'):
-                if mv == NULL or mi == NULL or scratch == NULL or items == NULL:
-                    errors[0] = 1
+            for s in prange(n_threads, schedule='static', chunksize=1):
+                ws = _ws_new(&z, sizeof(floating), &sp)
+                slots[s] = ws
+                if ws == NULL:
+                    flags[_NO_MEMORY] = 1
                     continue
+                _lists_reset(&ws.lists, n, <floating*>ws.lists.thr)
+                p = s
+                while p < n_pairs and not flags[_ABORTED]:
+                    for pi in range(2):
+                        I = p if pi == 0 else nb - 1 - p
+                        if pi == 1 and I == p:
+                            break
+                        I0 = I * block
+                        for J in range(I, nb):
+                            poll_signals(&flags[_ABORTED])
+                            if flags[_ABORTED]:
+                                break
+                            _sym_tile(&sp, &ws.lists, <floating*>ws.tile, I0,
+                                      min(block, n - I0), J * block,
+                                      min(block, n - J * block), alpha)
+                    p = p + n_threads
+        _raise_flags(flags, "kneighbors")
+
+        # Merge the slots' lists of each query (union; threshold: the smallest of the slots',
+        # each being valid), then finalise it like a list of knn_brute.
+        with nogil, parallel(num_threads=n_threads):
+            ws = slots[threadid()]
+            mv = <floating*>ws.merge_v
+            for q in prange(n, schedule='static'):
                 over = False
                 tot = 0
                 t = INFINITY
                 for ts in range(n_threads):
-                    if s_cap[ts][q] < 0:
+                    other = slots[ts]
+                    if other.lists.cap[q] < 0:
                         over = True
                         break
-                    c = s_cnt[ts][q]
-                    memcpy(mv + tot, s_vals[ts][q], c * sizeof(floating))
-                    memcpy(mi + tot, s_idxs[ts][q], c * sizeof(intp_t))
+                    c = other.lists.cnt[q]
+                    memcpy(mv + tot, other.lists.vals[q], c * sizeof(floating))
+                    memcpy(ws.merge_i + tot, other.lists.idxs[q], c * sizeof(intp_t))
                     tot = tot + c
-                    if s_thr[ts][q] < t:
-                        t = s_thr[ts][q]
-                row_items = NULL
-                if over:
-                    if not scan_overflow:
-                        overflowed[q] = 1  # the caller redoes it in a finer precision
-                    else:
-                        row_items = _scan_buffer(&scan_items, n)
-                        if row_items == NULL:
-                            errors[0] = 1
-                        else:
-                            _finish_exact_scan(&Xo[q, 0], &Xo[0, 0], n, d, q, sign, row_items)
-                else:
-                    c = tot
-                    if c > k:
-                        c = _compact(mv, mi, c, k, qbound[q], &t, scratch, &lkey[0], &ukey[0])
-                    if 2 * c > limit and not scan_overflow:
-                        # As many near-ties as make a single list overflow: a finer scan is
-                        # cheaper than re-ranking them all.
-                        overflowed[q] = 1
-                        continue
-                    for e in range(c):
-                        items[e].key = sign * exact_sqdist(&Xo[q, 0], &Xo[mi[e], 0], d)
-                        items[e].index = mi[e]
-                    sort_key_index(items, c)
-                    row_items = items
-                if row_items != NULL:
-                    for e in range(k):
-                        dist[q, e] = sqrt(sign * row_items[e].key)
-                        ind[q, e] = row_items[e].index
-            free(mv)
-            free(mi)
-            free(scratch)
-            free(items)
-            free(scan_items)
-        if errors[0]:
-            raise MemoryError("kneighbors: could not allocate the per-thread work buffers")
+                    if (<floating*>other.lists.thr)[q] < t:
+                        t = (<floating*>other.lists.thr)[q]
+                _note_status(flags, _finalise(&sp, ws, mv, ws.merge_i, tot, over, t,
+                                              qbound[q], sp.limit // 2, q, &Xo[q, 0],
+                                              &Xo[0, 0], q))
+        _raise_flags(flags, "kneighbors")
     finally:
         for u in range(n_threads):
-            if (s_vals != NULL and s_idxs != NULL and s_slab_v != NULL and s_vals[u] != NULL
-                    and s_idxs[u] != NULL and s_slab_v[u] != NULL):
-                for r in range(n):
-                    if s_vals[u][r] != s_slab_v[u] + r * cap0:
-                        free(s_vals[u][r])
-                        free(s_idxs[u][r])
-            if s_slab_v != NULL:
-                free(s_slab_v[u])
-            if s_slab_i != NULL:
-                free(s_slab_i[u])
-            if s_vals != NULL:
-                free(s_vals[u])
-            if s_idxs != NULL:
-                free(s_idxs[u])
-            if s_cnt != NULL:
-                free(s_cnt[u])
-            if s_cap != NULL:
-                free(s_cap[u])
-            if s_thr != NULL:
-                free(s_thr[u])
-            if s_heap != NULL:
-                free(s_heap[u])
-        free(s_slab_v)
-        free(s_slab_i)
-        free(s_vals)
-        free(s_idxs)
-        free(s_cnt)
-        free(s_cap)
-        free(s_thr)
-        free(s_heap)
+            _ws_free(slots[u])
+        free(slots)
 
 
 # sum_pairwise_distances: the sum of the Euclidean distances over all ordered pairs of rows of X

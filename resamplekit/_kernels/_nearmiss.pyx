@@ -10,7 +10,8 @@ from cython.parallel cimport prange
 
 import numpy as np
 
-ctypedef Py_ssize_t intp_t
+from ._common cimport intp_t
+
 ctypedef unsigned char uint8_t
 
 

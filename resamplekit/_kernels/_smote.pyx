@@ -12,9 +12,7 @@
 #   Time O(n_new * d), parallel over new rows; memory: the output only.
 
 from cython.parallel cimport prange
-from numpy cimport intp_t
-
-from resamplekit._kernels._typedefs cimport floating
+from ._common cimport floating, intp_t
 
 
 def interpolate(

@@ -20,25 +20,15 @@ from cython.parallel cimport parallel, prange
 from libc.stdlib cimport free, malloc
 from libc.math cimport INFINITY, fabs
 
-from ._typedefs cimport floating
+from ._common cimport (RK_DEBUG, check_rows, floating, intp_t, poll_signals, raise_pending,
+                       sorted_insert)
 
 cnp.import_array()
 
-ctypedef cnp.intp_t intp_t
 ctypedef cnp.int32_t int32_t
 
-
-cdef inline void _push(double* dist, intp_t* ind, intp_t k, double d, intp_t j) noexcept nogil:
-    """Insert (d, j) into the sorted list dist/ind of length k if d < dist[k-1]."""
-    cdef intp_t p = k - 1
-    if not d < dist[p]:
-        return
-    while p > 0 and dist[p - 1] > d:
-        dist[p] = dist[p - 1]
-        ind[p] = ind[p - 1]
-        p -= 1
-    dist[p] = d
-    ind[p] = j
+cdef enum:
+    _QCHUNK = 64   # queries between two checks for Ctrl-C
 
 
 # vdm_kneighbors
@@ -59,40 +49,57 @@ def vdm_kneighbors(const int32_t[:, ::1] codes_t, const intp_t[::1] queries,
                    double[:, ::1] out_dist, intp_t[:, ::1] out_ind, int n_threads):
     cdef intp_t n_features = codes_t.shape[0], n = codes_t.shape[1]
     cdef intp_t n_q = queries.shape[0]
-    cdef intp_t i, j, f, c, q, a, b, poff, m, max_m = 1
+    cdef intp_t i, j, f, c, q, a, b, poff, m, max_m = 1, ch
+    cdef intp_t n_chunks = (n_q + _QCHUNK - 1) // _QCHUNK
     cdef double s
     cdef double* buf
     cdef double* row
+    cdef int flags[2]  # [0]: Ctrl-C, [1]: out of memory
+    flags[0] = flags[1] = 0
     for f in range(n_features):
         if n_categories[f] > max_m:
             max_m = n_categories[f]
     with nogil, parallel(num_threads=n_threads):
         buf = <double*> malloc(n * sizeof(double))
         row = <double*> malloc(max_m * sizeof(double))
-        for i in prange(n_q, schedule="static"):
-            q = queries[i]
-            for j in range(n):
-                buf[j] = 0.0
-            for f in range(n_features):
-                a = codes_t[f, q]
-                poff = proba_offsets[f]
-                m = n_categories[f]
-                for b in range(m):
-                    s = 0.0
-                    for c in range(n_classes):
-                        s = s + fabs(proba[poff + a * n_classes + c]
-                                     - proba[poff + b * n_classes + c])
-                    row[b] = s * s
+        for ch in prange(n_chunks, schedule="static"):
+            if buf == NULL or row == NULL:
+                flags[1] = 1
+                continue
+            poll_signals(&flags[0])
+            if flags[0]:
+                continue
+            for i in range(ch * _QCHUNK, min(n_q, (ch + 1) * _QCHUNK)):
+                q = queries[i]
                 for j in range(n):
-                    buf[j] = buf[j] + row[codes_t[f, j]]
-            for j in range(k):
-                out_dist[i, j] = INFINITY
-                out_ind[i, j] = -1
-            for j in range(n):
-                if j != q:
-                    _push(&out_dist[i, 0], &out_ind[i, 0], k, buf[j], j)
+                    buf[j] = 0.0
+                for f in range(n_features):
+                    a = codes_t[f, q]
+                    poff = proba_offsets[f]
+                    m = n_categories[f]
+                    for b in range(m):
+                        s = 0.0
+                        for c in range(n_classes):
+                            s = s + fabs(proba[poff + a * n_classes + c]
+                                         - proba[poff + b * n_classes + c])
+                        row[b] = s * s
+                    for j in range(n):
+                        buf[j] = buf[j] + row[codes_t[f, j]]
+                for j in range(k):
+                    out_dist[i, j] = INFINITY
+                    out_ind[i, j] = -1
+                for j in range(n):
+                    # Rows come in ascending index: strictly closer than the k-th enters.
+                    if j != q and buf[j] < out_dist[i, k - 1]:
+                        sorted_insert(&out_dist[i, 0], &out_ind[i, 0], k, buf[j], j)
         free(buf)
         free(row)
+    if flags[0]:
+        raise_pending()
+    if flags[1]:
+        raise MemoryError("vdm_kneighbors: could not allocate the per-thread work buffers")
+    if RK_DEBUG:
+        check_rows(out_ind, n, "vdm_kneighbors")
 
 
 # mixed_kneighbors
@@ -104,27 +111,39 @@ def vdm_kneighbors(const int32_t[:, ::1] codes_t, const intp_t[::1] queries,
 def mixed_kneighbors(const floating[:, ::1] Xc, const int32_t[:, ::1] codes, double cat_weight,
                      intp_t k, double[:, ::1] out_dist, intp_t[:, ::1] out_ind, int n_threads):
     cdef intp_t n = Xc.shape[0], dc = Xc.shape[1], n_cat = codes.shape[1]
-    cdef intp_t q, j, l, f, n_diff
+    cdef intp_t q, j, l, f, n_diff, ch
+    cdef intp_t n_chunks = (n + _QCHUNK - 1) // _QCHUNK
     cdef double d, t
-    for q in prange(n, nogil=True, num_threads=n_threads, schedule="static"):
-        for j in range(k):
-            out_dist[q, j] = INFINITY
-            out_ind[q, j] = -1
-        for j in range(n):
-            if j == q:
-                continue
-            d = 0.0
-            for l in range(dc):
-                t = <double>Xc[q, l] - <double>Xc[j, l]
-                d = d + t * t
-            if d >= out_dist[q, k - 1]:
-                continue
-            n_diff = 0
-            for f in range(n_cat):
-                if codes[q, f] != codes[j, f]:
-                    n_diff = n_diff + 1
-            d = d + cat_weight * n_diff
-            _push(&out_dist[q, 0], &out_ind[q, 0], k, d, j)
+    cdef int aborted[1]
+    aborted[0] = 0
+    for ch in prange(n_chunks, nogil=True, num_threads=n_threads, schedule="static"):
+        poll_signals(&aborted[0])
+        if aborted[0]:
+            continue
+        for q in range(ch * _QCHUNK, min(n, (ch + 1) * _QCHUNK)):
+            for j in range(k):
+                out_dist[q, j] = INFINITY
+                out_ind[q, j] = -1
+            for j in range(n):
+                if j == q:
+                    continue
+                d = 0.0
+                for l in range(dc):
+                    t = <double>Xc[q, l] - <double>Xc[j, l]
+                    d = d + t * t
+                if d >= out_dist[q, k - 1]:
+                    continue
+                n_diff = 0
+                for f in range(n_cat):
+                    if codes[q, f] != codes[j, f]:
+                        n_diff = n_diff + 1
+                d = d + cat_weight * n_diff
+                if d < out_dist[q, k - 1]:
+                    sorted_insert(&out_dist[q, 0], &out_ind[q, 0], k, d, j)
+    if aborted[0]:
+        raise_pending()
+    if RK_DEBUG:
+        check_rows(out_ind, n, "mixed_kneighbors")
 
 
 cdef inline int32_t _mode_smallest(const int32_t[:, ::1] codes, const intp_t[:, ::1] nbrs,

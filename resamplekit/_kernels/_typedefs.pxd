@@ -1,4 +1,0 @@
-# Shared fused types of the kernels.
-ctypedef fused floating:
-    float
-    double
