@@ -680,9 +680,10 @@ def _search_rescaled(s, forced):
         magnitude=float(np.ldexp(s.magnitude, e)),
     )
     dist, ind = _search(scaled, forced, rescaled=True)
-    if not _check_resolution(scaled, dist, ind):
+    if not _check_resolution(s, dist, ind):  # equal rows: on the data given, not the copy
+        name = "X" if s.Y is None else "X (with Y)"
         raise ValueError(
-            "X (with Y) spans a range of magnitudes float64 cannot hold: its largest value is "
+            f"{name} spans a range of magnitudes float64 cannot hold: its largest magnitude is "
             f"{s.magnitude:.3g}, and some rows differ by less than about 2**-1000 times that, "
             "so their distances underflow; rescale or drop the tiny differences (or the huge "
             "values) first"
@@ -691,8 +692,9 @@ def _search_rescaled(s, forced):
 
 
 def _check_resolution(s, dist, ind):
-    """Whether float64 resolved every returned distance of search s: none below _TINY_DISTANCE
-    unless exactly 0 between equal rows (O(n_q k), plus O(d) per such pair)."""
+    """Whether float64 resolved every returned distance (dist: on the data as searched, maybe
+    rescaled) of search s: none below _TINY_DISTANCE unless exactly 0 between rows equal in
+    s (O(n_q k), plus O(d) per such pair)."""
     small = dist < _TINY_DISTANCE
     if not small.any():
         return True
@@ -741,7 +743,7 @@ def _run(plan, Xo, Yo, rows, k, farthest):
         exclude = np.arange(Xo.shape[0], dtype=np.intp)
     n_q = Xo.shape[0] if self_query else Yo.shape[0]
     dist = np.empty((n_q, k), dtype=np.float64)
-    ind = np.empty((n_q, k), dtype=np.intp)
+    ind = np.full((n_q, k), -1, dtype=np.intp)  # an entry left unwritten fails _search's check
     scan = np.dtype(plan.scan_dtype)
     chunk_q, chunk_r, n_threads = plan.chunk_queries, plan.chunk_refs, plan.n_threads
     token = _RUN_FUSED.set(plan.fused)

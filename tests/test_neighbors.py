@@ -760,3 +760,195 @@ def test_pack_blocks_layout(rng):
     assert not Rp[2, :, 5:].any()
     np.testing.assert_array_equal(lkp[:37], lkey)
     assert np.isnan(lkp[37:]).all()
+
+
+# --- Scale: powers of two, far outliers, float64's resolution; the safety net; sparse ---
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+MODES = ["self", "Y", "rows", "farthest"]
+
+
+def _search(X, k, mode, Y, rows):
+    if mode == "Y":
+        return nb.kneighbors(X, k, Y=Y)
+    if mode == "rows":
+        return nb.kneighbors(X, k, rows=rows)
+    return nb.kneighbors(X, k, farthest=mode == "farthest")
+
+
+def _scaled_exactly(A, e):
+    """A * 2**e in A's dtype, or None when that is not exact (overflow, subnormals)."""
+    with np.errstate(over="ignore"):
+        B = np.ldexp(A, e).astype(A.dtype)
+    if not np.isfinite(B).all() or not np.array_equal(np.ldexp(B, -e).astype(A.dtype), A):
+        return None
+    return B
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from([np.float32, np.float64]),
+       n=st.integers(3, 80), d=st.integers(1, 12), mode=st.sampled_from(MODES),
+       data=st.data())
+def test_scaling_by_a_power_of_two_changes_nothing(seed, dtype, n, d, mode, data):
+    # float64 from 2**-1000 to 2**1000; float32 over its own range (where the scaling is exact)
+    e = data.draw(st.integers(-1000, 1000) if dtype == np.float64 else st.integers(-100, 120))
+    rng = np.random.default_rng(seed)
+    X = (rng.normal(size=(n, d)) * rng.uniform(0.5, 8.0)).astype(dtype)  # no ties
+    Y = (rng.normal(size=(7, d)) * 3.0).astype(dtype)
+    rows = np.arange(0, n, 3)
+    Xs, Ys = _scaled_exactly(X, e), _scaled_exactly(Y, e)
+    assume(Xs is not None and Ys is not None)
+    k = min(n - 1, 4)
+    dist, ind = _search(X, k, mode, Y, rows)
+    dist_s, ind_s = _search(Xs, k, mode, Ys, rows)
+    np.testing.assert_array_equal(ind_s, ind)
+    np.testing.assert_array_equal(dist_s, np.ldexp(dist, e))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from([np.float32, np.float64]),
+       outlier=st.sampled_from([1e21, -1e21, 1e30, 1e39, -1e39, 1e154, 1e200, 1e300, -1e300]),
+       e=st.integers(-1000, 1000), mode=st.sampled_from(MODES))
+def test_one_far_outlier_swamps_nothing(seed, dtype, outlier, e, mode):
+    rng = np.random.default_rng(seed)
+    n, d = 60, 4
+    X = (rng.normal(size=(n, d)) * 2.0).astype(dtype)
+    if abs(outlier) > float(np.finfo(dtype).max):  # beyond float32: float64 data
+        X = X.astype(np.float64)
+    X[17, 2] = outlier
+    Y = (rng.normal(size=(7, d)) * 2.0).astype(X.dtype)
+    rows = np.arange(0, n, 3)
+    k = 4
+    dist, ind = _search(X, k, mode, Y, rows)
+    assert ((ind >= 0) & (ind < n)).all()
+    # The other rows' nearest neighbours are those of the data without the outlier row.
+    if mode in ("self", "Y"):
+        Z = np.delete(X, 17, axis=0)
+        dz, iz = nb.kneighbors(Z, k, Y=Y if mode == "Y" else None)
+        keep = np.arange(len(ind)) != 17 if mode == "self" else slice(None)
+        np.testing.assert_array_equal(ind[keep], np.where(iz >= 17, iz + 1, iz))
+        np.testing.assert_array_equal(dist[keep], dz)
+    if mode == "farthest":  # every other row's farthest is the outlier
+        assert (np.delete(ind[:, 0], 17) == 17).all()
+    # Scaled by a power of two: the same indices, the distances scaled (where they are finite).
+    Xs, Ys = _scaled_exactly(X, e), _scaled_exactly(Y, e)
+    if Xs is not None and Ys is not None:
+        dist_s, ind_s = _search(Xs, k, mode, Ys, rows)
+        np.testing.assert_array_equal(ind_s, ind)
+        finite = np.isfinite(np.ldexp(dist, e))
+        np.testing.assert_array_equal(dist_s[finite], np.ldexp(dist, e)[finite])
+
+
+def test_scale_paths():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(500, 6))
+    d0, i0 = nb.kneighbors(X, 3)
+    # Data in the float32 scan's range take it as they are; others are scanned in float64.
+    for e, scan in [(-55, "float32"), (0, "float32"), (55, "float32"), (70, "float64"),
+                    (-70, "float64"), (19 * 3.33, "float64")]:
+        Xs = X * 2.0**int(e)
+        assert nb.plan_for(Xs, 3).scan_dtype == scan
+        dist, ind = nb.kneighbors(Xs, 3)
+        np.testing.assert_array_equal(ind, i0)
+        np.testing.assert_array_equal(dist, d0 * 2.0**int(e))
+    # Many features: the squared norms decide, not only the largest magnitude.
+    assert nb.plan_for(np.full((3, 64), 2.0**59), 1).scan_dtype == "float64"
+    assert nb.plan_for(np.full((3, 1), 2.0**59), 1).scan_dtype == "float32"
+    # The input is never modified.
+    Xs = X * 1e200
+    before = Xs.copy()
+    nb.kneighbors(Xs, 3)
+    np.testing.assert_array_equal(Xs, before)
+
+
+def test_distances_float64_cannot_resolve_are_rescaled_or_refused():
+    # Rows 1e-170 apart near 1: their squared distances underflow at this scale; the search is
+    # redone on rescaled data and orders them exactly.
+    X = np.array([[1.0, 0.0], [1.0, 1e-170], [1.0, 3e-170], [1.0, 7e-170], [0.0, 0.0]])
+    dist, ind = nb.kneighbors(X, 2)
+    np.testing.assert_array_equal(ind[:4], [[1, 2], [0, 2], [1, 0], [2, 1]])
+    np.testing.assert_allclose(dist[:4], [[1e-170, 3e-170], [1e-170, 2e-170],
+                                          [2e-170, 3e-170], [4e-170, 6e-170]], rtol=1e-12)
+    # 1e300 beside rows 1e-300 apart: no float64 scale holds both.
+    X = np.array([[1e300, 0.0], [0.0, 1e-300], [0.0, 2e-300], [0.0, 5e-300], [0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"X spans a range of magnitudes float64 cannot hold"):
+        nb.kneighbors(X, 2)
+    with pytest.raises(ValueError, match=r"X \(with Y\) spans a range"):
+        nb.kneighbors(X, 2, Y=X[1:2])
+    # Duplicates at distance 0 are not that: exact.
+    X = np.array([[1e300, 0.0], [0.0, 1e-300], [0.0, 1e-300], [0.0, 3e-300]])
+    assert nb.kneighbors(X, 1, rows=[1, 2])[1].ravel().tolist() == [2, 1]
+
+
+def test_safety_net_refuses_indices_out_of_range(rng, monkeypatch):
+    X = rng.normal(size=(50, 3))
+    real = nb._run
+
+    def corrupt(*args, **kwargs):  # a kernel that writes past the rows (fault injection)
+        dist, ind = real(*args, **kwargs)
+        ind[3, 1] = len(X)
+        return dist, ind
+
+    monkeypatch.setattr(nb, "_run", corrupt)
+    with pytest.raises(RuntimeError, match=r"'brute' kernel returned row indices outside "
+                                           r"\[0, 50\).*X of shape \(50, 3\)"):
+        nb.kneighbors(X, 2)
+
+
+def test_an_unwritten_output_row_is_caught(rng, monkeypatch):
+    # Outputs start at -1: a kernel that skips a query cannot hand back stale memory.
+    X = rng.normal(size=(50, 3))
+    monkeypatch.setattr(nb, "_brute", lambda *a, **kw: None)
+    with pytest.raises(RuntimeError, match=r"min -1"):
+        nb.kneighbors(X, 2, plan={"kernel": "brute"})
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_sparse_input_is_refused(rng, fmt):
+    sparse = pytest.importorskip("scipy.sparse")
+    X = rng.normal(size=(20, 3))
+    S = sparse.random(20, 3, density=0.5, format=fmt, random_state=0)
+    with pytest.raises(TypeError, match=r"X is a scipy.sparse .*not supported by the "
+                                        r"neighbour search yet.*X.toarray\(\)"):
+        nb.kneighbors(S, 2)
+    with pytest.raises(TypeError, match=r"Y is a scipy.sparse .*Y.toarray\(\)"):
+        nb.kneighbors(X, 2, Y=S)
+
+
+def test_forced_plans_are_checked(rng):
+    X = rng.normal(size=(50, 3))
+    with pytest.raises(ValueError, match=r"kernel 'symmetric' needs the self-query"):
+        nb.kneighbors(X, 2, Y=X[:4], plan={"kernel": "symmetric"})
+    with pytest.raises(ValueError, match=r"kernel must be one of"):
+        nb.kneighbors(X, 2, plan={"kernel": "ball_tree"})
+    with pytest.raises(ValueError, match=r"kd_tree' cannot search the farthest"):
+        nb.kneighbors(X, 2, farthest=True, plan={"kernel": "kd_tree"})
+    with pytest.raises(ValueError, match=r"split_rows' needs k < n_rows // n_threads - 1"):
+        nb.kneighbors(X, 30, plan={"kernel": "split_rows", "n_threads": 2})
+    with pytest.raises(ValueError, match=r"plan has unknown keys \['colour'\]"):
+        nb.kneighbors(X, 2, plan={"colour": "red"})
+    with pytest.raises(ValueError, match=r"plan\['tuning'\] has unknown keys"):
+        nb.kneighbors(X, 2, plan={"tuning": {"colour": "red"}})
+    with pytest.raises(TypeError, match=r"plan must be None, a SearchPlan, a Tuning or a dict"):
+        nb.kneighbors(X, 2, plan="brute")
+    # Every kernel, forced, gives the reference.
+    expected = reference(X, 3)
+    for plan in (nb.SearchPlan("kd_tree"), nb.SearchPlan("brute", chunk_refs=7),
+                 nb.SearchPlan("symmetric", symmetric_block=5),
+                 nb.SearchPlan("split_rows", n_threads=2), nb.Tuning(chunk_queries=3),
+                 {"kernel": "brute", "scan_dtype": "float64"}):
+        assert_same(nb.kneighbors(X, 3, plan=plan), expected)
+
+
+def test_fused_scan_environment_switch(monkeypatch):
+    monkeypatch.setenv("RESAMPLEKIT_FUSED_SCAN", "0")
+    assert not nb.fused_scan_enabled()
+    assert not nb.plan_search(5000, 5000, 8, 3, 1, self_query=True).fused
+    monkeypatch.setenv("RESAMPLEKIT_FUSED_SCAN", "1")
+    assert nb.fused_scan_enabled() is nb._knn.fused_scan_available()
+    assert nb.plan_search(5000, 5000, 8, 3, 1, self_query=True).fused \
+        is nb._knn.fused_scan_available()
+    assert not nb.plan_search(5000, 5000, 8, 3, 1, self_query=True,
+                              fused_available=False).fused
