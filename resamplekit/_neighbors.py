@@ -700,12 +700,16 @@ def _check_resolution(s, dist, ind):
         return True
     if (dist[small] > 0).any():
         return False
-    q, j = np.nonzero(small)
-    if s.Y is not None:
-        queries = s.Y[q]
-    else:
-        queries = s.X[q if s.rows is None else s.rows[q]]
-    return bool(np.array_equal(queries, s.X[ind[q, j]]))
+    q = np.nonzero(small)[0]  # the query of each small distance, in ind[small]'s order
+    queries = s.X if s.Y is None else s.Y
+    if s.Y is None and s.rows is not None:
+        q = s.rows[q]
+    neighbours = ind[small]
+    for start in range(0, q.size, 65536):  # by blocks: a bounded temporary copy
+        pairs = slice(start, start + 65536)
+        if not np.array_equal(queries[q[pairs]], s.X[neighbours[pairs]]):
+            return False
+    return True
 
 
 def _search(s, forced, rescaled):
