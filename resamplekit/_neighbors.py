@@ -29,7 +29,9 @@ Scale. The float32 scan holds data whose largest magnitude lies in [2**-60, 2**6
 squared norms stay far below float32's maximum): such data take that path as they are, without
 a copy. Any other data are multiplied by a power of two (exact) in a float64 copy, near the top
 of float64's range, scanned in float64, and their distances multiplied back: the answer does
-not change when X is scaled by any power of two. An answer float64 cannot resolve (distances
+not change when X is scaled by any power of two. There, rows far from the others (a few huge
+outliers, which would move the scan's centre far from every other row) are searched as a block
+of their own and the k-lists merged. An answer float64 cannot resolve (distances
 whose squares underflow) is recomputed on rescaled data, or refused with a ValueError.
 
 Forcing a kernel (tests, benchmarks). ``kneighbors(..., plan=...)`` takes a whole
@@ -439,8 +441,10 @@ def kneighbors(
     as they stay finite; the distances are multiplied by it. Data whose largest magnitude is
     in [2**-60, 2**60] are searched as they are; other data are first multiplied by a power of
     two (exact) into a float64 copy near the top of float64's range and scanned in float64, so
-    no precision ever decides on values it cannot represent, and one far outlier does not
-    change the other rows' neighbours. Zero or near-underflow distances between different rows
+    no precision ever decides on values it cannot represent; rows far from the others (more
+    than 2**16 times the typical row's distance from the median row) are searched as a block of
+    their own, so one far outlier neither changes the other rows' neighbours nor slows their
+    search. Zero or near-underflow distances between different rows
     are recomputed on such a rescaled copy; if float64 cannot resolve them even there, a
     ValueError says so.
 
@@ -679,7 +683,11 @@ def _search_rescaled(s, forced):
         Y=None if s.Y is None else np.ldexp(s.Y, e, dtype=np.float64),
         magnitude=float(np.ldexp(s.magnitude, e)),
     )
-    dist, ind = _search(scaled, forced, rescaled=True)
+    far = None if isinstance(forced, SearchPlan) else _far_rows(scaled.X, scaled.k)
+    if far is None:
+        dist, ind = _search(scaled, forced, rescaled=True)
+    else:
+        dist, ind = _search_blocks(scaled, forced, [np.flatnonzero(~far), np.flatnonzero(far)])
     if not _check_resolution(s, dist, ind):  # equal rows: on the data given, not the copy
         name = "X" if s.Y is None else "X (with Y)"
         raise ValueError(
@@ -689,6 +697,63 @@ def _search_rescaled(s, forced):
             "values) first"
         )
     return np.ldexp(dist, -e), ind
+
+
+# Rows farther than this many times the typical row's deviation from the median row are
+# searched as a block of their own (_far_rows).
+_FAR_FACTOR = 2.0**16
+
+
+def _far_rows(X, k, sample=4096, block=65536):
+    """A mask of the rows of X far from the others (None when there are none, or too many).
+
+    The scan centres the rows on their mean: one row 1e21 away moves it by 1e21 / n, and the
+    other rows' keys, relative to their distances from that mean, lose every digit (their
+    queries then fall back to exact scans of all rows, O(n) each). Rows farther from the
+    median row (of a sample) than _FAR_FACTOR times the typical row's (the sample's median)
+    are searched as a block of their own. O(n d).
+    """
+    n = X.shape[0]
+    S = X[::max(1, n // sample)]
+    centre = np.median(S, axis=0)
+    typical = np.median(np.abs(S - centre).max(axis=1))
+    if not typical > 0:
+        return None
+    deviation = np.empty(n)
+    for start in range(0, n, block):
+        deviation[start:start + block] = np.abs(X[start:start + block] - centre).max(axis=1)
+    far = deviation > _FAR_FACTOR * typical
+    if not far.any() or n - np.count_nonzero(far) < k + 1:
+        return None
+    return far
+
+
+def _search_blocks(s, forced, blocks):
+    """Search s with the rows of X split into blocks, each searched alone, their k-lists
+    merged by (distance, index): the same answer (exact distances are computed the same way
+    in every block). A query that is a row of X drops that row from the lists."""
+    n = s.X.shape[0]
+    if s.Y is not None:
+        queries, own = s.Y, np.full(s.Y.shape[0], -1, np.intp)
+    else:
+        own = np.arange(n, dtype=np.intp) if s.rows is None else s.rows
+        queries = s.X[own]
+    lists_d, lists_i = [], []
+    for rows in blocks:
+        kb = min(s.k + int(s.Y is None), rows.size)
+        if kb == 0:
+            continue
+        sub = s.replace(X=s.X[rows], Y=queries, rows=None, k=kb)
+        d, i = _search(sub, forced, rescaled=True)
+        i = rows[i]
+        d[i == own[:, None]] = np.nan  # a query's own row: never its neighbour
+        lists_d.append(d)
+        lists_i.append(i)
+    dist, ind = np.concatenate(lists_d, axis=1), np.concatenate(lists_i, axis=1)
+    key = -dist if s.farthest else dist
+    key = np.where(np.isnan(key), np.inf, key)
+    order = np.lexsort((ind, key), axis=1)[:, :s.k]
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)
 
 
 def _check_resolution(s, dist, ind):

@@ -952,3 +952,31 @@ def test_fused_scan_environment_switch(monkeypatch):
         is nb._knn.fused_scan_available()
     assert not nb.plan_search(5000, 5000, 8, 3, 1, self_query=True,
                               fused_available=False).fused
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+@pytest.mark.parametrize("mode", MODES)
+def test_search_in_row_blocks_is_the_same_search(rng, kind, mode):
+    # Far rows are searched as a block of their own (else they swamp the others' centring):
+    # the merged k-lists are the single search's, ties and duplicates included.
+    X = np.concatenate([data(rng, 150, 3, kind), data(rng, 30, 3, kind)[:5]])
+    Y = data(rng, 9, 3, kind)
+    rows = np.arange(0, len(X), 4)
+    expected = _search(X, 6, mode, Y, rows)
+    s = nb._validate(X, 6, Y if mode == "Y" else None, rows if mode == "rows" else None,
+                     mode == "farthest", None, None, "auto")
+    for blocks in ([np.arange(0, 150), np.arange(150, 155)],
+                   [np.arange(1, 155, 2), np.arange(0, 155, 2)],
+                   [np.array([7]), np.delete(np.arange(155), 7)]):
+        got = nb._search_blocks(s, None, blocks)
+        np.testing.assert_array_equal(got[1], expected[1])
+        np.testing.assert_array_equal(got[0], expected[0])
+
+
+def test_far_rows_are_found():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(1000, 5))
+    assert nb._far_rows(X, 3) is None
+    X[[10, 500], 1] = [1e21, -3e9]
+    np.testing.assert_array_equal(np.flatnonzero(nb._far_rows(X, 3)), [10, 500])
+    assert nb._far_rows(np.zeros((10, 2)), 3) is None  # every row the median row
