@@ -215,8 +215,13 @@ class SearchPlan:
 def fused_scan_enabled(tuning=TUNING):
     """Whether the fused float32 scan can run: the CPU has AVX-512F, ``tuning.fused_scan`` and
     the environment does not switch it off (``RESAMPLEKIT_FUSED_SCAN=0``)."""
-    return (tuning.fused_scan and os.environ.get("RESAMPLEKIT_FUSED_SCAN", "1").strip() != "0"
-            and _knn.fused_scan_available())
+    return tuning.fused_scan and not _fused_scan_switched_off() and _knn.fused_scan_available()
+
+
+def _fused_scan_switched_off():
+    """RESAMPLEKIT_FUSED_SCAN=0 in the environment (read at every search; it overrides even a
+    forced plan's fused=True)."""
+    return os.environ.get("RESAMPLEKIT_FUSED_SCAN", "1").strip() == "0"
 
 
 def plan_search(n_rows, n_queries, n_features, k, n_threads, *, self_query, all_rows=True,
@@ -815,7 +820,7 @@ def _run(plan, Xo, Yo, rows, k, farthest):
     ind = np.full((n_q, k), -1, dtype=np.intp)  # an entry left unwritten fails _search's check
     scan = np.dtype(plan.scan_dtype)
     chunk_q, chunk_r, n_threads = plan.chunk_queries, plan.chunk_refs, plan.n_threads
-    token = _RUN_FUSED.set(plan.fused)
+    token = _RUN_FUSED.set(plan.fused and not _fused_scan_switched_off())
     try:
         with _single_threaded_blas():
             if plan.kernel == "kd_tree":

@@ -487,8 +487,8 @@ def test_symmetric_self_query_duplicates(rng, dtype):
 @pytest.mark.parametrize("fused", [False, True])
 def test_symmetric_is_the_default_for_large_self_queries(rng, fused):
     # With GEMM tiles at any d; with the fused scan from symmetric_min_features_fused on.
-    if fused and not nb._knn.fused_scan_available():
-        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
+    if fused and not nb.fused_scan_enabled():
+        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
     t = nb.TUNING
     scan = {"tuning": {"fused_scan": fused}}
     d = t.symmetric_min_features_fused if fused else 10
@@ -632,8 +632,8 @@ def _pruned_by_estimate(X, k, plan, Y=None):
 
 @pytest.mark.parametrize("fused", [False, True])
 def test_pruning_is_chosen_only_where_it_pays(rng, fused):
-    if fused and not nb._knn.fused_scan_available():
-        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
+    if fused and not nb.fused_scan_enabled():
+        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
     scan = {"tuning": {"fused_scan": fused}}  # and the default work per thread
 
     def plan(X, k, **kwargs):
@@ -725,8 +725,8 @@ def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
 @pytest.mark.parametrize("kind", ["normal", "ties", "duplicates", "clusters", "outliers"])
 @pytest.mark.parametrize("d", [1, 5, 20, 33])
 def test_fused_scan_and_gemm_tiles_give_the_reference(rng, fused, prune, kind, d):
-    if fused and not nb._knn.fused_scan_available():
-        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
+    if fused and not nb.fused_scan_enabled():
+        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
     forced = {"kernel": "brute", "fused": fused, **(PRUNED if prune else UNPRUNED)}
 
     def kneighbors(X, k, **kwargs):  # the forced plan, checked
@@ -946,6 +946,10 @@ def test_fused_scan_environment_switch(monkeypatch):
     monkeypatch.setenv("RESAMPLEKIT_FUSED_SCAN", "0")
     assert not nb.fused_scan_enabled()
     assert not nb.plan_search(5000, 5000, 8, 3, 1, self_query=True).fused
+    # a forced plan's fused=True runs the GEMM tiles too, same answer
+    X = np.random.default_rng(0).normal(size=(300, 5)).astype(np.float32)
+    forced = {"kernel": "brute", "fused": nb._knn.fused_scan_available()}
+    assert_same(nb.kneighbors(X, 3, plan=forced), reference(X, 3))
     monkeypatch.setenv("RESAMPLEKIT_FUSED_SCAN", "1")
     assert nb.fused_scan_enabled() is nb._knn.fused_scan_available()
     assert nb.plan_search(5000, 5000, 8, 3, 1, self_query=True).fused \
