@@ -9,7 +9,8 @@ Map of the package (data flows down, never back up):
 - ``_validation``: the one validation path: X and y in, contiguous arrays and integer class
   codes out, and the wrapper that puts results back into the caller's containers.
 - ``_strategy``: the one ``ratio`` resolver (imbalanced-learn's ``sampling_strategy``).
-- ``_neighbors``: the one neighbour search, ``kneighbors``, which picks a kernel.
+- ``_neighbors``: the one neighbour search, ``kneighbors``: validates, plans (``plan_search``)
+  and runs a kernel.
 - ``_kernels``: typed Cython kernels (no validation, no Python objects in loops).
 """
 import importlib as _importlib

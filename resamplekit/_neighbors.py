@@ -1,7 +1,17 @@
 """The one neighbour search of resamplekit.
 
-Every sampler gets its neighbours from :func:`kneighbors`. This module validates, allocates,
-limits BLAS to one thread inside the OpenMP region and picks a kernel:
+Every sampler gets its neighbours from :func:`kneighbors`, in three steps:
+
+1. validate (``_validate``): the arrays, ``k``, the queries, the keywords; sparse input is
+   refused; the data's largest magnitude is measured on the way (no copy);
+2. plan (:func:`plan_search`, a pure function of shapes, dtype, threads and the keywords): a
+   frozen :class:`SearchPlan` says which kernel runs, in which scan precision, with which
+   chunks, threads and pruning limit. Every constant the planner uses lives in
+   :class:`Tuning` (``TUNING``), each with the measurement that set it;
+3. run (``_run``): the kernels, then the checks of the answer (indices in range, distances
+   that float64 resolves).
+
+The kernels:
 
 - brute force (``resamplekit._kernels._knn.knn_brute``): candidates from chunked float32 GEMMs
   (for float64 data too) with the selection fused into the tile pass, inside a window that
@@ -14,92 +24,289 @@ limits BLAS to one thread inside the OpenMP region and picks a kernel:
 - a KD-tree (``scipy.spatial.cKDTree``) for low-dimensional data with many rows, whose candidate
   lists are re-ranked exactly (``_knn.rerank_candidates``); rows whose ties reach the end of
   their candidate list go to the brute-force kernel.
+
+Scale. The float32 scan holds data whose largest magnitude lies in [2**-60, 2**60] (and whose
+squared norms stay far below float32's maximum): such data take that path as they are, without
+a copy. Any other data are multiplied by a power of two (exact) in a float64 copy, near the top
+of float64's range, scanned in float64, and their distances multiplied back: the answer does
+not change when X is scaled by any power of two. There, rows far from the others (a few huge
+outliers, which would move the scan's centre far from every other row) are searched as a block
+of their own and the k-lists merged. An answer float64 cannot resolve (distances
+whose squares underflow) is recomputed on rescaled data, or refused with a ValueError.
+
+Forcing a kernel (tests, benchmarks). ``kneighbors(..., plan=...)`` takes a whole
+:class:`SearchPlan`, a :class:`Tuning` to plan with, or a dict of SearchPlan fields to override
+in the automatic plan (with an optional ``"tuning"`` entry: a Tuning or a dict of its fields).
+:func:`plan_search` tells which plan a search gets. The environment variable
+``RESAMPLEKIT_FUSED_SCAN=0`` switches the fused AVX-512 scan off at run time (GEMM tiles
+instead; same results).
 """
+import contextvars
+import dataclasses
 import numbers
+import os
+from dataclasses import dataclass
 
 import numpy as np
 
 from resamplekit._kernels import _knn
 from resamplekit._validation import check_int, check_n_jobs, threads_for
 
-__all__ = ["kneighbors"]
+__all__ = ["kneighbors", "plan_for", "plan_search", "SearchPlan", "Tuning", "TUNING"]
 
-# Default tile: 512 queries x 256 reference rows (512 KiB of float32 per thread). Measured on one
-# core at n=20,000 (d=20 and d=100) against 256 x 1024, 256 x 256, 128 x 512: 5-15% faster.
-_CHUNK_QUERIES = 512
-_CHUNK_REFS = 256
-# 'auto' uses the KD-tree for (max features, min k, min reference rows, min query rows) in this
-# list. Measured against the pruned brute force (one core; make_classification and Gaussian
-# data, 20,000 and 200,000 rows, a quarter as many queries): the tree is 1.1-2.4x faster at
-# d = 2, and at d = 3-4 for k = 5 (1.3-2x); brute force wins at k = 1 from d = 3 and
-# everywhere from d = 5 (up to 10x at d = 8).
-_KD_TREE_RULES = ((2, 1, 10_000, 1_000), (4, 5, 10_000, 1_000))
-# Extra candidates asked from the KD-tree: the k-th distance must be clearly below the last
-# candidate's for the list to be provably complete (rows with ties there go to brute force).
-# One extra is enough for continuous data, and asking few keeps the tree query fast.
-_KD_TREE_EXTRA = 1
+
+@dataclass(frozen=True)
+class Tuning:
+    """The constants the planner decides with; each was set by the measurement beside it.
+
+    Any value gives the same neighbours: these only choose among exact kernels.
+    """
+
+    # Default tile: 512 queries x 256 reference rows (512 KiB of float32 per thread). Measured
+    # on one core at n=20,000 (d=20 and d=100) against 256 x 1024, 256 x 256, 128 x 512: 5-15%
+    # faster.
+    chunk_queries: int = 512
+    chunk_refs: int = 256
+    # 'auto' uses the KD-tree for (max features, min k, min reference rows, min query rows) in
+    # this list. Measured against the pruned brute force (one core; make_classification and
+    # Gaussian data, 20,000 and 200,000 rows, a quarter as many queries): the tree is 1.1-2.4x
+    # faster at d = 2, and at d = 3-4 for k = 5 (1.3-2x); brute force wins at k = 1 from d = 3
+    # and everywhere from d = 5 (up to 10x at d = 8).
+    kd_tree_rules: tuple = ((2, 1, 10_000, 1_000), (4, 5, 10_000, 1_000))
+    # Extra candidates asked from the KD-tree: the k-th distance must be clearly below the last
+    # candidate's for the list to be provably complete (rows with ties there go to brute
+    # force). One extra is enough for continuous data, and asking few keeps the tree query fast.
+    kd_tree_extra: int = 1
+    # The tiled kernel's float32 scan computes its keys in registers (_knn's rk_fused_scan, on
+    # CPUs with AVX-512F) instead of GEMM tiles: same candidates. Measured per (query, row) pair
+    # on one core against sgemm alone (the GEMM path also has a filter pass, 0.1-0.2 ns): 0.12
+    # vs 0.14 ns at d = 4, 0.41 vs 0.61 at d = 20, 1.8 vs 2.4 at d = 100. False: GEMM tiles.
+    fused_scan: bool = True
+    # Scan float64 data with float64 GEMMs instead of float32 ones (same results, slower;
+    # tests).
+    float64_candidates: bool = False
+    # The self-query (every row of X a query) computes each tile of the symmetric distance
+    # matrix once (half the GEMM work) from symmetric_min_rows rows on, with square blocks of
+    # chunk_symmetric rows, as long as its per-thread candidate lists (_symmetric_bytes) fit in
+    # symmetric_max_bytes. With the fused scan, only from symmetric_min_features_fused features
+    # on: below, the tiled kernel on every pair was faster (2 threads, 3,000-100,000 rows,
+    # d = 6-20: 0.45-0.9x the symmetric kernel's time; d = 40: 0.95-1.15x; 50,000 x 100: 1.35x).
+    symmetric_min_rows: int = 2048
+    symmetric_min_features_fused: int = 32
+    chunk_symmetric: int = 256
+    symmetric_max_bytes: int = 256 * 2**20
+    # Fewer queries than few_queries per thread (and many_rows rows per thread): the threads
+    # split the rows of X instead of the queries, and their k-lists are merged.
+    few_queries: int = 32
+    many_rows: int = 2048
+    # Pairs x features of work below which a search runs on one thread (about 1 ms of work):
+    # on small searches, starting and joining threads costs more than it saves (and much more
+    # when another process holds a core).
+    work_per_thread: int = 20_000_000
+    # Nearest-neighbour searches with at least prune_min_rows rows, prune_min_queries queries
+    # and prune_min_pairs (query, row) pairs estimate, from prune_sample queries and axis_sample
+    # rows, the share of rows within a query's k-th neighbour distance in their projections on
+    # prune_axes principal axes. Rows and queries are then ordered so that their chunks are
+    # compact in those projections, and the kernel skips, per query, the chunks too far from
+    # it. Measured (2 threads, 100,000 rows, 10,000-33,000 queries, d = 6 to 20, k = 4 and 11):
+    # time about 0.55x the unpruned kernel's at an estimate of 0.1, 0.55-0.8x at 0.35-0.45, 0.9x
+    # at 0.62, slower from about 0.75; its fixed cost (ordering all rows) makes small searches
+    # slower. For the self-query of all rows the symmetric kernel (0.55-0.7x) is the one to
+    # beat: the pruned kernel took 0.75x its time at 0.35-0.36 (100,000 x 20; 40,000 x 10) and
+    # 1.1x at 0.77. Its fixed cost is small enough for self-queries from prune_min_pairs_self
+    # pairs on (10,000 rows; d = 6-20, estimates 0.07-0.37: 0.6-0.83x the symmetric kernel's
+    # time; 0.46-0.65x at 20,000 rows), not for query subsets below prune_min_pairs (5,000
+    # queries among 20,000 rows: 0.77-1.08x; among 10,000: 1.2-1.5x).
+    # With the fused scan (the figures above are for GEMM tiles) the fractions allowed are
+    # prune_max_fraction*_fused. Measured on 100,000 rows (2 threads; make_classification
+    # d = 20 and 40, Gaussian d = 6-20): queries (a tenth of the rows) took 0.6-0.85x the
+    # unpruned time at estimates 0.1-0.74, 1.02x at 0.93; every row 0.3-0.8x at 0.06-0.71 and
+    # 0.99x at 0.91.
+    prune_min_rows: int = 2048
+    prune_min_queries: int = 256
+    prune_min_pairs: float = 500_000_000
+    prune_min_pairs_self: float = 100_000_000
+    prune_sample: int = 128
+    prune_max_fraction: float = 0.65
+    prune_max_fraction_self: float = 0.5
+    prune_max_fraction_fused: float = 0.8
+    prune_max_fraction_self_fused: float = 0.9
+    # Axes (principal axes of a sample of axis_sample rows, from the scatter matrix up to
+    # axes_max_features features, else one axis by axis_iterations power iterations).
+    prune_axes: int = 3
+    axis_sample: int = 4096
+    axes_max_features: int = 256
+    axis_iterations: int = 12
+
+
+TUNING = Tuning()
+# over_sampling.py shares these two with the search.
+_WORK_PER_THREAD = TUNING.work_per_thread
+
+KERNELS = ("kd_tree", "brute", "symmetric", "split_rows")
 _ALGORITHMS = ("auto", "brute", "kd_tree")
-# Scan float64 data with float64 GEMMs instead of float32 ones (same results, slower; tests).
-_FLOAT64_CANDIDATES = False
-# The tiled kernel's float32 scan computes its keys in registers (_knn's rk_fused_scan, on CPUs
-# with AVX-512F) instead of GEMM tiles: same candidates. Measured per (query, row) pair on one
-# core against sgemm alone (the GEMM path also has a filter pass, 0.1-0.2 ns): 0.12 vs 0.14 ns
-# at d = 4, 0.41 vs 0.61 at d = 20, 1.8 vs 2.4 at d = 100. False: GEMM tiles (tests).
-_FUSED_SCAN = True
+_SCAN_DTYPES = ("float32", "float64")
 
-# The self-query (every row of X a query) computes each tile of the symmetric distance matrix
-# once (half the GEMM work) from this many rows on, with square blocks of _CHUNK_SYMMETRIC rows,
-# as long as its per-thread candidate lists (_symmetric_bytes) fit in _SYMMETRIC_MAX_BYTES.
-# With the fused scan, only from _SYMMETRIC_MIN_FEATURES_FUSED features on: below, the tiled
-# kernel on every pair was faster (2 threads, 3,000-100,000 rows, d = 6-20: 0.45-0.9x the
-# symmetric kernel's time; d = 40: 0.95-1.15x; 50,000 x 100: 1.35x).
-_SYMMETRIC_MIN_ROWS = 2048
-_SYMMETRIC_MIN_FEATURES_FUSED = 32
-_CHUNK_SYMMETRIC = 256
-_SYMMETRIC_MAX_BYTES = 256 * 2**20
+# Data whose largest magnitude lies in [2**-60, 2**60], with d * magnitude**2 <= 2**122, are
+# searched as they are: their squared norms, keys and products stay in float32's normal range
+# (keys are at most 16 d magnitude**2 < 2**127), with about 2**10 to spare below the scan's
+# error margins. Other data are rescaled by 2**e into a float64 copy whose largest magnitude
+# is just below 2**E (_rescaled_exponent): keys (16 d magnitude**2) stay below 2**1020, and
+# differences down to 2**-511 still have normal squares.
+_SCAN_MIN_MAGNITUDE = 2.0**-60
+_SCAN_MAX_MAGNITUDE = 2.0**60
+_SCAN_MAX_SQUARED_NORM = 2.0**122
+# Distances below this (on the data as searched) have squares near float64's underflow: they
+# are checked (see _check_resolution).
+_TINY_DISTANCE = 2.0**-500
 
-# Fewer queries than this per thread (and this many rows per thread): the threads split the rows
-# of X instead of the queries, and their k-lists are merged.
-_FEW_QUERIES = 32
-_MANY_ROWS = 2048
-# Pairs x features of work below which a search runs on one thread (about 1 ms of work).
-_WORK_PER_THREAD = 20_000_000
 
-# Nearest-neighbour searches with at least _PRUNE_MIN_ROWS rows, _PRUNE_MIN_QUERIES queries and
-# _PRUNE_MIN_PAIRS (query, row) pairs estimate, from _PRUNE_SAMPLE queries and _AXIS_SAMPLE
-# rows, the share of rows within a query's k-th neighbour distance in their projections on
-# _PRUNE_AXES principal axes. Rows and queries are then ordered so that their chunks are
-# compact in those projections, and the kernel skips, per query, the chunks too far from it.
-# Measured (2 threads, 100,000 rows, 10,000-33,000 queries, d = 6 to 20, k = 4 and 11): time
-# about 0.55x the unpruned kernel's at an estimate of 0.1, 0.55-0.8x at 0.35-0.45, 0.9x at
-# 0.62, slower from about 0.75; its fixed cost (ordering all rows) makes small searches slower.
-# For the self-query of all rows the symmetric kernel (0.55-0.7x) is the one to beat: the
-# pruned kernel took 0.75x its time at 0.35-0.36 (100,000 x 20; 40,000 x 10) and 1.1x at 0.77.
-# Its fixed cost is small enough for self-queries from _PRUNE_MIN_PAIRS_SELF pairs on (10,000
-# rows; d = 6-20, estimates 0.07-0.37: 0.6-0.83x the symmetric kernel's time; 0.46-0.65x at
-# 20,000 rows), not for query subsets below _PRUNE_MIN_PAIRS (5,000 queries among 20,000 rows:
-# 0.77-1.08x; among 10,000: 1.2-1.5x).
-# With the fused scan (the figures above are for GEMM tiles) the fractions allowed are
-# _PRUNE_MAX_FRACTION*_FUSED. Measured on 100,000 rows (2 threads; make_classification d = 20
-# and 40, Gaussian d = 6-20): queries (a tenth of the rows) took 0.6-0.85x the unpruned time at
-# estimates 0.1-0.74, 1.02x at 0.93; every row 0.3-0.8x at 0.06-0.71 and 0.99x at 0.91.
-_PRUNE_MIN_ROWS = 2048
-_PRUNE_MIN_QUERIES = 256
-_PRUNE_MIN_PAIRS = 500_000_000
-_PRUNE_MIN_PAIRS_SELF = 100_000_000
-_PRUNE_SAMPLE = 128
-_PRUNE_MAX_FRACTION = 0.65
-_PRUNE_MAX_FRACTION_SELF = 0.5
-_PRUNE_MAX_FRACTION_FUSED = 0.8
-_PRUNE_MAX_FRACTION_SELF_FUSED = 0.9
-# Axes (principal axes of a sample of _AXIS_SAMPLE rows, from the scatter matrix up to
-# _AXES_MAX_FEATURES features, else one axis by _AXIS_ITERATIONS power iterations).
-_PRUNE_AXES = 3
-_AXIS_SAMPLE = 4096
-_AXES_MAX_FEATURES = 256
-_AXIS_ITERATIONS = 12
+@dataclass(frozen=True)
+class SearchPlan:
+    """How :func:`kneighbors` runs one search (from :func:`plan_search`, or forced).
 
-_blas_controller = None
+    Attributes
+    ----------
+    kernel : {'kd_tree', 'brute', 'symmetric', 'split_rows'}
+        'kd_tree': scipy's cKDTree, re-ranked exactly (rows with ties at the end of their list
+        go to 'brute'); 'brute': the tiled kernel (chunks of queries x chunks of rows);
+        'symmetric': each tile of the self-query of all rows computed once; 'split_rows': the
+        threads split the rows of X and merge their k-lists (few queries).
+    scan_dtype : {'float32', 'float64'}
+        Precision of the candidate scan (candidates are always re-ranked exactly in float64).
+    fused : bool
+        Whether the float32 scan computes its keys in registers (AVX-512F) instead of GEMM
+        tiles.
+    chunk_queries, chunk_refs : int
+        Tile of the 'brute' kernel (queries x rows).
+    symmetric_block : int
+        Square block of the 'symmetric' kernel (rows).
+    prune : bool
+        Estimate (from a sample) the share of rows a query must scan once rows and queries are
+        ordered along the principal axes, and prune the 'brute' scan (in place of the
+        'symmetric' kernel, for that kernel) when the estimate is at most ``prune_limit``.
+    prune_limit : float
+        The largest estimated share at which the scan is pruned.
+    n_threads : int
+        Threads of the kernels.
+    via_self_query : bool
+        Queries that are most rows of X: search every row (the self-query) and return theirs.
+    kd_tree_extra : int
+        Extra candidates asked from the KD-tree.
+    rescale : bool
+        Rescale data outside the float32 scan's range (and check that float64 resolves the
+        answer). False only to test the safety net that checks the returned indices.
+    """
+
+    kernel: str
+    scan_dtype: str = "float32"
+    fused: bool = False
+    chunk_queries: int = TUNING.chunk_queries
+    chunk_refs: int = TUNING.chunk_refs
+    symmetric_block: int = TUNING.chunk_symmetric
+    prune: bool = False
+    prune_limit: float = 0.0
+    n_threads: int = 1
+    via_self_query: bool = False
+    kd_tree_extra: int = TUNING.kd_tree_extra
+    rescale: bool = True
+
+
+def fused_scan_enabled(tuning=TUNING):
+    """Whether the fused float32 scan can run: the CPU has AVX-512F, ``tuning.fused_scan`` and
+    the environment does not switch it off (``RESAMPLEKIT_FUSED_SCAN=0``)."""
+    return tuning.fused_scan and not _fused_scan_switched_off() and _knn.fused_scan_available()
+
+
+def _fused_scan_switched_off():
+    """RESAMPLEKIT_FUSED_SCAN=0 in the environment (read at every search; it overrides even a
+    forced plan's fused=True)."""
+    return os.environ.get("RESAMPLEKIT_FUSED_SCAN", "1").strip() == "0"
+
+
+def plan_search(n_rows, n_queries, n_features, k, n_threads, *, self_query, all_rows=True,
+                farthest=False, algorithm="auto", chunk_size=None, dtype="float64",
+                rescaled=False, fused_available=None, tuning=TUNING):
+    """The plan :func:`kneighbors` follows for a search of this shape (a pure function).
+
+    Parameters
+    ----------
+    n_rows, n_queries, n_features : int
+        Rows of X, queries (rows of Y, or the queried rows of X) and features.
+    k : int
+        Neighbours per query.
+    n_threads : int
+        Threads allowed (``n_jobs`` resolved); fewer run on small searches.
+    self_query : bool
+        The queries are rows of X (Y None), each excluded from its own list.
+    all_rows : bool, default=True
+        With ``self_query``: every row of X is a query, in order.
+    farthest : bool, default=False
+        Search the farthest rows.
+    algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
+        As in :func:`kneighbors`.
+    chunk_size : int or None, default=None
+        As in :func:`kneighbors`: tile side and symmetric block, else the tuning's.
+    dtype : {'float32', 'float64'}, default='float64'
+        Precision of the data searched.
+    rescaled : bool, default=False
+        The data are outside the float32 scan's range and were rescaled into float64: scan
+        in float64, without pruning (its principal axes are not computed on such data).
+    fused_available : bool or None, default=None
+        Whether the fused scan can run; None asks :func:`fused_scan_enabled`.
+    tuning : Tuning, default=TUNING
+        The constants to decide with.
+
+    Returns
+    -------
+    SearchPlan
+    """
+    t = tuning
+    n, n_q, d = int(n_rows), int(n_queries), int(n_features)
+    if fused_available is None:
+        fused_available = fused_scan_enabled(t)
+    wide = rescaled or (t.float64_candidates and np.dtype(dtype) == np.float64)
+    scan_dtype = "float64" if wide else "float32"
+    fused = bool(fused_available) and scan_dtype == "float32"
+    symmetric_ok = not fused or d >= t.symmetric_min_features_fused
+    if self_query and not all_rows and 2 * n_q >= n >= t.symmetric_min_rows and symmetric_ok:
+        # Most rows are queries: the self-query of every row (symmetric kernel, half the GEMM
+        # work) is cheaper than the subset alone; the answers are the same.
+        full = plan_search(n, n, d, k, n_threads, self_query=True, farthest=farthest,
+                           algorithm=algorithm, chunk_size=chunk_size, dtype=dtype,
+                           rescaled=rescaled, fused_available=fused_available, tuning=t)
+        return dataclasses.replace(full, via_self_query=True)
+    every_row = self_query and all_rows
+    threads = threads_for(n_threads, n_q * n * d, t.work_per_thread)
+    if chunk_size is None:
+        chunk_q, chunk_r, block = t.chunk_queries, t.chunk_refs, t.chunk_symmetric
+    else:
+        chunk_q = chunk_r = block = int(chunk_size)
+    common = dict(scan_dtype=scan_dtype, fused=fused, chunk_queries=chunk_q, chunk_refs=chunk_r,
+                  symmetric_block=block, n_threads=threads, kd_tree_extra=t.kd_tree_extra)
+    use_tree = algorithm == "kd_tree" or (
+        algorithm == "auto"
+        and not farthest
+        and k + t.kd_tree_extra + 1 < n
+        and any(d <= max_d and k >= min_k and n >= min_n and n_q >= min_q
+                for max_d, min_k, min_n, min_q in t.kd_tree_rules)
+    )
+    if use_tree:
+        return SearchPlan("kd_tree", **common)
+    if threads > 1 and n_q < t.few_queries * threads and n >= t.many_rows * threads \
+            and k < n // threads - 1:
+        return SearchPlan("split_rows", **common)
+    min_pairs = t.prune_min_pairs_self if every_row else t.prune_min_pairs
+    prune = (not farthest and not rescaled and n >= t.prune_min_rows
+             and n_q >= t.prune_min_queries and n * n_q >= min_pairs)
+    if fused:
+        limit = t.prune_max_fraction_self_fused if every_row else t.prune_max_fraction_fused
+    else:
+        limit = t.prune_max_fraction_self if every_row else t.prune_max_fraction
+    symmetric = (every_row and n >= t.symmetric_min_rows and symmetric_ok
+                 and _symmetric_bytes(n, k, threads, scan_dtype) <= t.symmetric_max_bytes)
+    return SearchPlan("symmetric" if symmetric else "brute", prune=prune,
+                      prune_limit=limit if prune else 0.0, **common)
 
 
 def _single_threaded_blas():
@@ -112,8 +319,18 @@ def _single_threaded_blas():
     return _blas_controller.limit(limits=1, user_api="blas")
 
 
+_blas_controller = None
+
+
 def _as_float_array(A, name):
-    """A 2-D float32 or float64 array with finite values; not copied when already one."""
+    """(A as a 2-D float32 or float64 array, not copied when already one; its largest
+    magnitude). Finite values only; sparse matrices are refused."""
+    if _is_sparse(A):
+        raise TypeError(
+            f"{name} is a scipy.sparse {type(A).__name__}: sparse input is not supported by "
+            f"the neighbour search yet; densify it explicitly ({name}.toarray()) or wait for "
+            "sparse support"
+        )
     try:
         arr = np.asarray(A)
     except Exception as exc:  # e.g. ragged nested lists
@@ -128,13 +345,27 @@ def _as_float_array(A, name):
         )
     dtype = np.float32 if arr.dtype == np.float32 else np.float64
     arr = arr.astype(dtype, copy=False)
-    if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
-        raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
-    return arr
+    magnitude = 0.0
+    if arr.size:
+        # min and max are NaN or infinite when any value is (two passes, no temporary array)
+        low, high = float(arr.min()), float(arr.max())
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
+        magnitude = max(-low, high)
+    return arr, magnitude
+
+
+def _is_sparse(A):
+    try:
+        from scipy import sparse
+    except ImportError:  # pragma: no cover - scipy is a dependency
+        return False
+    return sparse.issparse(A)
 
 
 def kneighbors(
-    X, k, *, Y=None, rows=None, farthest=False, n_jobs=None, chunk_size=None, algorithm="auto"
+    X, k, *, Y=None, rows=None, farthest=False, n_jobs=None, chunk_size=None, algorithm="auto",
+    plan=None,
 ):
     """Exact k nearest (or farthest) rows of ``X`` for each row of ``Y``.
 
@@ -143,7 +374,8 @@ def kneighbors(
     X : array-like of shape (n_samples, n_features)
         The rows searched. Integer, boolean and float data are accepted; float32 is computed in
         float32 (with exact re-ranking), anything else in float64. Any memory order, read-only
-        or non-contiguous arrays are fine; the input is never modified.
+        or non-contiguous arrays are fine; the input is never modified. scipy.sparse matrices
+        are not supported yet (TypeError).
     k : int
         Number of neighbours per query, ``1 <= k <= n_samples`` (``n_samples - 1`` when ``Y``
         is None).
@@ -167,13 +399,32 @@ def kneighbors(
         and 1,000 queries, with at most 2 features, or at most 4 features and k >= 5) and
         brute force otherwise;
         'kd_tree' is not available with ``farthest=True``. The result does not depend on it.
+    plan : SearchPlan, Tuning or dict, default=None
+        Force how the search runs (tests and benchmarks; the result does not depend on it):
+        a whole :class:`SearchPlan`; a :class:`Tuning` to plan with; or a dict of SearchPlan
+        fields overriding the automatic plan, e.g. ``{"kernel": "brute", "prune": True,
+        "prune_limit": float("inf")}``, optionally with ``"tuning"`` (a Tuning, or a dict of
+        its fields). None: :func:`plan_search` decides.
 
     Returns
     -------
     distances : ndarray of shape (n_queries, k), float64
-        Euclidean distances, computed exactly in float64 from the input values.
+        Euclidean distances, computed exactly in float64 from the input values (scaled by a
+        power of two for data outside float32's comfortable range, and scaled back: a distance
+        beyond float64's range is returned as inf).
     indices : ndarray of shape (n_queries, k), intp
         Row indices into ``X``.
+
+    Raises
+    ------
+    TypeError
+        X or Y is not a numeric array (or is a scipy.sparse matrix); bad keyword types.
+    ValueError
+        Bad shapes or keyword values; NaN or infinite values; data whose range of magnitudes
+        float64 cannot hold (some rows closer than float64 resolves at the scale the largest
+        values need, about 2**-1000 of them).
+    RuntimeError
+        A kernel returned indices outside [0, n_samples) (a bug: reported, never returned).
 
     Notes
     -----
@@ -191,6 +442,17 @@ def kneighbors(
     (256 MB in all at most, else it uses the tiled kernel), e.g. 40 MB for 100,000 rows, k=4
     and two threads.
 
+    Scale: the answer does not change when X (and Y) are multiplied by a power of two, as long
+    as they stay finite; the distances are multiplied by it. Data whose largest magnitude is
+    in [2**-60, 2**60] are searched as they are; other data are first multiplied by a power of
+    two (exact) into a float64 copy near the top of float64's range and scanned in float64, so
+    no precision ever decides on values it cannot represent; rows far from the others (more
+    than 2**16 times the typical row's distance from the median row) are searched as a block of
+    their own, so one far outlier neither changes the other rows' neighbours nor slows their
+    search. Zero or near-underflow distances between different rows
+    are recomputed on such a rescaled copy; if float64 cannot resolve them even there, a
+    ValueError says so.
+
     Examples
     --------
     >>> import numpy as np
@@ -206,8 +468,69 @@ def kneighbors(
     array([0., 1.])
     >>> kneighbors(X, 1, Y=[[2.0]], farthest=True)[1]
     array([[0]])
+    >>> kneighbors(X * 2.0**600, 2)[0][1] == dist[1] * 2.0**600
+    array([ True,  True])
     """
-    Xo = _as_float_array(X, "X")
+    s = _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm)
+    n_q = s.Y.shape[0] if s.Y is not None else (s.X.shape[0] if s.rows is None else s.rows.size)
+    if n_q == 0:
+        return np.empty((0, s.k), dtype=np.float64), np.empty((0, s.k), dtype=np.intp)
+    forced = _forced_plan(plan)
+    rescale = _wants_rescale(forced)
+    if rescale and not _scan_holds(s.magnitude, s.X.shape[1]):
+        return _search_rescaled(s, forced)
+    dist, ind = _search(s, forced, rescaled=False)
+    if rescale and s.X.dtype == np.float64 and not _check_resolution(s, dist, ind):
+        return _search_rescaled(s, forced)  # distances float64 resolves only once rescaled
+    return dist, ind
+
+
+def plan_for(X, k, *, Y=None, rows=None, farthest=False, n_jobs=None, chunk_size=None,
+             algorithm="auto", plan=None):
+    """The :class:`SearchPlan` :func:`kneighbors` follows for these arguments (same keywords).
+
+    For data outside the float32 scan's range it is the plan of the rescaled float64 search.
+    (A float64 answer float64 cannot resolve is searched again, rescaled; that is decided after
+    the search.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._neighbors import plan_for
+    >>> plan_for(np.zeros((20_000, 2)), 3, Y=np.zeros((2_000, 2))).kernel
+    'kd_tree'
+    """
+    s = _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm)
+    forced = _forced_plan(plan)
+    rescaled = _wants_rescale(forced) and not _scan_holds(s.magnitude, s.X.shape[1])
+    return _plan_for(s, forced, rescaled)
+
+
+def _wants_rescale(forced):
+    """Whether a forced plan (kneighbors' plan=, checked) leaves rescaling on."""
+    return forced.get("rescale", True) if isinstance(forced, dict) \
+        else getattr(forced, "rescale", True)
+
+
+class _Search:
+    """A validated search: X, Y (None: the rows of X), rows (None: all), k, farthest, n_threads
+    (allowed), chunk_size, algorithm and the data's largest magnitude."""
+
+    __slots__ = ("X", "Y", "rows", "k", "farthest", "n_threads", "chunk_size", "algorithm",
+                 "magnitude")
+
+    def __init__(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def replace(self, **values):
+        return _Search(**{**{a: getattr(self, a) for a in self.__slots__}, **values})
+
+
+def _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm):
+    """Check every argument of kneighbors; the arrays as float32 or float64 (not copied when
+    already one)."""
+    Xo, magnitude = _as_float_array(X, "X")
     n, d = Xo.shape
     if n == 0:
         raise ValueError(f"X must have at least one row, got an array of shape {Xo.shape}")
@@ -223,10 +546,12 @@ def kneighbors(
         rows = rows.astype(np.intp, copy=False)
         if rows.size and (rows.min() < 0 or rows.max() >= n):
             raise ValueError(f"rows must be indices in [0, {n - 1}]")
-    if self_query:
-        Yo = Xo
-    else:
-        Yo = _as_float_array(Y, "Y")
+        if rows.size == n and np.array_equal(rows, np.arange(n)):
+            rows = None  # every row, in order: the self-query
+    Yo = None
+    if not self_query:
+        Yo, y_magnitude = _as_float_array(Y, "Y")
+        magnitude = max(magnitude, y_magnitude)
         if Yo.shape[1] != d:
             raise ValueError(
                 f"Y must have the same number of features as X ({d}), got {Yo.shape[1]}"
@@ -243,124 +568,324 @@ def kneighbors(
     if not isinstance(farthest, (bool, np.bool_)):
         raise TypeError(f"farthest must be True or False, got {farthest!r}")
     n_threads = check_n_jobs(n_jobs)
-    if chunk_size is None:
-        chunk_q, chunk_r = _CHUNK_QUERIES, _CHUNK_REFS
-    else:
-        if (
-            isinstance(chunk_size, (bool, np.bool_))
-            or not isinstance(chunk_size, numbers.Integral)
-            or chunk_size < 1
-        ):
-            raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}")
-        chunk_q = chunk_r = int(chunk_size)
+    if chunk_size is not None and (
+        isinstance(chunk_size, (bool, np.bool_))
+        or not isinstance(chunk_size, numbers.Integral)
+        or chunk_size < 1
+    ):
+        raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}")
     if algorithm not in _ALGORITHMS:
         raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
     if algorithm == "kd_tree" and farthest:
         raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
+    return _Search(X=Xo, Y=Yo, rows=rows, k=k, farthest=bool(farthest), n_threads=n_threads,
+                   chunk_size=None if chunk_size is None else int(chunk_size),
+                   algorithm=algorithm, magnitude=magnitude)
 
-    all_rows = rows is None or (rows.size == n and np.array_equal(rows, np.arange(n)))
-    fused = _fused_scan(_scan_dtype(Xo.dtype))
-    symmetric_ok = not fused or d >= _SYMMETRIC_MIN_FEATURES_FUSED
-    if not all_rows and 2 * rows.size >= n >= _SYMMETRIC_MIN_ROWS and symmetric_ok:
-        # Most rows are queries: the self-query of every row (symmetric kernel, half the
-        # GEMM work) is cheaper than the subset alone; the answers are the same.
-        dist, ind = kneighbors(Xo, k, farthest=farthest, n_jobs=n_jobs, chunk_size=chunk_size,
-                               algorithm=algorithm)
-        return dist[rows], ind[rows]
-    n_q = Yo.shape[0] if all_rows else rows.size
-    # A thread per _WORK_PER_THREAD pair-features at most: on small searches, starting and
-    # joining threads costs more than it saves (and much more when another process holds a
-    # core). The result does not depend on the number of threads.
-    n_threads = threads_for(n_threads, n_q * n * d, _WORK_PER_THREAD)
-    dist = np.empty((n_q, k), dtype=np.float64)
-    ind = np.empty((n_q, k), dtype=np.intp)
-    if n_q == 0:
-        return dist, ind
-    Xo = np.ascontiguousarray(Xo)
-    Yo = Xo if self_query else np.ascontiguousarray(Yo)
-    exclude = np.arange(n_q, dtype=np.intp) if self_query else np.full(n_q, -1, np.intp)
-    if not all_rows:
-        # A subset of the rows as queries: each excludes itself by its index in X.
-        Yo, exclude, self_query = Xo[rows], rows.copy(), False
-    excludes_self = rows is not None or Y is None
 
-    use_tree = algorithm == "kd_tree" or (
-        algorithm == "auto"
-        and not farthest
-        and k + _KD_TREE_EXTRA + 1 < n
-        and any(d <= max_d and k >= min_k and n >= min_n and n_q >= min_q
-                for max_d, min_k, min_n, min_q in _KD_TREE_RULES)
+_PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(SearchPlan))
+_TUNING_FIELDS = tuple(f.name for f in dataclasses.fields(Tuning))
+
+
+def _forced_plan(plan):
+    """plan= of kneighbors checked: None, a SearchPlan, a Tuning or a dict of overrides (its
+    "tuning" entry made a Tuning)."""
+    if plan is None or isinstance(plan, (SearchPlan, Tuning)):
+        return plan
+    if not isinstance(plan, dict):
+        raise TypeError(
+            f"plan must be None, a SearchPlan, a Tuning or a dict, got {type(plan).__name__}")
+    unknown = sorted(set(plan) - set(_PLAN_FIELDS) - {"tuning"})
+    if unknown:
+        raise ValueError(f"plan has unknown keys {unknown}; allowed: {_PLAN_FIELDS + ('tuning',)}")
+    tuning = plan.get("tuning", TUNING)
+    if isinstance(tuning, dict):
+        unknown = sorted(set(tuning) - set(_TUNING_FIELDS))
+        if unknown:
+            raise ValueError(f"plan['tuning'] has unknown keys {unknown}; "
+                             f"allowed: {_TUNING_FIELDS}")
+        tuning = dataclasses.replace(TUNING, **tuning)
+    elif not isinstance(tuning, Tuning):
+        raise TypeError(f"plan['tuning'] must be a Tuning or a dict, got {tuning!r}")
+    return {**plan, "tuning": tuning}
+
+
+def _plan_for(s, forced, rescaled):
+    """The plan of search s: plan_search's, with forced (kneighbors' plan=) applied, checked."""
+    if isinstance(forced, SearchPlan):
+        plan = forced
+    else:
+        tuning = forced if isinstance(forced, Tuning) else \
+            forced["tuning"] if isinstance(forced, dict) else TUNING
+        n, d = s.X.shape
+        n_q = s.Y.shape[0] if s.Y is not None else (n if s.rows is None else s.rows.size)
+        plan = plan_search(n, n_q, d, s.k, s.n_threads, self_query=s.Y is None,
+                           all_rows=s.rows is None, farthest=s.farthest, algorithm=s.algorithm,
+                           chunk_size=s.chunk_size, dtype=s.X.dtype, rescaled=rescaled,
+                           tuning=tuning)
+        if isinstance(forced, dict):
+            overrides = {key: v for key, v in forced.items() if key != "tuning"}
+            plan = dataclasses.replace(plan, **overrides)
+    _check_plan(plan, s)
+    return plan
+
+
+def _check_plan(plan, s):
+    """A forced plan must be one the kernels can run on search s."""
+    n = s.X.shape[0]
+    every_row = s.Y is None and (s.rows is None or plan.via_self_query)
+    problems = []
+    if plan.kernel not in KERNELS:
+        problems.append(f"kernel must be one of {KERNELS}, got {plan.kernel!r}")
+    if plan.kernel == "kd_tree" and s.farthest:
+        problems.append("kernel 'kd_tree' cannot search the farthest rows")
+    if plan.kernel == "symmetric" and not every_row:
+        problems.append("kernel 'symmetric' needs the self-query of every row (Y and rows None,"
+                        " or via_self_query)")
+    if plan.via_self_query and (s.Y is not None or s.rows is None):
+        problems.append("via_self_query needs rows (a subset of the rows of X as queries)")
+    if plan.scan_dtype not in _SCAN_DTYPES:
+        problems.append(f"scan_dtype must be one of {_SCAN_DTYPES}, got {plan.scan_dtype!r}")
+    for name in ("chunk_queries", "chunk_refs", "symmetric_block", "n_threads"):
+        value = getattr(plan, name)
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+            problems.append(f"{name} must be an integer >= 1, got {value!r}")
+    if plan.kernel == "split_rows" and not problems and not s.k < n // plan.n_threads - 1:
+        problems.append(f"kernel 'split_rows' needs k < n_rows // n_threads - 1, got k={s.k},"
+                        f" {n} rows, {plan.n_threads} threads")
+    if plan.fused and plan.scan_dtype == "float32" and not _knn.fused_scan_available():
+        problems.append("fused=True needs a CPU with AVX-512F, which this one lacks")
+    if problems:
+        raise ValueError(f"plan {plan!r} cannot run this search: " + "; ".join(problems))
+
+
+def _scan_holds(magnitude, d):
+    """Whether data of this largest magnitude and d features are searched as they are."""
+    return magnitude == 0 or (
+        _SCAN_MIN_MAGNITUDE <= magnitude <= _SCAN_MAX_MAGNITUDE
+        and d * magnitude * magnitude <= _SCAN_MAX_SQUARED_NORM
     )
-    with _single_threaded_blas():
-        if use_tree:
-            redo = _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind)
-            if redo.size:
-                sub_d = np.empty((redo.size, k), dtype=np.float64)
-                sub_i = np.empty((redo.size, k), dtype=np.intp)
-                _brute(Xo, Yo[redo], exclude[redo], k, False, n_threads, chunk_q, chunk_r,
-                       sub_d, sub_i)
-                dist[redo] = sub_d
-                ind[redo] = sub_i
-        elif n_threads > 1 and n_q < _FEW_QUERIES * n_threads and n >= _MANY_ROWS * n_threads \
-                and k < n // n_threads - 1:
-            _brute_split_rows(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
-                              chunk_q, chunk_r, dist, ind)
-        else:
-            block = axis = None
-            min_pairs = _PRUNE_MIN_PAIRS_SELF if self_query else _PRUNE_MIN_PAIRS
-            if (not farthest and n >= _PRUNE_MIN_ROWS and n_q >= _PRUNE_MIN_QUERIES
-                    and n * n_q >= min_pairs):
-                axis, fraction = _pruning_axis(Xo, None if self_query else Yo, exclude, k)
-                if fused:
-                    limit = _PRUNE_MAX_FRACTION_SELF_FUSED if self_query \
-                        else _PRUNE_MAX_FRACTION_FUSED
-                else:
-                    limit = _PRUNE_MAX_FRACTION_SELF if self_query else _PRUNE_MAX_FRACTION
-                if fraction > limit:
-                    axis = None
-            if self_query and n >= _SYMMETRIC_MIN_ROWS and axis is None and symmetric_ok:
-                block = _CHUNK_SYMMETRIC if chunk_size is None else chunk_q
-                if _symmetric_bytes(n, k, n_threads, Xo.dtype) > _SYMMETRIC_MAX_BYTES:
-                    block = None
-            _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
-                   chunk_q, chunk_r, dist, ind, block=block, axis=axis)
+
+
+def _rescaled_exponent(magnitude, d):
+    """e such that magnitude * 2**e is just below 2**E, E the largest with 16 d 2**(2E) <=
+    2**1020 (the float64 scan's keys stay finite; differences down to 2**-511 keep normal
+    squares)."""
+    top = (1016 - int(np.ceil(np.log2(d)))) // 2
+    return top - int(np.frexp(magnitude)[1])  # magnitude < 2**frexp exponent
+
+
+def _search_rescaled(s, forced):
+    """Search s on a float64 copy scaled by a power of two (exact), its distances scaled back.
+
+    A ValueError when float64 cannot resolve the answer even there.
+    """
+    if s.magnitude == 0:  # all zeros: nothing to rescale; float64 resolves it
+        return _search(s, forced, rescaled=False)
+    e = _rescaled_exponent(s.magnitude, s.X.shape[1])
+    scaled = s.replace(
+        X=np.ldexp(s.X, e, dtype=np.float64),
+        Y=None if s.Y is None else np.ldexp(s.Y, e, dtype=np.float64),
+        magnitude=float(np.ldexp(s.magnitude, e)),
+    )
+    far = None if isinstance(forced, SearchPlan) else _far_rows(scaled.X, scaled.k)
+    if far is None:
+        dist, ind = _search(scaled, forced, rescaled=True)
+    else:
+        dist, ind = _search_blocks(scaled, forced, [np.flatnonzero(~far), np.flatnonzero(far)])
+    if not _check_resolution(s, dist, ind):  # equal rows: on the data given, not the copy
+        name = "X" if s.Y is None else "X (with Y)"
+        raise ValueError(
+            f"{name} spans a range of magnitudes float64 cannot hold: its largest magnitude is "
+            f"{s.magnitude:.3g}, and some rows differ by less than about 2**-1000 times that, "
+            "so their distances underflow; rescale or drop the tiny differences (or the huge "
+            "values) first"
+        )
+    return np.ldexp(dist, -e), ind
+
+
+# Rows farther than this many times the typical row's deviation from the median row are
+# searched as a block of their own (_far_rows).
+_FAR_FACTOR = 2.0**16
+
+
+def _far_rows(X, k, sample=4096, block=65536):
+    """A mask of the rows of X far from the others (None when there are none, or too many).
+
+    The scan centres the rows on their mean: one row 1e21 away moves it by 1e21 / n, and the
+    other rows' keys, relative to their distances from that mean, lose every digit (their
+    queries then fall back to exact scans of all rows, O(n) each). Rows farther from the
+    median row (of a sample) than _FAR_FACTOR times the typical row's (the sample's median)
+    are searched as a block of their own. O(n d).
+    """
+    n = X.shape[0]
+    S = X[::max(1, n // sample)]
+    centre = np.median(S, axis=0)
+    typical = np.median(np.abs(S - centre).max(axis=1))
+    if not typical > 0:
+        return None
+    deviation = np.empty(n)
+    for start in range(0, n, block):
+        deviation[start:start + block] = np.abs(X[start:start + block] - centre).max(axis=1)
+    far = deviation > _FAR_FACTOR * typical
+    if not far.any() or n - np.count_nonzero(far) < k + 1:
+        return None
+    return far
+
+
+def _search_blocks(s, forced, blocks):
+    """Search s with the rows of X split into blocks, each searched alone, their k-lists
+    merged by (distance, index): the same answer (exact distances are computed the same way
+    in every block). A query that is a row of X drops that row from the lists."""
+    n = s.X.shape[0]
+    if s.Y is not None:
+        queries, own = s.Y, np.full(s.Y.shape[0], -1, np.intp)
+    else:
+        own = np.arange(n, dtype=np.intp) if s.rows is None else s.rows
+        queries = s.X[own]
+    lists_d, lists_i = [], []
+    for rows in blocks:
+        kb = min(s.k + int(s.Y is None), rows.size)
+        if kb == 0:
+            continue
+        sub = s.replace(X=s.X[rows], Y=queries, rows=None, k=kb)
+        d, i = _search(sub, forced, rescaled=True)
+        i = rows[i]
+        d[i == own[:, None]] = np.nan  # a query's own row: never its neighbour
+        lists_d.append(d)
+        lists_i.append(i)
+    dist, ind = np.concatenate(lists_d, axis=1), np.concatenate(lists_i, axis=1)
+    key = -dist if s.farthest else dist
+    key = np.where(np.isnan(key), np.inf, key)
+    order = np.lexsort((ind, key), axis=1)[:, :s.k]
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)
+
+
+def _check_resolution(s, dist, ind):
+    """Whether float64 resolved every returned distance (dist: on the data as searched, maybe
+    rescaled) of search s: none below _TINY_DISTANCE unless exactly 0 between rows equal in
+    s (O(n_q k), plus O(d) per such pair)."""
+    small = dist < _TINY_DISTANCE
+    if not small.any():
+        return True
+    if (dist[small] > 0).any():
+        return False
+    q = np.nonzero(small)[0]  # the query of each small distance, in ind[small]'s order
+    queries = s.X if s.Y is None else s.Y
+    if s.Y is None and s.rows is not None:
+        q = s.rows[q]
+    neighbours = ind[small]
+    for start in range(0, q.size, 65536):  # by blocks: a bounded temporary copy
+        pairs = slice(start, start + 65536)
+        if not np.array_equal(queries[q[pairs]], s.X[neighbours[pairs]]):
+            return False
+    return True
+
+
+def _search(s, forced, rescaled):
+    """Plan search s and run it; the indices are checked."""
+    plan = _plan_for(s, forced, rescaled)
+    n = s.X.shape[0]
+    if plan.via_self_query:
+        dist, ind = _run(plan, s.X, None, None, s.k, s.farthest)
+        dist, ind = dist[s.rows], ind[s.rows]
+    else:
+        dist, ind = _run(plan, s.X, s.Y, s.rows, s.k, s.farthest)
+    if ind.size and (ind.min() < 0 or ind.max() >= n):
+        raise RuntimeError(
+            f"kneighbors: the {plan.kernel!r} kernel returned row indices outside [0, {n}) "
+            f"(min {ind.min()}, max {ind.max()}) for X of shape {s.X.shape}; this is a bug "
+            "in resamplekit, please report it with the data's shape, dtype and range")
     return dist, ind
 
 
-def _scan_dtype(dtype):
-    """Precision of the candidate pass over data of this dtype (float32 unless tests ask)."""
-    return np.dtype(np.float64 if _FLOAT64_CANDIDATES and dtype == np.float64 else np.float32)
+# The fused-scan switch of the running plan, read by _fused_scan (inside _brute_pass).
+_RUN_FUSED = contextvars.ContextVar("resamplekit_run_fused", default=None)
+
+
+def _run(plan, Xo, Yo, rows, k, farthest):
+    """Run plan: the queries are Yo, or the rows of Xo (``rows`` of them, None for all), each
+    excluded from its own list by index. Returns (dist, ind)."""
+    Xo = np.ascontiguousarray(Xo)
+    self_query = Yo is None and rows is None  # every row of X, in order
+    if Yo is not None:
+        Yo = np.ascontiguousarray(Yo)
+        exclude = np.full(Yo.shape[0], -1, np.intp)
+    elif rows is not None:  # a subset of the rows as queries: each excludes itself by index
+        Yo, exclude = Xo[rows], rows.copy()
+    else:
+        exclude = np.arange(Xo.shape[0], dtype=np.intp)
+    n_q = Xo.shape[0] if self_query else Yo.shape[0]
+    dist = np.empty((n_q, k), dtype=np.float64)
+    ind = np.full((n_q, k), -1, dtype=np.intp)  # an entry left unwritten fails _search's check
+    scan = np.dtype(plan.scan_dtype)
+    chunk_q, chunk_r, n_threads = plan.chunk_queries, plan.chunk_refs, plan.n_threads
+    token = _RUN_FUSED.set(plan.fused and not _fused_scan_switched_off())
+    try:
+        with _single_threaded_blas():
+            if plan.kernel == "kd_tree":
+                queries = Xo if self_query else Yo
+                redo = _kd_tree(Xo, queries, exclude, k, Yo is None, n_threads, dist, ind,
+                                plan.kd_tree_extra)
+                if redo.size:
+                    sub_d = np.empty((redo.size, k), dtype=np.float64)
+                    sub_i = np.empty((redo.size, k), dtype=np.intp)
+                    _brute(Xo, queries[redo], exclude[redo], k, False, n_threads, chunk_q,
+                           chunk_r, sub_d, sub_i, scan)
+                    dist[redo] = sub_d
+                    ind[redo] = sub_i
+            elif plan.kernel == "split_rows":
+                _brute_split_rows(Xo, None if self_query else Yo, exclude, k, farthest,
+                                  n_threads, chunk_q, chunk_r, dist, ind, scan)
+            else:
+                axis = None
+                if plan.prune and not farthest:
+                    axis, fraction = _pruning_axis(Xo, None if self_query else Yo, exclude, k,
+                                                   scan)
+                    if fraction > plan.prune_limit:
+                        axis = None
+                block = plan.symmetric_block if plan.kernel == "symmetric" and axis is None \
+                    else None
+                _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
+                       chunk_q, chunk_r, dist, ind, scan, block=block, axis=axis)
+    finally:
+        _RUN_FUSED.reset(token)
+    return dist, ind
 
 
 def _fused_scan(scan_dtype):
-    """Whether the tiled kernel scans in registers (rk_fused_scan) rather than GEMM tiles."""
-    return _FUSED_SCAN and scan_dtype == np.float32 and _knn.fused_scan_available()
+    """Whether the tiled kernel scans in registers (rk_fused_scan) rather than GEMM tiles: the
+    running plan's choice, for a float32 scan."""
+    fused = _RUN_FUSED.get()
+    if fused is None:  # outside a run (tests of a kernel pass alone)
+        fused = fused_scan_enabled()
+    return bool(fused) and np.dtype(scan_dtype) == np.float32
 
 
-def _pruning_axis(Xo, Yo, exclude, k):
+def _pruning_axis(Xo, Yo, exclude, k, scan_dtype=np.float32, tuning=TUNING):
     """The axes to prune along, and the estimated share of rows a query must scan.
 
     Returns ((axes, mean): the data's principal axes (d x m) and a float64 centre), share.
-    Both come from a sample of about _AXIS_SAMPLE evenly spaced rows: a sample of _PRUNE_SAMPLE
+    Both come from a sample of about axis_sample evenly spaced rows: a sample of prune_sample
     queries (Yo, or the rows of Xo; exclude marks a query's own row) gets its k-th neighbour
     distance r among the sampled rows, and the share of sampled rows whose projections lie
     within r of the query's estimates the part of the GEMM work the pruned kernel cannot skip
     (only an indicator: r is larger among fewer rows and chunks are coarser than rows; the
-    thresholds on it were set from measured times, see _PRUNE_MAX_FRACTION). O(_AXIS_SAMPLE d)
-    time.
+    limits on it were set from measured times, see Tuning.prune_max_fraction). O(axis_sample
+    d) time.
     """
     n = Xo.shape[0]
-    axes, rows, step, mean = _principal_axes(Xo)
+    axes, rows, step, mean = _principal_axes(Xo, tuning)
     if 2 * k >= rows.shape[0]:
         return (axes, mean), 1.0
     n_q = n if Yo is None else Yo.shape[0]
-    sample = np.unique(np.linspace(0, n_q - 1, _PRUNE_SAMPLE).astype(np.intp))
+    sample = np.unique(np.linspace(0, n_q - 1, tuning.prune_sample).astype(np.intp))
     queries = (Xo[sample] if Yo is None else Yo[sample]).astype(np.float64) - mean
     own = sample if Yo is None else exclude[sample]  # a query's row in Xo, or -1
     own = np.where((own >= 0) & (own % step == 0), own // step, -1).astype(np.intp)
     dist = np.empty((sample.size, k))
-    _brute(rows, queries, own, k, False, 1, _CHUNK_QUERIES, _CHUNK_REFS, dist,
-           np.empty((sample.size, k), dtype=np.intp))
+    _brute(rows, queries, own, k, False, 1, tuning.chunk_queries, tuning.chunk_refs, dist,
+           np.empty((sample.size, k), dtype=np.intp), scan_dtype)
     radius = dist[:, -1]
     q_proj = queries @ axes
     r_proj = rows @ axes
@@ -372,26 +897,27 @@ def _pruning_axis(Xo, Yo, exclude, k):
     return (axes, mean), inside / (q_proj.shape[0] * r_proj.shape[0])
 
 
-def _symmetric_bytes(n, k, n_threads, dtype):
+def _symmetric_bytes(n, k, n_threads, scan_dtype):
     """Extra memory of the symmetric kernel's per-thread candidate lists (see _knn.pyx)."""
-    size = 8 if _FLOAT64_CANDIDATES and dtype == np.float64 else 4
+    size = np.dtype(scan_dtype).itemsize
     return n_threads * n * ((k + max(k, 8)) * (size + 8) + k * size + 40)
 
 
-def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind, block=None,
-           axis=None):
+def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
+           scan_dtype=np.float32, block=None, axis=None):
     """Run the brute-force kernel; Yo None means the queries are the rows of Xo.
 
     With Yo None and block given, the first pass is the symmetric self-query kernel (square
     blocks of that many rows; same results).
 
-    Candidates are scanned in float32 (twice the GEMM speed of float64) whatever the input
-    precision: the candidate window accounts for float32 rounding and the winners are re-ranked
-    exactly from the original rows. The few queries whose window overflows (near-ties at float32
-    resolution, e.g. tight clusters far from the mean) are redone with a float64 scan, and
-    queries that overflow that too (massive exact ties) get an exact scan of all rows.
+    Candidates are scanned in scan_dtype (float32 unless the plan says otherwise: twice the
+    GEMM speed of float64) whatever the input precision: the candidate window accounts for its
+    rounding and the winners are re-ranked exactly from the original rows. The few queries
+    whose window overflows (near-ties at float32 resolution, e.g. tight clusters far from the
+    mean) are redone with a float64 scan, and queries that overflow that too (massive exact
+    ties) get an exact scan of all rows.
     """
-    scan_dtype = _scan_dtype(Xo.dtype)
+    scan_dtype = np.dtype(scan_dtype)
     overflowed = _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
                              scan_dtype, scan_dtype == np.float64, dist, ind, block, axis)
     redo = np.flatnonzero(overflowed)
@@ -405,7 +931,8 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
         ind[redo] = sub_i
 
 
-def _brute_split_rows(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind):
+def _brute_split_rows(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
+                      scan_dtype=np.float32):
     """Brute force with the rows of X split among the threads (for a few queries).
 
     Each thread finds the k best of its block of rows; the merged lists are ordered by
@@ -428,12 +955,15 @@ def _brute_split_rows(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
         cols = slice(b * k, (b + 1) * k)
         sub_d = np.empty((n_q, k), dtype=np.float64)
         sub_i = np.empty((n_q, k), dtype=np.intp)
-        _brute(Xo[start:stop], Yq, sub_exclude, k, farthest, 1, chunk_q, chunk_r, sub_d, sub_i)
+        _brute(Xo[start:stop], Yq, sub_exclude, k, farthest, 1, chunk_q, chunk_r, sub_d, sub_i,
+               scan_dtype)
         block_dist[:, cols] = sub_d
         block_ind[:, cols] = sub_i + start
 
+    # each worker runs in a copy of this context: the plan's fused-scan switch
+    contexts = [contextvars.copy_context() for _ in range(n_threads)]
     with ThreadPoolExecutor(n_threads) as pool:
-        list(pool.map(run, range(n_threads)))
+        list(pool.map(lambda b: contexts[b].run(run, b), range(n_threads)))
     key = -block_dist if farthest else block_dist
     order = np.lexsort((block_ind, key), axis=1)[:, :k]
     dist[...] = np.take_along_axis(block_dist, order, axis=1)
@@ -449,25 +979,25 @@ def _centred(A, mean, dtype, order, n_threads):
     return out, norms
 
 
-def _principal_axes(Xo):
-    """Up to _PRUNE_AXES orthonormal axes (d x m) along which the rows of Xo spread most (their
-    principal axes), the centred float64 sample of rows they come from, the sample's step
+def _principal_axes(Xo, tuning=TUNING):
+    """Up to tuning.prune_axes orthonormal axes (d x m) along which the rows of Xo spread most
+    (their principal axes), the centred float64 sample of rows they come from, the sample's step
     (Xo[::step]) and its mean.
 
-    From at most _AXIS_SAMPLE evenly spaced rows, in float64; deterministic. Any orthonormal
+    From at most tuning.axis_sample evenly spaced rows, in float64; deterministic. Any orthonormal
     axes give exact results; long ones only make the pruning of _brute_pass skip more.
     """
     n, d = Xo.shape
-    step = max(1, n // _AXIS_SAMPLE)
+    step = max(1, n // tuning.axis_sample)
     S = np.array(Xo[::step], dtype=np.float64)
     mean = S.mean(axis=0)
     S -= mean
-    if d <= _AXES_MAX_FEATURES:
+    if d <= tuning.axes_max_features:
         # eigenvectors of the d x d scatter matrix, largest eigenvalues first
-        axes = np.linalg.eigh(S.T @ S)[1][:, ::-1][:, :min(_PRUNE_AXES, d)]
+        axes = np.linalg.eigh(S.T @ S)[1][:, ::-1][:, :min(tuning.prune_axes, d)]
     else:  # one axis by power iteration
         v = S[np.argmax(np.einsum("ij,ij->i", S, S))].copy()  # the farthest row: a good start
-        for _ in range(_AXIS_ITERATIONS):
+        for _ in range(tuning.axis_iterations):
             w = S.T @ (S @ v)
             norm = np.sqrt(w @ w)
             if not norm > 0:
@@ -604,12 +1134,13 @@ def _pack_blocks(Xc, lkey):
     return Rp, lkp
 
 
-def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind):
+def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
+             extra=TUNING.kd_tree_extra):
     """KD-tree search with exact re-ranking; returns the query rows left for brute force."""
     from scipy.spatial import cKDTree
 
     n = Xo.shape[0]
-    m = min(n, k + _KD_TREE_EXTRA + int(excludes_self))
+    m = min(n, k + extra + int(excludes_self))
     tree = cKDTree(Xo)
     cand_dist, cand = tree.query(Yo, k=m, workers=n_threads)
     cand = np.ascontiguousarray(cand.reshape(len(Yo), m), dtype=np.intp)

@@ -4,23 +4,58 @@ The reference computes every distance exactly in float64 and sorts each row by
 (distance, index), with self excluded by index when Y is None.
 """
 import doctest
+import inspect
 
 import numpy as np
 import pytest
 
 import resamplekit._neighbors as nb
-from resamplekit._neighbors import kneighbors
 
 pytestmark = pytest.mark.kernel
 
+# kneighbors runs small searches on one thread; the tests use small data, so they plan with a
+# tuning that lifts that limit, to exercise the threaded code paths (n_jobs=2 must give
+# identical results).
+THREADED = {"work_per_thread": 1}
+# Prune every search the tiled kernel runs, whatever its size or estimated benefit (estimated
+# shares are at most 1).
+PRUNED = {"prune": True, "prune_limit": 2.0}
+UNPRUNED = {"prune": False}
 
-@pytest.fixture(autouse=True)
-def _threads_even_for_small_searches(monkeypatch):
-    # kneighbors runs small searches on one thread; the tests use small data, so lift that
-    # limit here to exercise the threaded code paths (n_jobs=2 must give identical results).
-    from resamplekit import _neighbors
 
-    monkeypatch.setattr(_neighbors, "_WORK_PER_THREAD", 1)
+def _with_threads(plan):
+    if plan is None or isinstance(plan, dict):
+        plan = dict(plan or {})
+        plan["tuning"] = {**THREADED, **plan.get("tuning", {})}
+    return plan
+
+
+def kneighbors(X, k, *, plan=None, **kwargs):
+    """resamplekit._neighbors.kneighbors, planned with THREADED (and plan's overrides)."""
+    return nb.kneighbors(X, k, plan=_with_threads(plan), **kwargs)
+
+
+def plan_for(X, k, *, plan=None, **kwargs):
+    """The plan kneighbors above follows."""
+    return nb.plan_for(X, k, plan=_with_threads(plan), **kwargs)
+
+
+def spy_passes(monkeypatch):
+    """Record (scan dtype, self-query, symmetric block) of every brute-force kernel pass (the
+    redo of overflowed queries is decided at run time, so no plan shows it)."""
+    passes = []
+    real = nb._brute_pass
+    signature = inspect.signature(real)
+
+    def spy(*args, **kwargs):
+        a = signature.bind(*args, **kwargs)
+        a.apply_defaults()
+        a = a.arguments
+        passes.append((np.dtype(a["dtype"]), a["Yo"] is None, a["block"], len(a["exclude"])))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(nb, "_brute_pass", spy)
+    return passes
 
 
 def reference(X, k, Y=None, farthest=False):
@@ -147,30 +182,34 @@ def test_kd_tree_matches_reference(rng, kind, dtype, k):
     assert_same(kneighbors(X, k, Y=Y, algorithm="kd_tree"), reference(X, k, Y=Y))
 
 
-def test_auto_uses_kd_tree_for_low_dimension(rng, monkeypatch):
+def test_auto_uses_kd_tree_for_low_dimension(rng):
     X = data(rng, 12_000, 2, "ties")
-    calls = []
-    real = nb._kd_tree
-    monkeypatch.setattr(nb, "_kd_tree", lambda *a: calls.append(1) or real(*a))
+    assert plan_for(X[:11_000], 3, Y=X[11_000:]).kernel == "kd_tree"
     got = kneighbors(X[:11_000], 3, Y=X[11_000:])
-    assert calls
     assert_same(got, reference(X[:11_000], 3, Y=X[11_000:]))
     # At 3-4 features the tree is used from k = 5 on only (brute force wins at small k).
     X = data(rng, 12_000, 4, "normal")
-    calls.clear()
-    kneighbors(X[:11_000], 4, Y=X[11_000:])
-    assert not calls
+    assert plan_for(X[:11_000], 4, Y=X[11_000:]).kernel != "kd_tree"
+    assert plan_for(X[:11_000], 5, Y=X[11_000:]).kernel == "kd_tree"
     got = kneighbors(X[:11_000], 5, Y=X[11_000:])
-    assert calls
     assert_same(got, reference(X[:11_000], 5, Y=X[11_000:]))
+    # The rules, from the shapes alone: few rows, few queries or more features: brute force.
+    assert nb.plan_search(10_000, 1_000, 2, 1, 1, self_query=False).kernel == "kd_tree"
+    assert nb.plan_search(9_999, 1_000, 2, 1, 1, self_query=False).kernel != "kd_tree"
+    assert nb.plan_search(10_000, 999, 2, 1, 1, self_query=False).kernel != "kd_tree"
+    assert nb.plan_search(10_000, 1_000, 5, 5, 1, self_query=False).kernel != "kd_tree"
+    assert nb.plan_search(10_000, 10_000, 2, 1, 1, self_query=True,
+                          farthest=True).kernel != "kd_tree"
 
 
-def test_float64_candidates(rng, monkeypatch):
-    monkeypatch.setattr(nb, "_FLOAT64_CANDIDATES", True)
+def test_float64_candidates(rng):
+    f64 = {"tuning": {"float64_candidates": True}}
+    assert plan_for(data(rng, 30, 7), 5, plan=f64).scan_dtype == "float64"
+    assert plan_for(data(rng, 30, 7, dtype=np.float32), 5, plan=f64).scan_dtype == "float32"
     for kind in ("normal", "ties", "offset"):
         X = data(rng, 300, 7, kind)
-        assert_same(kneighbors(X, 5, chunk_size=41), reference(X, 5))
-        assert_same(kneighbors(X, 5, farthest=True), reference(X, 5, farthest=True))
+        assert_same(kneighbors(X, 5, chunk_size=41, plan=f64), reference(X, 5))
+        assert_same(kneighbors(X, 5, farthest=True, plan=f64), reference(X, 5, farthest=True))
 
 
 def test_tight_clusters_far_apart_are_redone_in_float64(rng, monkeypatch):
@@ -178,15 +217,13 @@ def test_tight_clusters_far_apart_are_redone_in_float64(rng, monkeypatch):
     # overflow and those queries are redone with a float64 scan (still exact).
     X = rng.normal(size=(6000, 3)) * 0.01
     X[::2] += 1e5
-    passes = []
-    real = nb._brute_pass
-    monkeypatch.setattr(
-        nb, "_brute_pass", lambda *a: passes.append((a[8], len(a[2]))) or real(*a)
-    )
+    passes = spy_passes(monkeypatch)
     sub = X[:6000:7]
+    assert plan_for(X, 3, Y=sub, n_jobs=2).scan_dtype == "float32"
     assert_same(kneighbors(X, 3, Y=sub, n_jobs=2), reference(X, 3, Y=sub))
     # (other, smaller passes may come first: the sample that decides on pruning)
-    assert passes[-2] == (np.float32, len(sub)) and passes[-1] == (np.float64, len(sub))
+    assert [(p[0], p[3]) for p in passes[-2:]] == [(np.float32, len(sub)),
+                                                   (np.float64, len(sub))]
 
 
 def test_duplicates_are_neighbours_at_distance_zero(rng):
@@ -338,6 +375,9 @@ def test_random_configurations(rng):
 def test_few_queries_split_rows_among_threads(rng, farthest, kind):
     X = data(rng, 5000, 6, kind, np.float32)
     Y = np.concatenate([data(rng, 7, 6, kind, np.float32), X[2497:2503]])
+    assert plan_for(X, 9, Y=Y, farthest=farthest, n_jobs=2, algorithm="brute").kernel \
+        == "split_rows"
+    assert plan_for(X, 9, Y=Y, farthest=farthest, n_jobs=1).kernel == "brute"
     one = kneighbors(X, 9, Y=Y, farthest=farthest, n_jobs=1)
     two = kneighbors(X, 9, Y=Y, farthest=farthest, n_jobs=2, algorithm="brute")
     np.testing.assert_array_equal(one[1], two[1])
@@ -392,19 +432,14 @@ def test_rows_bad_arguments():
         kneighbors(X, 5, rows=[0])
 
 
-def _without_symmetric(monkeypatch, X, k, **kwargs):
+TILED = {"kernel": "brute", "prune": False}  # one tile per query chunk x row chunk
+SYMMETRIC = {"kernel": "symmetric", "prune": False}
+
+
+def _without_symmetric(X, k, **kwargs):
     """kneighbors through the non-symmetric kernel (one tile per query chunk x row chunk)."""
-    with monkeypatch.context() as m:
-        m.setattr(nb, "_SYMMETRIC_MIN_ROWS", 10**12)
-        m.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)
-        return kneighbors(X, k, algorithm="brute", **kwargs)
-
-
-def _spy_symmetric(monkeypatch):
-    calls = []
-    real = nb._knn.knn_brute_sym
-    monkeypatch.setattr(nb._knn, "knn_brute_sym", lambda *a: calls.append(a[7]) or real(*a))
-    return calls
+    assert plan_for(X, k, algorithm="brute", plan=TILED, **kwargs).kernel == "brute"
+    return kneighbors(X, k, algorithm="brute", plan=TILED, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -422,102 +457,90 @@ def _spy_symmetric(monkeypatch):
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("farthest", [False, True])
-def test_symmetric_self_query(rng, monkeypatch, n, d, k, kind, chunk_size, dtype, farthest):
+def test_symmetric_self_query(rng, n, d, k, kind, chunk_size, dtype, farthest):
     X = data(rng, n, d, kind, dtype)
     expected = reference(X, k, farthest=farthest)
-    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
-    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_FEATURES_FUSED", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
-    calls = _spy_symmetric(monkeypatch)
     for n_jobs in (1, 2):
-        got = kneighbors(X, k, farthest=farthest, chunk_size=chunk_size, n_jobs=n_jobs,
-                         algorithm="brute")
+        opts = dict(farthest=farthest, chunk_size=chunk_size, n_jobs=n_jobs, algorithm="brute")
+        plan = plan_for(X, k, plan=SYMMETRIC, **opts)
+        assert plan.kernel == "symmetric" and not plan.prune
+        assert plan.symmetric_block == (nb.TUNING.chunk_symmetric if chunk_size is None
+                                        else chunk_size)
+        got = kneighbors(X, k, plan=SYMMETRIC, **opts)
         assert_same(got, expected)
-    assert len(calls) == 2
-    assert calls[0] == (nb._CHUNK_SYMMETRIC if chunk_size is None else chunk_size)
-    old = _without_symmetric(monkeypatch, X, k, farthest=farthest, chunk_size=chunk_size)
+    old = _without_symmetric(X, k, farthest=farthest, chunk_size=chunk_size)
     np.testing.assert_array_equal(old[1], got[1])
     np.testing.assert_array_equal(old[0], got[0])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_symmetric_self_query_duplicates(rng, monkeypatch, dtype):
-    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
-    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_FEATURES_FUSED", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
+def test_symmetric_self_query_duplicates(rng, dtype):
     base = data(rng, 300, 6, "normal", dtype)
     X = np.concatenate([base, base[::-1], base[:50], base[:50]])  # 2 to 4 copies of each row
     for chunk_size in (None, 37, 300):
-        dist, ind = kneighbors(X, 3, chunk_size=chunk_size, n_jobs=2)
+        dist, ind = kneighbors(X, 3, chunk_size=chunk_size, n_jobs=2, plan=SYMMETRIC)
         assert_same((dist, ind), reference(X, 3))
         assert not (ind == np.arange(len(X))[:, None]).any()  # never itself, always a copy
         assert np.all(dist[:, 0] == 0)
 
 
 @pytest.mark.parametrize("fused", [False, True])
-def test_symmetric_is_the_default_for_large_self_queries(rng, monkeypatch, fused):
-    # With GEMM tiles at any d; with the fused scan from _SYMMETRIC_MIN_FEATURES_FUSED on.
-    if fused and not nb._knn.fused_scan_available():
-        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
-    monkeypatch.setattr(nb, "_FUSED_SCAN", fused)
-    d = nb._SYMMETRIC_MIN_FEATURES_FUSED if fused else 10
-    X = data(rng, nb._SYMMETRIC_MIN_ROWS + 3, d, "normal", np.float32)
-    calls = _spy_symmetric(monkeypatch)
-    kneighbors(X[:200], 2)  # small: the other kernel
-    kneighbors(X, 2, Y=X[:100])  # separate queries: the other kernel
-    kneighbors(X, 2, rows=np.arange(50))  # a subset of the rows: the other kernel
-    assert calls == []
-    got = kneighbors(X, 2, algorithm="brute")
-    assert calls == [nb._CHUNK_SYMMETRIC]
+def test_symmetric_is_the_default_for_large_self_queries(rng, fused):
+    # With GEMM tiles at any d; with the fused scan from symmetric_min_features_fused on.
+    if fused and not nb.fused_scan_enabled():
+        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
+    t = nb.TUNING
+    scan = {"tuning": {"fused_scan": fused}}
+    d = t.symmetric_min_features_fused if fused else 10
+    X = data(rng, t.symmetric_min_rows + 3, d, "normal", np.float32)
+    assert plan_for(X[:200], 2, plan=scan).kernel == "brute"  # small: the other kernel
+    # separate queries, a subset of the rows: the other kernel
+    assert plan_for(X, 2, Y=X[:100], plan=scan).kernel == "brute"
+    assert plan_for(X, 2, rows=np.arange(50), plan=scan).kernel == "brute"
+    plan = plan_for(X, 2, algorithm="brute", plan=scan)
+    assert (plan.kernel, plan.symmetric_block, plan.fused) == ("symmetric", t.chunk_symmetric,
+                                                               fused)
+    got = kneighbors(X, 2, algorithm="brute", plan=scan)
     rows = rng.choice(len(X), 300, replace=False)
     assert_same((got[0][rows], got[1][rows]), tuple(a[rows] for a in reference(X, 2)))
     # Over the memory budget: the other kernel, same answer.
-    monkeypatch.setattr(nb, "_SYMMETRIC_MAX_BYTES", 1000)
-    again = kneighbors(X, 2, algorithm="brute")
-    assert calls == [nb._CHUNK_SYMMETRIC]
+    budget = {"tuning": {"fused_scan": fused, "symmetric_max_bytes": 1000}}
+    assert plan_for(X, 2, algorithm="brute", plan=budget).kernel == "brute"
+    again = kneighbors(X, 2, algorithm="brute", plan=budget)
     np.testing.assert_array_equal(again[1], got[1])
     np.testing.assert_array_equal(again[0], got[0])
     if fused:  # fewer features: the tiled kernel (fused scan) for every row
-        monkeypatch.setattr(nb, "_SYMMETRIC_MAX_BYTES", 256 * 2**20)
-        kneighbors(X[:, :d - 1], 2, algorithm="brute")
-        assert calls == [nb._CHUNK_SYMMETRIC]
+        plan = plan_for(X[:, :d - 1], 2, algorithm="brute", plan=scan)
+        assert (plan.kernel, plan.fused) == ("brute", True)
 
 
 def test_symmetric_overflow_is_redone(rng, monkeypatch):
     # Tight clusters far apart: float32 lists overflow in the symmetric pass too and those
     # queries are redone by a float64 scan.
-    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 0)
-    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_FEATURES_FUSED", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)  # the symmetric kernel, not pruning
     X = rng.normal(size=(6000, 3)) * 0.01
     X[::2] += 1e5
-    passes = []
-    real = nb._brute_pass
-    monkeypatch.setattr(  # (dtype, self-query, block)
-        nb, "_brute_pass",
-        lambda *a: passes.append((a[8], a[1] is None, (a + (None,) * 2)[12])) or real(*a),
-    )
-    got = kneighbors(X, 3, n_jobs=1, chunk_size=500)
-    assert passes[0] == (np.float32, True, 500) and passes[1][:2] == (np.float64, False)
-    two = kneighbors(X, 3, n_jobs=2, chunk_size=500)
+    passes = spy_passes(monkeypatch)  # (dtype, self-query, block, queries)
+    got = kneighbors(X, 3, n_jobs=1, chunk_size=500, plan=SYMMETRIC)
+    assert passes[0][:3] == (np.float32, True, 500) and passes[1][:2] == (np.float64, False)
+    two = kneighbors(X, 3, n_jobs=2, chunk_size=500, plan=SYMMETRIC)
     np.testing.assert_array_equal(two[1], got[1])
     np.testing.assert_array_equal(two[0], got[0])
     sub = np.arange(0, 6000, 37)
     ref_d, ref_i = reference(X, 4, Y=X[sub])
     assert (ref_i[:, 0] == sub).all()  # no duplicates: a query is its own first neighbour
     assert_same((got[0][sub], got[1][sub]), (ref_d[:, 1:], ref_i[:, 1:]))
-    old = _without_symmetric(monkeypatch, X, 3, chunk_size=500)
+    old = _without_symmetric(X, 3, chunk_size=500)
     np.testing.assert_array_equal(old[1], got[1])
     np.testing.assert_array_equal(old[0], got[0])
     # Massive exact ties overflow the float64 scan too: an exact scan of all rows (done by the
     # symmetric kernel itself when it scans in float64).
-    monkeypatch.setattr(nb, "_FLOAT64_CANDIDATES", True)
+    f64 = {"tuning": {"float64_candidates": True}}
     Z = np.zeros((4500, 1))  # 3,000 zeros (their lists overflow), 1,500 ones
     Z[::3] = 1.0
     passes.clear()
-    dist, ind = kneighbors(Z, 2, n_jobs=1)
-    assert passes == [(np.float64, True, nb._CHUNK_SYMMETRIC)]
-    two = kneighbors(Z, 2, n_jobs=2)
+    dist, ind = kneighbors(Z, 2, n_jobs=1, plan=f64)
+    assert passes == [(np.float64, True, nb.TUNING.chunk_symmetric, 4500)]
+    two = kneighbors(Z, 2, n_jobs=2, plan=f64)
     np.testing.assert_array_equal(two[1], ind)
     np.testing.assert_array_equal(two[0], dist)
     assert np.all(dist == 0)
@@ -540,23 +563,11 @@ def test_rows_covering_most_of_x_give_the_subset_of_the_self_query():
 # --- Pruning by projection on the principal axis (sorted rows, chunks skipped) ---
 
 
-def _force_pruning(monkeypatch):
-    """Prune every search (whatever its size or estimated benefit); spy on the kernel."""
-    monkeypatch.setattr(nb, "_PRUNE_MIN_ROWS", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MIN_QUERIES", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS_SELF", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION", 2.0)
-    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_SELF", 2.0)
-    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_FUSED", 2.0)
-    monkeypatch.setattr(nb, "_PRUNE_MAX_FRACTION_SELF_FUSED", 2.0)
-    calls = []
-    real = nb._knn.knn_brute
-    monkeypatch.setattr(
-        nb._knn, "knn_brute", lambda *a: calls.append(len(a) > 19 and a[19] is not None)
-        or real(*a)
-    )
-    return calls
+def assert_pruned(X, k, plan=PRUNED, **kwargs):
+    """kneighbors with plan, after checking the plan prunes its tiled scan."""
+    p = plan_for(X, k, plan=plan, **kwargs)
+    assert p.kernel in ("brute", "symmetric") and p.prune and p.prune_limit >= 1.0
+    return kneighbors(X, k, plan=plan, **kwargs)
 
 
 def pruning_data(rng, n, d, kind, dtype):
@@ -583,79 +594,87 @@ def pruning_data(rng, n, d, kind, dtype):
 @pytest.mark.parametrize("d", [1, 2, 7, 20])
 @pytest.mark.parametrize("k", [1, 4, 11])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_pruned_search_matches_reference(rng, monkeypatch, kind, d, k, dtype):
-    calls = _force_pruning(monkeypatch)
+def test_pruned_search_matches_reference(rng, kind, d, k, dtype):
     X = pruning_data(rng, 400, d, kind, dtype)
     Y = pruning_data(rng, 90, d, kind, dtype)
     rows = np.arange(3, 400, 5)
     expected_self = reference(X, k)
     expected_y = reference(X, k, Y=Y)
+    # every search below is pruned (its estimate is at most 1, the limit 2)
     for n_jobs, chunk_size in ((1, None), (2, 41), (2, 1)):
-        assert_same(kneighbors(X, k, n_jobs=n_jobs, chunk_size=chunk_size), expected_self)
-        assert_same(kneighbors(X, k, Y=Y, n_jobs=n_jobs, chunk_size=chunk_size), expected_y)
-        got = kneighbors(X, k, rows=rows, n_jobs=n_jobs, chunk_size=chunk_size)
+        opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
+        assert_same(assert_pruned(X, k, **opts), expected_self)
+        assert_same(assert_pruned(X, k, Y=Y, **opts), expected_y)
+        got = assert_pruned(X, k, rows=rows, **opts)
         assert_same(got, (expected_self[0][rows], expected_self[1][rows]))
-    assert calls.count(True) == 9  # every search above was pruned (after its unpruned sample)
 
 
-def test_pruned_search_is_bit_identical_to_unpruned(rng, monkeypatch):
+def test_pruned_search_is_bit_identical_to_unpruned(rng):
     X = pruning_data(rng, 5000, 12, "line", np.float32)
     rows = np.arange(0, 5000, 3)
-    unpruned = [_without_symmetric(monkeypatch, X, 6), kneighbors(X, 6, Y=X[:900] + 0.5),
-                kneighbors(X, 6, rows=rows)]
-    with monkeypatch.context() as m:
-        m.setattr(nb, "_PRUNE_MIN_ROWS", 10**12)
-        unpruned[1:] = [kneighbors(X, 6, Y=X[:900] + 0.5), kneighbors(X, 6, rows=rows)]
-    calls = _force_pruning(monkeypatch)
-    pruned = [kneighbors(X, 6), kneighbors(X, 6, Y=X[:900] + 0.5), kneighbors(X, 6, rows=rows)]
-    assert calls.count(True) == 3
+    unpruned = [_without_symmetric(X, 6), kneighbors(X, 6, Y=X[:900] + 0.5, plan=UNPRUNED),
+                kneighbors(X, 6, rows=rows, plan=UNPRUNED)]
+    assert not plan_for(X, 6, rows=rows, plan=UNPRUNED).prune
+    pruned = [assert_pruned(X, 6), assert_pruned(X, 6, Y=X[:900] + 0.5),
+              assert_pruned(X, 6, rows=rows)]
     for (d1, i1), (d2, i2) in zip(pruned, unpruned):
         np.testing.assert_array_equal(i1, i2)
         np.testing.assert_array_equal(d1, d2)
 
 
+def _pruned_by_estimate(X, k, plan, Y=None):
+    """Whether the run of plan prunes: the estimate from the data sample within its limit."""
+    n_q = len(X) if Y is None else len(Y)
+    exclude = np.arange(n_q, dtype=np.intp) if Y is None else np.full(n_q, -1, np.intp)
+    fraction = nb._pruning_axis(np.ascontiguousarray(X), Y, exclude, k)[1]
+    return plan.prune and fraction <= plan.prune_limit
+
+
 @pytest.mark.parametrize("fused", [False, True])
-def test_pruning_is_chosen_only_where_it_pays(rng, monkeypatch, fused):
-    if fused and not nb._knn.fused_scan_available():
-        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
-    monkeypatch.setattr(nb, "_FUSED_SCAN", fused)
-    monkeypatch.setattr(nb, "_WORK_PER_THREAD", nb._WORK_PER_THREAD)
-    calls = []
-    real = nb._knn.knn_brute
-    monkeypatch.setattr(
-        nb._knn, "knn_brute", lambda *a: calls.append(len(a) > 19 and a[19] is not None)
-        or real(*a)
-    )
-    sym = _spy_symmetric(monkeypatch)
+def test_pruning_is_chosen_only_where_it_pays(rng, fused):
+    if fused and not nb.fused_scan_enabled():
+        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
+    scan = {"tuning": {"fused_scan": fused}}  # and the default work per thread
+
+    def plan(X, k, **kwargs):
+        return nb.plan_for(X, k, plan=kwargs.pop("plan", scan), **kwargs)
+
     # Spread along one axis, but a small search: the fixed cost of pruning does not pay.
     X = pruning_data(rng, 6000, 10, "line", np.float64)
-    kneighbors(X, 4, Y=X[:600] * 1.01)
-    assert calls[-1] is False
+    Y = X[:600] * 1.01
+    p = plan(X, 4, Y=Y)
+    assert (p.kernel, p.prune) == ("brute", False)
     # 36 million pairs: no pruning for the self-query either; the symmetric kernel with GEMM
     # tiles, the tiled one with the fused scan (10 features).
-    calls.clear()
-    kneighbors(X, 4)
-    assert (sym, calls) == (([], [False]) if fused else ([nb._CHUNK_SYMMETRIC], []))
-    sym.clear()
+    p = plan(X, 4)
+    assert (p.kernel, p.prune) == ("brute" if fused else "symmetric", False)
     # Large enough (as if): the self-query is pruned (not symmetric), and so are queries.
-    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS", 0)
-    monkeypatch.setattr(nb, "_PRUNE_MIN_PAIRS_SELF", 0)
-    kneighbors(X, 4)
-    assert calls[-1] is True and sym == []
-    kneighbors(X, 4, Y=X[:600] * 1.01)
-    assert calls[-1] is True
+    big = {"tuning": {"fused_scan": fused, "prune_min_pairs": 0, "prune_min_pairs_self": 0}}
+    p = plan(X, 4, plan=big)
+    assert p.prune and p.prune_limit == (nb.TUNING.prune_max_fraction_self_fused if fused
+                                         else nb.TUNING.prune_max_fraction_self)
+    assert _pruned_by_estimate(X, 4, p)
+    p = plan(X, 4, Y=Y, plan=big)
+    assert p.prune_limit == (nb.TUNING.prune_max_fraction_fused if fused
+                             else nb.TUNING.prune_max_fraction)
+    assert _pruned_by_estimate(X, 4, p, Y)
     # Isotropic data in 40 dimensions: no axis helps; symmetric self-query, unpruned queries.
-    calls.clear()
     X = rng.normal(size=(6000, 40))
-    kneighbors(X, 4)
-    assert sym == [nb._CHUNK_SYMMETRIC] and not any(calls)
-    kneighbors(X, 4, Y=X[:600] * 1.01)
-    assert calls[-1] is False
+    p = plan(X, 4, plan=big)
+    assert p.kernel == "symmetric" and not _pruned_by_estimate(X, 4, p)
+    p = plan(X, 4, Y=X[:600] * 1.01, plan=big)
+    assert p.kernel == "brute" and not _pruned_by_estimate(X, 4, p, X[:600] * 1.01)
     # Never for the farthest rows.
-    calls.clear()
-    kneighbors(pruning_data(rng, 6000, 10, "line", np.float64), 3, Y=X[:300, :10],
-               farthest=True)
-    assert calls and not any(calls)
+    p = plan(pruning_data(rng, 6000, 10, "line", np.float64), 3, Y=X[:300, :10],
+             farthest=True, plan=big)
+    assert not p.prune
+    # The gates, from the shapes alone.
+    t = nb.TUNING
+    assert nb.plan_search(t.prune_min_rows, 10**6, 10, 4, 1, self_query=False).prune
+    assert not nb.plan_search(t.prune_min_rows - 1, 10**6, 10, 4, 1, self_query=False).prune
+    assert not nb.plan_search(10**6, t.prune_min_queries - 1, 10, 4, 1,
+                              self_query=False).prune
+    assert not nb.plan_search(10**6, 10**6, 10, 4, 1, self_query=False, rescaled=True).prune
 
 
 @pytest.mark.parametrize("n, m, chunk", [(0, 3, 8), (5, 3, 8), (1000, 1, 64), (1000, 3, 64),
@@ -705,17 +724,16 @@ def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
 @pytest.mark.parametrize("prune", [False, True])
 @pytest.mark.parametrize("kind", ["normal", "ties", "duplicates", "clusters", "outliers"])
 @pytest.mark.parametrize("d", [1, 5, 20, 33])
-def test_fused_scan_and_gemm_tiles_give_the_reference(rng, monkeypatch, fused, prune, kind, d):
-    if fused and not nb._knn.fused_scan_available():
-        pytest.skip("this CPU has no AVX-512F: the fused scan is never used")
-    if prune:
-        _force_pruning(monkeypatch)
-    monkeypatch.setattr(nb, "_FUSED_SCAN", fused)
-    monkeypatch.setattr(nb, "_SYMMETRIC_MIN_ROWS", 10**12)
-    used = []  # (fused scan, pruned) per kernel call
-    real = nb._knn.knn_brute
-    monkeypatch.setattr(nb._knn, "knn_brute", lambda *a: used.append(
-        (a[22] is not None, a[19] is not None)) or real(*a))
+def test_fused_scan_and_gemm_tiles_give_the_reference(rng, fused, prune, kind, d):
+    if fused and not nb.fused_scan_enabled():
+        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
+    forced = {"kernel": "brute", "fused": fused, **(PRUNED if prune else UNPRUNED)}
+
+    def kneighbors(X, k, **kwargs):  # the forced plan, checked
+        p = plan_for(X, k, plan=forced, **kwargs)
+        assert (p.kernel, p.fused, p.prune) == ("brute", fused, prune)
+        return globals()["kneighbors"](X, k, plan=forced, **kwargs)
+
     for dtype in (np.float32, np.float64):
         X = pruning_data(rng, 300, d, kind, dtype)
         Y = pruning_data(rng, 70, d, kind, dtype)
@@ -730,8 +748,6 @@ def test_fused_scan_and_gemm_tiles_give_the_reference(rng, monkeypatch, fused, p
                 assert_same(kneighbors(X, k, Y=Y, **opts), reference(X, k, Y=Y))
                 assert_same(kneighbors(X, k, Y=Y, farthest=True, **opts),
                             reference(X, k, Y=Y, farthest=True))
-    assert any(f for f, _ in used) is fused
-    assert any(p for _, p in used) is prune
 
 
 def test_pack_blocks_layout(rng):
@@ -744,3 +760,227 @@ def test_pack_blocks_layout(rng):
     assert not Rp[2, :, 5:].any()
     np.testing.assert_array_equal(lkp[:37], lkey)
     assert np.isnan(lkp[37:]).all()
+
+
+# --- Scale: powers of two, far outliers, float64's resolution; the safety net; sparse ---
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+MODES = ["self", "Y", "rows", "farthest"]
+
+
+def _search(X, k, mode, Y, rows):
+    if mode == "Y":
+        return nb.kneighbors(X, k, Y=Y)
+    if mode == "rows":
+        return nb.kneighbors(X, k, rows=rows)
+    return nb.kneighbors(X, k, farthest=mode == "farthest")
+
+
+def _scaled_exactly(A, e):
+    """A * 2**e in A's dtype, or None when that is not exact (overflow, subnormals)."""
+    with np.errstate(over="ignore"):
+        B = np.ldexp(A, e).astype(A.dtype)
+    if not np.isfinite(B).all() or not np.array_equal(np.ldexp(B, -e).astype(A.dtype), A):
+        return None
+    return B
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from([np.float32, np.float64]),
+       n=st.integers(3, 80), d=st.integers(1, 12), mode=st.sampled_from(MODES),
+       data=st.data())
+def test_scaling_by_a_power_of_two_changes_nothing(seed, dtype, n, d, mode, data):
+    # float64 from 2**-1000 to 2**1000; float32 over its own range (where the scaling is exact)
+    e = data.draw(st.integers(-1000, 1000) if dtype == np.float64 else st.integers(-100, 120))
+    rng = np.random.default_rng(seed)
+    X = (rng.normal(size=(n, d)) * rng.uniform(0.5, 8.0)).astype(dtype)  # no ties
+    Y = (rng.normal(size=(7, d)) * 3.0).astype(dtype)
+    rows = np.arange(0, n, 3)
+    Xs, Ys = _scaled_exactly(X, e), _scaled_exactly(Y, e)
+    assume(Xs is not None and Ys is not None)
+    k = min(n - 1, 4)
+    dist, ind = _search(X, k, mode, Y, rows)
+    dist_s, ind_s = _search(Xs, k, mode, Ys, rows)
+    np.testing.assert_array_equal(ind_s, ind)
+    np.testing.assert_array_equal(dist_s, np.ldexp(dist, e))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from([np.float32, np.float64]),
+       outlier=st.sampled_from([1e21, -1e21, 1e30, 1e39, -1e39, 1e154, 1e200, 1e300, -1e300]),
+       e=st.integers(-1000, 1000), mode=st.sampled_from(MODES))
+def test_one_far_outlier_swamps_nothing(seed, dtype, outlier, e, mode):
+    rng = np.random.default_rng(seed)
+    n, d = 60, 4
+    X = (rng.normal(size=(n, d)) * 2.0).astype(dtype)
+    if abs(outlier) > float(np.finfo(dtype).max):  # beyond float32: float64 data
+        X = X.astype(np.float64)
+    X[17, 2] = outlier
+    Y = (rng.normal(size=(7, d)) * 2.0).astype(X.dtype)
+    rows = np.arange(0, n, 3)
+    k = 4
+    dist, ind = _search(X, k, mode, Y, rows)
+    assert ((ind >= 0) & (ind < n)).all()
+    # The other rows' nearest neighbours are those of the data without the outlier row.
+    if mode in ("self", "Y"):
+        Z = np.delete(X, 17, axis=0)
+        dz, iz = nb.kneighbors(Z, k, Y=Y if mode == "Y" else None)
+        keep = np.arange(len(ind)) != 17 if mode == "self" else slice(None)
+        np.testing.assert_array_equal(ind[keep], np.where(iz >= 17, iz + 1, iz))
+        np.testing.assert_array_equal(dist[keep], dz)
+    if mode == "farthest":  # every other row's farthest is the outlier
+        assert (np.delete(ind[:, 0], 17) == 17).all()
+    # Scaled by a power of two: the same indices, the distances scaled (where they are finite).
+    Xs, Ys = _scaled_exactly(X, e), _scaled_exactly(Y, e)
+    if Xs is not None and Ys is not None:
+        dist_s, ind_s = _search(Xs, k, mode, Ys, rows)
+        np.testing.assert_array_equal(ind_s, ind)
+        finite = np.isfinite(np.ldexp(dist, e))
+        np.testing.assert_array_equal(dist_s[finite], np.ldexp(dist, e)[finite])
+
+
+def test_scale_paths():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(500, 6))
+    d0, i0 = nb.kneighbors(X, 3)
+    # Data in the float32 scan's range take it as they are; others are scanned in float64.
+    for e, scan in [(-55, "float32"), (0, "float32"), (55, "float32"), (70, "float64"),
+                    (-70, "float64"), (19 * 3.33, "float64")]:
+        Xs = X * 2.0**int(e)
+        assert nb.plan_for(Xs, 3).scan_dtype == scan
+        dist, ind = nb.kneighbors(Xs, 3)
+        np.testing.assert_array_equal(ind, i0)
+        np.testing.assert_array_equal(dist, d0 * 2.0**int(e))
+    # Many features: the squared norms decide, not only the largest magnitude.
+    assert nb.plan_for(np.full((3, 64), 2.0**59), 1).scan_dtype == "float64"
+    assert nb.plan_for(np.full((3, 1), 2.0**59), 1).scan_dtype == "float32"
+    # The input is never modified.
+    Xs = X * 1e200
+    before = Xs.copy()
+    nb.kneighbors(Xs, 3)
+    np.testing.assert_array_equal(Xs, before)
+
+
+def test_distances_float64_cannot_resolve_are_rescaled_or_refused():
+    # Rows 1e-170 apart near 1: their squared distances underflow at this scale; the search is
+    # redone on rescaled data and orders them exactly.
+    X = np.array([[1.0, 0.0], [1.0, 1e-170], [1.0, 3e-170], [1.0, 7e-170], [0.0, 0.0]])
+    dist, ind = nb.kneighbors(X, 2)
+    np.testing.assert_array_equal(ind[:4], [[1, 2], [0, 2], [1, 0], [2, 1]])
+    np.testing.assert_allclose(dist[:4], [[1e-170, 3e-170], [1e-170, 2e-170],
+                                          [2e-170, 3e-170], [4e-170, 6e-170]], rtol=1e-12)
+    # 1e300 beside rows 1e-300 apart: no float64 scale holds both.
+    X = np.array([[1e300, 0.0], [0.0, 1e-300], [0.0, 2e-300], [0.0, 5e-300], [0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"X spans a range of magnitudes float64 cannot hold"):
+        nb.kneighbors(X, 2)
+    with pytest.raises(ValueError, match=r"X \(with Y\) spans a range"):
+        nb.kneighbors(X, 2, Y=X[1:2])
+    # Duplicates at distance 0 are not that: exact.
+    X = np.array([[1e300, 0.0], [0.0, 1e-300], [0.0, 1e-300], [0.0, 3e-300]])
+    assert nb.kneighbors(X, 1, rows=[1, 2])[1].ravel().tolist() == [2, 1]
+
+
+def test_safety_net_refuses_indices_out_of_range(rng, monkeypatch):
+    X = rng.normal(size=(50, 3))
+    real = nb._run
+
+    def corrupt(*args, **kwargs):  # a kernel that writes past the rows (fault injection)
+        dist, ind = real(*args, **kwargs)
+        ind[3, 1] = len(X)
+        return dist, ind
+
+    monkeypatch.setattr(nb, "_run", corrupt)
+    with pytest.raises(RuntimeError, match=r"'brute' kernel returned row indices outside "
+                                           r"\[0, 50\).*X of shape \(50, 3\)"):
+        nb.kneighbors(X, 2)
+
+
+def test_an_unwritten_output_row_is_caught(rng, monkeypatch):
+    # Outputs start at -1: a kernel that skips a query cannot hand back stale memory.
+    X = rng.normal(size=(50, 3))
+    monkeypatch.setattr(nb, "_brute", lambda *a, **kw: None)
+    with pytest.raises(RuntimeError, match=r"min -1"):
+        nb.kneighbors(X, 2, plan={"kernel": "brute"})
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_sparse_input_is_refused(rng, fmt):
+    sparse = pytest.importorskip("scipy.sparse")
+    X = rng.normal(size=(20, 3))
+    S = sparse.random(20, 3, density=0.5, format=fmt, random_state=0)
+    with pytest.raises(TypeError, match=r"X is a scipy.sparse .*not supported by the "
+                                        r"neighbour search yet.*X.toarray\(\)"):
+        nb.kneighbors(S, 2)
+    with pytest.raises(TypeError, match=r"Y is a scipy.sparse .*Y.toarray\(\)"):
+        nb.kneighbors(X, 2, Y=S)
+
+
+def test_forced_plans_are_checked(rng):
+    X = rng.normal(size=(50, 3))
+    with pytest.raises(ValueError, match=r"kernel 'symmetric' needs the self-query"):
+        nb.kneighbors(X, 2, Y=X[:4], plan={"kernel": "symmetric"})
+    with pytest.raises(ValueError, match=r"kernel must be one of"):
+        nb.kneighbors(X, 2, plan={"kernel": "ball_tree"})
+    with pytest.raises(ValueError, match=r"kd_tree' cannot search the farthest"):
+        nb.kneighbors(X, 2, farthest=True, plan={"kernel": "kd_tree"})
+    with pytest.raises(ValueError, match=r"split_rows' needs k < n_rows // n_threads - 1"):
+        nb.kneighbors(X, 30, plan={"kernel": "split_rows", "n_threads": 2})
+    with pytest.raises(ValueError, match=r"plan has unknown keys \['colour'\]"):
+        nb.kneighbors(X, 2, plan={"colour": "red"})
+    with pytest.raises(ValueError, match=r"plan\['tuning'\] has unknown keys"):
+        nb.kneighbors(X, 2, plan={"tuning": {"colour": "red"}})
+    with pytest.raises(TypeError, match=r"plan must be None, a SearchPlan, a Tuning or a dict"):
+        nb.kneighbors(X, 2, plan="brute")
+    # Every kernel, forced, gives the reference.
+    expected = reference(X, 3)
+    for plan in (nb.SearchPlan("kd_tree"), nb.SearchPlan("brute", chunk_refs=7),
+                 nb.SearchPlan("symmetric", symmetric_block=5),
+                 nb.SearchPlan("split_rows", n_threads=2), nb.Tuning(chunk_queries=3),
+                 {"kernel": "brute", "scan_dtype": "float64"}):
+        assert_same(nb.kneighbors(X, 3, plan=plan), expected)
+
+
+def test_fused_scan_environment_switch(monkeypatch):
+    monkeypatch.setenv("RESAMPLEKIT_FUSED_SCAN", "0")
+    assert not nb.fused_scan_enabled()
+    assert not nb.plan_search(5000, 5000, 8, 3, 1, self_query=True).fused
+    # a forced plan's fused=True runs the GEMM tiles too, same answer
+    X = np.random.default_rng(0).normal(size=(300, 5)).astype(np.float32)
+    forced = {"kernel": "brute", "fused": nb._knn.fused_scan_available()}
+    assert_same(nb.kneighbors(X, 3, plan=forced), reference(X, 3))
+    monkeypatch.setenv("RESAMPLEKIT_FUSED_SCAN", "1")
+    assert nb.fused_scan_enabled() is nb._knn.fused_scan_available()
+    assert nb.plan_search(5000, 5000, 8, 3, 1, self_query=True).fused \
+        is nb._knn.fused_scan_available()
+    assert not nb.plan_search(5000, 5000, 8, 3, 1, self_query=True,
+                              fused_available=False).fused
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+@pytest.mark.parametrize("mode", MODES)
+def test_search_in_row_blocks_is_the_same_search(rng, kind, mode):
+    # Far rows are searched as a block of their own (else they swamp the others' centring):
+    # the merged k-lists are the single search's, ties and duplicates included.
+    X = np.concatenate([data(rng, 150, 3, kind), data(rng, 30, 3, kind)[:5]])
+    Y = data(rng, 9, 3, kind)
+    rows = np.arange(0, len(X), 4)
+    expected = _search(X, 6, mode, Y, rows)
+    s = nb._validate(X, 6, Y if mode == "Y" else None, rows if mode == "rows" else None,
+                     mode == "farthest", None, None, "auto")
+    for blocks in ([np.arange(0, 150), np.arange(150, 155)],
+                   [np.arange(1, 155, 2), np.arange(0, 155, 2)],
+                   [np.array([7]), np.delete(np.arange(155), 7)]):
+        got = nb._search_blocks(s, None, blocks)
+        np.testing.assert_array_equal(got[1], expected[1])
+        np.testing.assert_array_equal(got[0], expected[0])
+
+
+def test_far_rows_are_found():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(1000, 5))
+    assert nb._far_rows(X, 3) is None
+    X[[10, 500], 1] = [1e21, -3e9]
+    np.testing.assert_array_equal(np.flatnonzero(nb._far_rows(X, 3)), [10, 500])
+    assert nb._far_rows(np.zeros((10, 2)), 3) is None  # every row the median row

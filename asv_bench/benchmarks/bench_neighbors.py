@@ -14,6 +14,8 @@ everything else equal (n, d, k, float32/float64, 1/2 threads, nearest/farthest, 
 so every comparison the grid exists for is in the default run. CI's smoke run
 (``.ci/run``) matches ``KNeighborsMinority``, whose selected cases include the smallest.
 """
+import functools
+
 from .common import (Dataset, LimitedParamBenchmark, SlowCalls, cache_datasets, get_function,
                      load_dataset, module_datasets)
 
@@ -168,6 +170,9 @@ class KNeighborsPruning(SlowCalls, _Kernel):
         if pruning == "off":
             import resamplekit._neighbors as nb
 
+            if hasattr(nb, "SearchPlan"):  # a plan= keyword: switch pruning off through it
+                self.kneighbors = functools.partial(self.kneighbors, plan={"prune": False})
+                return
             if not hasattr(nb, "_PRUNE_MIN_PAIRS"):
                 raise NotImplementedError("this commit does not prune")
             names = [n for n in ("_PRUNE_MIN_PAIRS", "_PRUNE_MIN_PAIRS_SELF") if hasattr(nb, n)]
@@ -199,10 +204,15 @@ class KNeighborsScan(_Kernel):
         self.Y = self.X[minority]
         import resamplekit._neighbors as nb
 
-        if not hasattr(nb, "_FUSED_SCAN"):
-            raise NotImplementedError("this commit has no fused scan")
         if scan == "fused" and not nb._knn.fused_scan_available():
             raise NotImplementedError("this CPU has no AVX-512F")
+        if hasattr(nb, "SearchPlan"):  # a plan= keyword: the tiled kernel, unpruned
+            self.kneighbors = functools.partial(
+                self.kneighbors,
+                plan={"kernel": "brute", "prune": False, "fused": scan == "fused"})
+            return
+        if not hasattr(nb, "_FUSED_SCAN"):
+            raise NotImplementedError("this commit has no fused scan")
         self.override(nb, {"_FUSED_SCAN": scan == "fused", "_SYMMETRIC_MIN_ROWS": 10**12,
                            "_PRUNE_MIN_ROWS": 10**12, "_KD_TREE_RULES": ()})
 
