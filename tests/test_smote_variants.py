@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from resamplekit import over_sampling
+from resamplekit import _neighbors, over_sampling
 from resamplekit.over_sampling import kmeans_smote, smoten, smotenc
 
 imblearn_os = pytest.importorskip("imblearn.over_sampling")
@@ -244,11 +244,11 @@ def test_vdm_distances_against_numpy_and_imblearn():
     D = vdm_reference(codes, y, 3)
     vdm = ValueDifferenceMetric(n_categories=[5] * 4).fit(codes, y)
     np.testing.assert_allclose(D, vdm.pairwise(codes), rtol=1e-12, atol=1e-15)
-    proba = over_sampling._vdm_class_probabilities(codes, y, [5] * 4, 3)
+    proba = _neighbors.vdm_class_probabilities(codes, y, [5] * 4, 3)
     rows = np.flatnonzero(y == 1)
     codes_c = np.ascontiguousarray(codes[rows])
     queries = np.arange(len(rows))[::2]
-    dist, ind = over_sampling._vdm_neighbours(codes_c, queries, proba, 6, 2)
+    dist, ind = _neighbors.kneighbors_vdm(codes_c, 6, proba=proba, rows=queries, n_jobs=2)
     Dc = D[np.ix_(rows, rows)]
     nn = brute_knn(Dc, 6)[queries]
     np.testing.assert_allclose(dist, np.take_along_axis(Dc[queries], nn, 1), rtol=1e-12,
@@ -434,16 +434,16 @@ def test_split_exactly():
 
 def test_sum_pairwise_distances_matches_numpy(monkeypatch):
     rng = np.random.default_rng(0)
-    monkeypatch.setattr(over_sampling, "_WORK_PER_THREAD", 1)  # threads even on small data
+    monkeypatch.setattr(_neighbors, "_WORK_PER_THREAD", 1)  # threads even on small data
     for n in (1, 2, 255, 256, 300, 1100):  # 1100 rows: 5 blocks of 256, the last partial
         for dtype in (np.float64, np.float32):
             X = (rng.normal(size=(n, 3)) + 50.0).astype(dtype)
             X[-1] = X[0]  # a duplicated row: distance 0
             D = np.sqrt(((X[:, None].astype(float) - X[None]) ** 2).sum(-1))
-            one = over_sampling._sum_pairwise_distances(X, 1)
+            one = _neighbors.sum_pairwise_distances(X, n_jobs=1)
             np.testing.assert_allclose(one, D.sum(), rtol=1e-10)
-            assert over_sampling._sum_pairwise_distances(X, 2) == one  # same for any threads
-    assert over_sampling._sum_pairwise_distances(np.zeros((0, 4))) == 0.0
+            assert _neighbors.sum_pairwise_distances(X, n_jobs=2) == one  # same for any threads
+    assert _neighbors.sum_pairwise_distances(np.zeros((0, 4))) == 0.0
 
 
 # ----------------------------------------------------------------------------- kernels
