@@ -1124,6 +1124,9 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
 
     Raises
     ------
+    TypeError
+        If X is sparse, or a continuous column holds complex numbers (as every numeric method,
+        rather than dropping the imaginary part).
     ValueError
         If all or none of the columns are categorical, a continuous column is not numeric or
         not finite, a categorical column has missing values, a class to over-sample has ``k``
