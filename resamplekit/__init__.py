@@ -10,7 +10,11 @@ Map of the package (data flows down, never back up):
   codes out, and the wrapper that puts results back into the caller's containers.
 - ``_strategy``: the one ``ratio`` resolver (imbalanced-learn's ``sampling_strategy``).
 - ``_neighbors``: the one neighbour search, ``kneighbors``: validates, plans (``plan_search``)
-  and runs a kernel.
+  and runs a kernel; beside it the searches under the categorical methods' metrics
+  (``kneighbors_mixed`` for SMOTE-NC, ``kneighbors_vdm`` for SMOTE-N) and
+  ``sum_pairwise_distances`` (KMeans-SMOTE). The public modules reach neighbours only through it.
+- ``_encoding``: tables of mixed columns for smotenc and smoten: ``as_table``, the categorical
+  column selection, the continuous block, the categories as integer codes.
 - ``_kernels``: typed Cython kernels (no validation, no Python objects in loops).
 """
 import importlib as _importlib
@@ -21,19 +25,15 @@ from . import over_sampling as _over_sampling  # noqa: E402
 from . import under_sampling as _under_sampling  # noqa: E402
 from .over_sampling import *  # noqa: E402,F401,F403
 from .under_sampling import *  # noqa: E402,F401,F403
-
-try:  # modules that land later
-    from . import cleaning as _cleaning  # noqa: E402
-    from .cleaning import *  # noqa: E402,F401,F403
-except ImportError:  # pragma: no cover
-    _cleaning = None
+from . import cleaning as _cleaning  # noqa: E402
+from .cleaning import *  # noqa: E402,F401,F403
 from . import combine as _combine  # noqa: E402
 from .combine import *  # noqa: E402,F401,F403
 
 __all__ = sorted(
     set(_over_sampling.__all__)
     | set(_under_sampling.__all__)
-    | set(getattr(_cleaning, "__all__", ()))
+    | set(_cleaning.__all__)
     | set(_combine.__all__)
 )
 

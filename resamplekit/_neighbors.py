@@ -1148,3 +1148,321 @@ def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
     ok = np.zeros(len(Yo), dtype=np.uint8)
     _knn.rerank_candidates(Yo, Xo, cand, cand_dist, exclude, k, n_threads, dist, ind, ok)
     return np.flatnonzero(ok == 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Other metrics and sums: SMOTE-NC's mixed metric, SMOTE-N's value difference metric, and the
+# sum of all pairwise Euclidean distances (KMeans-SMOTE's cluster sparsity). Same rules as
+# kneighbors: lists sorted by (distance, index), ties to the lower index, self excluded by
+# index, results independent of the thread count, never an n x n matrix. The searches run the
+# streamed kernels of _kernels._smote_categorical (the metrics are not Euclidean on the data).
+# ---------------------------------------------------------------------------------------------
+from resamplekit._kernels import _smote_categorical  # noqa: E402  (kept with its section)
+
+__all__ += ["kneighbors_mixed", "kneighbors_vdm", "vdm_class_probabilities", "sum_pairwise_distances"]
+
+
+def _check_codes(codes, name="codes"):
+    """A 2-D int32 C-contiguous array of non-negative category codes."""
+    arr = np.asarray(codes)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array (rows x features), got an array of shape {arr.shape}"
+        )
+    if arr.size and arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer category codes, got dtype {arr.dtype}")
+    if arr.size and (arr.min() < 0 or arr.max() > np.iinfo(np.int32).max):
+        raise ValueError(
+            f"{name} must hold category codes in [0, 2**31 - 1], got values in "
+            f"[{arr.min()}, {arr.max()}]"
+        )
+    return np.ascontiguousarray(arr, dtype=np.int32)
+
+
+def _check_self_k(k, n):
+    k = check_int(k, "k", minimum=1)
+    if k > n - 1:
+        raise ValueError(
+            f"k must be <= {n - 1}, the number of rows minus one (each row is excluded from its "
+            f"own list), got {k!r}"
+        )
+    return k
+
+
+def kneighbors_mixed(X, codes, k, *, cat_distance, n_jobs=None):
+    """k nearest other rows under SMOTE-NC's metric: continuous plus categorical columns.
+
+    The distance between rows i and j is
+    ``sqrt(sum_l (X[i, l] - X[j, l]) ** 2 + cat_distance ** 2 * #{f : codes[i, f] != codes[j, f]})``:
+    the Euclidean distance of imbalanced-learn's SMOTE-NC on the continuous columns next to
+    the one-hot encoded categorical columns scaled by ``cat_distance / sqrt(2)`` (SMOTE-NC's
+    ``cat_distance`` is the median of the continuous columns' standard deviations), computed
+    without the one-hot matrix.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_continuous)
+        The continuous columns, finite. float32 is read as float32; the sums are in float64.
+    codes : array-like of int of shape (n_samples, n_categorical)
+        The categorical columns as integer codes (only equality of codes matters).
+    k : int
+        Neighbours per row, ``1 <= k <= n_samples - 1``.
+    cat_distance : float
+        Distance added (in quadrature) by each categorical column whose codes differ; finite
+        and >= 0.
+    n_jobs : int, default=None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_samples, k), float64
+    indices : ndarray of shape (n_samples, k), intp
+        For every row, its k nearest other rows, sorted by (squared distance, index): ties go
+        to the lower row index, and a row is excluded from its own list by index (a duplicate
+        is a neighbour at distance 0).
+
+    Notes
+    -----
+    Streamed brute force over all pairs, O(n^2 (n_continuous + n_categorical)) time; the
+    categorical columns are compared only for rows whose continuous part alone is closer than
+    the current k-th neighbour. Memory: the outputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._neighbors import kneighbors_mixed
+    >>> X = np.array([[0.0], [0.5], [1.0], [3.0]])
+    >>> codes = np.array([[0], [1], [0], [0]])
+    >>> dist, ind = kneighbors_mixed(X, codes, 2, cat_distance=1.0)
+    >>> ind
+    array([[2, 1],
+           [0, 2],
+           [0, 1],
+           [2, 1]])
+    >>> dist[0]
+    array([1.        , 1.11803399])
+    """
+    Xo = _as_float_array(X, "X")
+    codes = _check_codes(codes)
+    n = Xo.shape[0]
+    if codes.shape[0] != n:
+        raise ValueError(
+            f"X and codes must have the same number of rows, got {n} and {codes.shape[0]}"
+        )
+    if n == 0:
+        raise ValueError(f"X must have at least one row, got an array of shape {Xo.shape}")
+    if isinstance(cat_distance, (bool, np.bool_)) or not isinstance(cat_distance, numbers.Real) \
+            or not (np.isfinite(cat_distance) and cat_distance >= 0):
+        raise ValueError(f"cat_distance must be a finite real number >= 0, got {cat_distance!r}")
+    k = _check_self_k(k, n)
+    n_threads = check_n_jobs(n_jobs)
+    cat_weight = float(cat_distance) * float(cat_distance)
+    dist = np.empty((n, k), dtype=np.float64)
+    ind = np.empty((n, k), dtype=np.intp)
+    _smote_categorical.mixed_kneighbors(np.ascontiguousarray(Xo), codes, cat_weight, k, dist,
+                                        ind, n_threads)
+    np.sqrt(dist, out=dist)
+    return dist, ind
+
+
+def vdm_class_probabilities(codes, y, n_categories, n_classes):
+    """The statistics of the value difference metric: per feature, P(class | category).
+
+    Parameters
+    ----------
+    codes : array-like of int of shape (n_samples, n_features)
+        Category codes, ``0 <= codes[:, f] < n_categories[f]``.
+    y : array-like of int of shape (n_samples,)
+        Class codes, ``0 <= y < n_classes``.
+    n_categories : sequence of int
+        The number of categories of each feature.
+    n_classes : int
+
+    Returns
+    -------
+    list of ndarray
+        One (n_categories[f], n_classes) float64 array per feature (imbalanced-learn's
+        ``ValueDifferenceMetric.proba_per_class_``); a category no row has gets probability 0
+        for every class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._neighbors import vdm_class_probabilities
+    >>> codes = np.array([[0], [0], [1], [1]])
+    >>> vdm_class_probabilities(codes, np.array([0, 1, 1, 1]), [3], 2)[0]
+    array([[0.5, 0.5],
+           [0. , 1. ],
+           [0. , 0. ]])
+    """
+    codes = _check_codes(codes)
+    y = np.asarray(y)
+    n_classes = check_int(n_classes, "n_classes", minimum=1)
+    if y.shape != (codes.shape[0],) or (y.size and y.dtype.kind not in "iu"):
+        raise ValueError(
+            f"y must be a 1-D array of {codes.shape[0]} class codes, got {y.dtype} of shape "
+            f"{y.shape}"
+        )
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"y must hold class codes in [0, {n_classes - 1}]")
+    n_categories = [check_int(m, "n_categories", minimum=1) for m in n_categories]
+    if len(n_categories) != codes.shape[1]:
+        raise ValueError(
+            f"n_categories must give one count per feature ({codes.shape[1]}), got "
+            f"{len(n_categories)}"
+        )
+    proba = []
+    for f in range(codes.shape[1]):
+        if codes.shape[0] and codes[:, f].max() >= n_categories[f]:
+            raise ValueError(
+                f"codes of feature {f} must be < n_categories[{f}] = {n_categories[f]}, got "
+                f"{codes[:, f].max()}"
+            )
+        counts = np.zeros((n_categories[f], n_classes), dtype=np.float64)
+        np.add.at(counts, (codes[:, f], y), 1.0)
+        with np.errstate(invalid="ignore"):
+            p = counts / counts.sum(axis=1, keepdims=True)
+        proba.append(np.nan_to_num(p, copy=False))
+    return proba
+
+
+def kneighbors_vdm(codes, k, *, proba, rows=None, n_jobs=None):
+    """k nearest other rows of categorical data under the value difference metric (VDM).
+
+    The distance between rows i and j is imbalanced-learn's ``ValueDifferenceMetric`` with
+    ``k=1, r=2``: ``sum_f (sum_c |P_f(c | codes[i, f]) - P_f(c | codes[j, f])|) ** 2``, the sum
+    over features of the squared L1 distance between the class-probability vectors of the two
+    categories (no square root, as imbalanced-learn).
+
+    Parameters
+    ----------
+    codes : array-like of int of shape (n_samples, n_features)
+        The rows searched, as category codes.
+    k : int
+        Neighbours per query, ``1 <= k <= n_samples - 1``.
+    proba : list of array-like
+        Per feature, the (n_categories[f], n_classes) table P(class | category), e.g. from
+        :func:`vdm_class_probabilities` (it may be fitted on more rows than ``codes``).
+    rows : array-like of int, default=None
+        Query only the rows ``codes[rows]`` (None: every row).
+    n_jobs : int, default=None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_queries, k), float64
+    indices : ndarray of shape (n_queries, k), intp
+        Sorted by (distance, index): ties, frequent with categorical data, go to the lower row
+        index; a query row is excluded from its own list by index.
+
+    Notes
+    -----
+    Streamed query by query, O(n_queries * n_features * (n_samples + n_categories *
+    n_classes)) time; memory: the outputs and one n_samples buffer per thread. The categories
+    are re-coded over the categories ``codes`` uses, so the per-query tables cover only those.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._neighbors import kneighbors_vdm, vdm_class_probabilities
+    >>> codes = np.array([[0], [1], [2], [0]])
+    >>> proba = vdm_class_probabilities(codes, np.array([0, 1, 1, 0]), [3], 2)
+    >>> dist, ind = kneighbors_vdm(codes, 2, proba=proba)
+    >>> ind
+    array([[3, 1],
+           [2, 0],
+           [1, 0],
+           [0, 1]])
+    >>> dist[0]
+    array([0., 4.])
+    """
+    codes = _check_codes(codes)
+    n, n_features = codes.shape
+    if n == 0 or n_features == 0:
+        raise ValueError(
+            f"codes must have at least one row and one feature, got shape {codes.shape}"
+        )
+    if len(proba) != n_features:
+        raise ValueError(
+            f"proba must hold one table per feature ({n_features}), got {len(proba)}"
+        )
+    tables = [np.asarray(P, dtype=np.float64) for P in proba]
+    n_classes = tables[0].shape[1] if tables[0].ndim == 2 else -1
+    for f, P in enumerate(tables):
+        if P.ndim != 2 or P.shape[1] != n_classes or codes[:, f].max() >= P.shape[0]:
+            raise ValueError(
+                f"proba[{f}] must be a 2-D (n_categories, n_classes) table with a row for every "
+                f"code of feature {f} (max {codes[:, f].max()}) and as many classes as "
+                f"proba[0], got shape {P.shape}"
+            )
+    k = _check_self_k(k, n)
+    if rows is None:
+        queries = np.arange(n, dtype=np.intp)
+    else:
+        queries = np.asarray(rows)
+        if queries.ndim != 1 or (queries.size and queries.dtype.kind not in "iu"):
+            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
+        queries = np.ascontiguousarray(queries, dtype=np.intp)
+        if queries.size and (queries.min() < 0 or queries.max() >= n):
+            raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    n_threads = check_n_jobs(n_jobs)
+    # Re-code each feature over the categories present (the kernel's per-query table of
+    # category distances then has one entry per present category), feature-major so that the
+    # kernel streams each feature's codes contiguously.
+    local_t = np.empty((n_features, n), dtype=np.int32)
+    n_local, flat, offsets = [], [], []
+    off = 0
+    for f in range(n_features):
+        used, inverse = np.unique(codes[:, f], return_inverse=True)
+        local_t[f] = inverse.reshape(-1)
+        P = np.ascontiguousarray(tables[f][used])
+        n_local.append(used.size)
+        flat.append(P.ravel())
+        offsets.append(off)
+        off += P.size
+    dist = np.empty((queries.size, k), dtype=np.float64)
+    ind = np.empty((queries.size, k), dtype=np.intp)
+    _smote_categorical.vdm_kneighbors(
+        local_t, queries, np.concatenate(flat), np.asarray(offsets, dtype=np.intp),
+        np.asarray(n_local, dtype=np.intp), n_classes, k, dist, ind, n_threads,
+    )
+    return dist, ind
+
+
+def sum_pairwise_distances(X, *, n_jobs=1):
+    """Sum of the Euclidean distances over all ordered pairs of rows of X (i != j).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric, finite.
+    n_jobs : int, default=1
+        Threads (None or -1: all cores); the result does not depend on it, bit for bit.
+
+    Returns
+    -------
+    float
+        0.0 for fewer than two rows.
+
+    Notes
+    -----
+    Rows centred in float64, then blocks of 256 rows, one GEMM tile per block pair (half of
+    them, the distance being symmetric), square roots summed in a fixed order. Never an n x n
+    matrix. Time O(n^2 d / 2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._neighbors import sum_pairwise_distances
+    >>> sum_pairwise_distances(np.array([[0.0, 0.0], [3.0, 4.0], [3.0, 4.0]]))
+    20.0
+    """
+    X = _as_float_array(X, "X").astype(np.float64, copy=False)
+    if X.shape[0] < 2:
+        return 0.0
+    Xc = X - X.mean(axis=0)
+    sq = np.einsum("ij,ij->i", Xc, Xc)
+    n_threads = threads_for(check_n_jobs(n_jobs), X.shape[0] ** 2 * X.shape[1] // 2,
+                            _WORK_PER_THREAD)
+    with _single_threaded_blas():
+        return float(_knn.sum_pairwise_distances(Xc, sq, 256, n_threads))

@@ -18,8 +18,8 @@ What goes in, what the algorithms see, what comes out:
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
   the caller's X itself (ndarray of any dtype, DataFrame, CSR/CSC), untouched and not copied;
   lists become an ndarray. NaN, inf, strings and datetimes pass through.
-- Categorical methods (smotenc, smoten) first make X a table with :func:`as_table` (a list of
-  mixed rows becomes an object ndarray, keeping each value's type), then use ``numeric=False``;
+- Categorical methods (smotenc, smoten) first make X a table with ``_encoding.as_table`` (a list
+  of mixed rows becomes an object ndarray, keeping each value's type), then use ``numeric=False``;
   their new rows go back with :meth:`Dataset.append_columns`, which keeps categorical and text
   columns as they are.
 - Output containers follow the input: ndarray -> ndarray, DataFrame -> DataFrame with the same
@@ -56,7 +56,6 @@ __all__ = [
     "require_sklearn",
     "threads_for",
     "check_X_y",
-    "as_table",
     "Dataset",
     "encode_labels",
     "check_random_state",
@@ -419,51 +418,6 @@ def _numeric_sparse(X):
     _check_finite(X.data)
     # Densified for the algorithm; results go back out in X's sparse format.
     return np.ascontiguousarray(X.astype(target, copy=False).toarray())
-
-
-def as_table(X, method):
-    """``X`` as a 2-D table of possibly mixed columns, for the categorical methods.
-
-    A DataFrame is returned untouched; an ndarray is checked; a list or other array-like
-    becomes an ndarray, an object one when its rows mix types (such as ``[1.5, "a"]``), so
-    each value keeps its own type (``np.asarray`` would make them all strings).
-
-    Parameters
-    ----------
-    X : array-like or DataFrame of shape (n_samples, n_features)
-    method : str
-        The public function's name, for error messages.
-
-    Returns
-    -------
-    ndarray or DataFrame
-
-    Examples
-    --------
-    >>> from resamplekit._validation import as_table
-    >>> table = as_table([[1.5, "a"], [2.5, "b"]], "smotenc")
-    >>> table.dtype, table[0, 0]
-    (dtype('O'), 1.5)
-    """
-    if _is_dataframe(X):
-        return X
-    if not isinstance(X, np.ndarray):
-        try:
-            arr = np.asarray(X)
-        except (ValueError, TypeError):
-            arr = None
-        if arr is None or arr.dtype.kind in "USO":
-            # mixed rows such as [1.5, "a"]: keep each value's own type
-            arr = np.empty((len(X), len(X[0]) if len(X) else 0), dtype=object)
-            arr[...] = [list(row) for row in X]
-        X = arr
-    if X.ndim != 2:
-        raise ValueError(f"{method}: X must be 2-dimensional, got an array of shape {X.shape}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(
-            f"{method}: X must have at least one row and one column, got shape {X.shape}"
-        )
-    return X
 
 
 class Dataset:

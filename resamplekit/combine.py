@@ -5,6 +5,8 @@ class, synthetic rows included), so they inherit their validation, containers an
 """
 import numpy as np
 
+from ._validation import check_int
+
 __all__ = ["smote_tomek", "smote_enn"]
 
 
@@ -46,6 +48,13 @@ def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
     X_res, y_res[, indices]
         The resampled data, in the containers of ``X`` and ``y``.
 
+    Raises
+    ------
+    TypeError, ValueError
+        From the SMOTE step, naming the parameter: ``k`` not an integer >= 1, or a class to
+        over-sample with ``k`` rows or fewer; an invalid ``ratio``, ``random_state`` or
+        ``n_jobs``; X not numeric or not finite.
+
     Examples
     --------
     >>> import numpy as np
@@ -86,7 +95,8 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
     k : int, default=5
         Neighbours used by SMOTE to synthesise rows.
     enn_k : int, default=3
-        Neighbours used by the ENN vote.
+        Neighbours used by the ENN vote (imbalanced-learn: ``EditedNearestNeighbours``'s
+        ``n_neighbors``); smaller than the number of rows after over-sampling.
     ratio : str, float, dict or callable, default="auto"
         The over-sampling strategy (imbalanced-learn's ``sampling_strategy``).
     random_state : None, int, numpy.random.Generator or RandomState, default=None
@@ -100,6 +110,13 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
     -------
     X_res, y_res[, indices]
         The resampled data, in the containers of ``X`` and ``y``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``enn_k`` not an integer >= 1, or not smaller than the number of rows after
+        over-sampling; otherwise as :func:`smote_tomek` (``k``, ``ratio``, ``random_state``,
+        ``n_jobs``, X).
 
     Examples
     --------
@@ -115,8 +132,16 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
     from .cleaning import edited_nearest_neighbours
     from .over_sampling import smote
 
+    enn_k = check_int(enn_k, "enn_k", minimum=1)
     first = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
                   return_indices=True)
+    n_mid = len(first[2])
+    if enn_k >= n_mid:
+        raise ValueError(
+            f"smote_enn: enn_k must be smaller than the number of rows after over-sampling "
+            f"({n_mid}), since each row needs enn_k other rows as neighbours; got enn_k={enn_k}. "
+            f"Use enn_k <= {n_mid - 1}."
+        )
     return _compose(
         first,
         lambda Xm, ym: edited_nearest_neighbours(

@@ -148,20 +148,8 @@ _PARAMETERS = {
 
 
 def _public_function(module, name):
-    """The public function ``name``: from the package (once re-exported), else its module.
-
-    Raises NotImplementedError when this build of resamplekit does not have it.
-    """
-    function = getattr(resamplekit, name, None)
-    if function is None:
-        try:
-            function = getattr(importlib.import_module(f"resamplekit.{module}"), name, None)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"resamplekit.{module}":
-                raise
-    if function is None:
-        raise NotImplementedError(f"resamplekit.{name} is not available in this build")
-    return function
+    """The public function ``name`` of ``resamplekit.<module>``."""
+    return getattr(importlib.import_module(f"resamplekit.{module}"), name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,10 +5,13 @@ neighbours.
 
 Each function validates ``X, y`` once (``_validation.check_X_y``), resolves ``ratio`` into the
 number of rows to generate per class (``_strategy.target_counts(..., "over")``), gets every
-neighbour from ``_neighbors.kneighbors``, draws its random numbers in Python as whole arrays
+neighbour from ``_neighbors`` (``kneighbors``; SMOTE-NC's and SMOTE-N's metrics through
+``kneighbors_mixed`` and ``kneighbors_vdm``), draws its random numbers in Python as whole arrays
 (imbalanced-learn's ``RandomState`` call order, so an integer ``random_state`` gives
 imbalanced-learn's rows), and hands the drawn indices and gaps to the one synthesis kernel
-``_kernels._smote.interpolate``.
+``_kernels._smote.interpolate`` (the categorical votes of SMOTE-NC and SMOTE-N to
+``_kernels._smote_categorical``). SMOTE-NC and SMOTE-N read their tables of mixed columns through
+``_encoding``.
 """
 import math
 import numbers
@@ -18,25 +21,23 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._kernels import _knn
+from ._encoding import as_table, categorical_indices, continuous_block, ordinal_codes
 from ._kernels._smote import interpolate
-from ._kernels._smote_categorical import (
-    count_max_ties,
-    mixed_kneighbors,
-    mode_vote,
-    pick_max_tie,
-    vdm_kneighbors,
+from ._kernels._smote_categorical import count_max_ties, mode_vote, pick_max_tie
+from ._neighbors import (
+    kneighbors,
+    kneighbors_mixed,
+    kneighbors_vdm,
+    sum_pairwise_distances,
+    vdm_class_probabilities,
 )
-from ._neighbors import _WORK_PER_THREAD, _single_threaded_blas, kneighbors
 from ._strategy import target_counts
 from ._validation import (
-    as_table,
     check_int,
     check_n_jobs,
     check_random_state,
     check_X_y,
     require_sklearn,
-    threads_for,
 )
 
 __all__ = [
@@ -812,150 +813,7 @@ def _shared_random_state(random_state):
     return random_state
 
 
-def _pandas():
-    return sys.modules.get("pandas")
-
-
-def _is_frame(X):
-    pd = _pandas()
-    return pd is not None and isinstance(X, pd.DataFrame)
-
-
-def _column_name(X, j):
-    return repr(X.columns[j]) if _is_frame(X) else str(j)
-
-
-def _column(X, j):
-    """Column ``j`` of a DataFrame or 2-D ndarray as a 1-D ndarray (categoricals as values)."""
-    if _is_frame(X):
-        col = X.iloc[:, j]
-        pd = _pandas()
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            return np.asarray(col.astype(object))
-        return col.to_numpy()
-    return X[:, j]
-
-
-def _missing(values):
-    """Boolean mask of missing values (None, NaN, pandas NA) in a 1-D array."""
-    if values.dtype.kind == "f":
-        return np.isnan(values)
-    if values.dtype.kind == "O":
-        pd = _pandas()
-        if pd is not None:
-            return np.asarray(pd.isna(values), dtype=bool)
-        return np.asarray((values != values) | (values == None), dtype=bool)  # noqa: E711
-    return np.zeros(values.shape[0], dtype=bool)
-
-
-def _ordinal_codes(X, columns, encoder, method, one_hot):
-    """Integer codes (n, len(columns)) int32 and the categories of each column.
-
-    Default: the categories of each column are its sorted distinct values (sklearn's
-    OneHotEncoder / OrdinalEncoder order). With ``encoder`` (an unfitted sklearn-like
-    encoder, cloned and fitted here), its ``categories_`` define the codes: for SMOTE-NC a
-    one-hot encoder (one column per category, codes = the active column of each block), for
-    SMOTE-N an ordinal encoder.
-    """
-    n = X.shape[0]
-    codes = np.empty((n, len(columns)), dtype=np.int32)
-    if encoder is None:
-        categories = []
-        for out_j, j in enumerate(columns):
-            values = _column(X, j)
-            if _missing(values).any():
-                raise ValueError(
-                    f"{method}: categorical column {_column_name(X, j)} contains missing values "
-                    "(None or NaN); encode them as a category of their own first."
-                )
-            if values.dtype == object and values.size:
-                kinds = set(map(type, values.tolist()))
-                if len(kinds) == 1 and next(iter(kinds)) in (str, int):
-                    # one Python type: sort a typed copy (object sorts are much slower); the
-                    # categories go back to Python objects
-                    typed = np.array(values.tolist())
-                    if typed.dtype.kind in "iuU":
-                        cats, inverse = np.unique(typed, return_inverse=True)
-                        codes[:, out_j] = inverse.reshape(-1)
-                        categories.append(cats.astype(object))
-                        continue
-            try:
-                cats, inverse = np.unique(values, return_inverse=True)
-            except TypeError as exc:
-                raise TypeError(
-                    f"{method}: the values of categorical column {_column_name(X, j)} cannot "
-                    f"be sorted ({exc}); give the column values of one type."
-                ) from exc
-            codes[:, out_j] = inverse.reshape(-1)
-            categories.append(cats)
-        return codes, categories
-
-    require_sklearn(method, "a categorical_encoder (or pass categorical_encoder=None)")
-    from sklearn.base import clone
-
-    if not (hasattr(encoder, "fit_transform") and hasattr(encoder, "inverse_transform")):
-        raise TypeError(
-            f"{method}: categorical_encoder must be None or an encoder with fit_transform and "
-            f"inverse_transform (such as sklearn's {'OneHotEncoder' if one_hot else 'OrdinalEncoder'}), "
-            f"got {encoder!r}"
-        )
-    enc = clone(encoder)
-    block = X.iloc[:, list(columns)] if _is_frame(X) else X[:, list(columns)]
-    encoded = enc.fit_transform(block)
-    categories = [np.asarray(c) for c in enc.categories_]
-    if one_hot:
-        n_categories = sum(c.size for c in categories)
-        if encoded.shape[1] != n_categories:
-            raise ValueError(
-                "smotenc requires a one-hot encoding with one column per category "
-                "for the categorical features. The provided `categorical_encoder` "
-                f"produced {encoded.shape[1]} columns for {n_categories} categories. "
-                "This happens when the encoder drops columns (e.g. "
-                "`OneHotEncoder(drop=...)`) or merges infrequent categories, which "
-                "is not supported. Pass an encoder that keeps all categories, such "
-                "as `OneHotEncoder(handle_unknown='ignore')`."
-            )
-        start = 0
-        for out_j, cats in enumerate(categories):
-            part = encoded[:, start:start + cats.size]
-            codes[:, out_j] = np.asarray(part.argmax(axis=1)).reshape(-1)
-            start += cats.size
-    else:
-        encoded = np.asarray(encoded)
-        if encoded.shape != codes.shape or not np.all(np.isfinite(encoded.astype(float))):
-            raise ValueError(
-                f"{method}: categorical_encoder must map X to one finite ordinal code per "
-                f"column, got an output of shape {encoded.shape}"
-            )
-        codes[...] = encoded.astype(np.int64)
-        if (codes < 0).any() or any(
-            codes[:, j].max() >= len(categories[j]) for j in range(len(categories))
-        ):
-            raise ValueError(
-                f"{method}: categorical_encoder must give codes 0..n_categories-1 per column"
-            )
-    return codes, categories
-
-
 # ---------------------------------------------------------------- KMeans-SMOTE
-
-def _sum_pairwise_distances(X, n_threads=1):
-    """Sum of the Euclidean distances over all ordered pairs of rows of X (diagonal excluded).
-
-    Rows centred in float64, then ``_knn.sum_pairwise_distances``: blocks of 256 rows, one GEMM
-    tile per block pair (half of them, the distance being symmetric), square roots summed in a
-    fixed order (the same result for any number of threads). Never an n x n matrix. Time
-    O(n^2 d / 2).
-    """
-    X = np.asarray(X, dtype=np.float64)
-    if X.shape[0] < 2:
-        return 0.0
-    Xc = X - X.mean(axis=0)
-    sq = np.einsum("ij,ij->i", Xc, Xc)
-    n_threads = threads_for(n_threads, X.shape[0] ** 2 * X.shape[1] // 2, _WORK_PER_THREAD)
-    with _single_threaded_blas():
-        return _knn.sum_pairwise_distances(Xc, sq, 256, n_threads)
-
 
 def _log_sparsity(X, density_exponent, n_threads=1):
     """log of imbalanced-learn's cluster sparsity ``mean_distance ** exponent / n``.
@@ -964,7 +822,7 @@ def _log_sparsity(X, density_exponent, n_threads=1):
     huge distances (overflow) still give usable weights.
     """
     n = X.shape[0]
-    mean_distance = _sum_pairwise_distances(X, n_threads) / (n * n - n)
+    mean_distance = sum_pairwise_distances(X, n_jobs=n_threads) / (n * n - n)
     if density_exponent == "auto":
         exponent = math.log(n, 1.6) ** 1.8 * 0.16
     else:
@@ -1194,96 +1052,6 @@ def kmeans_smote(X, y, *, k=2, kmeans_estimator=None, cluster_balance_threshold=
 
 # ---------------------------------------------------------------- SMOTE-NC
 
-def _categorical_indices(X, categorical_features, n_features):
-    """Indices of the categorical columns, in the caller's order (imbalanced-learn's)."""
-    if isinstance(categorical_features, str):
-        if categorical_features != "auto":
-            raise ValueError(
-                "categorical_features must be 'auto', column indices, a boolean mask or "
-                f"column names, got {categorical_features!r}"
-            )
-        if not _is_frame(X):
-            raise ValueError(
-                "When `categorical_features='auto'`, the input data should be a "
-                f"pandas.DataFrame. Got {type(X)} instead."
-            )
-        pd = _pandas()
-        return np.flatnonzero([isinstance(t, pd.CategoricalDtype) for t in X.dtypes])
-    values = np.asarray(categorical_features)
-    if values.ndim != 1:
-        raise ValueError(
-            "categorical_features must be a 1-D list of indices, a boolean mask or column "
-            f"names, got an array of shape {values.shape}"
-        )
-    if values.size == 0:
-        return np.empty(0, dtype=np.intp)
-    if values.dtype == bool:
-        if values.size != n_features:
-            raise ValueError(
-                f"categorical_features as a boolean mask must have one entry per column "
-                f"({n_features}), got {values.size}"
-            )
-        return np.flatnonzero(values)
-    if values.dtype.kind in "iu":
-        bad = values[(values < -n_features) | (values >= n_features)]
-        if bad.size:
-            raise ValueError(
-                f"categorical_features has column indices out of range for {n_features} "
-                f"columns: {bad.tolist()}"
-            )
-        idx = np.where(values < 0, values + n_features, values).astype(np.intp)
-        _, first = np.unique(idx, return_index=True)
-        return idx[np.sort(first)]
-    if values.dtype.kind in "UO":
-        if not _is_frame(X):
-            raise ValueError(
-                "categorical_features as column names needs X to be a pandas.DataFrame, got "
-                f"{type(X).__name__}; give column indices or a boolean mask instead."
-            )
-        columns = list(X.columns)
-        missing = [v for v in values.tolist() if v not in columns]
-        if missing:
-            raise ValueError(
-                f"categorical_features names columns that are not in X: {missing}; the "
-                f"columns of X are {columns}"
-            )
-        idx = np.array([columns.index(v) for v in values.tolist()], dtype=np.intp)
-        _, first = np.unique(idx, return_index=True)
-        return idx[np.sort(first)]
-    raise TypeError(
-        "categorical_features must be 'auto', integer indices, a boolean mask or column "
-        f"names, got {categorical_features!r}"
-    )
-
-
-def _continuous_block(X, columns):
-    """The continuous columns as a C-contiguous float32 (if all float32) or float64 array."""
-    if _is_frame(X):
-        part = X.iloc[:, list(columns)]
-        dtypes = set(part.dtypes)
-        all32 = dtypes == {np.dtype(np.float32)}
-        raw = [part.iloc[:, j].to_numpy() for j in range(part.shape[1])]
-    else:
-        all32 = X.dtype == np.float32
-        raw = [X[:, j] for j in columns]
-    dtype = np.float32 if all32 else np.float64
-    out = np.empty((X.shape[0], len(columns)), dtype=dtype)
-    for out_j, (j, values) in enumerate(zip(columns, raw)):
-        try:
-            out[:, out_j] = np.asarray(values, dtype=dtype)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"smotenc: continuous column {_column_name(X, j)} must be numeric ({exc}); "
-                "list it in categorical_features if it is categorical."
-            ) from exc
-        if not np.isfinite(out[:, out_j]).all():
-            raise ValueError(
-                f"smotenc: continuous column {_column_name(X, j)} contains NaN or infinity; "
-                "SMOTE-NC needs finite continuous values."
-            )
-    return out
-
-
 def _vote_with_imblearn_ties(codes, nns, base, rng, n_threads):
     """Each new row's categories: the most frequent among its base row's k neighbours.
 
@@ -1356,6 +1124,9 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
 
     Raises
     ------
+    TypeError
+        If X is sparse, or a continuous column holds complex numbers (as every numeric method,
+        rather than dropping the imaginary part).
     ValueError
         If all or none of the columns are categorical, a continuous column is not numeric or
         not finite, a categorical column has missing values, a class to over-sample has ``k``
@@ -1401,7 +1172,7 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
     n_threads = check_n_jobs(n_jobs)
     random_state = _shared_random_state(random_state)
     n_features = X.shape[1]
-    cat_idx = _categorical_indices(X, categorical_features, n_features)
+    cat_idx = categorical_indices(X, categorical_features, n_features)
     if cat_idx.size == n_features:
         raise ValueError(
             "SMOTE-NC is not designed to work only with categorical features. It requires "
@@ -1417,8 +1188,8 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
     active = {int(c): int(n) for c, n in targets.items() if n > 0}
     for code in active:
         _check_class_size(ds, code, k, method)
-    X_cont = _continuous_block(X, cont_idx)
-    codes, categories = _ordinal_codes(X, cat_idx, categorical_encoder, method, one_hot=True)
+    X_cont = continuous_block(X, cont_idx)
+    codes, categories = ordinal_codes(X, cat_idx, categorical_encoder, method, one_hot=True)
 
     cont_parts, code_parts, y_parts = [], [], []
     for code, n_new in active.items():
@@ -1427,9 +1198,7 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
         codes_c = np.ascontiguousarray(codes[rows_c])
         n_c = rows_c.shape[0]
         median_std = float(np.median(np.std(X_c, axis=0, dtype=np.float64)))
-        nn_dist = np.empty((n_c, k), dtype=np.float64)
-        nns = np.empty((n_c, k), dtype=np.intp)
-        mixed_kneighbors(X_c, codes_c, median_std * median_std, k, nn_dist, nns, n_threads)
+        nns = kneighbors_mixed(X_c, codes_c, k, cat_distance=median_std, n_jobs=n_threads)[1]
         base, cols, steps = _draw_segments(random_state, n_c, k, n_new)
         base = np.ascontiguousarray(base, dtype=np.intp)
         cont_new = np.empty((n_new, X_c.shape[1]), dtype=X_c.dtype)
@@ -1454,49 +1223,6 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
 
 
 # ---------------------------------------------------------------- SMOTE-N
-
-def _vdm_class_probabilities(codes, y, n_categories, n_classes):
-    """Per feature, P(class | category): imbalanced-learn's ValueDifferenceMetric statistics.
-
-    Returns a list of (n_categories[f], n_classes) float64 arrays; a category with no row gets
-    probability 0 for every class.
-    """
-    proba = []
-    for f in range(codes.shape[1]):
-        counts = np.zeros((n_categories[f], n_classes), dtype=np.float64)
-        np.add.at(counts, (codes[:, f], y), 1.0)
-        with np.errstate(invalid="ignore"):
-            p = counts / counts.sum(axis=1, keepdims=True)
-        proba.append(np.nan_to_num(p, copy=False))
-    return proba
-
-
-def _vdm_neighbours(codes_c, queries, proba, k, n_threads):
-    """k nearest rows of codes_c (VDM) for each query row, self excluded, ties to lower index.
-
-    Categories are re-coded per class, so the per-query rows of category distances only cover
-    the categories the class uses.
-    """
-    n_features = codes_c.shape[1]
-    local_t = np.empty((n_features, codes_c.shape[0]), dtype=np.int32)
-    n_local, probas, offsets = [], [], []
-    off = 0
-    for f in range(n_features):
-        used, inverse = np.unique(codes_c[:, f], return_inverse=True)
-        local_t[f] = inverse.reshape(-1)
-        P = np.ascontiguousarray(proba[f][used], dtype=np.float64)
-        n_local.append(used.size)
-        probas.append(P.ravel())
-        offsets.append(off)
-        off += P.size
-    n_q = queries.shape[0]
-    dist = np.empty((n_q, k), dtype=np.float64)
-    ind = np.empty((n_q, k), dtype=np.intp)
-    vdm_kneighbors(local_t, np.ascontiguousarray(queries, dtype=np.intp), np.concatenate(probas),
-                   np.asarray(offsets, dtype=np.intp), np.asarray(n_local, dtype=np.intp),
-                   proba[0].shape[1], k, dist, ind, n_threads)
-    return dist, ind
-
 
 def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=None, n_jobs=None,
            return_indices=False):
@@ -1589,9 +1315,9 @@ def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=No
     for code in active:
         _check_class_size(ds, code, k, method)
     n_features = X.shape[1]
-    codes, categories = _ordinal_codes(X, range(n_features), categorical_encoder, method,
-                                       one_hot=False)
-    proba = _vdm_class_probabilities(codes, ds.y, [len(c) for c in categories], ds.n_classes)
+    codes, categories = ordinal_codes(X, range(n_features), categorical_encoder, method,
+                                      one_hot=False)
+    proba = vdm_class_probabilities(codes, ds.y, [len(c) for c in categories], ds.n_classes)
 
     code_parts, y_parts = [], []
     for code, n_new in active.items():
@@ -1601,7 +1327,7 @@ def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=No
         base = rs.choice(rows_c.shape[0], size=n_new, replace=True)
         # A new row depends only on its base row: search the neighbours of distinct bases only.
         bases, which = np.unique(base, return_inverse=True)
-        _, nns = _vdm_neighbours(codes_c, bases, proba, k, n_threads)
+        nns = kneighbors_vdm(codes_c, k, proba=proba, rows=bases, n_jobs=n_threads)[1]
         voters = np.ascontiguousarray(np.hstack([bases[:, None], nns]), dtype=np.intp)
         modes = np.empty((bases.shape[0], n_features), dtype=np.int32)
         mode_vote(codes_c, voters, modes, n_threads)

@@ -54,3 +54,44 @@ def test_enn_k_is_used():
     a = rk.smote_enn(X, y, random_state=0, enn_k=3)[1]
     b = rk.smote_enn(X, y, random_state=0, enn_k=7)[1]
     assert len(a) != len(b)
+
+
+# ----------------------------------------------------------------------------- parameter errors
+
+@pytest.mark.parametrize("enn_k, error", [(0, ValueError), (-2, ValueError), (1.5, TypeError),
+                                          (True, TypeError), ("3", TypeError)])
+def test_smote_enn_names_enn_k_in_its_errors(enn_k, error):
+    X, y = _data()
+    with pytest.raises(error, match=rf"^enn_k must be an integer >= 1, got {enn_k!r}"):
+        rk.smote_enn(X, y, enn_k=enn_k, random_state=0)
+
+
+def test_smote_enn_checks_enn_k_against_the_rows():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    y = np.array([0] * 20 + [1] * 10)  # 40 rows after over-sampling
+    rk.smote_enn(X, y, enn_k=39, random_state=0)  # the largest allowed: no error
+    for enn_k in (40, 100):
+        with pytest.raises(ValueError, match=rf"enn_k=.*{enn_k}.*enn_k <= 39") as info:
+            rk.smote_enn(X, y, enn_k=enn_k, random_state=0)
+        assert "(40)" in str(info.value) and not str(info.value).startswith("k ")
+
+
+@pytest.mark.parametrize("func", ["smote_tomek", "smote_enn"])
+def test_combined_methods_name_their_own_parameters(func):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    y = np.array([0] * 20 + [1] * 10)
+    f = getattr(rk, func)
+    with pytest.raises(ValueError, match=r"^k must be an integer >= 1, got 0"):
+        f(X, y, k=0)
+    with pytest.raises(TypeError, match=r"^k must be an integer >= 1, got 2.5"):
+        f(X, y, k=2.5)
+    with pytest.raises(ValueError, match=r"class 1 has 10 rows, but k=10"):
+        f(X, y, k=10)
+    with pytest.raises(ValueError, match=r"^ratio must be"):
+        f(X, y, ratio="bad")
+    with pytest.raises(ValueError, match=r"^n_jobs must be"):
+        f(X, y, n_jobs=0)
+    with pytest.raises(TypeError, match=r"^random_state must be"):
+        f(X, y, random_state="x")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from resamplekit import over_sampling
+from resamplekit import _neighbors, over_sampling
 from resamplekit.over_sampling import kmeans_smote, smoten, smotenc
 
 imblearn_os = pytest.importorskip("imblearn.over_sampling")
@@ -244,11 +244,11 @@ def test_vdm_distances_against_numpy_and_imblearn():
     D = vdm_reference(codes, y, 3)
     vdm = ValueDifferenceMetric(n_categories=[5] * 4).fit(codes, y)
     np.testing.assert_allclose(D, vdm.pairwise(codes), rtol=1e-12, atol=1e-15)
-    proba = over_sampling._vdm_class_probabilities(codes, y, [5] * 4, 3)
+    proba = _neighbors.vdm_class_probabilities(codes, y, [5] * 4, 3)
     rows = np.flatnonzero(y == 1)
     codes_c = np.ascontiguousarray(codes[rows])
     queries = np.arange(len(rows))[::2]
-    dist, ind = over_sampling._vdm_neighbours(codes_c, queries, proba, 6, 2)
+    dist, ind = _neighbors.kneighbors_vdm(codes_c, 6, proba=proba, rows=queries, n_jobs=2)
     Dc = D[np.ix_(rows, rows)]
     nn = brute_knn(Dc, 6)[queries]
     np.testing.assert_allclose(dist, np.take_along_axis(Dc[queries], nn, 1), rtol=1e-12,
@@ -434,16 +434,16 @@ def test_split_exactly():
 
 def test_sum_pairwise_distances_matches_numpy(monkeypatch):
     rng = np.random.default_rng(0)
-    monkeypatch.setattr(over_sampling, "_WORK_PER_THREAD", 1)  # threads even on small data
+    monkeypatch.setattr(_neighbors, "_WORK_PER_THREAD", 1)  # threads even on small data
     for n in (1, 2, 255, 256, 300, 1100):  # 1100 rows: 5 blocks of 256, the last partial
         for dtype in (np.float64, np.float32):
             X = (rng.normal(size=(n, 3)) + 50.0).astype(dtype)
             X[-1] = X[0]  # a duplicated row: distance 0
             D = np.sqrt(((X[:, None].astype(float) - X[None]) ** 2).sum(-1))
-            one = over_sampling._sum_pairwise_distances(X, 1)
+            one = _neighbors.sum_pairwise_distances(X, n_jobs=1)
             np.testing.assert_allclose(one, D.sum(), rtol=1e-10)
-            assert over_sampling._sum_pairwise_distances(X, 2) == one  # same for any threads
-    assert over_sampling._sum_pairwise_distances(np.zeros((0, 4))) == 0.0
+            assert _neighbors.sum_pairwise_distances(X, n_jobs=2) == one  # same for any threads
+    assert _neighbors.sum_pairwise_distances(np.zeros((0, 4))) == 0.0
 
 
 # ----------------------------------------------------------------------------- kernels
@@ -538,3 +538,164 @@ def test_inputs_untouched_and_read_only_accepted():
         X_res, y_res = func(X, y, random_state=0, **kw)
         assert (X == X0).all() and (y == y0).all()
         assert (X_res[: len(y)] == X0).all()
+
+
+# ----------------------------------------------------------------------------- complex X
+
+@pytest.mark.parametrize("container", ["complex ndarray", "object ndarray", "DataFrame"])
+def test_smotenc_rejects_complex_continuous_columns(container):
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=40)
+    cats = rng.choice(["a", "b"], size=40)
+    y = np.array([0] * 30 + [1] * 10)
+    if container == "complex ndarray":
+        X = np.c_[real + 1j, rng.integers(0, 2, 40)]
+        name, dtype = "0", "complex128"
+    elif container == "object ndarray":
+        X = np.empty((40, 2), dtype=object)
+        X[:, 0] = real
+        X[5, 0] = 1 + 2j
+        X[:, 1] = cats
+        name, dtype = "0", "object, holding complex numbers"
+    else:
+        X = pd.DataFrame({"x": real + 0j, "c": pd.Categorical(cats)})
+        name, dtype = "'x'", "complex128"
+    with _no_complex_warning():  # refused, not cast with a ComplexWarning
+        with pytest.raises(TypeError) as info:
+            smotenc(X, y, categorical_features=[1], random_state=0)
+    msg = str(info.value)
+    assert f"X has complex values in continuous column {name} (dtype {dtype})" in msg
+    assert "must be real numbers (float, integer or bool)" in msg
+
+
+def _no_complex_warning():
+    import contextlib
+    import warnings
+
+    @contextlib.contextmanager
+    def check():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            yield
+
+    return check()
+
+
+# ----------------------------------------------------------------------------- _neighbors entry
+# points of the categorical metrics: NumPy references, (distance, index) order, self by index
+
+def _sorted_reference(D, k):
+    """k smallest of each row of D (diagonal excluded), ties to the lower index."""
+    D = D.copy()
+    np.fill_diagonal(D, np.inf)
+    order = np.lexsort((np.broadcast_to(np.arange(D.shape[1]), D.shape), D), axis=1)[:, :k]
+    return np.take_along_axis(D, order, 1), order
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_kneighbors_mixed_against_numpy(dtype):
+    rng = np.random.default_rng(5)
+    X = rng.integers(-4, 5, size=(120, 3)) / 2  # halves: exact sums, many exactly tied distances
+    codes = rng.integers(0, 3, size=(120, 2))
+    X[7], codes[7] = X[3], codes[3]  # a duplicated row: distance 0, each the other's neighbour
+    Xd = X.astype(dtype)
+    Xq = Xd.astype(np.float64)
+    sq = ((Xq[:, None] - Xq[None]) ** 2).sum(-1) + 0.25 * (codes[:, None] != codes[None]).sum(-1)
+    ref_d, ref_i = _sorted_reference(sq, 6)
+    for n_jobs in (1, 2):
+        dist, ind = _neighbors.kneighbors_mixed(Xd, codes, 6, cat_distance=0.5, n_jobs=n_jobs)
+        assert dist.dtype == np.float64 and ind.dtype == np.intp
+        np.testing.assert_allclose(dist, np.sqrt(ref_d), rtol=1e-12)
+        np.testing.assert_array_equal(ind, ref_i)
+        assert ind[3, 0] == 7 and ind[7, 0] == 3 and dist[3, 0] == 0.0
+        assert not (ind == np.arange(120)[:, None]).any()
+
+
+def test_kneighbors_mixed_validates_its_arguments():
+    X = np.zeros((5, 2))
+    codes = np.zeros((5, 1), dtype=int)
+    with pytest.raises(ValueError, match="k must be <= 4"):
+        _neighbors.kneighbors_mixed(X, codes, 5, cat_distance=1.0)
+    with pytest.raises(ValueError, match="k must be an integer >= 1, got 0"):
+        _neighbors.kneighbors_mixed(X, codes, 0, cat_distance=1.0)
+    with pytest.raises(ValueError, match="cat_distance must be a finite real number >= 0"):
+        _neighbors.kneighbors_mixed(X, codes, 2, cat_distance=-1.0)
+    with pytest.raises(ValueError, match="same number of rows"):
+        _neighbors.kneighbors_mixed(X, codes[:4], 2, cat_distance=1.0)
+    with pytest.raises(TypeError, match="integer category codes"):
+        _neighbors.kneighbors_mixed(X, codes.astype(float), 2, cat_distance=1.0)
+    with pytest.raises(ValueError, match="finite"):
+        _neighbors.kneighbors_mixed(np.full((5, 2), np.nan), codes, 2, cat_distance=1.0)
+
+
+def test_kneighbors_vdm_against_imblearn_metric():
+    from imblearn.metrics.pairwise import ValueDifferenceMetric
+
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, 4, size=(90, 3))
+    y = rng.integers(0, 3, size=90)
+    proba = _neighbors.vdm_class_probabilities(codes, y, [4] * 3, 3)
+    vdm = ValueDifferenceMetric(n_categories=[4] * 3).fit(codes, y)
+    for P, ref in zip(proba, vdm.proba_per_class_):
+        np.testing.assert_allclose(P, ref, rtol=1e-15)
+    D = vdm.pairwise(codes)
+    ref_d, ref_i = _sorted_reference(D, 5)
+    for n_jobs in (1, 2):
+        dist, ind = _neighbors.kneighbors_vdm(codes, 5, proba=proba, n_jobs=n_jobs)
+        np.testing.assert_allclose(dist, ref_d, rtol=1e-12, atol=1e-15)
+        # categorical data ties often: the order is (distance, index) of the kernel's sums
+        np.testing.assert_array_equal(np.take_along_axis(D, ind, 1).round(12), dist.round(12))
+        assert (np.diff(dist, axis=1) >= 0).all()
+        tied = np.isclose(dist[:, 1:], dist[:, :-1], rtol=0, atol=0)
+        assert (np.diff(ind, axis=1)[tied] > 0).all()
+        assert not (ind == np.arange(90)[:, None]).any()
+    rows = np.array([4, 0, 88])
+    sub_d, sub_i = _neighbors.kneighbors_vdm(codes, 5, proba=proba, rows=rows)
+    np.testing.assert_array_equal(sub_i, _neighbors.kneighbors_vdm(codes, 5, proba=proba)[1][rows])
+
+
+def test_kneighbors_vdm_validates_its_arguments():
+    codes = np.array([[0, 1], [1, 1], [2, 0]])
+    proba = _neighbors.vdm_class_probabilities(codes, np.array([0, 1, 1]), [3, 2], 2)
+    with pytest.raises(ValueError, match="k must be <= 2"):
+        _neighbors.kneighbors_vdm(codes, 3, proba=proba)
+    with pytest.raises(ValueError, match="one table per feature"):
+        _neighbors.kneighbors_vdm(codes, 1, proba=proba[:1])
+    with pytest.raises(ValueError, match=r"proba\[1\] must be"):
+        _neighbors.kneighbors_vdm(codes, 1, proba=[proba[0], proba[1][:1]])
+    with pytest.raises(ValueError, match=r"rows must be indices in \[0, 2\]"):
+        _neighbors.kneighbors_vdm(codes, 1, proba=proba, rows=[3])
+    with pytest.raises(ValueError, match="category codes in"):
+        _neighbors.kneighbors_vdm(codes - 1, 1, proba=proba)
+    with pytest.raises(ValueError, match="n_categories must give one count per feature"):
+        _neighbors.vdm_class_probabilities(codes, np.array([0, 1, 1]), [3], 2)
+    with pytest.raises(ValueError, match=r"codes of feature 0 must be < n_categories\[0\] = 2"):
+        _neighbors.vdm_class_probabilities(codes, np.array([0, 1, 1]), [2, 2], 2)
+
+
+# ----------------------------------------------------------------------------- architecture
+
+def test_public_modules_reach_neighbours_only_through_neighbors():
+    """No public module imports an underscore name of another resamplekit module, nor the
+    neighbour kernel _knn (kernel modules for other work, such as _kernels._smote, are fine)."""
+    import ast
+    import pathlib
+
+    import resamplekit
+
+    root = pathlib.Path(resamplekit.__file__).parent
+    public = ["over_sampling", "under_sampling", "cleaning", "combine", "estimators", "__main__"]
+    for name in public:
+        tree = ast.parse((root / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.level or "resamplekit" in
+                                                     (node.module or "")):
+                module = node.module or ""
+                assert "_knn" not in module.split("."), (name, module)
+                for alias in node.names:
+                    if module.split(".")[-1] == "_kernels":  # kernel modules themselves
+                        assert alias.name != "_knn", (name, module)
+                    else:
+                        assert not alias.name.startswith("_"), (name, module, alias.name)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                assert node.value.id != "_knn", name

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
+from resamplekit._encoding import as_table
 from resamplekit._validation import (
-    as_table,
     check_int,
     check_n_jobs,
     check_random_state,
