@@ -140,8 +140,6 @@ class Tuning:
 
 
 TUNING = Tuning()
-# over_sampling.py shares these two with the search.
-_WORK_PER_THREAD = TUNING.work_per_thread
 
 KERNELS = ("kd_tree", "brute", "symmetric", "split_rows")
 _ALGORITHMS = ("auto", "brute", "kd_tree")
@@ -1242,7 +1240,7 @@ def kneighbors_mixed(X, codes, k, *, cat_distance, n_jobs=None):
     >>> dist[0]
     array([1.        , 1.11803399])
     """
-    Xo = _as_float_array(X, "X")
+    Xo, _ = _as_float_array(X, "X")
     codes = _check_codes(codes)
     n = Xo.shape[0]
     if codes.shape[0] != n:
@@ -1429,7 +1427,7 @@ def kneighbors_vdm(codes, k, *, proba, rows=None, n_jobs=None):
     return dist, ind
 
 
-def sum_pairwise_distances(X, *, n_jobs=1):
+def sum_pairwise_distances(X, *, n_jobs=1, tuning=TUNING):
     """Sum of the Euclidean distances over all ordered pairs of rows of X (i != j).
 
     Parameters
@@ -1438,6 +1436,9 @@ def sum_pairwise_distances(X, *, n_jobs=1):
         Numeric, finite.
     n_jobs : int, default=1
         Threads (None or -1: all cores); the result does not depend on it, bit for bit.
+    tuning : Tuning, default=TUNING
+        Its ``work_per_thread`` sets how much work a thread needs (tests lower it to run
+        threads on small data).
 
     Returns
     -------
@@ -1457,12 +1458,12 @@ def sum_pairwise_distances(X, *, n_jobs=1):
     >>> sum_pairwise_distances(np.array([[0.0, 0.0], [3.0, 4.0], [3.0, 4.0]]))
     20.0
     """
-    X = _as_float_array(X, "X").astype(np.float64, copy=False)
+    X = _as_float_array(X, "X")[0].astype(np.float64, copy=False)
     if X.shape[0] < 2:
         return 0.0
     Xc = X - X.mean(axis=0)
     sq = np.einsum("ij,ij->i", Xc, Xc)
     n_threads = threads_for(check_n_jobs(n_jobs), X.shape[0] ** 2 * X.shape[1] // 2,
-                            _WORK_PER_THREAD)
+                            tuning.work_per_thread)
     with _single_threaded_blas():
         return float(_knn.sum_pairwise_distances(Xc, sq, 256, n_threads))

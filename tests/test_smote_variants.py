@@ -1,4 +1,6 @@
 """kmeans_smote, smotenc and smoten against imbalanced-learn (the oracle) and NumPy references."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -432,9 +434,9 @@ def test_split_exactly():
     assert over_sampling._split_exactly(5, np.log([0.5, 0.3, 0.2])).tolist() == [3, 1, 1]
 
 
-def test_sum_pairwise_distances_matches_numpy(monkeypatch):
+def test_sum_pairwise_distances_matches_numpy():
     rng = np.random.default_rng(0)
-    monkeypatch.setattr(_neighbors, "_WORK_PER_THREAD", 1)  # threads even on small data
+    threads_even_on_small_data = dataclasses.replace(_neighbors.TUNING, work_per_thread=1)
     for n in (1, 2, 255, 256, 300, 1100):  # 1100 rows: 5 blocks of 256, the last partial
         for dtype in (np.float64, np.float32):
             X = (rng.normal(size=(n, 3)) + 50.0).astype(dtype)
@@ -442,7 +444,9 @@ def test_sum_pairwise_distances_matches_numpy(monkeypatch):
             D = np.sqrt(((X[:, None].astype(float) - X[None]) ** 2).sum(-1))
             one = _neighbors.sum_pairwise_distances(X, n_jobs=1)
             np.testing.assert_allclose(one, D.sum(), rtol=1e-10)
-            assert _neighbors.sum_pairwise_distances(X, n_jobs=2) == one  # same for any threads
+            two = _neighbors.sum_pairwise_distances(X, n_jobs=2,
+                                                    tuning=threads_even_on_small_data)
+            assert two == one  # same for any threads
     assert _neighbors.sum_pairwise_distances(np.zeros((0, 4))) == 0.0
 
 
