@@ -61,6 +61,7 @@ __all__ = [
     "encode_labels",
     "check_random_state",
     "check_n_jobs",
+    "openmp_max_threads",
     "check_int",
 ]
 
@@ -136,10 +137,49 @@ def check_int(value, name, *, minimum=1, maximum=None):
     return int(value)
 
 
+def _openmp_libraries():
+    """threadpoolctl handles on the OpenMP runtimes loaded once the kernels are (cached).
+
+    Built once: the kernels' own runtime is loaded when they are imported and stays loaded.
+    Each handle's ``get_num_threads()`` is one ctypes call to ``omp_get_max_threads``, which
+    reflects OMP_NUM_THREADS and any later ``threadpool_limits(..., user_api="openmp")``.
+    """
+    global _openmp_libs
+    if _openmp_libs is None:
+        from resamplekit._kernels import _knn  # noqa: F401  (loads the kernels' runtime)
+
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+            _openmp_libs = []
+        else:
+            _openmp_libs = list(ThreadpoolController().select(user_api="openmp").lib_controllers)
+    return _openmp_libs
+
+
+_openmp_libs = None
+
+
+def openmp_max_threads():
+    """Threads an OpenMP region may use now: ``omp_get_max_threads()`` of the loaded runtimes.
+
+    Honours OMP_NUM_THREADS and ``threadpoolctl.threadpool_limits(n, user_api="openmp")``, as
+    scikit-learn's OpenMP kernels do; the number of cores when no OpenMP runtime is loaded (a
+    serial build).
+    """
+    n_cpu = os.cpu_count() or 1
+    limits = [lib.get_num_threads() for lib in _openmp_libraries()]
+    limits = [n for n in limits if n is not None and n >= 1]
+    return max(1, min([n_cpu] + limits))
+
+
 def check_n_jobs(n_jobs):
     """Number of threads to use.
 
-    None and -1 mean all cores, -2 all but one, and so on; a positive integer is used as given.
+    None means what OpenMP allows now: the cores, or fewer under OMP_NUM_THREADS or a
+    ``threadpoolctl.threadpool_limits(n, user_api="openmp")`` context (as in scikit-learn's
+    kernels). -1 means all cores, -2 all but one, and so on; a positive integer is used as
+    given.
 
     Examples
     --------
@@ -151,10 +191,10 @@ def check_n_jobs(n_jobs):
     """
     n_cpu = os.cpu_count() or 1
     if n_jobs is None:
-        return n_cpu
+        return openmp_max_threads()
     allowed = "None, a positive integer, or a negative integer (-1 = all cores, -2 = all but one)"
     if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(f"n_jobs must be {allowed}, got {n_jobs!r}")
+        raise TypeError(f"n_jobs must be {allowed}, got {n_jobs!r} ({type(n_jobs).__name__})")
     if n_jobs == 0:
         raise ValueError(f"n_jobs must be {allowed}, got 0")
     if n_jobs < 0:
