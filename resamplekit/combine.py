@@ -5,6 +5,8 @@ class, synthetic rows included), so they inherit their validation, containers an
 """
 import numpy as np
 
+from ._validation import check_int
+
 __all__ = ["smote_tomek", "smote_enn"]
 
 
@@ -115,8 +117,16 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
     from .cleaning import edited_nearest_neighbours
     from .over_sampling import smote
 
+    # enn_k is checked here, before the work, so that its errors name it (the step calls it k)
+    enn_k = check_int(enn_k, "enn_k")
     first = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
                   return_indices=True)
+    n_res = len(first[1])
+    if enn_k >= n_res:
+        raise ValueError(
+            f"enn_k must be smaller than the number of rows after SMOTE ({n_res}), since each "
+            f"row needs enn_k other rows as neighbours; got enn_k={enn_k}"
+        )
     return _compose(
         first,
         lambda Xm, ym: edited_nearest_neighbours(
