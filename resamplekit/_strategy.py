@@ -148,8 +148,8 @@ def target_counts(ratio, y, classes, kind):
             )
         if n_classes != 2:
             raise ValueError(
-                f"ratio can be a float only for binary targets, got {ratio!r} and y has "
-                f"{n_classes} classes. "
+                f"ratio can be a float only for binary targets; y has {n_classes} classes "
+                f"(got ratio={ratio!r}). "
                 "For multiclass targets give a dict {label: count}."
             )
         if kind == "over":

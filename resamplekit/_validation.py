@@ -63,6 +63,7 @@ __all__ = [
     "check_n_jobs",
     "openmp_max_threads",
     "check_int",
+    "unit_scaled",
 ]
 
 
@@ -200,6 +201,32 @@ def check_n_jobs(n_jobs):
     if n_jobs < 0:
         return max(1, n_cpu + 1 + int(n_jobs))
     return int(n_jobs)
+
+
+def unit_scaled(X):
+    """``(X * 2.0**-e, e)``, with ``e`` the binary exponent of ``max|X|`` (now in [0.5, 1)).
+
+    For the scale-equivariant steps that other libraries compute (scikit-learn's KMeans, SVC
+    with ``gamma='scale'``, tree ensembles, which work in float32): scaling by a power of two
+    only changes exponents, so ``X * 2.0**j`` gives the same scaled array for every ``j`` (while
+    its values stay normal numbers), the step gives the same answer at any scale of X, and
+    squares of X neither overflow nor underflow. X is returned as it is when ``e == 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._validation import unit_scaled
+    >>> Xs, e = unit_scaled(np.array([[3.0, -1.0]]) * 2.0**600)
+    >>> Xs.tolist(), e
+    ([[0.75, -0.25]], 602)
+    """
+    top = float(np.max(np.abs(X))) if X.size else 0.0
+    if not (0.0 < top < np.inf):
+        return X, 0
+    e = int(np.frexp(top)[1])
+    if e == 0:
+        return X, 0
+    return np.ldexp(X, -e).astype(X.dtype, copy=False), e
 
 
 def require_sklearn(method, purpose=None):

@@ -262,7 +262,12 @@ def _check_target(y):
         check_classification_targets(y)
     except ValueError as exc:
         if getattr(y, "ndim", np.ndim(y)) == 1:
-            encode_labels(y)  # names y and the bad labels (missing, complex) when that's why
+            try:
+                encode_labels(y)  # says what is wrong (missing labels: which rows)
+            except ValueError as why:
+                raise ValueError(f"{why} ({exc})") from exc
+            except TypeError:
+                pass  # complex or structured labels: scikit-learn's message says it
         raise ValueError(f"y: {exc}") from exc
     kind = type_of_target(y)
     if kind == "multilabel-indicator":

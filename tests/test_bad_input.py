@@ -36,10 +36,13 @@ NEIGHBOUR_PARAMS = ("k", "enn_k", "k_ver3", "m", "k_neighbors", "n_neighbors", "
 ROW_PICKERS = {"random_under", "random_over", "RandomUnderSampler", "RandomOverSampler"}
 CATEGORICAL = {"smoten", "SMOTEN"}
 MIXED = {"smotenc", "SMOTENC"}
-# Fitted with scikit-learn estimators whose fit depends on every value of X (SVM, k-means):
-# with a far outlier the answer legitimately changes, so there only a sane result is asked for.
-ESTIMATOR_FITTED = {"svm_smote", "kmeans_smote", "cluster_centroids", "SVMSMOTE", "KMeansSMOTE",
-                    "ClusterCentroids"}
+# Fitted with scikit-learn estimators whose fit depends on every value of X (SVM, k-means), or
+# computed in float32 (the forest of instance_hardness_threshold, where 1e39 overflows or the
+# other rows underflow): with a far outlier there is no exact answer to ask for, only a sane
+# result or an error naming X.
+ESTIMATOR_FITTED = {"svm_smote", "kmeans_smote", "cluster_centroids",
+                    "instance_hardness_threshold", "SVMSMOTE", "KMeansSMOTE", "ClusterCentroids",
+                    "InstanceHardnessThreshold"}
 N_ROWS, OUTLIER, OUTLIER_REF = 60, 1e39, 1e9
 
 
