@@ -204,23 +204,31 @@ def check_n_jobs(n_jobs):
 
 
 def unit_scaled(X):
-    """``(X * 2.0**-e, e)``, with ``e`` the binary exponent of ``max|X|`` (now in [0.5, 1)).
+    """``(X * 2.0**-e, e)``, with ``e`` the binary exponent of the median row's largest |value|.
 
-    For the scale-equivariant steps that other libraries compute (scikit-learn's KMeans, SVC
-    with ``gamma='scale'``, tree ensembles, which work in float32): scaling by a power of two
+    For scale-invariant steps (scikit-learn's KMeans, SVC with ``gamma='scale'``, tree
+    ensembles, which work in float32, and squared-distance kernels): scaling by a power of two
     only changes exponents, so ``X * 2.0**j`` gives the same scaled array for every ``j`` (while
-    its values stay normal numbers), the step gives the same answer at any scale of X, and
-    squares of X neither overflow nor underflow. X is returned as it is when ``e == 0``.
+    its values stay normal numbers) and the step gives the same answer at any scale of X. The
+    typical row ends up with values of about 1, so the squares of the bulk of the data neither
+    overflow nor underflow; a far outlier keeps its distance from them (scaling by the largest
+    value instead would crush the bulk's differences to zero). X is returned as it is when
+    ``e == 0``.
 
     Examples
     --------
     >>> import numpy as np
     >>> from resamplekit._validation import unit_scaled
-    >>> Xs, e = unit_scaled(np.array([[3.0, -1.0]]) * 2.0**600)
+    >>> Xs, e = unit_scaled(np.array([[3.0, -1.0], [0.5, 0.25], [1.0, 1.0]]) * 2.0**600)
     >>> Xs.tolist(), e
-    ([[0.75, -0.25]], 602)
+    ([[1.5, -0.5], [0.25, 0.125], [0.5, 0.5]], 601)
     """
-    top = float(np.max(np.abs(X))) if X.size else 0.0
+    if X.size == 0:
+        return X, 0
+    row_top = np.abs(X).max(axis=1) if X.ndim == 2 else np.abs(X)
+    top = float(np.median(row_top))
+    if not top > 0.0:
+        top = float(row_top.max())
     if not (0.0 < top < np.inf):
         return X, 0
     e = int(np.frexp(top)[1])
