@@ -104,10 +104,13 @@ def ordinal_codes(X, columns, encoder, method, one_hot):
         categories = []
         for out_j, j in enumerate(columns):
             values = _column(X, j)
-            if _missing(values).any():
+            missing = _missing(values)
+            if missing.any():
+                row = int(np.flatnonzero(missing)[0])
                 raise ValueError(
-                    f"{method}: categorical column {_column_name(X, j)} contains missing values "
-                    "(None or NaN); encode them as a category of their own first."
+                    f"{method}: X's categorical column {_column_name(X, j)} contains missing "
+                    f"values (None or NaN) (first at row {row}: {values[row]!r}); encode them "
+                    "as a category of their own first."
                 )
             if values.dtype == object and values.size:
                 kinds = set(map(type, values.tolist()))
@@ -355,6 +358,8 @@ def continuous_block(X, columns):
         if values.dtype.kind == "c":
             _complex_column(X, j, values.dtype)
         try:
+            if values.dtype.kind in "USVmM":  # text, dates: never silently cast to float
+                raise TypeError(f"got dtype {values.dtype}")
             out[:, out_j] = np.asarray(values, dtype=dtype)
         except (TypeError, ValueError) as exc:
             if values.dtype == object and any(
@@ -362,13 +367,16 @@ def continuous_block(X, columns):
             ):
                 _complex_column(X, j, "object, holding complex numbers")
             raise ValueError(
-                f"smotenc: continuous column {_column_name(X, j)} must be numeric ({exc}); "
+                f"smotenc: X's continuous column {_column_name(X, j)} must be numeric ({exc}); "
                 "list it in categorical_features if it is categorical."
             ) from exc
-        if not np.isfinite(out[:, out_j]).all():
+        finite = np.isfinite(out[:, out_j])
+        if not finite.all():
+            row = int(np.flatnonzero(~finite)[0])
             raise ValueError(
-                f"smotenc: continuous column {_column_name(X, j)} contains NaN or infinity; "
-                "SMOTE-NC needs finite continuous values."
+                f"smotenc: X's continuous column {_column_name(X, j)} contains NaN or infinity "
+                f"(first at row {row}: {out[row, out_j]!r}); SMOTE-NC needs finite continuous "
+                "values."
             )
     return out
 

@@ -148,7 +148,8 @@ def target_counts(ratio, y, classes, kind):
             )
         if n_classes != 2:
             raise ValueError(
-                f"ratio can be a float only for binary targets; y has {n_classes} classes. "
+                f"ratio can be a float only for binary targets; y has {n_classes} classes "
+                f"(got ratio={ratio!r}). "
                 "For multiclass targets give a dict {label: count}."
             )
         if kind == "over":
@@ -187,8 +188,8 @@ def target_counts(ratio, y, classes, kind):
     if isinstance(ratio, Mapping):
         if kind == "clean":
             raise ValueError(
-                "ratio cannot be a dict for cleaning methods; give a list of the classes to "
-                "clean."
+                f"ratio cannot be a dict for cleaning methods, got {ratio!r}; give a list of "
+                "the classes to clean."
             )
         codes = _codes_for(list(ratio), classes)
         for label, n in ratio.items():

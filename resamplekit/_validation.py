@@ -60,7 +60,9 @@ __all__ = [
     "encode_labels",
     "check_random_state",
     "check_n_jobs",
+    "openmp_max_threads",
     "check_int",
+    "unit_scaled",
 ]
 
 
@@ -135,10 +137,49 @@ def check_int(value, name, *, minimum=1, maximum=None):
     return int(value)
 
 
+def _openmp_libraries():
+    """threadpoolctl handles on the OpenMP runtimes loaded once the kernels are (cached).
+
+    Built once: the kernels' own runtime is loaded when they are imported and stays loaded.
+    Each handle's ``get_num_threads()`` is one ctypes call to ``omp_get_max_threads``, which
+    reflects OMP_NUM_THREADS and any later ``threadpool_limits(..., user_api="openmp")``.
+    """
+    global _openmp_libs
+    if _openmp_libs is None:
+        from resamplekit._kernels import _knn  # noqa: F401  (loads the kernels' runtime)
+
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+            _openmp_libs = []
+        else:
+            _openmp_libs = list(ThreadpoolController().select(user_api="openmp").lib_controllers)
+    return _openmp_libs
+
+
+_openmp_libs = None
+
+
+def openmp_max_threads():
+    """Threads an OpenMP region may use now: ``omp_get_max_threads()`` of the loaded runtimes.
+
+    Honours OMP_NUM_THREADS and ``threadpoolctl.threadpool_limits(n, user_api="openmp")``, as
+    scikit-learn's OpenMP kernels do; the number of cores when no OpenMP runtime is loaded (a
+    serial build).
+    """
+    n_cpu = os.cpu_count() or 1
+    limits = [lib.get_num_threads() for lib in _openmp_libraries()]
+    limits = [n for n in limits if n is not None and n >= 1]
+    return max(1, min([n_cpu] + limits))
+
+
 def check_n_jobs(n_jobs):
     """Number of threads to use.
 
-    None and -1 mean all cores, -2 all but one, and so on; a positive integer is used as given.
+    None means what OpenMP allows now: the cores, or fewer under OMP_NUM_THREADS or a
+    ``threadpoolctl.threadpool_limits(n, user_api="openmp")`` context (as in scikit-learn's
+    kernels). -1 means all cores, -2 all but one, and so on; a positive integer is used as
+    given.
 
     Examples
     --------
@@ -150,15 +191,55 @@ def check_n_jobs(n_jobs):
     """
     n_cpu = os.cpu_count() or 1
     if n_jobs is None:
-        return n_cpu
+        return openmp_max_threads()
     allowed = "None, a positive integer, or a negative integer (-1 = all cores, -2 = all but one)"
     if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(f"n_jobs must be {allowed}, got {n_jobs!r}")
+        raise TypeError(f"n_jobs must be {allowed}, got {n_jobs!r} ({type(n_jobs).__name__})")
     if n_jobs == 0:
         raise ValueError(f"n_jobs must be {allowed}, got 0")
     if n_jobs < 0:
         return max(1, n_cpu + 1 + int(n_jobs))
     return int(n_jobs)
+
+
+# unit_scaled leaves X as it is when its typical magnitude is within 2**-64..2**64.
+_UNIT_SCALE_SLACK = 64
+
+
+def unit_scaled(X):
+    """``(X * 2.0**-e, e)``, with ``e`` the binary exponent of the median row's largest |value|.
+
+    For scale-invariant steps (scikit-learn's KMeans, SVC with ``gamma='scale'``, tree
+    ensembles, which work in float32, and squared-distance kernels): scaling by a power of two
+    only changes exponents, so ``X * 2.0**j`` gives the same scaled array for every ``j`` (while
+    its values stay normal numbers) and the step gives the same answer at any scale of X. The
+    typical row ends up with values of about 1, so the squares of the bulk of the data neither
+    overflow nor underflow; a far outlier keeps its distance from them (scaling by the largest
+    value instead would crush the bulk's differences to zero). X is returned as it is (no
+    copy, ``e == 0``) when the median row's magnitude already lies within 2**-64..2**64:
+    there the steps' arithmetic, float32 included, neither overflows nor underflows, so
+    scaling by a power of two could only change exponents, never the answer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resamplekit._validation import unit_scaled
+    >>> Xs, e = unit_scaled(np.array([[3.0, -1.0], [0.5, 0.25], [1.0, 1.0]]) * 2.0**600)
+    >>> Xs.tolist(), e
+    ([[1.5, -0.5], [0.25, 0.125], [0.5, 0.5]], 601)
+    """
+    if X.size == 0:
+        return X, 0
+    row_top = np.abs(X).max(axis=1) if X.ndim == 2 else np.abs(X)
+    top = float(np.median(row_top))
+    if not top > 0.0:
+        top = float(row_top.max())
+    if not (0.0 < top < np.inf):
+        return X, 0
+    e = int(np.frexp(top)[1])
+    if -_UNIT_SCALE_SLACK <= e <= _UNIT_SCALE_SLACK:
+        return X, 0
+    return np.ldexp(X, -e).astype(X.dtype, copy=False), e
 
 
 def require_sklearn(method, purpose=None):

@@ -17,7 +17,14 @@ import numpy as np
 from ._kernels import _cleaning
 from ._neighbors import kneighbors
 from ._strategy import target_counts
-from ._validation import check_int, check_n_jobs, check_random_state, check_X_y, threads_for
+from ._validation import (
+    check_int,
+    check_n_jobs,
+    check_random_state,
+    check_X_y,
+    threads_for,
+    unit_scaled,
+)
 
 __all__ = [
     "edited_nearest_neighbours",
@@ -699,6 +706,9 @@ def condensed_nearest_neighbour(
     )
     minority_rows = np.flatnonzero(ds.y == minority)
 
+    # 1-NN decisions do not depend on the scale of X: the store's kernels compare squared
+    # distances, so they get X at unit scale, where those neither overflow nor underflow.
+    X_unit = unit_scaled(ds.X)[0]
     parts = []
     for c in range(ds.n_classes):
         rows_c = np.flatnonzero(ds.y == c)
@@ -709,8 +719,8 @@ def condensed_nearest_neighbour(
         seeds = rows_c[pos]
         # Store rows in row order, so that ties in distance go to the lower row index.
         store = np.sort(np.concatenate([minority_rows, seeds]), kind="stable")
-        X_c = ds.X[rows_c]
-        X_store = ds.X[store]
+        X_c = X_unit[rows_c]
+        X_store = X_unit[store]
         _, nbr = kneighbors(X_store, k, Y=X_c, n_jobs=n_threads)
         heap_d2 = np.empty((len(rows_c), k), dtype=np.float64)
         heap_id = np.empty((len(rows_c), k), dtype=np.intp)

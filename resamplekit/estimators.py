@@ -26,6 +26,7 @@ Differences from imbalanced-learn's classes:
 """
 import importlib
 import numbers
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -49,7 +50,7 @@ except ImportError as exc:  # no scikit-learn, or one older than 1.6 (no Tags da
 import resamplekit
 
 from ._strategy import target_counts
-from ._validation import check_X_y
+from ._validation import check_X_y, encode_labels
 
 __all__ = [
     "RandomUnderSampler",
@@ -245,15 +246,25 @@ def _check_target(y):
 
     A one-hot (one-vs-all) y becomes class indices (argmax); an (n, 1) y becomes 1-d.
     """
-    check_classification_targets(y)
+    try:
+        check_classification_targets(y)
+    except ValueError as exc:
+        if getattr(y, "ndim", np.ndim(y)) == 1:
+            try:
+                encode_labels(y)  # says what is wrong (missing labels: which rows)
+            except ValueError as why:
+                raise ValueError(f"{why} ({exc})") from exc
+            except TypeError:
+                pass  # complex or structured labels: scikit-learn's message says it
+        raise ValueError(f"y: {exc}") from exc
     kind = type_of_target(y)
     if kind == "multilabel-indicator":
         y_arr = np.asarray(y)
         if np.any(y_arr.sum(axis=1) > 1):
-            raise ValueError(_MULTILABEL)
+            raise ValueError(f"y of shape {y_arr.shape}: {_MULTILABEL}")
         return y_arr.argmax(axis=1), True
     if kind.endswith("multioutput"):
-        raise ValueError(_MULTILABEL)
+        raise ValueError(f"y of shape {np.shape(y)}: {_MULTILABEL}")
     if getattr(y, "ndim", None) == 2 or (
         isinstance(y, (list, tuple)) and np.asarray(y, dtype=object).ndim == 2
     ):
@@ -354,7 +365,10 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         y_fn, _ = _check_target(y)
         kwargs = self._function_kwargs()
         check_X_y(X, y_fn, numeric=self._numeric)
-        self._set_fitted(X, y_fn, self._effective_ratio(kwargs))
+        try:
+            self._set_fitted(X, y_fn, self._effective_ratio(kwargs))
+        except (ValueError, TypeError) as exc:
+            raise self._in_class_terms(exc)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -379,7 +393,10 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         function = _public_function(module, name)
         y_fn, one_hot = _check_target(y)
         kwargs = self._function_kwargs()
-        out = self._call(function, X, y_fn, kwargs)
+        try:
+            out = self._call(function, X, y_fn, kwargs)
+        except (ValueError, TypeError) as exc:
+            raise self._in_class_terms(exc)
         X_res, y_res, indices = out[:3]
         self._set_fitted(X, y_fn, self._effective_ratio(kwargs))
         self.sample_indices_ = np.asarray(indices, dtype=np.intp)
@@ -393,6 +410,28 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _call(self, function, X, y, kwargs):
         return function(X, y, **kwargs, return_indices=True)
+
+    def _in_class_terms(self, exc):
+        """``exc`` with the function's keyword names (k, ratio, ...) as this class's
+        parameter names (k_neighbors, sampling_strategy, ...), so that errors name what the
+        caller set."""
+        names = {}
+        for param, keyword in self._spec()[3].items():
+            keyword = keyword[0] if isinstance(keyword, tuple) else keyword
+            if keyword is not None and keyword != param:
+                names[keyword] = param
+        if not names:
+            return exc
+        pattern = re.compile(
+            r"(?<![\w.'\"])(" + "|".join(map(re.escape, names)) + r")"
+            r"(?=\s*=|\s+(?:must|can|cannot|names|asks|as an?|has|counts)\b)"
+        )
+        message = pattern.sub(lambda m: names[m.group(1)], str(exc))
+        if message == str(exc):
+            return exc
+        new = type(exc)(message)
+        new.__cause__ = exc
+        return new
 
     def __sklearn_tags__(self):
         base = super().__sklearn_tags__()

@@ -38,6 +38,7 @@ from ._validation import (
     check_random_state,
     check_X_y,
     require_sklearn,
+    unit_scaled,
 )
 
 __all__ = [
@@ -633,7 +634,9 @@ def svm_smote(
     rs = check_random_state(random_state)  # imbalanced-learn's per-call state (beta draws)
 
     # One SVM fit, on the caller's labels (imbalanced-learn fits on them too).
-    svm.fit(ds.X, ds.labels(ds.y))
+    # The default SVC (gamma='scale') is scale-invariant: fit it on X at unit scale, where its
+    # kernel neither overflows nor underflows (a user's estimator gets X as it is).
+    svm.fit(unit_scaled(ds.X)[0] if svm_estimator is None else ds.X, ds.labels(ds.y))
     support = getattr(svm, "support_", None)
     if support is None:
         raise TypeError(
@@ -996,11 +999,16 @@ def kmeans_smote(X, y, *, k=2, kmeans_estimator=None, cluster_balance_threshold=
     if not active:
         return ds.append(np.empty((0, Xf.shape[1]), Xf.dtype), [], return_indices=return_indices)
 
-    # One clustering of all X: it does not depend on the class being over-sampled.
+    # One clustering of all X: it does not depend on the class being over-sampled. The default
+    # (MiniBatch)KMeans and the sparsities are scale-invariant: computed on X at unit scale,
+    # where squared distances neither overflow nor underflow (a user's clusterer gets X as is).
+    X_unit = unit_scaled(Xf)[0]
+    X_fit = X_unit if kmeans_estimator is None or isinstance(
+        kmeans_estimator, numbers.Integral) else Xf
     if hasattr(estimator, "fit_predict"):
-        clusters = np.asarray(estimator.fit_predict(Xf)).astype(np.intp, copy=False)
+        clusters = np.asarray(estimator.fit_predict(X_fit)).astype(np.intp, copy=False)
     else:
-        clusters = np.asarray(estimator.fit(Xf).predict(Xf)).astype(np.intp, copy=False)
+        clusters = np.asarray(estimator.fit(X_fit).predict(X_fit)).astype(np.intp, copy=False)
     n_clusters = getattr(estimator, "n_clusters", None)
     if n_clusters is None:
         n_clusters = int(clusters.max()) + 1 if clusters.size else 0
@@ -1025,7 +1033,7 @@ def kmeans_smote(X, y, *, k=2, kmeans_estimator=None, cluster_balance_threshold=
                 continue
             rows_c = rows[in_class]
             chosen.append(rows_c)
-            log_weights.append(_log_sparsity(Xf[rows_c], exponent, n_threads))
+            log_weights.append(_log_sparsity(X_unit[rows_c], exponent, n_threads))
         if not chosen:
             label = _label(ds, code)
             raise ValueError(
@@ -1197,8 +1205,11 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
         X_c = np.ascontiguousarray(X_cont[rows_c])
         codes_c = np.ascontiguousarray(codes[rows_c])
         n_c = rows_c.shape[0]
-        median_std = float(np.median(np.std(X_c, axis=0, dtype=np.float64)))
-        nns = kneighbors_mixed(X_c, codes_c, k, cat_distance=median_std, n_jobs=n_threads)[1]
+        # The metric scales with X (the categorical weight is a standard deviation): search at
+        # unit scale, where neither the variance nor the squared distances overflow/underflow.
+        X_u = unit_scaled(X_c)[0]
+        median_std = float(np.median(np.std(X_u, axis=0, dtype=np.float64)))
+        nns = kneighbors_mixed(X_u, codes_c, k, cat_distance=median_std, n_jobs=n_threads)[1]
         base, cols, steps = _draw_segments(random_state, n_c, k, n_new)
         base = np.ascontiguousarray(base, dtype=np.intp)
         cont_new = np.empty((n_new, X_c.shape[1]), dtype=X_c.dtype)

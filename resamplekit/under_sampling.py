@@ -20,6 +20,7 @@ from ._validation import (
     check_X_y,
     require_sklearn,
     threads_for,
+    unit_scaled,
 )
 
 __all__ = [
@@ -401,10 +402,13 @@ def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", rand
         if t == 0:
             continue
         X_c = ds.X[rows_c]
+        # The default KMeans is scale-equivariant: fit at unit scale (squared distances
+        # neither overflow nor underflow), centres scaled back exactly by the power of two.
+        X_fit, e = unit_scaled(X_c) if estimator is None else (X_c, 0)
         # One clusterer refitted per class, as imbalanced-learn (a RandomState random_state
         # carries on from class to class).
         clusterer.set_params(n_clusters=t)
-        clusterer.fit(X_c)
+        clusterer.fit(X_fit)
         if not hasattr(clusterer, "cluster_centers_"):
             raise TypeError(
                 "estimator must be a clustering estimator with an n_clusters parameter and a "
@@ -417,7 +421,7 @@ def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", rand
                 f"estimator gave cluster_centers_ of shape {centers.shape} for "
                 f"n_clusters={t} on {ds.X.shape[1]} features; expected ({t}, {ds.X.shape[1]})"
             )
-        centers = np.ascontiguousarray(centers, dtype=ds.X.dtype)
+        centers = np.ascontiguousarray(np.ldexp(centers, e) if e else centers, dtype=ds.X.dtype)
         if voting == "soft":
             X_parts.append(centers)
             rows.append(np.full(t, -1, dtype=np.intp))
@@ -547,8 +551,11 @@ def instance_hardness_threshold(
             f"method) or an iterable of (train, test) index arrays, got {cv!r}"
         )
 
+    # The default forest is invariant to the scale of X but computes in float32: it gets X at
+    # unit scale, so that no value overflows or underflows float32 (a user's model gets X).
+    X_fit = unit_scaled(ds.X)[0] if estimator is None else ds.X
     proba = cross_val_predict(
-        model, ds.X, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"
+        model, X_fit, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"
     )
     p = proba[np.arange(len(ds.y)), ds.y]
 

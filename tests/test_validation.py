@@ -483,3 +483,43 @@ def test_pandas_sparse_columns_stay_sparse():
     # a missing value stored as the fill value NaN is still rejected
     with pytest.raises(ValueError, match="NaN"):
         rk.smote(pd.DataFrame({"a": pd.arrays.SparseArray(np.r_[np.nan, X[1:, 0]])}), y, k=3)
+
+
+def test_unit_scaled_is_a_power_of_two_and_the_same_at_every_far_scale():
+    from resamplekit._validation import unit_scaled
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(30, 4))
+    # within 2**-64..2**64 the data comes back as it is, without a copy
+    for e in (-60, -1, 0, 1, 60):
+        Xs = X * 2.0**e
+        scaled, e1 = unit_scaled(Xs)
+        assert scaled is Xs and e1 == 0
+    # beyond, every scale gives the same array at unit scale (only exponents change)
+    base = None
+    for e in (-1000, -300, -70, 70, 300, 1000):
+        Xs = X * 2.0**e
+        scaled, e1 = unit_scaled(Xs)
+        assert np.array_equal(np.ldexp(scaled, e1), Xs)  # exact
+        assert 0.25 <= np.median(np.abs(scaled).max(axis=1)) < 1.0
+        if base is None:
+            base, e0 = scaled, e1 - e
+        assert e1 == e0 + e
+        assert np.array_equal(scaled, base)
+    # a far outlier does not set the scale (the median row does)
+    X_out = X.copy() * 2.0**200
+    X_out[0, 0] = 1e300
+    assert unit_scaled(X_out)[1] == e0 + 200
+    # float32 stays float32; zeros and empty arrays come back as they are
+    assert unit_scaled(X.astype(np.float32) * np.float32(2.0**-100))[0].dtype == np.float32
+    Z = np.zeros((3, 2))
+    assert unit_scaled(Z)[0] is Z and unit_scaled(Z)[1] == 0
+    assert unit_scaled(np.empty((0, 2)))[1] == 0
+
+
+def test_validation_doctests():
+    import doctest
+
+    from resamplekit import _validation
+
+    assert doctest.testmod(_validation, optionflags=doctest.ELLIPSIS).failed == 0
