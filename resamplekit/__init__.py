@@ -15,7 +15,12 @@ Map of the package (data flows down, never back up):
   ``sum_pairwise_distances`` (KMeans-SMOTE). The public modules reach neighbours only through it.
 - ``_encoding``: tables of mixed columns for smotenc and smoten: ``as_table``, the categorical
   column selection, the continuous block, the categories as integer codes.
-- ``_kernels``: typed Cython kernels (no validation, no Python objects in loops).
+- ``_kernels``: typed Cython kernels (no validation, no Python objects in loops): ``_knn``
+  (exact kNN: brute force by chunks of queries in plan, scan and finalise steps, the symmetric
+  self-query, KD-tree re-ranking), ``_nearmiss``, ``_smote`` (interpolation),
+  ``_smote_categorical`` (SMOTE-NC/SMOTE-N searches and votes), ``_cleaning`` (the neighbour
+  rules); ``_common.pxd`` holds their shared types and helpers and ``knn_scan.h`` the plain-C
+  filter loops and the AVX-512F fused scan.
 """
 import importlib as _importlib
 
