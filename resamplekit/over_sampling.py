@@ -819,8 +819,12 @@ def _shared_random_state(random_state):
 # ---------------------------------------------------------------- KMeans-SMOTE
 
 def _log_sparsity(X, density_exponent, n_threads=1):
-    """log of imbalanced-learn's cluster sparsity ``mean_distance ** exponent / n``.
+    """imbalanced-learn's cluster sparsity ``mean_distance ** exponent / n``, in log parts.
 
+    Returns ``(a, exponent, e)`` with ``log(sparsity) = a + exponent * e * log(2)``, where
+    ``mean_distance = m * 2**e`` (``frexp``). Kept apart so that :func:`_cluster_log_weights`
+    can drop what all clusters share: scaling X by a power of two then changes only ``e``, and
+    with a fixed ``density_exponent`` the weights do not change at all (not even by rounding).
     In log space so that equal points (sparsity 0, where imbalanced-learn divides 0 by 0) and
     huge distances (overflow) still give usable weights.
     """
@@ -831,8 +835,30 @@ def _log_sparsity(X, density_exponent, n_threads=1):
     else:
         exponent = float(density_exponent)
     if mean_distance <= 0.0:
-        return -math.inf if exponent > 0 else (math.inf if exponent < 0 else -math.log(n))
-    return exponent * math.log(mean_distance) - math.log(n)
+        return (-math.inf if exponent > 0 else (math.inf if exponent < 0 else -math.log(n)),
+                exponent, 0)
+    m, e = math.frexp(mean_distance)
+    return exponent * math.log(m) - math.log(n), exponent, e
+
+
+def _cluster_log_weights(parts):
+    """Log weights of clusters from :func:`_log_sparsity` parts, up to one shared constant.
+
+    ``a + p * e * log 2`` less ``p_min * e_ref * log 2`` (the same for every cluster, so the
+    normalised weights do not change): ``a + (p * (e - e_ref) + (p - p_min) * e_ref) * log 2``.
+    Under X times 2**j every ``e`` and ``e_ref`` move by ``j``; with one exponent ``p`` for all
+    clusters the result is then bit-for-bit the same. With ``density_exponent="auto"`` the
+    exponent grows with the cluster's size, so the split depends on the scale of X (as in
+    imbalanced-learn, by its definition).
+    """
+    finite = [(p, e) for a, p, e in parts if math.isfinite(a)]
+    if not finite:
+        return [a for a, _, _ in parts]
+    e_ref = max(e for _, e in finite)
+    p_min = min(p for p, _ in finite)
+    ln2 = math.log(2.0)
+    return [a + (p * (e - e_ref) + (p - p_min) * e_ref) * ln2 if math.isfinite(a) else a
+            for a, p, e in parts]
 
 
 def _split_exactly(n_new, log_weights):
@@ -929,7 +955,10 @@ def kmeans_smote(X, y, *, k=2, kmeans_estimator=None, cluster_balance_threshold=
         (every cluster qualifies) when there is one cluster.
     density_exponent : "auto" or float, default="auto"
         Exponent of the mean distance in the sparsity. "auto": ``log(n, 1.6) ** 1.8 * 0.16``
-        with n the number of class rows in the cluster (imbalanced-learn's rule).
+        with n the number of class rows in the cluster (imbalanced-learn's rule). As this
+        exponent differs between clusters of different sizes, scaling X changes how the new
+        rows are split over the clusters (in imbalanced-learn too); with a fixed exponent the
+        split does not depend on the scale of X.
     ratio : str, float, dict or callable, default="auto"
         Which classes to over-sample and to how many rows (imbalanced-learn's
         ``sampling_strategy``).
@@ -1041,7 +1070,7 @@ def kmeans_smote(X, y, *, k=2, kmeans_estimator=None, cluster_balance_threshold=
                 f"cluster_balance_threshold and more than k={k} rows of it; lower "
                 "cluster_balance_threshold, use more clusters (kmeans_estimator), or lower k."
             )
-        for rows_c, m in zip(chosen, _split_exactly(n_new, log_weights)):
+        for rows_c, m in zip(chosen, _split_exactly(n_new, _cluster_log_weights(log_weights))):
             if m == 0:
                 continue
             X_c = np.ascontiguousarray(Xf[rows_c])

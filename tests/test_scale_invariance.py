@@ -12,7 +12,8 @@
   break by the lower index). The outlier is never anyone else's neighbour, and no method
   over-samples the majority. The estimator-fitted steps get fixed, outlier-proof settings:
   svm_smote an RBF SVC with a fixed gamma (the outlier's kernel values underflow to 0 either
-  way; outliers up to 1e150, since libsvm squares raw values), kmeans_smote one cluster.
+  way; outliers up to 1e150, since libsvm squares raw values), kmeans_smote one cluster
+  (and, for the scale property, a fixed density_exponent: see kmeans_smote's docstring).
 
 Data without tied distances (continuous random values). Each method's property runs in a child
 interpreter (hypothesis inside it): a crash (segfault) fails that method, not the run.
@@ -54,8 +55,10 @@ def _methods():
 
     def kmeans(X, y, outlier=False):
         kw = {"kmeans_estimator": 1} if outlier else {"kmeans_estimator": 3}
+        # A fixed density exponent: "auto" grows with the cluster's size, so by its definition
+        # the split over clusters follows the scale of X.
         return rk.kmeans_smote(X, y, k=2, cluster_balance_threshold=0.1, random_state=0,
-                               return_indices=True, **kw)
+                               density_exponent=1.5, return_indices=True, **kw)
 
     def smotenc(X, y, outlier=False):
         Xc = np.column_stack([X, (np.arange(len(X)) * 7 % 3).astype(float)])
