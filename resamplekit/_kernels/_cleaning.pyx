@@ -20,7 +20,8 @@ lower row index. m is the number of rows a call visits, k the neighbour count, d
 - ``store_init``: CNN/OSS store heaps from the initial store's neighbour lists. Time O(n k d);
   memory: the caller's (n, k) heaps.
 - ``cnn_scan``: one pass of the condensed nearest neighbour rule, updating the store heaps.
-  Time O(n d) per addition; memory: the caller's (n, k) heaps.
+  Time O(n d) per addition; memory: the caller's (n, k) heaps. Stops on Ctrl-C between blocks
+  of candidates (KeyboardInterrupt).
 - ``claim_nearest_unique``: cluster centroids' hard voting, one distinct nearest real row per
   centroid. Time O(m k); no allocation.
 """
@@ -28,7 +29,8 @@ from cython.parallel cimport prange
 
 import numpy as np
 
-from ._common cimport exact_sqdist, floating, intp_t, sorted_insert
+from ._common cimport (exact_sqdist, floating, intp_t, poll_signals, raise_pending,
+                      sorted_insert)
 
 cdef extern from "Python.h":
     const Py_ssize_t PY_SSIZE_T_MAX
@@ -260,13 +262,15 @@ def cnn_scan(
     once to the rest of the block; at the end of the block all of the block's new rows are
     pushed to all later candidates in one parallel sweep (same heaps, as the k smallest
     (distance, row) keys do not depend on the order of the pushes).
-    Time O(n * d) per addition, O(n * d * n_added) in all, against scikit-learn's refit and re-predict of every candidate on
-    each addition; memory: the (n, k) heaps only. Returns the number of additions, whose
-    positions are added[:n_added] in scan order.
+    Time O(n * d) per addition, O(n * d * n_added) in all, against scikit-learn's refit and
+    re-predict of every candidate on each addition; memory: the (n, k) heaps only. Returns the
+    number of additions, whose positions are added[:n_added] in scan order. Ctrl-C is polled
+    between blocks (the heaps are then partly updated; the caller discards them).
     """
     cdef intp_t n = X_cand.shape[0], d = X_cand.shape[1], k = heap_d2.shape[1]
     cdef intp_t j, j0, j1, i, c, t, votes, g, m0, m, n_chunks, n_added = 0
     cdef bint wrong
+    cdef int aborted = 0
     cdef const floating* Xc
     if n == 0:
         return 0
@@ -274,6 +278,9 @@ def cnn_scan(
     with nogil:
         j0 = 0
         while j0 < n:
+            poll_signals(&aborted)  # Ctrl-C between blocks
+            if aborted:
+                break
             j1 = min(n, j0 + _BLOCK)
             m0 = n_added
             for j in range(j0, j1):
@@ -306,6 +313,8 @@ def cnn_scan(
                 _push_block(Xc, d, j1, n, &added[m0], m, &cand_ids[0], &skip[0],
                             &heap_d2[0, 0], &heap_id[0, 0], k)
             j0 = j1
+    if aborted:
+        raise_pending()
     return n_added
 
 

@@ -1220,6 +1220,7 @@ def knn_brute_sym(
 #   does not depend on the number of threads.
 #   Time O(n^2 d / 2) flops in BLAS and n^2 / 2 square roots; memory: one block x block tile of
 #   float64 per thread (512 KiB for 256 rows) and one double per block row. Never n x n.
+#   Ctrl-C is polled before each block row.
 def sum_pairwise_distances(const double[:, ::1] X, const double[::1] sq, Py_ssize_t block,
                            int n_threads):
     """Sum of ||x_i - x_j|| over all ordered pairs i != j (see the comment above).
@@ -1231,7 +1232,7 @@ def sum_pairwise_distances(const double[:, ::1] X, const double[::1] sq, Py_ssiz
     cdef double s, acc, v
     cdef double* tile
     cdef double[::1] partial
-    cdef int[::1] errors = np.zeros(1, dtype=np.intc)
+    cdef int[::1] errors = np.zeros(2, dtype=np.intc)  # no memory, Ctrl-C
     if n < 2:
         return 0.0
     if d == 0:
@@ -1242,6 +1243,9 @@ def sum_pairwise_distances(const double[:, ::1] X, const double[::1] sq, Py_ssiz
     with nogil, parallel(num_threads=n_threads):
         tile = <double*>malloc(block * block * sizeof(double))
         for bi in prange(n_blocks, schedule='dynamic'):
+            poll_signals(&errors[1])
+            if errors[1]:
+                continue
             if tile == NULL:
                 errors[0] = 1
             else:
@@ -1263,6 +1267,8 @@ def sum_pairwise_distances(const double[:, ::1] X, const double[::1] sq, Py_ssiz
                     acc = acc + 2.0 * s
                 partial[bi] = acc
         free(tile)
+    if errors[1]:
+        raise_pending()
     if errors[0]:
         raise MemoryError("sum_pairwise_distances: could not allocate the work buffers")
     acc = 0.0
