@@ -906,7 +906,7 @@ class RandomOverSampler(_BaseSampler):
 
     def __init__(
         self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
-        shrinkage: float | dict[Any, float] | None = None,
+        shrinkage: float | Mapping[Any, float] | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state

@@ -192,7 +192,7 @@ import numpy as np
 import numpy.typing as npt
 
 import resamplekit as rk
-from resamplekit.estimators import SMOTE, SMOTEENN, EditedNearestNeighbours
+from resamplekit.estimators import SMOTE, SMOTEENN, EditedNearestNeighbours, RandomOverSampler
 
 X = np.zeros((20, 2))
 y = np.array([0] * 15 + [1] * 5)
@@ -205,6 +205,10 @@ out = rk.tomek_links(X, y, ratio=[0], return_indices=flag)
 X_res, y_res = rk.random_under(X.tolist(), list(y), ratio={0: 5},
                                random_state=np.random.default_rng(0))
 X_res, y_res = rk.random_over(X, y, ratio=lambda labels: {1: 15}, shrinkage=0.5)
+counts = {0: 5, 1: 5}
+factors = {1: 2}
+X_res, y_res = rk.random_under(X, y, ratio=counts)
+X_res, y_res = rk.random_over(X, y, shrinkage=factors)
 X_res, y_res, idx, n_iter = rk.repeated_edited_nearest_neighbours(
     X, y, return_indices=True, return_n_iter=True)
 rounds: int = n_iter
@@ -216,6 +220,7 @@ X_res, y_res = rk.smotenc(X, y, categorical_features=[1])
 sampler: SMOTE = SMOTE(k_neighbors=3, random_state=0).fit(X, y)
 combined = SMOTEENN(smote=SMOTE(), enn=EditedNearestNeighbours(n_neighbors=3))
 X_res, y_res = combined.fit_resample(X, y)
+X_res, y_res = RandomOverSampler(sampling_strategy=counts, shrinkage=factors).fit_resample(X, y)
 
 X_res, y_res = rk.smote(X, y, return_indices=True)  # error: three results
 X_res, y_res, idx = rk.smote(X, y)  # error: two results
