@@ -15,6 +15,9 @@ extensions = [
     "numpydoc",
 ]
 autosummary_generate = True
+# The numpydoc docstrings document every parameter's type; signatures show names and defaults
+# only. ("none" also keeps autodoc from listing the return_indices overloads one by one.)
+autodoc_typehints = "none"
 numpydoc_show_class_members = False
 intersphinx_mapping = {
     "numpy": ("https://numpy.org/doc/stable/", None),

@@ -15,6 +15,8 @@ Map of the package (data flows down, never back up):
   ``sum_pairwise_distances`` (KMeans-SMOTE). The public modules reach neighbours only through it.
 - ``_encoding``: tables of mixed columns for smotenc and smoten: ``as_table``, the categorical
   column selection, the continuous block, the categories as integer codes.
+- ``_typing``: the aliases of the public annotations (``MatrixLike`` X, the ``ratio`` kinds,
+  ``RandomStateLike``, the result tuples); the package ships ``py.typed``.
 - ``_kernels``: typed Cython kernels (no validation, no Python objects in loops): ``_knn``
   (exact kNN: brute force by chunks of queries in plan, scan and finalise steps, the symmetric
   self-query, KD-tree re-ranking), ``_nearmiss``, ``_smote`` (interpolation),

@@ -12,11 +12,25 @@ neighbours by index (so duplicated rows are handled correctly); the votes are Cy
 'not majority', 'all', or a list of labels. Cleaning methods decide themselves how many rows to
 remove, so a float, a dict or a callable is an error.
 """
+from __future__ import annotations
+
+from typing import Any, Literal, overload
+
 import numpy as np
 
 from ._kernels import _cleaning
 from ._neighbors import kneighbors
 from ._strategy import target_counts
+from ._typing import (
+    ArrayLike,
+    CleanRatio,
+    Indices,
+    MatrixLike,
+    RandomStateLike,
+    Resampled,
+    ResampledIndexed,
+    ResampledRounds,
+)
 from ._validation import (
     check_int,
     check_n_jobs,
@@ -83,9 +97,25 @@ def _class_grouped(y, keep_rows):
 # --- ENN --------------------------------------------------------------------------------------
 
 
+@overload
 def edited_nearest_neighbours(
-    X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs=None, return_indices=False
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
+    ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Edited nearest neighbours (ENN): remove rows that disagree with their neighbourhood.
 
     A row of a targeted class is removed when its ``k`` nearest other rows (over the whole
@@ -226,18 +256,41 @@ def _stop(counts_after, minority, n_min_orig, check_minority):
     return False
 
 
+@overload
 def repeated_edited_nearest_neighbours(
-    X,
-    y,
-    *,
-    k=3,
-    max_iter=100,
-    kind_sel="all",
-    ratio="auto",
-    n_jobs=None,
-    return_indices=False,
-    return_n_iter=False,
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_n_iter: Literal[False] = ...,
+) -> ResampledIndexed: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_n_iter: Literal[True],
+) -> tuple[Any, Any, int]: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_n_iter: Literal[True],
+) -> tuple[Any, Any, Indices, int]: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_n_iter: bool = ...,
+) -> ResampledRounds: ...
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = 3, max_iter: int = 100,
+    kind_sel: Literal["all", "mode"] = "all", ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    return_indices: bool = False, return_n_iter: bool = False,
+) -> ResampledRounds:
     """Repeated edited nearest neighbours (RENN): ENN again on its own output until it settles.
 
     Each round is :func:`edited_nearest_neighbours` on the rows left by the previous round,
@@ -322,17 +375,29 @@ def repeated_edited_nearest_neighbours(
     return out + (n_iter,) if return_n_iter else out
 
 
+@overload
 def all_knn(
-    X,
-    y,
-    *,
-    k=3,
-    kind_sel="all",
-    allow_minority=False,
-    ratio="auto",
-    n_jobs=None,
-    return_indices=False,
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def all_knn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def all_knn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def all_knn(
+    X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
+    allow_minority: bool = False, ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """AllKNN: ENN with 1, 2, ..., k neighbours, each round on the previous round's output.
 
     The rounds stop early after a round that made a class other than the (original) minority
@@ -411,9 +476,25 @@ def all_knn(
 # --- NCR --------------------------------------------------------------------------------------
 
 
+@overload
 def neighbourhood_cleaning_rule(
-    X, y, *, k=3, threshold_cleaning=0.5, ratio="auto", n_jobs=None, return_indices=False
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def neighbourhood_cleaning_rule(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def neighbourhood_cleaning_rule(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def neighbourhood_cleaning_rule(
+    X: MatrixLike, y: ArrayLike, *, k: int = 3, threshold_cleaning: float = 0.5,
+    ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Neighbourhood cleaning rule (NCR): ENN, then clean around misclassified minority rows.
 
     Two sets of rows are removed:
@@ -540,7 +621,25 @@ def _tomek_keep(X, y, n_classes, targeted, n_jobs):
     return np.flatnonzero(remove == 0)
 
 
-def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
+@overload
+def tomek_links(
+    X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def tomek_links(
+    X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def tomek_links(
+    X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def tomek_links(
+    X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Remove the targeted members of Tomek links.
 
     Two rows of different classes form a Tomek link when each is the other's nearest
@@ -632,17 +731,26 @@ def _check_condensing(X, y, k, n_seeds_S, ratio, random_state, n_jobs):
     return ds, k, n_seeds, n_threads, targeted, rs, minority
 
 
+@overload
 def condensed_nearest_neighbour(
-    X,
-    y,
-    *,
-    k=1,
-    n_seeds_S=1,
-    ratio="auto",
-    random_state=None,
-    n_jobs=None,
-    return_indices=False,
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def condensed_nearest_neighbour(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def condensed_nearest_neighbour(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def condensed_nearest_neighbour(
+    X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Condensed nearest neighbour rule (imbalanced-learn's one-pass variant).
 
     For each targeted class c, a store starts with all the minority rows and ``n_seeds_S``
@@ -738,17 +846,26 @@ def condensed_nearest_neighbour(
     return ds.select(np.concatenate(parts), return_indices=return_indices)
 
 
+@overload
 def one_sided_selection(
-    X,
-    y,
-    *,
-    k=1,
-    n_seeds_S=1,
-    ratio="auto",
-    random_state=None,
-    n_jobs=None,
-    return_indices=False,
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def one_sided_selection(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def one_sided_selection(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def one_sided_selection(
+    X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """One-sided selection: keep the rows a seeded k-NN gets wrong, then remove Tomek links.
 
     For each targeted class c, ``n_seeds_S`` rows of c are drawn; every other row of c is

@@ -3,8 +3,20 @@
 Both compose the public functions (imbalanced-learn's defaults: the cleaning step targets every
 class, synthetic rows included), so they inherit their validation, containers and speed.
 """
+from __future__ import annotations
+
+from typing import Literal, overload
+
 import numpy as np
 
+from ._typing import (
+    ArrayLike,
+    MatrixLike,
+    OverRatio,
+    RandomStateLike,
+    Resampled,
+    ResampledIndexed,
+)
 from ._validation import check_int
 
 __all__ = ["smote_tomek", "smote_enn"]
@@ -19,8 +31,26 @@ def _compose(first, second, return_indices):
     return X_res, y_res, np.asarray(idx_mid)[idx_res]
 
 
-def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
-                return_indices=False):
+@overload
+def smote_tomek(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def smote_tomek(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def smote_tomek(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def smote_tomek(
+    X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample with SMOTE, then remove Tomek links from every class.
 
     As imbalanced-learn's ``SMOTETomek`` with its defaults: ``smote(X, y, k=k, ratio=ratio,
@@ -78,8 +108,26 @@ def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
     )
 
 
-def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=None,
-              return_indices=False):
+@overload
+def smote_enn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def smote_enn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def smote_enn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def smote_enn(
+    X: MatrixLike, y: ArrayLike, *, k: int = 5, enn_k: int = 3, ratio: OverRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample with SMOTE, then clean every class with Edited Nearest Neighbours.
 
     As imbalanced-learn's ``SMOTEENN`` with its defaults: ``smote(X, y, k=k, ratio=ratio,

@@ -24,12 +24,15 @@ Differences from imbalanced-learn's classes:
   ``EditedNearestNeighbours`` for ``smote``/``tomek``/``enn``, and their ``sampling_strategy_``
   is the resolved dict (imbalanced-learn stores the raw value).
 """
+from __future__ import annotations
+
 import importlib
 import numbers
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -50,6 +53,16 @@ except ImportError as exc:  # no scikit-learn, or one older than 1.6 (no Tags da
 import resamplekit
 
 from ._strategy import target_counts
+from ._typing import (
+    ArrayLike,
+    CleanRatio,
+    Estimator,
+    MatrixLike,
+    OverRatio,
+    Resampled,
+    SklearnRandomState,
+    UnderRatio,
+)
 from ._validation import check_X_y, encode_labels
 
 __all__ = [
@@ -291,6 +304,16 @@ def _restore_containers(X, y, X_res, y_res, one_hot, y_fn):
     return X_res, y_res
 
 
+_Sampler = TypeVar("_Sampler", bound="_BaseSampler")
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _fit_method(method: _Method) -> _Method:
+    """scikit-learn's ``_fit_context`` (parameter validation on each fit), keeping the
+    method's type for type checkers (scikit-learn's decorator is untyped)."""
+    return _fit_context(prefer_skip_nested_validation=True)(method)
+
+
 class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """The shared adapter: validate, translate through _PARAMETERS, call the function."""
 
@@ -345,8 +368,8 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         )
 
     # -- public API --------------------------------------------------------------------------
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    @_fit_method
+    def fit(self: _Sampler, X: MatrixLike, y: ArrayLike) -> _Sampler:
         """Validate the data and parameters and set ``sampling_strategy_``.
 
         Use ``fit_resample`` to resample; ``fit`` computes nothing else.
@@ -371,8 +394,8 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             raise self._in_class_terms(exc)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_resample(self, X, y):
+    @_fit_method
+    def fit_resample(self, X: MatrixLike, y: ArrayLike) -> Resampled:
         """Resample the dataset.
 
         Parameters
@@ -404,7 +427,7 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             self.n_iter_ = int(out[3])
         return _restore_containers(X, y, X_res, y_res, one_hot, y_fn)
 
-    def fit_sample(self, X, y):
+    def fit_sample(self, X: MatrixLike, y: ArrayLike) -> Resampled:
         """Alias of ``fit_resample`` (imbalanced-learn's name before 0.8)."""
         return self.fit_resample(X, y)
 
@@ -433,7 +456,7 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         new.__cause__ = exc
         return new
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         base = super().__sklearn_tags__()
         input_tags = InputTags(
             **{f.name: getattr(base.input_tags, f.name) for f in fields(base.input_tags)}
@@ -544,7 +567,10 @@ class RandomUnderSampler(_BaseSampler):
     _accepts = {"sparse": True, "dataframe": True, "string": True, "allow_nan": True}
     _numeric = False
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, replacement=False):
+    def __init__(
+        self, *, sampling_strategy: UnderRatio = "auto", random_state: SklearnRandomState = None,
+        replacement: bool = False,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.replacement = replacement
@@ -567,8 +593,11 @@ class NearMiss(_BaseSampler):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", version=1, n_neighbors=3,
-                 n_neighbors_ver3=3, n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: UnderRatio = "auto", version: Literal[1, 2, 3] = 1,
+        n_neighbors: int | Estimator = 3, n_neighbors_ver3: int | Estimator = 3,
+        n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.version = version
         self.n_neighbors = n_neighbors
@@ -592,8 +621,10 @@ class ClusterCentroids(_BaseSampler):
         "random_state": _RANDOM_STATE,
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, estimator=None,
-                 voting="auto"):
+    def __init__(
+        self, *, sampling_strategy: UnderRatio = "auto", random_state: SklearnRandomState = None,
+        estimator: Estimator | None = None, voting: Literal["auto", "hard", "soft"] = "auto",
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.estimator = estimator
@@ -619,8 +650,10 @@ class InstanceHardnessThreshold(_BaseSampler):
         "random_state": _RANDOM_STATE,
     }
 
-    def __init__(self, *, estimator=None, sampling_strategy="auto", random_state=None, cv=5,
-                 n_jobs=None):
+    def __init__(
+        self, *, estimator: Estimator | None = None, sampling_strategy: UnderRatio = "auto",
+        random_state: SklearnRandomState = None, cv: int | Estimator = 5, n_jobs: int | None = None,
+    ) -> None:
         self.estimator = estimator
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -645,7 +678,9 @@ _doc(InstanceHardnessThreshold,
 class TomekLinks(_BaseSampler):
     _parameter_constraints = {"sampling_strategy": _STRATEGY["clean"], "n_jobs": _N_JOBS}
 
-    def __init__(self, *, sampling_strategy="auto", n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: CleanRatio = "auto", n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_jobs = n_jobs
 
@@ -662,7 +697,10 @@ class EditedNearestNeighbours(_BaseSampler):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all", n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: CleanRatio = "auto", n_neighbors: int | Estimator = 3,
+        kind_sel: Literal["all", "mode"] = "all", n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
@@ -688,8 +726,10 @@ class RepeatedEditedNearestNeighbours(_BaseSampler):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, max_iter=100, kind_sel="all",
-                 n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: CleanRatio = "auto", n_neighbors: int | Estimator = 3,
+        max_iter: int = 100, kind_sel: Literal["all", "mode"] = "all", n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.max_iter = max_iter
@@ -716,8 +756,11 @@ class AllKNN(_BaseSampler):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all",
-                 allow_minority=False, n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: CleanRatio = "auto", n_neighbors: int | Estimator = 3,
+        kind_sel: Literal["all", "mode"] = "all", allow_minority: bool = False,
+        n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
@@ -741,8 +784,12 @@ class NeighbourhoodCleaningRule(_BaseSampler):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", edited_nearest_neighbours=None,
-                 n_neighbors=3, threshold_cleaning=0.5, n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: CleanRatio = "auto",
+        edited_nearest_neighbours: EditedNearestNeighbours | None = None,
+        n_neighbors: int | Estimator = 3, threshold_cleaning: float = 0.5,
+        n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.edited_nearest_neighbours = edited_nearest_neighbours
         self.n_neighbors = n_neighbors
@@ -812,8 +859,10 @@ class _CondensedBase(_BaseSampler):
         "random_state": _RANDOM_STATE,
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=None,
-                 n_seeds_S=1, n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: CleanRatio = "auto", random_state: SklearnRandomState = None,
+        n_neighbors: int | Estimator | None = None, n_seeds_S: int = 1, n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.n_neighbors = n_neighbors
@@ -855,7 +904,10 @@ class RandomOverSampler(_BaseSampler):
     _accepts = {"sparse": True, "dataframe": True, "string": True, "allow_nan": True}
     _numeric = False
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, shrinkage=None):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        shrinkage: float | Mapping[Any, float] | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.shrinkage = shrinkage
@@ -884,8 +936,10 @@ _SMOTE_CONSTRAINTS = {
 class SMOTE(_BaseSampler):
     _parameter_constraints = dict(_SMOTE_CONSTRAINTS)
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
-                 n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        k_neighbors: int | Estimator = 5, n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
@@ -905,8 +959,11 @@ class BorderlineSMOTE(_BaseSampler):
         "kind": [StrOptions({"borderline-1", "borderline-2"})],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
-                 m_neighbors=10, kind="borderline-1", n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        k_neighbors: int | Estimator = 5, m_neighbors: int | Estimator = 10,
+        kind: Literal["borderline-1", "borderline-2"] = "borderline-1", n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
@@ -935,8 +992,11 @@ class SVMSMOTE(_BaseSampler):
         "out_step": [Interval(numbers.Real, 0, 1, closed="both")],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
-                 m_neighbors=10, svm_estimator=None, out_step=0.5, n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        k_neighbors: int | Estimator = 5, m_neighbors: int | Estimator = 10,
+        svm_estimator: Estimator | None = None, out_step: float = 0.5, n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
@@ -966,9 +1026,13 @@ class KMeansSMOTE(_BaseSampler):
         "density_exponent": [StrOptions({"auto"}), numbers.Real],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=2,
-                 n_jobs=None, kmeans_estimator=None, cluster_balance_threshold="auto",
-                 density_exponent="auto"):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        k_neighbors: int | Estimator = 2, n_jobs: int | None = None,
+        kmeans_estimator: int | Estimator | None = None,
+        cluster_balance_threshold: Literal["auto"] | float = "auto",
+        density_exponent: Literal["auto"] | float = "auto",
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
@@ -1000,8 +1064,10 @@ class ADASYN(_BaseSampler):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5,
-                 n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        n_neighbors: int | Estimator = 5, n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.n_neighbors = n_neighbors
@@ -1030,8 +1096,12 @@ class SMOTENC(_BaseSampler):
     _accepts = {"sparse": False, "dataframe": True, "string": True, "allow_nan": False}
     _numeric = False
 
-    def __init__(self, categorical_features, *, categorical_encoder=None,
-                 sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None):
+    def __init__(
+        self, categorical_features: Literal["auto"] | ArrayLike, *,
+        categorical_encoder: Estimator | None = None, sampling_strategy: OverRatio = "auto",
+        random_state: SklearnRandomState = None, k_neighbors: int | Estimator = 5,
+        n_jobs: int | None = None,
+    ) -> None:
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
         self.sampling_strategy = sampling_strategy
@@ -1057,8 +1127,11 @@ class SMOTEN(_BaseSampler):
     _accepts = {"sparse": True, "dataframe": True, "string": True, "allow_nan": False}
     _numeric = False
 
-    def __init__(self, categorical_encoder=None, *, sampling_strategy="auto", random_state=None,
-                 k_neighbors=5, n_jobs=None):
+    def __init__(
+        self, categorical_encoder: Estimator | None = None, *,
+        sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        k_neighbors: int | Estimator = 5, n_jobs: int | None = None,
+    ) -> None:
         self.categorical_encoder = categorical_encoder
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -1118,8 +1191,10 @@ class SMOTETomek(_Combination):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, tomek=None,
-                 n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        smote: SMOTE | None = None, tomek: TomekLinks | None = None, n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote
@@ -1156,8 +1231,11 @@ class SMOTEENN(_Combination):
         "n_jobs": _N_JOBS,
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None,
-                 n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy: OverRatio = "auto", random_state: SklearnRandomState = None,
+        smote: SMOTE | None = None, enn: EditedNearestNeighbours | None = None,
+        n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote

@@ -13,11 +13,14 @@ imbalanced-learn's rows), and hands the drawn indices and gaps to the one synthe
 ``_kernels._smote_categorical``). SMOTE-NC and SMOTE-N read their tables of mixed columns through
 ``_encoding``.
 """
+from __future__ import annotations
+
 import math
 import numbers
 import sys
 import warnings
 from collections.abc import Mapping
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -32,6 +35,15 @@ from ._neighbors import (
     vdm_class_probabilities,
 )
 from ._strategy import target_counts
+from ._typing import (
+    ArrayLike,
+    Estimator,
+    MatrixLike,
+    OverRatio,
+    RandomStateLike,
+    Resampled,
+    ResampledIndexed,
+)
 from ._validation import (
     check_int,
     check_n_jobs,
@@ -102,7 +114,29 @@ def _shrinkage_factors(shrinkage, targets, classes):
     )
 
 
-def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None, return_indices=False):
+@overload
+def random_over(
+    X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
+    shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def random_over(
+    X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
+    shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def random_over(
+    X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
+    shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def random_over(
+    X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = "auto",
+    shrinkage: float | Mapping[Any, float] | None = None, random_state: RandomStateLike = None,
+    return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Randomly repeat rows of the targeted classes (bootstrap), optionally smoothed.
 
     The same draws as imbalanced-learn 0.14's ``RandomOverSampler``: with an integer
@@ -304,7 +338,26 @@ def _resolve(X, y, ratio, k, n_jobs):
     return ds, k, {int(c): int(n) for c, n in counts.items() if n > 0}
 
 
-def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False):
+@overload
+def smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample with SMOTE: new rows on segments between a row and one of its k neighbours.
 
     For each class to over-sample, base rows are drawn uniformly with replacement among the
@@ -392,18 +445,30 @@ def _in_danger(n_other, m):
     return (n_other >= m / 2) & (n_other < m)
 
 
+@overload
 def borderline_smote(
-    X,
-    y,
-    *,
-    k=5,
-    m=10,
-    kind="borderline-1",
-    ratio="auto",
-    random_state=None,
-    n_jobs=None,
-    return_indices=False,
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def borderline_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def borderline_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def borderline_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10,
+    kind: Literal["borderline-1", "borderline-2"] = "borderline-1", ratio: OverRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample with Borderline-SMOTE: SMOTE from the rows on the class border only.
 
     A row of a class to over-sample is *in danger* when at least half, but not all, of its
@@ -524,19 +589,30 @@ def _check_out_step(out_step):
     return float(out_step)
 
 
+@overload
 def svm_smote(
-    X,
-    y,
-    *,
-    k=5,
-    m=10,
-    svm_estimator=None,
-    out_step=0.5,
-    ratio="auto",
-    random_state=None,
-    n_jobs=None,
-    return_indices=False,
-):
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def svm_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def svm_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def svm_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10, svm_estimator: Estimator | None = None,
+    out_step: float = 0.5, ratio: OverRatio = "auto", random_state: RandomStateLike = None,
+    n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample with SVM-SMOTE: SMOTE from the support vectors of an SVM.
 
     One SVM is fitted on all of ``(X, y)``. For each class to over-sample, its support vectors
@@ -691,7 +767,26 @@ def svm_smote(
     return ds.append(X_new, y_new, return_indices=return_indices)
 
 
-def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False):
+@overload
+def adasyn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def adasyn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def adasyn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def adasyn(
+    X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample with ADASYN: SMOTE with more new rows around the rows that are hard to learn.
 
     For each class to over-sample, a row's weight is the share of its ``k`` nearest neighbours
@@ -923,9 +1018,34 @@ def _check_auto_or_real(value, name):
     return float(value)
 
 
-def kmeans_smote(X, y, *, k=2, kmeans_estimator=None, cluster_balance_threshold="auto",
-                 density_exponent="auto", ratio="auto", random_state=None, n_jobs=None,
-                 return_indices=False):
+@overload
+def kmeans_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
+    cluster_balance_threshold: Literal["auto"] | float = ...,
+    density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def kmeans_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
+    cluster_balance_threshold: Literal["auto"] | float = ...,
+    density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def kmeans_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
+    cluster_balance_threshold: Literal["auto"] | float = ...,
+    density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def kmeans_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = 2, kmeans_estimator: int | Estimator | None = None,
+    cluster_balance_threshold: Literal["auto"] | float = "auto",
+    density_exponent: Literal["auto"] | float = "auto", ratio: OverRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample with KMeans-SMOTE: cluster X, then run SMOTE inside the sparse minority clusters.
 
     X is clustered once (by default ``sklearn.cluster.MiniBatchKMeans``). For each class to
@@ -1112,8 +1232,30 @@ def _vote_with_imblearn_ties(codes, nns, base, rng, n_threads):
     return out
 
 
-def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio="auto",
-            random_state=None, n_jobs=None, return_indices=False):
+@overload
+def smotenc(
+    X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
+    categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def smotenc(
+    X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
+    categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def smotenc(
+    X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
+    categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def smotenc(
+    X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = 5,
+    categorical_encoder: Estimator | None = None, ratio: OverRatio = "auto",
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample mixed continuous and categorical data with SMOTE-NC.
 
     For each class to over-sample, each row's ``k`` nearest rows of the class are found under
@@ -1203,13 +1345,13 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
         raise TypeError(
             "smotenc does not accept sparse X; give a dense array or a DataFrame."
         )
-    X = as_table(X, method)
-    ds = check_X_y(X, y, numeric=False)
+    table = as_table(X, method)
+    ds = check_X_y(table, y, numeric=False)
     k = check_int(k, "k", minimum=1)
     n_threads = check_n_jobs(n_jobs)
     random_state = _shared_random_state(random_state)
-    n_features = X.shape[1]
-    cat_idx = categorical_indices(X, categorical_features, n_features)
+    n_features = table.shape[1]
+    cat_idx = categorical_indices(table, categorical_features, n_features)
     if cat_idx.size == n_features:
         raise ValueError(
             "SMOTE-NC is not designed to work only with categorical features. It requires "
@@ -1225,8 +1367,8 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
     active = {int(c): int(n) for c, n in targets.items() if n > 0}
     for code in active:
         _check_class_size(ds, code, k, method)
-    X_cont = continuous_block(X, cont_idx)
-    codes, categories = ordinal_codes(X, cat_idx, categorical_encoder, method, one_hot=True)
+    X_cont = continuous_block(table, cont_idx)
+    codes, categories = ordinal_codes(table, cat_idx, categorical_encoder, method, one_hot=True)
 
     cont_parts, code_parts, y_parts = [], [], []
     for code, n_new in active.items():
@@ -1264,8 +1406,29 @@ def smotenc(X, y, *, categorical_features, k=5, categorical_encoder=None, ratio=
 
 # ---------------------------------------------------------------- SMOTE-N
 
-def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=None, n_jobs=None,
-           return_indices=False):
+@overload
+def smoten(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
+    ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def smoten(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
+    ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def smoten(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
+    ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def smoten(
+    X: MatrixLike, y: ArrayLike, *, k: int = 5, categorical_encoder: Estimator | None = None,
+    ratio: OverRatio = "auto", random_state: RandomStateLike = None, n_jobs: int | None = None,
+    return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Over-sample all-categorical data with SMOTE-N.
 
     Distances are the value difference metric (VDM) of imbalanced-learn: for each feature, the
@@ -1335,18 +1498,19 @@ def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=No
     """
     method = "smoten"
     sparse_format = None
+    table: Any = X  # densified if sparse, then a table (as_table)
     sp = sys.modules.get("scipy.sparse")
-    if sp is not None and sp.issparse(X):
+    if sp is not None and sp.issparse(table):
         warnings.warn(
             "smoten converts a sparse X to a dense array internally (categorical data); "
             "memory is that of the dense array.",
             UserWarning,
             stacklevel=2,
         )
-        sparse_format = (type(X), X.format)
-        X = X.toarray()
-    X = as_table(X, method)
-    ds = check_X_y(X, y, numeric=False)
+        sparse_format = (type(table), table.format)
+        table = table.toarray()
+    table = as_table(table, method)
+    ds = check_X_y(table, y, numeric=False)
     k = check_int(k, "k", minimum=1)
     n_threads = check_n_jobs(n_jobs)
     random_state = _shared_random_state(random_state)
@@ -1354,8 +1518,8 @@ def smoten(X, y, *, k=5, categorical_encoder=None, ratio="auto", random_state=No
     active = {int(c): int(n) for c, n in targets.items() if n > 0}
     for code in active:
         _check_class_size(ds, code, k, method)
-    n_features = X.shape[1]
-    codes, categories = ordinal_codes(X, range(n_features), categorical_encoder, method,
+    n_features = table.shape[1]
+    codes, categories = ordinal_codes(table, range(n_features), categorical_encoder, method,
                                       one_hot=False)
     proba = vdm_class_probabilities(codes, ds.y, [len(c) for c in categories], ds.n_classes)
 

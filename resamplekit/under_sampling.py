@@ -5,14 +5,26 @@
 to the minority count), a float in (0, 1] (binary only: minority / kept majority), a dict
 ``{label: count}`` or a callable returning one.
 """
+from __future__ import annotations
+
 import numbers
 import warnings
+from typing import Literal, overload
 
 import numpy as np
 
 from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
 from ._strategy import target_counts
+from ._typing import (
+    ArrayLike,
+    Estimator,
+    MatrixLike,
+    RandomStateLike,
+    Resampled,
+    ResampledIndexed,
+    UnderRatio,
+)
 from ._validation import (
     check_int,
     check_n_jobs,
@@ -32,8 +44,25 @@ __all__ = [
 
 
 
-def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
-                 return_indices=False):
+@overload
+def random_under(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
+    random_state: RandomStateLike = ..., return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def random_under(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
+    random_state: RandomStateLike = ..., return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def random_under(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
+    random_state: RandomStateLike = ..., return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def random_under(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
+    random_state: RandomStateLike = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Randomly keep a subset of the rows of each targeted class.
 
     The same draws as imbalanced-learn 0.14's ``RandomUnderSampler``: with an integer
@@ -134,9 +163,28 @@ def _first_by_score(score, n_keep, largest=False):
     return order[:n_keep]
 
 
+@overload
 def near_miss(
-    X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None, return_indices=False
-):
+    X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
+    k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def near_miss(
+    X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
+    k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def near_miss(
+    X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
+    k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def near_miss(
+    X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
+    ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """NearMiss: keep the rows of each targeted class that are closest to the minority class.
 
     For each targeted class c, with ``t`` rows to keep (from ``ratio``), and the minority class
@@ -302,8 +350,29 @@ def _nearest_unique_rows(X_c, centers, n_jobs):
         start += 1
 
 
-def cluster_centroids(X, y, *, ratio="auto", estimator=None, voting="auto", random_state=None,
-                      return_indices=False):
+@overload
+def cluster_centroids(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
+    voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def cluster_centroids(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
+    voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def cluster_centroids(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
+    voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def cluster_centroids(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
+    voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
+    return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Replace each targeted class by the centroids of a clustering of its rows.
 
     Each targeted class c with a target of t rows is clustered into t clusters (KMeans by
@@ -446,17 +515,29 @@ def _set_random_states(estimator, rs):
         estimator.set_params(**to_set)
 
 
+@overload
 def instance_hardness_threshold(
-    X,
-    y,
-    *,
-    estimator=None,
-    ratio="auto",
-    cv=5,
-    random_state=None,
-    n_jobs=None,
-    return_indices=False,
-):
+    X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
+    cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ...,
+) -> Resampled: ...
+@overload
+def instance_hardness_threshold(
+    X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
+    cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True],
+) -> ResampledIndexed: ...
+@overload
+def instance_hardness_threshold(
+    X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
+    cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ...,
+) -> Resampled | ResampledIndexed: ...
+def instance_hardness_threshold(
+    X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
+    cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
+    return_indices: bool = False,
+) -> Resampled | ResampledIndexed:
     """Keep the rows of each targeted class that a classifier finds easiest.
 
     Out-of-fold class probabilities come from ``cross_val_predict(method='predict_proba')``;
