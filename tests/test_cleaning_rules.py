@@ -162,6 +162,7 @@ def _naive_rounds(X, y, ks, kind_sel, stop_on_same, allow_minority=False, ratio=
     return alive, n_iter
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("kind_sel", ["all", "mode"])
 def test_repair_equals_fresh_search_with_ties_and_duplicates(kind_sel):
     # Integer grid: many tied distances and duplicated rows. The repaired lists must give
@@ -320,6 +321,7 @@ def test_renn_max_iter_error():
         repeated_edited_nearest_neighbours(X, y, max_iter=0)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("func", FUNCS)
 def test_thread_count_and_read_only_inputs_do_not_change_results(func):
     X, y = skewed_classes(3, seed=70, sep=0.6)

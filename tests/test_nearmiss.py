@@ -69,6 +69,7 @@ def test_version3_short_warns_like_imblearn():
     assert (y_res == 1).sum() < (y == 0).sum()
 
 
+@pytest.mark.kernel
 def test_scores_against_numpy_reference():
     # Version 2 by brute force: sum of the k largest distances to the minority rows.
     X, y = skewed_classes(2, seed=7)
@@ -121,6 +122,7 @@ def test_errors():
     near_miss(X, y, k=n_min, version=1)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_thread_count_and_read_only_inputs_do_not_change_results(version):
     X, y = skewed_classes(3, seed=8)

@@ -11,6 +11,7 @@ from resamplekit._kernels._smote import interpolate
 # --------------------------------------------------------------------------------------------
 # Kernel
 # --------------------------------------------------------------------------------------------
+@pytest.mark.kernel
 @pytest.mark.parametrize("n_threads", [1, 2, 3])
 def test_interpolate_equals_numpy_bit_for_bit(n_threads):
     rng = np.random.default_rng(1)
@@ -31,6 +32,7 @@ def test_interpolate_equals_numpy_bit_for_bit(n_threads):
     assert_array_equal(out, X[rows] + gaps[:, None] * diffs)
 
 
+@pytest.mark.kernel
 def test_interpolate_float32_and_empty():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(20, 3)).astype(np.float32)
@@ -47,6 +49,7 @@ def test_interpolate_float32_and_empty():
     interpolate(X, rows[:0], X, nbrs[:0], gaps[:0], empty, 1)
 
 
+@pytest.mark.kernel
 def test_interpolate_read_only_inputs():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(10, 2))
@@ -438,6 +441,7 @@ def test_integer_features_give_float64_never_truncated(name):
     assert_array_equal(X_res, ALL[name](Xi.astype(np.float64), y, k=3, random_state=0)[0])
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", list(ALL))
 def test_same_output_for_any_n_jobs(name):
     X, y = MULTI
