@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 import pytest
+from conftest import sorted_by_first_column
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -96,9 +97,7 @@ def _data(name):
     at 1e39 must equal the result at 1e9.
     """
     rng = np.random.default_rng(12345)
-    X = rng.normal(size=(N_ROWS, 3))
-    X = X[np.argsort(-X[:, 0])]
-    y = rng.permutation(np.repeat([0, 1, 2], [30, 20, 10]))
+    X, y = sorted_by_first_column(rng, (30, 20, 10))
     if name in MIXED:
         X = np.column_stack([X, rng.integers(0, 3, N_ROWS).astype(float)])
     elif name in CATEGORICAL:

@@ -1,7 +1,9 @@
 """cluster_centroids and instance_hardness_threshold against imbalanced-learn 0.14."""
+import functools
 import subprocess
 import sys
 
+import conftest
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -22,14 +24,8 @@ from sklearn.svm import SVC  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
 
-def mixture(counts, d=3, seed=0, spread=1.5):
-    rng = np.random.default_rng(seed)
-    X = np.concatenate(
-        [rng.normal(loc=spread * c, size=(n, d)) for c, n in enumerate(counts)]
-    )
-    y = np.repeat(np.arange(len(counts)), counts)
-    perm = rng.permutation(len(y))
-    return X[perm], y[perm]
+# Gaussian classes 1.5 apart unless a test says otherwise.
+mixture = functools.partial(conftest.mixture, spread=1.5)
 
 
 def test_importing_resamplekit_does_not_import_sklearn():

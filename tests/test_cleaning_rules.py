@@ -1,9 +1,9 @@
 """ENN, RENN, AllKNN and NCR against imbalanced-learn 0.14 (the oracle) and NumPy references."""
 import numpy as np
 import pytest
+from conftest import skewed_classes
 from imblearn.under_sampling import AllKNN, EditedNearestNeighbours, NeighbourhoodCleaningRule
 from imblearn.under_sampling import RepeatedEditedNearestNeighbours
-from sklearn.datasets import make_classification
 
 from resamplekit.cleaning import (
     all_knn,
@@ -11,17 +11,6 @@ from resamplekit.cleaning import (
     neighbourhood_cleaning_rule,
     repeated_edited_nearest_neighbours,
 )
-
-
-def _data(n_classes, n=240, d=4, seed=0, sep=0.8):
-    weights = {2: [0.2, 0.8], 3: [0.15, 0.3, 0.55]}[n_classes]
-    X, y = make_classification(
-        n_samples=n, n_features=d, n_informative=3, n_redundant=0, n_classes=n_classes,
-        weights=weights, n_clusters_per_class=1, class_sep=sep, random_state=seed,
-    )
-    counts = np.bincount(y)
-    assert len(set(counts)) == len(counts)  # no count ties: imblearn's minority rule agrees
-    return X, y
 
 
 def _check_rows(X, y, out, expected):
@@ -44,7 +33,7 @@ RATIOS = {
 @pytest.mark.parametrize("kind_sel", ["all", "mode"])
 @pytest.mark.parametrize("k", [1, 3, 5])
 def test_enn_matches_imblearn(n_classes, kind_sel, k):
-    X, y = _data(n_classes, seed=k)
+    X, y = skewed_classes(n_classes, seed=k)
     s = EditedNearestNeighbours(n_neighbors=k, kind_sel=kind_sel)
     s.fit_resample(X, y)
     out = edited_nearest_neighbours(X, y, k=k, kind_sel=kind_sel, return_indices=True)
@@ -53,7 +42,7 @@ def test_enn_matches_imblearn(n_classes, kind_sel, k):
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_enn_every_ratio(n_classes):
-    X, y = _data(n_classes, seed=11)
+    X, y = skewed_classes(n_classes, seed=11)
     for ratio in RATIOS[n_classes]:
         for kind_sel in ("all", "mode"):
             s = EditedNearestNeighbours(sampling_strategy=ratio, kind_sel=kind_sel)
@@ -89,7 +78,7 @@ def test_enn_duplicates_self_excluded_by_index():
 
 
 def test_enn_string_labels_mode():
-    X, y = _data(3, seed=2)
+    X, y = skewed_classes(3, seed=2)
     labels = np.array(["bee", "cat", "dog"])[y]
     a = edited_nearest_neighbours(X, labels, kind_sel="mode", return_indices=True)
     b = edited_nearest_neighbours(X, y, kind_sel="mode", return_indices=True)
@@ -104,7 +93,7 @@ def test_enn_string_labels_mode():
 @pytest.mark.parametrize("kind_sel", ["all", "mode"])
 @pytest.mark.parametrize("k", [1, 3, 5])
 def test_renn_matches_imblearn(n_classes, kind_sel, k):
-    X, y = _data(n_classes, seed=20 + k, sep=0.6)
+    X, y = skewed_classes(n_classes, seed=20 + k, sep=0.6)
     s = RepeatedEditedNearestNeighbours(n_neighbors=k, kind_sel=kind_sel)
     s.fit_resample(X, y)
     out = repeated_edited_nearest_neighbours(
@@ -116,7 +105,7 @@ def test_renn_matches_imblearn(n_classes, kind_sel, k):
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_renn_every_ratio_and_max_iter(n_classes):
-    X, y = _data(n_classes, seed=31, sep=0.6)
+    X, y = skewed_classes(n_classes, seed=31, sep=0.6)
     for ratio in RATIOS[n_classes]:
         for max_iter in (1, 3):
             s = RepeatedEditedNearestNeighbours(sampling_strategy=ratio, max_iter=max_iter)
@@ -131,7 +120,7 @@ def test_renn_every_ratio_and_max_iter(n_classes):
 
 
 def test_renn_several_rounds_are_exercised():
-    X, y = _data(2, seed=21, sep=0.6)
+    X, y = skewed_classes(2, seed=21, sep=0.6)
     out = repeated_edited_nearest_neighbours(X, y, return_n_iter=True)
     assert out[2] >= 3
 
@@ -173,6 +162,7 @@ def _naive_rounds(X, y, ks, kind_sel, stop_on_same, allow_minority=False, ratio=
     return alive, n_iter
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("kind_sel", ["all", "mode"])
 def test_repair_equals_fresh_search_with_ties_and_duplicates(kind_sel):
     # Integer grid: many tied distances and duplicated rows. The repaired lists must give
@@ -204,7 +194,7 @@ def test_repair_equals_fresh_search_with_ties_and_duplicates(kind_sel):
 @pytest.mark.parametrize("k", [1, 3, 5])
 @pytest.mark.parametrize("allow_minority", [False, True])
 def test_allknn_matches_imblearn(n_classes, kind_sel, k, allow_minority):
-    X, y = _data(n_classes, seed=40 + k, sep=0.6)
+    X, y = skewed_classes(n_classes, seed=40 + k, sep=0.6)
     s = AllKNN(n_neighbors=k, kind_sel=kind_sel, allow_minority=allow_minority)
     s.fit_resample(X, y)
     out = all_knn(X, y, k=k, kind_sel=kind_sel, allow_minority=allow_minority,
@@ -213,7 +203,7 @@ def test_allknn_matches_imblearn(n_classes, kind_sel, k, allow_minority):
 
 
 def test_allknn_every_ratio():
-    X, y = _data(3, seed=41, sep=0.6)
+    X, y = skewed_classes(3, seed=41, sep=0.6)
     for ratio in RATIOS[3]:
         s = AllKNN(sampling_strategy=ratio, n_neighbors=4)
         s.fit_resample(X, y)
@@ -223,7 +213,7 @@ def test_allknn_every_ratio():
 
 def test_allknn_allow_minority_changes_the_result():
     # A majority class that falls below the minority count stops AllKNN unless allowed.
-    X, y = _data(3, n=200, seed=3, sep=0.3)
+    X, y = skewed_classes(3, n=200, seed=3, sep=0.3)
     a = all_knn(X, y, k=5, return_indices=True)[2]
     b = all_knn(X, y, k=5, allow_minority=True, return_indices=True)[2]
     for allow, idx in ((False, a), (True, b)):
@@ -239,7 +229,7 @@ def test_allknn_allow_minority_changes_the_result():
 @pytest.mark.parametrize("k", [1, 3, 5])
 @pytest.mark.parametrize("threshold", [0.1, 0.5, 1.0])
 def test_ncr_matches_imblearn(n_classes, k, threshold):
-    X, y = _data(n_classes, seed=50 + k, sep=0.6)
+    X, y = skewed_classes(n_classes, seed=50 + k, sep=0.6)
     s = NeighbourhoodCleaningRule(n_neighbors=k, threshold_cleaning=threshold)
     s.fit_resample(X, y)
     out = neighbourhood_cleaning_rule(X, y, k=k, threshold_cleaning=threshold,
@@ -249,7 +239,7 @@ def test_ncr_matches_imblearn(n_classes, k, threshold):
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_ncr_every_ratio(n_classes):
-    X, y = _data(n_classes, seed=51, sep=0.6)
+    X, y = skewed_classes(n_classes, seed=51, sep=0.6)
     for ratio in RATIOS[n_classes]:
         s = NeighbourhoodCleaningRule(sampling_strategy=ratio)
         s.fit_resample(X, y)
@@ -261,7 +251,7 @@ def test_ncr_every_ratio(n_classes):
 def test_ncr_threshold_selects_classes(ratio):
     # counts 36/72/132: thresholds >= 1 spare the minority (when targeted), > 2 spare class 1,
     # > 3.67 spare every class from A2.
-    X, y = _data(3, seed=52, sep=0.5)
+    X, y = skewed_classes(3, seed=52, sep=0.5)
     results = set()
     for threshold in (0.1, 0.5, 1.0, 1.5, 2.0, 2.5, 4.0, 1e300):
         s = NeighbourhoodCleaningRule(sampling_strategy=ratio, threshold_cleaning=threshold)
@@ -287,7 +277,7 @@ FUNCS = [
 @pytest.mark.parametrize("func", FUNCS)
 def test_pandas_in_pandas_out_and_float32(func):
     pd = pytest.importorskip("pandas")
-    X, y = _data(2, seed=60, sep=0.6)
+    X, y = skewed_classes(2, seed=60, sep=0.6)
     df = pd.DataFrame(X.astype(np.float32), columns=list("abcd"))
     X_res, y_res, idx = func(df, pd.Series(y, name="target"), return_indices=True)
     assert isinstance(X_res, pd.DataFrame)
@@ -301,7 +291,7 @@ def test_pandas_in_pandas_out_and_float32(func):
 
 @pytest.mark.parametrize("func", FUNCS)
 def test_errors(func):
-    X, y = _data(2, n=60, seed=61)
+    X, y = skewed_classes(2, n=60, seed=61)
     with pytest.raises(ValueError, match=r"k must be smaller than the number of rows \(60\)"):
         func(X, y, k=60)
     with pytest.raises(ValueError, match="k must be an integer >= 1, got 0"):
@@ -317,7 +307,7 @@ def test_errors(func):
 
 
 def test_ncr_threshold_errors():
-    X, y = _data(2, n=60, seed=61)
+    X, y = skewed_classes(2, n=60, seed=61)
     for bad in (-0.1, 0, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="threshold_cleaning must be a finite number > 0"):
             neighbourhood_cleaning_rule(X, y, threshold_cleaning=bad)
@@ -326,14 +316,15 @@ def test_ncr_threshold_errors():
 
 
 def test_renn_max_iter_error():
-    X, y = _data(2, n=60, seed=61)
+    X, y = skewed_classes(2, n=60, seed=61)
     with pytest.raises(ValueError, match="max_iter must be an integer >= 1, got 0"):
         repeated_edited_nearest_neighbours(X, y, max_iter=0)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("func", FUNCS)
 def test_thread_count_and_read_only_inputs_do_not_change_results(func):
-    X, y = _data(3, seed=70, sep=0.6)
+    X, y = skewed_classes(3, seed=70, sep=0.6)
     expected = func(X, y, n_jobs=1, return_indices=True)[2]
     X_ro, y_ro = X.copy(), y.copy()
     X_ro.setflags(write=False)
@@ -344,7 +335,7 @@ def test_thread_count_and_read_only_inputs_do_not_change_results(func):
 def test_string_labels_everywhere():
     # imblearn's NCR (and ENN 'mode') fail on string labels (scipy.stats.mode); ours work and
     # give the same rows as with integer labels.
-    X, y = _data(3, seed=80, sep=0.6)
+    X, y = skewed_classes(3, seed=80, sep=0.6)
     labels = np.array(["bee", "cat", "dog"])[y]
     for func in FUNCS:
         a = func(X, labels, ratio=["cat", "dog"], return_indices=True)

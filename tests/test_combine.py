@@ -1,20 +1,18 @@
 """smote_tomek and smote_enn against imbalanced-learn's SMOTETomek and SMOTEENN."""
+import functools
+
 import numpy as np
 import pytest
+from conftest import classification
 
 import resamplekit as rk
 
 imblearn_combine = pytest.importorskip("imblearn.combine")
-datasets = pytest.importorskip("sklearn.datasets")
+pytest.importorskip("sklearn.datasets")
 
-
-def _data(n_classes=2, n=300, seed=0):
-    weights = [0.8, 0.2] if n_classes == 2 else [0.6, 0.3, 0.1]
-    X, y = datasets.make_classification(
-        n_samples=n, n_features=5, n_informative=3, n_redundant=0, n_classes=n_classes,
-        weights=weights, flip_y=0, class_sep=0.8, random_state=seed,
-    )
-    return X, y
+# 300 rows, 5 features, two clusters per class, no flipped labels.
+_data = functools.partial(classification, weights={2: [0.8, 0.2], 3: [0.6, 0.3, 0.1]}, n=300,
+                          d=5, sep=0.8, flip_y=0)
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

@@ -9,6 +9,7 @@ resamplekit is skipped.
 Checks expected to fail, and why: EXPECTED_FAILED below (run as non-strict xfail).
 """
 import doctest
+import functools
 import inspect
 import pickle
 import subprocess
@@ -17,6 +18,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from conftest import classification
 
 pytest.importorskip("imblearn")
 
@@ -28,7 +30,6 @@ from imblearn.under_sampling.base import BaseCleaningSampler, BaseUnderSampler  
 from imblearn.utils import estimator_checks as imb_checks  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
-from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import GridSearchCV, cross_validate  # noqa: E402
@@ -238,11 +239,9 @@ def test_tags_do_not_need_imblearn_and_match_it():
 # ---------------------------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------------------------
-def _data(n=240, n_classes=2, seed=0):
-    weights = [0.75, 0.25] if n_classes == 2 else [0.6, 0.25, 0.15]
-    return make_classification(n_samples=n, n_features=5, n_informative=3, n_redundant=0,
-                               n_classes=n_classes, weights=weights, class_sep=1.5,
-                               random_state=seed)
+# 240 rows, 5 features, two clusters per class, well separated.
+_data = functools.partial(classification, weights={2: [0.75, 0.25], 3: [0.6, 0.25, 0.15]}, d=5,
+                          sep=1.5)
 
 
 # Methods whose functions promise imbalanced-learn's exact output for an integer random_state.

@@ -3,21 +3,10 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import skewed_classes
 from imblearn.under_sampling import NearMiss
-from sklearn.datasets import make_classification
 
 from resamplekit.under_sampling import near_miss
-
-
-def _data(n_classes, n=240, d=4, seed=0):
-    weights = {2: [0.2, 0.8], 3: [0.15, 0.3, 0.55]}[n_classes]
-    X, y = make_classification(
-        n_samples=n, n_features=d, n_informative=3, n_redundant=0, n_classes=n_classes,
-        weights=weights, n_clusters_per_class=1, class_sep=0.8, random_state=seed,
-    )
-    counts = np.bincount(y)
-    assert len(set(counts)) == len(counts)  # no count ties: imblearn's minority rule agrees
-    return X, y
 
 
 def _oracle(X, y, **params):
@@ -38,7 +27,7 @@ def _ours(X, y, **kw):
 @pytest.mark.parametrize("version", [1, 2, 3])
 @pytest.mark.parametrize("k", [1, 3, 5])
 def test_matches_imblearn_rows_and_order(n_classes, version, k):
-    X, y = _data(n_classes, seed=version + 10 * k)
+    X, y = skewed_classes(n_classes, seed=version + 10 * k)
     expected = _oracle(X, y, version=version, n_neighbors=k, n_neighbors_ver3=k)
     X_res, y_res, idx = _ours(X, y, version=version, k=k, k_ver3=k)
     np.testing.assert_array_equal(idx, expected)
@@ -57,7 +46,7 @@ _RATIOS = {
 @pytest.mark.parametrize("n_classes", [2, 3])
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_every_ratio_matches_imblearn(n_classes, version):
-    X, y = _data(n_classes, seed=3)
+    X, y = skewed_classes(n_classes, seed=3)
     for ratio in _RATIOS[n_classes]:
         expected = _oracle(X, y, version=version, sampling_strategy=ratio)
         idx = _ours(X, y, version=version, ratio=ratio)[2]
@@ -65,14 +54,14 @@ def test_every_ratio_matches_imblearn(n_classes, version):
 
 
 def test_k_ver3_matches_imblearn():
-    X, y = _data(3, seed=5)
+    X, y = skewed_classes(3, seed=5)
     for k3 in (1, 2, 6):
         expected = _oracle(X, y, version=3, n_neighbors=2, n_neighbors_ver3=k3)
         np.testing.assert_array_equal(_ours(X, y, version=3, k=2, k_ver3=k3)[2], expected)
 
 
 def test_version3_short_warns_like_imblearn():
-    X, y = _data(2, seed=1)
+    X, y = skewed_classes(2, seed=1)
     with pytest.warns(UserWarning, match="balancing ratio cannot be ensure"):
         NearMiss(version=3, n_neighbors_ver3=1).fit_resample(X, y)
     with pytest.warns(UserWarning, match="balancing ratio cannot be ensure"):
@@ -80,9 +69,10 @@ def test_version3_short_warns_like_imblearn():
     assert (y_res == 1).sum() < (y == 0).sum()
 
 
+@pytest.mark.kernel
 def test_scores_against_numpy_reference():
     # Version 2 by brute force: sum of the k largest distances to the minority rows.
-    X, y = _data(2, seed=7)
+    X, y = skewed_classes(2, seed=7)
     k = 3
     X_min, X_maj = X[y == 0], X[y == 1]
     D = np.sqrt(((X_maj[:, None, :] - X_min[None, :, :]) ** 2).sum(-1))
@@ -94,7 +84,7 @@ def test_scores_against_numpy_reference():
 
 def test_string_labels_and_pandas():
     pd = pytest.importorskip("pandas")
-    X, y = _data(3, seed=2)
+    X, y = skewed_classes(3, seed=2)
     labels = np.array(["a", "b", "c"])[y]
     df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     X_res, y_res, idx = near_miss(df, pd.Series(labels, name="t"), return_indices=True)
@@ -106,13 +96,13 @@ def test_string_labels_and_pandas():
 
 
 def test_float32_kept():
-    X, y = _data(2, seed=4)
+    X, y = skewed_classes(2, seed=4)
     X_res, _ = near_miss(X.astype(np.float32), y, version=2)
     assert X_res.dtype == np.float32
 
 
 def test_errors():
-    X, y = _data(2, seed=0)
+    X, y = skewed_classes(2, seed=0)
     n_min = int((y == 0).sum())
     with pytest.raises(ValueError, match="version must be 1, 2 or 3, got 4"):
         near_miss(X, y, version=4)
@@ -132,9 +122,10 @@ def test_errors():
     near_miss(X, y, k=n_min, version=1)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_thread_count_and_read_only_inputs_do_not_change_results(version):
-    X, y = _data(3, seed=8)
+    X, y = skewed_classes(3, seed=8)
     expected = _ours(X, y, version=version, n_jobs=1)[2]
     X_ro, y_ro = X.copy(), y.copy()
     X_ro.setflags(write=False)

@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import noise_classes, readonly
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from scipy import sparse
@@ -10,15 +11,8 @@ from resamplekit.over_sampling import random_over
 from resamplekit.under_sampling import random_under
 
 
-def make_data(n=300, d=4, weights=(0.6, 0.25, 0.1, 0.05), seed=0, dtype=np.float64):
-    rng = np.random.default_rng(seed)
-    y = rng.choice(len(weights), size=n, p=np.asarray(weights) / np.sum(weights))
-    X = rng.normal(size=(n, d)).astype(dtype)
-    return X, y
-
-
-X_MULTI, Y_MULTI = make_data()
-X_BIN, Y_BIN = make_data(weights=(0.8, 0.2), seed=1)
+X_MULTI, Y_MULTI = noise_classes()
+X_BIN, Y_BIN = noise_classes(weights=(0.8, 0.2), seed=1)
 
 UNDER_RATIOS = ["auto", "majority", "not minority", "not majority", "all"]
 OVER_RATIOS = ["auto", "minority", "not minority", "not majority", "all"]
@@ -32,12 +26,6 @@ def under_dict(y):
 def over_dict(y):
     counts = np.bincount(y)
     return {1: counts[1] + 7, 2: 2 * counts[2], 0: counts[0]}
-
-
-def readonly(a):
-    a = np.array(a)
-    a.setflags(write=False)
-    return a
 
 
 # ---------------------------------------------------------------- same rows as imbalanced-learn
@@ -83,7 +71,7 @@ def test_random_over_equals_imblearn(seed, ratio, shrinkage):
 
 @pytest.mark.parametrize("shrinkage", [None, 0.8])
 def test_random_over_float32(shrinkage):
-    X, y = make_data(dtype=np.float32, seed=5)
+    X, y = noise_classes(dtype=np.float32, seed=5)
     ref = RandomOverSampler(shrinkage=shrinkage, random_state=9)
     X_ref, _ = ref.fit_resample(X, y)
     X_res, _ = random_over(X, y, shrinkage=shrinkage, random_state=9)
@@ -338,7 +326,7 @@ def test_shrinkage_noise_in_blocks_is_one_stream(monkeypatch):
     import resamplekit.over_sampling as over_sampling
 
     monkeypatch.setattr(over_sampling, "_BLOCK_ROWS", 7)  # odd blocks: randn's cached value
-    X, y = make_data(d=5, seed=8)
+    X, y = noise_classes(d=5, seed=8)
     X_ref, _ = RandomOverSampler(shrinkage=1.3, random_state=3).fit_resample(X, y)
     X_res, _ = over_sampling.random_over(X, y, shrinkage=1.3, random_state=3)
     np.testing.assert_array_equal(X_res, X_ref)

@@ -28,6 +28,7 @@ import traceback
 
 import numpy as np
 import pytest
+from conftest import sorted_by_first_column
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -103,14 +104,7 @@ METHODS = [
 def make_data(seed):
     """43 rows, 3 features, classes 22/12/9; sorted by column 0 (descending); the first TOP
     rows are majority rows 2 above the rest in column 0."""
-    rng = np.random.default_rng(seed)
-    n = N_MAJ + N_MID + N_MIN
-    X = rng.normal(size=(n, 3))
-    X = X[np.argsort(-X[:, 0])]
-    X[:TOP, 0] += 2.0
-    rest = rng.permutation(np.repeat([0, 1, 2], [N_MAJ - TOP, N_MID, N_MIN]))
-    y = np.concatenate([np.zeros(TOP, dtype=int), rest])
-    return X, y
+    return sorted_by_first_column(np.random.default_rng(seed), (N_MAJ, N_MID, N_MIN), top=TOP)
 
 
 def outlier_order_is_provable(X, L):

@@ -2,6 +2,7 @@
 imbalanced-learn (the oracle) and plain NumPy references."""
 import numpy as np
 import pytest
+from conftest import classification
 from numpy.testing import assert_allclose, assert_array_equal
 
 from resamplekit._kernels._smote import interpolate
@@ -10,6 +11,7 @@ from resamplekit._kernels._smote import interpolate
 # --------------------------------------------------------------------------------------------
 # Kernel
 # --------------------------------------------------------------------------------------------
+@pytest.mark.kernel
 @pytest.mark.parametrize("n_threads", [1, 2, 3])
 def test_interpolate_equals_numpy_bit_for_bit(n_threads):
     rng = np.random.default_rng(1)
@@ -30,6 +32,7 @@ def test_interpolate_equals_numpy_bit_for_bit(n_threads):
     assert_array_equal(out, X[rows] + gaps[:, None] * diffs)
 
 
+@pytest.mark.kernel
 def test_interpolate_float32_and_empty():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(20, 3)).astype(np.float32)
@@ -46,6 +49,7 @@ def test_interpolate_float32_and_empty():
     interpolate(X, rows[:0], X, nbrs[:0], gaps[:0], empty, 1)
 
 
+@pytest.mark.kernel
 def test_interpolate_read_only_inputs():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(10, 2))
@@ -63,7 +67,6 @@ def test_interpolate_read_only_inputs():
 # Samplers against imbalanced-learn
 # --------------------------------------------------------------------------------------------
 imblearn_over = pytest.importorskip("imblearn.over_sampling")
-from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
 
 from resamplekit._neighbors import kneighbors  # noqa: E402
@@ -75,16 +78,9 @@ from resamplekit.over_sampling import (  # noqa: E402
 )
 
 
-def _data(n_classes, n=300, d=5, seed=0):
-    weights = {2: [0.85], 3: [0.6, 0.3]}[n_classes]
-    return make_classification(
-        n_samples=n, n_features=d, n_informative=3, n_redundant=1, n_classes=n_classes,
-        weights=weights, n_clusters_per_class=1, flip_y=0.02, random_state=seed,
-    )
-
-
-BINARY = _data(2)
-MULTI = _data(3)
+WEIGHTS = {2: [0.85], 3: [0.6, 0.3]}
+BINARY = classification(2, weights=WEIGHTS, n=300, d=5, redundant=1, clusters=1, flip_y=0.02)
+MULTI = classification(3, weights=WEIGHTS, n=300, d=5, redundant=1, clusters=1, flip_y=0.02)
 RATIOS = {
     2: ["auto", "minority", 0.6, {1: 200}],
     3: ["auto", "minority", "all", {1: 150, 2: 100}],
@@ -279,10 +275,7 @@ def test_svm_smote_exact_counts_where_imblearn_under_generates():
 def test_svm_smote_equals_imblearn_when_both_groups_exist(nc):
     # data where every class has danger and safe support vectors (imbalanced-learn's counts
     # are then exact, and an int seed gives its rows)
-    X, y = make_classification(
-        n_samples=300, n_features=5, n_informative=3, n_classes=nc,
-        weights={2: [0.85], 3: [0.6, 0.3]}[nc], n_clusters_per_class=1, random_state=0,
-    )
+    X, y = classification(nc, weights=WEIGHTS, n=300, d=5, redundant=2, clusters=1)
     theirs = imblearn_over.SVMSMOTE(k_neighbors=3, random_state=4).fit_resample(X, y)
     assert len(set(np.bincount(theirs[1]))) == 1
     _assert_same(svm_smote(X, y, k=3, random_state=4), theirs)
@@ -448,6 +441,7 @@ def test_integer_features_give_float64_never_truncated(name):
     assert_array_equal(X_res, ALL[name](Xi.astype(np.float64), y, k=3, random_state=0)[0])
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", list(ALL))
 def test_same_output_for_any_n_jobs(name):
     X, y = MULTI

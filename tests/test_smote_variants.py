@@ -3,6 +3,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from conftest import blobs, mixed_data, nominal_data
 
 from resamplekit import _neighbors, over_sampling
 from resamplekit.over_sampling import kmeans_smote, smoten, smotenc
@@ -10,39 +11,6 @@ from resamplekit.over_sampling import kmeans_smote, smoten, smotenc
 imblearn_os = pytest.importorskip("imblearn.over_sampling")
 pd = pytest.importorskip("pandas")
 from sklearn.cluster import KMeans, MiniBatchKMeans  # noqa: E402
-
-
-# ----------------------------------------------------------------------------- data
-
-def mixed_data(n_per_class=(120, 40), n_cont=3, n_cat=2, n_levels=3, seed=0, as_str=True):
-    """Object array: continuous floats in columns 0, 2, ...; categorical in 1, 3, ..."""
-    rng = np.random.default_rng(seed)
-    n = sum(n_per_class)
-    d = n_cont + n_cat
-    X = np.empty((n, d), dtype=object)
-    cat_cols = [2 * i + 1 for i in range(n_cat)]
-    cont_cols = [j for j in range(d) if j not in cat_cols]
-    X[:, cont_cols] = rng.normal(size=(n, n_cont))
-    cats = rng.integers(0, n_levels, size=(n, n_cat))
-    X[:, cat_cols] = cats.astype(str) if as_str else cats
-    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
-    return X, y, cont_cols, cat_cols
-
-
-def nominal_data(n_per_class=(120, 40), n_features=3, n_levels=4, seed=0):
-    rng = np.random.default_rng(seed)
-    n = sum(n_per_class)
-    X = rng.integers(0, n_levels, size=(n, n_features)).astype(str).astype(object)
-    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
-    return X, y
-
-
-def blobs(n_per_class=(150, 40, 30), seed=0, dtype=np.float64):
-    rng = np.random.default_rng(seed)
-    centers = [(0.0, 0.0), (6.0, 0.0), (0.0, 6.0), (6.0, 6.0)]
-    X = np.vstack([rng.normal(centers[c], 1.0, size=(m, 2)) for c, m in enumerate(n_per_class)])
-    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
-    return X.astype(dtype), y
 
 
 def on_segment(new, bases, nbrs, tol=1e-7):

@@ -7,6 +7,7 @@ CNN's class-local indices) an independent slow reference gives the answer.
 import numpy as np
 import pytest
 import threadpoolctl
+from conftest import classification, mixture
 from numpy.testing import assert_array_equal
 
 from resamplekit.cleaning import condensed_nearest_neighbour, one_sided_selection, tomek_links
@@ -18,17 +19,6 @@ from imblearn.under_sampling import (  # noqa: E402
     TomekLinks,
 )
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
-
-
-def mixture(counts, d=3, seed=0, spread=1.2):
-    """Overlapping Gaussian classes, rows shuffled: no duplicates, no tied distances."""
-    rng = np.random.default_rng(seed)
-    X = np.concatenate(
-        [rng.normal(loc=spread * c, size=(n, d)) for c, n in enumerate(counts)]
-    )
-    y = np.repeat(np.arange(len(counts)), counts)
-    perm = rng.permutation(len(y))
-    return X[perm], y[perm]
 
 
 def class_first(X, y, c):
@@ -359,12 +349,8 @@ def test_read_only_input_is_not_modified(func):
 def test_cnn_on_imblearn_docstring_dataset():
     # imblearn's docstring data (rows of both classes interleaved): imblearn keeps 44
     # majority rows because of its index mix-up; the class-local reference keeps 43.
-    from sklearn.datasets import make_classification
-
-    X, y = make_classification(
-        n_classes=2, class_sep=2, weights=[0.1, 0.9], n_informative=3, n_redundant=1,
-        flip_y=0, n_features=20, n_clusters_per_class=1, n_samples=1000, random_state=10,
-    )
+    X, y = classification(2, weights=[0.1, 0.9], n=1000, d=20, seed=10, sep=2, redundant=1,
+                          clusters=1, flip_y=0)
     idx = condensed_nearest_neighbour(X, y, random_state=42, return_indices=True)[2]
     pos = np.random.RandomState(42).randint(0, 900, size=1)
     assert_array_equal(idx[y[idx] == 1], slow_cnn(X, y, 1, 0, pos, 1))

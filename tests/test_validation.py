@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import readonly
 from scipy import sparse
 
 from resamplekit._encoding import as_table
@@ -15,12 +16,6 @@ from resamplekit._validation import (
 
 X4 = np.arange(8, dtype=np.float64).reshape(4, 2)
 Y4 = np.array([0, 1, 0, 1])
-
-
-def readonly(a):
-    a = np.array(a)
-    a.setflags(write=False)
-    return a
 
 
 # ---------------------------------------------------------------------------------- errors
