@@ -147,3 +147,33 @@ def nominal_data(n_per_class=(120, 40), n_features=3, n_levels=4, seed=0):
     X = rng.integers(0, n_levels, size=(n, n_features)).astype(str).astype(object)
     y = np.repeat(np.arange(len(n_per_class)), n_per_class)
     return X, y
+
+
+def run_child(module, todo, tmpdir, tag, timeout=900):
+    """Run ``module.child_main(todo_path, out_path)`` (a test module in tests/) in a fresh
+    interpreter, one OpenMP thread unless OMP_NUM_THREADS is set, so that a crash (segfault)
+    ends the child, not the test run. ``todo`` is written as JSON for the child, which appends
+    one JSON record a line to out_path as it goes. Returns the CompletedProcess and the records
+    written (those before a crash, if it crashed)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    todo_path = os.path.join(tmpdir, f"{tag}.todo.json")
+    out_path = os.path.join(tmpdir, f"{tag}.jsonl")
+    with open(todo_path, "w") as f:
+        json.dump(todo, f)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(here) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("OMP_NUM_THREADS", "1")  # children run side by side
+    code = (f"import sys; sys.path.insert(0, sys.argv[1]); import {module} as t; "
+            "t.child_main(sys.argv[2], sys.argv[3])")
+    proc = subprocess.run([sys.executable, "-c", code, here, todo_path, out_path], env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    records = []
+    if os.path.exists(out_path):
+        with open(out_path) as f:
+            records = [json.loads(line) for line in f.read().splitlines()]
+    return proc, records

@@ -20,17 +20,13 @@ import inspect
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 import pytest
-from conftest import sorted_by_first_column
+from conftest import run_child, sorted_by_first_column
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 NEIGHBOUR_PARAMS = ("k", "enn_k", "k_ver3", "m", "k_neighbors", "n_neighbors", "m_neighbors",
                     "n_neighbors_ver3")
@@ -434,23 +430,8 @@ def child_main(todo_path, out_path):
 
 
 def _spawn(pairs, tmpdir, tag):
-    todo = os.path.join(tmpdir, f"{tag}.todo.json")
-    out = os.path.join(tmpdir, f"{tag}.jsonl")
-    with open(todo, "w") as f:
-        json.dump(pairs, f)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
-    env.setdefault("OMP_NUM_THREADS", "1")  # two children share the cores
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import test_bad_input as t; "
-            "t.child_main(sys.argv[2], sys.argv[3])")
-    proc = subprocess.run([sys.executable, "-c", code, HERE, todo, out], env=env,
-                          capture_output=True, text=True, timeout=900)
-    results = {}
-    if os.path.exists(out):
-        with open(out) as f:
-            for r in map(json.loads, f.read().splitlines()):
-                results[(r["target"], r["case"])] = r["verdict"]
-    return proc, results
+    proc, records = run_child("test_bad_input", pairs, tmpdir, tag)
+    return proc, {(r["target"], r["case"]): r["verdict"] for r in records}
 
 
 def run_pairs(pairs, tmpdir, tag):

@@ -20,18 +20,13 @@ interpreter (hypothesis inside it): a crash (segfault) fails that method, not th
 """
 import concurrent.futures
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import traceback
 
 import numpy as np
 import pytest
-from conftest import sorted_by_first_column
+from conftest import run_child, sorted_by_first_column
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 N_MAJ, N_MID, N_MIN, TOP = 22, 12, 9, 6
 L_REF = 1e9
@@ -194,23 +189,8 @@ def child_main(todo_path, out_path):
 
 
 def _spawn(todo, tmpdir, tag):
-    todo_path = os.path.join(tmpdir, f"{tag}.todo.json")
-    out_path = os.path.join(tmpdir, f"{tag}.jsonl")
-    with open(todo_path, "w") as f:
-        json.dump(todo, f)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
-    env.setdefault("OMP_NUM_THREADS", "1")
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import test_scale_invariance as t; "
-            "t.child_main(sys.argv[2], sys.argv[3])")
-    proc = subprocess.run([sys.executable, "-c", code, HERE, todo_path, out_path], env=env,
-                          capture_output=True, text=True, timeout=900)
-    got = {}
-    if os.path.exists(out_path):
-        with open(out_path) as f:
-            for r in map(json.loads, f.read().splitlines()):
-                got[(r["kind"], r["method"])] = r["verdict"]
-    return proc, got
+    proc, records = run_child("test_scale_invariance", todo, tmpdir, tag)
+    return proc, {(r["kind"], r["method"]): r["verdict"] for r in records}
 
 
 def _run_all(todo, tmpdir, tag):
