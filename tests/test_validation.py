@@ -512,6 +512,23 @@ def test_unit_scaled_is_a_power_of_two_and_the_same_at_every_far_scale():
     assert unit_scaled(np.empty((0, 2)))[1] == 0
 
 
+def test_unit_scaled_on_many_rows_measures_a_sample_and_stays_exact():
+    from resamplekit._validation import unit_scaled
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(50_001, 3)) * np.exp(rng.normal(size=(50_001, 1)))  # rows of all sizes
+    e_all = int(np.frexp(np.median(np.abs(X).max(axis=1)))[1])
+    for j in (-700, -90, 90, 700):
+        scaled, e = unit_scaled(X * 2.0**j)
+        assert np.array_equal(np.ldexp(scaled, e), X * 2.0**j)  # exact
+        assert e == unit_scaled(X * 2.0**-300)[1] + 300 + j  # moves with the scale
+        assert abs(e - (e_all + j)) <= 1  # the sample's median is the rows' median, nearly
+    # mostly zero rows (a sample of zeros): scaled by the largest value
+    Z = np.zeros((20_000, 2))
+    Z[1, 0] = 2.0**500
+    assert unit_scaled(Z)[1] == 501
+
+
 def test_validation_doctests():
     import doctest
 
