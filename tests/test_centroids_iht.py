@@ -15,7 +15,7 @@ from resamplekit.under_sampling import cluster_centroids, instance_hardness_thre
 pytest.importorskip("imblearn")
 from imblearn.under_sampling import ClusterCentroids, InstanceHardnessThreshold  # noqa: E402
 from sklearn.base import BaseEstimator  # noqa: E402
-from sklearn.cluster import KMeans, MiniBatchKMeans  # noqa: E402
+from sklearn.cluster import MiniBatchKMeans  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import KFold, cross_val_predict  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
