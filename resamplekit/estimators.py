@@ -516,7 +516,7 @@ def _doc(cls, summary, function, params, example_args="", extra=""):
     attributes += """
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen in ``fit_resample``; only when X had string column names."""
     cls.__doc__ = f"""{summary}
 
