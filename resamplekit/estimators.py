@@ -332,6 +332,12 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def _sampling_kind(self):
         return self._spec()[2]
 
+    @property
+    def _sampling_type(self):
+        # imbalanced-learn's name for the kind; its BalancedBaggingClassifier reads it.
+        return {"over": "over-sampling", "under": "under-sampling",
+                "clean": "clean-sampling"}[self._sampling_kind]
+
     def _function_kwargs(self):
         """The function's keyword arguments for the current parameters (no return flags)."""
         kwargs = {}
