@@ -64,5 +64,7 @@ sphinx_gallery_conf = {
 }
 
 html_theme = "alabaster"
+# Wide enough for the tables and the examples' code lines.
+html_theme_options = {"page_width": "1180px"}
 # The gallery sources are read by sphinx-gallery, not as pages.
 exclude_patterns = ["_build", "examples"]
