@@ -332,6 +332,12 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def _sampling_kind(self):
         return self._spec()[2]
 
+    @property
+    def _sampling_type(self):
+        # imbalanced-learn's name for the kind; its BalancedBaggingClassifier reads it.
+        return {"over": "over-sampling", "under": "under-sampling",
+                "clean": "clean-sampling"}[self._sampling_kind]
+
     def _function_kwargs(self):
         """The function's keyword arguments for the current parameters (no return flags)."""
         kwargs = {}
@@ -516,7 +522,7 @@ def _doc(cls, summary, function, params, example_args="", extra=""):
     attributes += """
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen in ``fit_resample``; only when X had string column names."""
     cls.__doc__ = f"""{summary}
 
