@@ -181,5 +181,24 @@ for label in range(3):
     after = np.bincount(X_nc[y_nc == label, 2].astype(int), minlength=3) / np.sum(y_nc == label)
     print(f"class {label}: categories {np.round(before, 2)} -> {np.round(after, 2)}")
 
+# %%
+# SMOTE-N: categorical columns only
+# ---------------------------------
+# :func:`resamplekit.smoten` is for tables whose columns are all categorical: neighbours are
+# found with the value difference metric (two categories are close when they occur in the
+# classes in similar proportions) and each column of a new row takes the most frequent
+# category among the neighbours. It accepts strings. Here, two columns of strings.
+colours = np.array(["red", "green", "blue"])[category]
+sizes = np.where(X[:, 0] > 0, "large", "small")
+table = np.column_stack([colours, sizes])
+table_res, y_res, idx_res = rk.smoten(table, y, random_state=0, return_indices=True)
+print("rows per class:", counts(y), "->", counts(y_res))
+for label in np.unique(y_res[idx_res < 0]):  # the classes that got new rows
+    new = table_res[(idx_res < 0) & (y_res == label)]
+    combos, times = np.unique([" ".join(row) for row in new], return_counts=True)
+    print(f"class {label}: {len(new)} new rows, most frequent:",
+          ", ".join(f"{combo} ({n})" for combo, n in sorted(zip(combos, times),
+                                                              key=lambda t: -t[1])[:3]))
+
 # sphinx_gallery_thumbnail_number = 2
 plt.show()
