@@ -128,7 +128,7 @@ evaluate("SMOTEENN pipeline", pipelines["SMOTEENN"])
 # On the test set, the model trained on the data as it is misses most minority rows; after
 # SMOTE it finds most of them, at the price of more majority rows predicted as minority. Which
 # trade-off is right depends on what a missed minority row costs; resampling moves the
-# decision threshold towards the minority class.
+# decision boundary into the majority class's region.
 fig, axes = plt.subplots(1, 2, figsize=(9, 4), layout="constrained")
 for ax, name in zip(axes, ["logistic regression", "smote + logistic regression"]):
     ConfusionMatrixDisplay.from_predictions(y_test, results[name][2], ax=ax,
