@@ -477,15 +477,16 @@ def output_columns(table, target_pos, X, X_res, y_res, indices, categorical=()):
 def _resampled(col, values, numeric_to_float):
     values = np.asarray(values)
     if col.numeric and (numeric_to_float or col.kind == "float"):
-        if values.dtype == object:
-            values = values.astype(np.float64)
-        dtype = values.dtype if values.dtype.kind == "f" else np.float64
-        return _tables.Column(col.name, "float", values.astype(dtype, copy=False))
+        # float32 columns stay float32; integer and bool columns become float64.
+        dtype = np.float32 if col.values.dtype == np.float32 else np.float64
+        arrow_type = col.arrow_type if col.kind == "float" else None
+        return _tables.Column(col.name, "float", values.astype(dtype), arrow_type=arrow_type)
     if col.numeric:
-        return _tables.Column(col.name, col.kind, values.astype(col.values.dtype))
+        return _tables.Column(col.name, col.kind, values.astype(col.values.dtype),
+                              arrow_type=col.arrow_type)
     obj = np.empty(len(values), dtype=object)
     obj[:] = values.tolist()
-    return _tables.Column(col.name, col.kind, obj)
+    return _tables.Column(col.name, col.kind, obj, arrow_type=col.arrow_type)
 
 
 def write_atomic(path, write):
@@ -657,7 +658,7 @@ class ProgressBar:
     >>> bar = ProgressBar(out, width=60)
     >>> bar(types.SimpleNamespace(method="smote", phase="neighbour search", done=5, total=10))
     >>> out.getvalue().strip()
-    'smote: neighbour search [###########...........]  50% (5/10)'
+    'smote: neighbour search [##########...........]  50% (5/10)'
     >>> bar.close()
     >>> out.getvalue().endswith("\\r")
     True

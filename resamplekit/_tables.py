@@ -46,6 +46,8 @@ class Column:
         None when no cell is missing.
     arrow : pyarrow.ChunkedArray or None
         The Parquet column as read, to write selected rows back with their exact type.
+    arrow_type : pyarrow.DataType or None
+        The Parquet type to write new values back as (int32 stays int32, float32 float32).
 
     Examples
     --------
@@ -54,12 +56,13 @@ class Column:
     (True, [3, 1])
     """
 
-    def __init__(self, name, kind, values, missing=None, arrow=None):
+    def __init__(self, name, kind, values, missing=None, arrow=None, arrow_type=None):
         self.name = name
         self.kind = kind
         self.values = values
         self.missing = missing if missing is not None and missing.any() else None
         self.arrow = arrow
+        self.arrow_type = arrow.type if arrow is not None else arrow_type
 
     @property
     def numeric(self):
@@ -75,7 +78,7 @@ class Column:
         """The column at the given rows (a copy of the selected cells, same kind)."""
         missing = None if self.missing is None else self.missing[rows]
         arrow = None if self.arrow is None else self.arrow.take(rows)
-        return Column(self.name, self.kind, self.values[rows], missing, arrow)
+        return Column(self.name, self.kind, self.values[rows], missing, arrow, self.arrow_type)
 
 
 class Table:
@@ -317,9 +320,15 @@ def _write_parquet(columns, path):
         if c.arrow is not None:
             arrays.append(c.arrow)
         elif c.kind in NUMERIC_KINDS:
-            arrays.append(pa.array(c.values, mask=c.missing))
+            array = pa.array(c.values, mask=c.missing)
+            t = c.arrow_type
+            if t is not None and t != array.type and (
+                    (pa.types.is_integer(t) and pa.types.is_integer(array.type))
+                    or (pa.types.is_floating(t) and pa.types.is_floating(array.type))):
+                array = array.cast(t, safe=False)  # the column's own width (int32, float32)
+            arrays.append(array)
         elif c.kind == "text":
             arrays.append(pa.array(c.values.tolist(), type=pa.string()))
         else:
-            arrays.append(pa.array(c.values.tolist()))
+            arrays.append(pa.array(c.values.tolist(), type=c.arrow_type))
     pq.write_table(pa.table(arrays, names=[c.name for c in columns]), path)
