@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 import resamplekit
-from resamplekit import _cli
+from resamplekit._cli import add_commands, integer_option, new_parser, run
 
 # The smallest data set on which every method of the demo runs: 100 rows give the minority
 # class (10%) 10 rows, more than SMOTE's k + 1 = 6 and enough for the 5-fold cross-validation
@@ -200,7 +200,7 @@ def main(argv=None):
     adasyn ... over-sampling ...
     0
     """
-    parser, commands = _cli.new_parser()
+    parser, commands = new_parser()
     p_demo = commands.add_parser("demo", help="resample a synthetic imbalanced data set",
                                  description="Resample a synthetic imbalanced data set with "
                                  "every method and show the class counts and times.")
@@ -208,14 +208,14 @@ def main(argv=None):
                         help=f"number of rows (default 5000, at least {DEMO_MIN_ROWS})")
     p_demo.add_argument("--d", default="10", metavar="FEATURES",
                         help=f"number of features (default 10, at least {DEMO_MIN_FEATURES})")
-    _cli.add_commands(commands)
+    add_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":
-        n = _cli.integer_option(p_demo, "--n", args.n, DEMO_MIN_ROWS)
-        d = _cli.integer_option(p_demo, "--d", args.d, DEMO_MIN_FEATURES)
+        n = integer_option(p_demo, "--n", args.n, DEMO_MIN_ROWS)
+        d = integer_option(p_demo, "--d", args.d, DEMO_MIN_FEATURES)
         demo(n=n, d=d)
         return 0
-    return _cli.run(parser, args)
+    return run(parser, args)
 
 
 if __name__ == "__main__":
