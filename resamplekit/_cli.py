@@ -519,7 +519,7 @@ def write_atomic(path, write):
         raise
 
 
-def _write_output(path, format, write):
+def _write_output(path, write):
     try:
         write_atomic(path, write)
     except _tables.TableError as exc:
@@ -613,10 +613,9 @@ def resample(args, stdout, stderr):
         _tables.write_table(columns, stdout, "csv")
         stdout.flush()
     else:
-        _write_output(args.output, out_format,
-                      lambda tmp: _tables.write_table(columns, tmp, out_format))
+        _write_output(args.output, lambda tmp: _tables.write_table(columns, tmp, out_format))
     if args.indices is not None:
-        _write_output(args.indices, "text", lambda tmp: _write_indices(tmp, indices))
+        _write_output(args.indices, lambda tmp: _write_indices(tmp, indices))
     report = stderr if to_stdout else stdout
     destination = "stdout" if to_stdout else args.output
     print(f"{name}: {table.n_rows} rows of {args.input} -> {len(indices)} rows in "
