@@ -49,6 +49,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    keyword_hints,
     require_sklearn,
     unit_scaled,
 )
@@ -132,6 +133,7 @@ def random_over(
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = "auto",
     shrinkage: float | Mapping[Any, float] | None = None, random_state: RandomStateLike = None,
@@ -265,6 +267,24 @@ def _label(ds, code):
     return label.item() if hasattr(label, "item") else label
 
 
+_SMOTE_HINTS = {
+    # imbalanced-learn's early SMOTE(kind=..., m_neighbors=..., svm_estimator=...) became
+    # three samplers.
+    "kind": (
+        "smote has no kind: imbalanced-learn's old SMOTE(kind='regular') is smote itself (drop "
+        "kind), kind='borderline1'/'borderline2' is borderline_smote(X, y, "
+        "kind='borderline-1'/'borderline-2') and kind='svm' is svm_smote(X, y)."
+    ),
+    **dict.fromkeys(("m", "m_neighbors"), (
+        "the danger-set neighbour count belongs to borderline_smote and svm_smote, as m= "
+        "(imbalanced-learn's old SMOTE(kind=..., m_neighbors=...))."
+    )),
+    **dict.fromkeys(("svm_estimator", "out_step"), (
+        "it belongs to svm_smote(X, y, ...) (imbalanced-learn's old SMOTE(kind='svm', ...))."
+    )),
+}
+
+
 def _check_class_size(ds, code, k, method):
     """A class that interpolates between its own rows needs more than k of them."""
     n_c = int(ds.counts[code])
@@ -354,6 +374,7 @@ def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints(_SMOTE_HINTS)
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -464,6 +485,7 @@ def borderline_smote(
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10,
     kind: Literal["borderline-1", "borderline-2"] = "borderline-1", ratio: OverRatio = "auto",
@@ -608,6 +630,7 @@ def svm_smote(
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10, svm_estimator: Estimator | None = None,
     out_step: float = 0.5, ratio: OverRatio = "auto", random_state: RandomStateLike = None,
@@ -783,6 +806,7 @@ def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -1040,6 +1064,7 @@ def kmeans_smote(
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def kmeans_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 2, kmeans_estimator: int | Estimator | None = None,
     cluster_balance_threshold: Literal["auto"] | float = "auto",
@@ -1251,6 +1276,7 @@ def smotenc(
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = 5,
     categorical_encoder: Estimator | None = None, ratio: OverRatio = "auto",
@@ -1424,6 +1450,7 @@ def smoten(
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, categorical_encoder: Estimator | None = None,
     ratio: OverRatio = "auto", random_state: RandomStateLike = None, n_jobs: int | None = None,

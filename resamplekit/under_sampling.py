@@ -30,6 +30,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    keyword_hints,
     require_sklearn,
     threads_for,
     unit_scaled,
@@ -59,6 +60,7 @@ def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
     random_state: RandomStateLike = None, return_indices: bool = False,
@@ -181,6 +183,7 @@ def near_miss(
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
     ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -368,6 +371,7 @@ def cluster_centroids(
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
     voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
@@ -533,6 +537,7 @@ def instance_hardness_threshold(
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
     cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
