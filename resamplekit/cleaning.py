@@ -67,7 +67,7 @@ def _check_k_rows(k, n_rows, what="rows"):
     # Each row's k neighbours are other rows: k + 1 rows are needed (imblearn fits k + 1).
     if k >= n_rows:
         raise ValueError(
-            f"k must be smaller than the number of {what} ({n_rows}), since each row needs k "
+            f"k must be smaller than the number of {what} ({n_rows}), since each row needs {k} "
             f"other rows as neighbours; got k={k}"
         )
 

@@ -201,8 +201,8 @@ def smote_enn(
     if enn_k >= n_mid:
         raise ValueError(
             f"smote_enn: enn_k must be smaller than the number of rows after over-sampling "
-            f"({n_mid}), since each row needs enn_k other rows as neighbours; got enn_k={enn_k}. "
-            f"Use enn_k <= {n_mid - 1}."
+            f"({n_mid}), since each row needs {enn_k} other rows as neighbours; got "
+            f"enn_k={enn_k}. Use enn_k={n_mid - 1} or less."
         )
     return _compose(
         first,

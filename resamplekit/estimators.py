@@ -508,22 +508,46 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def _call(self, function, X, y, kwargs):
         return function(X, y, **kwargs, return_indices=True)
 
-    def _in_class_terms(self, exc):
-        """``exc`` with the function's keyword names (k, ratio, ...) as this class's
-        parameter names (k_neighbors, sampling_strategy, ...), so that errors name what the
-        caller set."""
+    def _class_terms(self):
+        """{function keyword: this class's parameter} for the keywords named differently."""
         names = {}
         for param, keyword in self._spec()[3].items():
             keyword = keyword[0] if isinstance(keyword, tuple) else keyword
             if keyword is not None and keyword != param:
                 names[keyword] = param
+        return names
+
+    def _in_class_terms(self, exc):
+        """``exc`` with the function's keyword names (k, ratio, ...) as this class's
+        parameter names (k_neighbors, sampling_strategy, ...), so that errors name what the
+        caller set.
+
+        The functions' messages name a keyword either as a value, ``k=5`` (also in advice:
+        ``use k=9 or less``), or as the subject of a sentence, ``k must ...``, ``ratio asks
+        ...``: those are the tokens renamed here (tests/test_estimator_messages.py provokes
+        every such error of every class). A neighbour count given as a nearest-neighbours
+        object is shown as that object.
+        """
+        names = self._class_terms()
         if not names:
             return exc
+        message = str(exc)
+        for param, keyword in self._spec()[3].items():
+            value = getattr(self, param, None)
+            if isinstance(keyword, tuple) and value is not None and not isinstance(
+                value, numbers.Integral
+            ):
+                k = _neighbour_count(value, param, keyword[1])
+                message = re.sub(
+                    rf"(?<![\w.'\"]){keyword[0]}={k}(?!\d)",
+                    lambda m, param=param, value=value, k=k: f"{param}={value!r} ({k} neighbours)",
+                    message,
+                )
         pattern = re.compile(
             r"(?<![\w.'\"])(" + "|".join(map(re.escape, names)) + r")"
             r"(?=\s*=|\s+(?:must|can|cannot|names|asks|as an?|has|counts)\b)"
         )
-        message = pattern.sub(lambda m: names[m.group(1)], str(exc))
+        message = pattern.sub(lambda m: names[m.group(1)], message)
         if message == str(exc):
             return exc
         new = type(exc)(message)
@@ -1254,6 +1278,10 @@ class _Combination(_BaseSampler):
     def _effective_ratio(self, kwargs):
         ratio = kwargs["ratio"]
         return dict(ratio) if isinstance(ratio, Mapping) else ratio
+
+    def _class_terms(self):
+        # k and enn_k are set through the step objects
+        return {**super()._class_terms(), "k": "smote.k_neighbors", "enn_k": "enn.n_neighbors"}
 
 
 class SMOTETomek(_Combination):

@@ -103,7 +103,8 @@ def _shrinkage_factors(shrinkage, targets, classes):
                 missing.append(key)
         if missing:
             raise ValueError(
-                "shrinkage must give a factor for every class that ratio resamples; missing: "
+                "shrinkage must give a factor for every class to over-sample (the classes "
+                "ratio= selects); missing: "
                 f"{missing!r}. Add them to the dict, or give one float for all classes"
             )
         return out
@@ -291,11 +292,12 @@ def _check_class_size(ds, code, k, method):
     if n_c > k:
         return
     label = _label(ds, code)
-    fix = f"lower k to at most {n_c - 1}, or " if n_c > 1 else ""
+    # Keywords appear as "k=..." and "ratio=...": the estimator classes rename those tokens.
+    fix = f"use k={n_c - 1} or less, or " if n_c > 1 else ""
     raise ValueError(
-        f"{method}: class {label!r} has {n_c} rows, but k={k} needs at least k + 1 = {k + 1} "
-        f"(each row of the class and its k nearest neighbours in the class); {fix}leave class "
-        f"{label!r} out of ratio (for example ratio={{label: count}} for the other classes)."
+        f"{method}: class {label!r} has {n_c} rows, but k={k} needs at least {k + 1} (each "
+        f"row of the class and its {k} nearest neighbours in the class); {fix}leave class "
+        f"{label!r} out (for example ratio={{label: count}} for the other classes only)."
     )
 
 
@@ -304,8 +306,8 @@ def _check_enough_rows(ds, value, name, method):
     n = ds.X.shape[0]
     if n <= value:
         raise ValueError(
-            f"{method}: {name}={value} needs at least {name} + 1 = {value + 1} rows in X, "
-            f"got {n}; lower {name}."
+            f"{method}: {name}={value} needs at least {value + 1} rows in X (each row and its "
+            f"{value} nearest neighbours), got {n}; use {name}={n - 1} or less."
         )
 
 
@@ -894,7 +896,7 @@ def adasyn(
             raise ValueError(
                 f"{method}: no row of class {_label(ds, code)!r} has a neighbour of another "
                 f"class among its k={k} nearest, so ADASYN's weights are undefined (0 / 0); "
-                "use smote for this data, or a larger k."
+                f"use smote for this data, or k={k + 1} or more."
             )
         ratio_nn /= np.sum(ratio_nn)
         per_row = np.rint(ratio_nn * n_new).astype(int)
@@ -902,7 +904,7 @@ def adasyn(
         if not n_gen:
             raise ValueError(
                 f"{method}: the rounded per-row counts of class {_label(ds, code)!r} are all 0 "
-                f"for {n_new} new rows; ask ratio for more rows of this class."
+                f"for {n_new} new rows; ask for more rows of this class with ratio=..."
             )
         nns = kneighbors(ds.X[members[code]], k, n_jobs=n_jobs)[1]
         rows = np.repeat(np.arange(members[code].shape[0]), per_row)
@@ -1213,7 +1215,8 @@ def kmeans_smote(
             raise ValueError(
                 f"{method}: no cluster has a share of class {label!r} of at least the "
                 f"cluster_balance_threshold and more than k={k} rows of it; lower "
-                "cluster_balance_threshold, use more clusters (kmeans_estimator), or lower k."
+                "cluster_balance_threshold, use more clusters (kmeans_estimator)"
+                + (f", or k={k - 1} or less." if k > 1 else ".")
             )
         for rows_c, m in zip(chosen, _split_exactly(n_new, _cluster_log_weights(log_weights))):
             if m == 0:
