@@ -686,6 +686,11 @@ class Dataset:
         """Original labels (ndarray, y's dtype) of class codes."""
         return np.take(self.classes, codes)
 
+    def label(self, code):
+        """The original label of one class code, as a plain value for messages (``1``, not
+        ``np.int64(1)``)."""
+        return _scalar(self.classes[code])
+
     # ---- output containers --------------------------------------------------------------
     def _y_out(self, codes, X_out, labels=None):
         if labels is None:

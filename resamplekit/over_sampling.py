@@ -263,11 +263,6 @@ def random_over(
 # - ADASYN and SVM-SMOTE's ``beta(10, 10)`` draw use one state for the whole call.
 
 
-def _label(ds, code):
-    label = ds.classes[code]
-    return label.item() if hasattr(label, "item") else label
-
-
 _SMOTE_HINTS = {
     # imbalanced-learn's early SMOTE(kind=..., m_neighbors=..., svm_estimator=...) became
     # three samplers.
@@ -291,7 +286,7 @@ def _check_class_size(ds, code, k, method):
     n_c = int(ds.counts[code])
     if n_c > k:
         return
-    label = _label(ds, code)
+    label = ds.label(code)
     # Keywords appear as "k=..." and "ratio=...": the estimator classes rename those tokens.
     fix = f"use k={n_c - 1} or less, or " if n_c > 1 else ""
     raise ValueError(
@@ -763,7 +758,7 @@ def svm_smote(
         if not keep.any():
             raise ValueError(
                 f"{method}: all {sv[code].shape[0]} support vectors of class "
-                f"{_label(ds, code)!r} are noise (all their m={m} nearest neighbours are of "
+                f"{ds.label(code)!r} are noise (all their m={m} nearest neighbours are of "
                 "another class); SVM-SMOTE does not suit this data: try another SMOTE variant."
             )
         bases = sv[code][keep]
@@ -894,7 +889,7 @@ def adasyn(
         start = stop
         if not np.sum(ratio_nn):
             raise ValueError(
-                f"{method}: no row of class {_label(ds, code)!r} has a neighbour of another "
+                f"{method}: no row of class {ds.label(code)!r} has a neighbour of another "
                 f"class among its k={k} nearest, so ADASYN's weights are undefined (0 / 0); "
                 f"use smote for this data, or k={k + 1} or more."
             )
@@ -903,7 +898,7 @@ def adasyn(
         n_gen = int(np.sum(per_row))
         if not n_gen:
             raise ValueError(
-                f"{method}: the rounded per-row counts of class {_label(ds, code)!r} are all 0 "
+                f"{method}: the rounded per-row counts of class {ds.label(code)!r} are all 0 "
                 f"for {n_new} new rows; ask for more rows of this class with ratio=..."
             )
         nns = kneighbors(ds.X[members[code]], k, n_jobs=n_jobs)[1]
@@ -1211,7 +1206,7 @@ def kmeans_smote(
             chosen.append(rows_c)
             log_weights.append(_log_sparsity(X_unit[rows_c], exponent, n_threads))
         if not chosen:
-            label = _label(ds, code)
+            label = ds.label(code)
             raise ValueError(
                 f"{method}: no cluster has a share of class {label!r} of at least the "
                 f"cluster_balance_threshold and more than k={k} rows of it; lower "

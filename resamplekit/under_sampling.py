@@ -26,7 +26,6 @@ from ._typing import (
     UnderRatio,
 )
 from ._validation import (
-    _scalar,
     check_int,
     check_n_jobs,
     check_random_state,
@@ -265,7 +264,7 @@ def near_miss(
     if k > len(min_rows):
         raise ValueError(
             f"k must be at most the number of rows of the minority class "
-            f"(class {_scalar(ds.classes[minority])!r}: {len(min_rows)} rows), got k={k}"
+            f"(class {ds.label(minority)!r}: {len(min_rows)} rows), got k={k}"
         )
     X_min = ds.X[min_rows]
     if version == 3:
@@ -273,7 +272,7 @@ def near_miss(
             if k_ver3 > ds.counts[c]:
                 raise ValueError(
                     f"k_ver3 must be at most the number of rows of each targeted class "
-                    f"(class {_scalar(ds.classes[c])!r} has {int(ds.counts[c])}), "
+                    f"(class {ds.label(c)!r} has {int(ds.counts[c])}), "
                     f"got k_ver3={k_ver3}"
                 )
 
