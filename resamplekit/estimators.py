@@ -1279,9 +1279,11 @@ class _Combination(_BaseSampler):
         ratio = kwargs["ratio"]
         return dict(ratio) if isinstance(ratio, Mapping) else ratio
 
+    # function keywords set through the step objects
+    _step_terms = {"k": "smote.k_neighbors"}
+
     def _class_terms(self):
-        # k and enn_k are set through the step objects
-        return {**super()._class_terms(), "k": "smote.k_neighbors", "enn_k": "enn.n_neighbors"}
+        return {**super()._class_terms(), **self._step_terms}
 
 
 class SMOTETomek(_Combination):
@@ -1325,6 +1327,7 @@ _doc(SMOTETomek, "SMOTE, then removal of Tomek links from all classes.", "smote_
 
 
 class SMOTEENN(_Combination):
+    _step_terms = {**_Combination._step_terms, "enn_k": "enn.n_neighbors"}
     _parameter_constraints = {
         "sampling_strategy": _STRATEGY["over"],
         "random_state": _RANDOM_STATE,

@@ -194,8 +194,6 @@ def test_every_class_and_renamed_parameter_has_a_case():
         renamed = set(sampler._class_terms().values())
         assert renamed, name
         for param in renamed:
-            if param == "enn.n_neighbors" and name != "SMOTEENN":
-                continue  # SMOTETomek has no editing step
             assert (name, param) in covered, f"no case for {name}'s {param}"
 
 
