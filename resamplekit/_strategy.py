@@ -215,17 +215,17 @@ def target_counts(ratio, y, classes, kind):
             if kind == "over":
                 if n < have:
                     raise ValueError(
-                        f"ratio asks an over-sampler for {n} rows of class {_plain(label)!r}, which "
-                        f"already has {have}; over-sampling cannot remove rows. Ask for at "
-                        f"least {have}, or use an under-sampler."
+                        f"ratio asks an over-sampler for {n} rows of class {_plain(label)!r}, "
+                        f"which already has {have}; over-sampling cannot remove rows. Ask for "
+                        f"at least {have}, or use an under-sampler."
                     )
                 out[code] = n - have
             else:
                 if n > have:
                     raise ValueError(
-                        f"ratio asks an under-sampler for {n} rows of class {_plain(label)!r}, which "
-                        f"has only {have}; under-sampling cannot add rows. Ask for at most "
-                        f"{have}, or use an over-sampler."
+                        f"ratio asks an under-sampler for {n} rows of class {_plain(label)!r}, "
+                        f"which has only {have}; under-sampling cannot add rows. Ask for at "
+                        f"most {have}, or use an over-sampler."
                     )
                 out[code] = n
         return dict(sorted(out.items()))

@@ -318,10 +318,12 @@ def keyword_hints(
     >>> @keyword_hints()
     ... def resample(X, y, *, ratio="auto"):
     ...     return ratio
-    >>> resample(None, None, sampling_strategy="all")
-    Traceback (most recent call last):
-    ...
-    TypeError: resample() got an unexpected keyword argument 'sampling_strategy'; resamplekit's name for it is ratio: resample(X, y, ratio=...)
+    >>> try:
+    ...     resample(None, None, sampling_strategy="all")
+    ... except TypeError as exc:
+    ...     print(str(exc).replace("; ", ";\n"))
+    resample() got an unexpected keyword argument 'sampling_strategy';
+    resamplekit's name for it is ratio: resample(X, y, ratio=...)
     """
     hints = dict(hints or {})
 

@@ -656,7 +656,7 @@ def svm_smote(
     svm_estimator : estimator or None, default=None
         An unfitted estimator with ``fit`` that exposes ``support_`` once fitted (cloned before
         fitting). None: ``sklearn.svm.SVC(gamma="scale", random_state=random_state)``.
-        scikit-learn is needed in both cases.
+        scikit-learn (a dependency) is imported in both cases.
     out_step : float in [0, 1], default=0.5
         Largest step of an extrapolation away from the neighbour, as a fraction of the segment.
     ratio : str, float, dict or callable, default="auto"
@@ -678,7 +678,7 @@ def svm_smote(
     Raises
     ------
     ImportError
-        If scikit-learn is not installed.
+        If scikit-learn cannot be imported (a broken installation).
     TypeError
         If the fitted ``svm_estimator`` has no ``support_``.
     ValueError
@@ -1126,7 +1126,7 @@ def kmeans_smote(
         If a class to over-sample has ``k`` rows or fewer, if no cluster qualifies for a class
         (imbalanced-learn raises RuntimeError there), or for invalid parameters.
     ImportError
-        If scikit-learn is not installed (needed for the default clusterer).
+        If scikit-learn cannot be imported (a broken installation).
 
     Notes
     -----

@@ -423,9 +423,9 @@ def cluster_centroids(
 
     Notes
     -----
-    Needs scikit-learn. Differences from imbalanced-learn: hard voting never picks a row
-    twice, so the counts are exact. When two centers share a nearest row, the center nearer
-    to it keeps it and the other takes its nearest free row.
+    Fits a scikit-learn estimator. Differences from imbalanced-learn: hard voting never picks
+    a row twice, so the counts are exact. When two centers share a nearest row, the center
+    nearer to it keeps it and the other takes its nearest free row.
 
     Examples
     --------
@@ -584,9 +584,10 @@ def instance_hardness_threshold(
 
     Notes
     -----
-    Needs scikit-learn. Differences from imbalanced-learn: any labels work (imbalanced-learn
-    indexes the probability columns with the labels, so it fails on strings and on labels
-    that are not 0..K-1), and ``cv`` may be a splitter (imbalanced-learn only takes an int).
+    Fits a scikit-learn estimator. Differences from imbalanced-learn: any labels work
+    (imbalanced-learn indexes the probability columns with the labels, so it fails on strings
+    and on labels that are not 0..K-1), and ``cv`` may be a splitter (imbalanced-learn only
+    takes an int).
 
     Examples
     --------

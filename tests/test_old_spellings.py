@@ -51,7 +51,8 @@ def test_functions_keep_their_signatures_and_plain_errors(name):
     assert not any(p.kind is p.VAR_KEYWORD for p in params.values())
     assert func.__doc__ and "Examples" in func.__doc__
     # a name with no known meaning keeps Python's own message
-    with pytest.raises(TypeError, match=rf"^{name}\(\) got an unexpected keyword argument 'bogus'$"):
+    with pytest.raises(TypeError,
+                       match=rf"^{name}\(\) got an unexpected keyword argument 'bogus'$"):
         func(X, Y, bogus=1)
 
 
