@@ -321,8 +321,9 @@ def keyword_hints(
     >>> try:
     ...     resample(None, None, sampling_strategy="all")
     ... except TypeError as exc:
-    ...     print(str(exc).replace("; ", ";\n"))
-    resample() got an unexpected keyword argument 'sampling_strategy';
+    ...     for part in str(exc).split("; "):
+    ...         print(part)
+    resample() got an unexpected keyword argument 'sampling_strategy'
     resamplekit's name for it is ratio: resample(X, y, ratio=...)
     """
     hints = dict(hints or {})
