@@ -5,7 +5,8 @@ Map of the package (data flows down, never back up):
 - ``over_sampling``, ``under_sampling``, ``cleaning``, ``combine``: the public functions, one
   per method, each ``f(X, y, *, k=..., ratio=..., ...) -> (X_res, y_res[, indices])``.
 - ``estimators``: imbalanced-learn compatible classes (``fit_resample``) over those functions;
-  imported on first use (it needs scikit-learn, the functions do not).
+  imported on first use (it imports scikit-learn; the functions load scikit-learn only
+  when they fit one of its estimators).
 - ``_validation``: the one validation path: X and y in, contiguous arrays and integer class
   codes out, and the wrapper that puts results back into the caller's containers.
 - ``_strategy``: the one ``ratio`` resolver (imbalanced-learn's ``sampling_strategy``).

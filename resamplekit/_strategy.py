@@ -32,8 +32,13 @@ _STRINGS = {
 }
 
 
+def _plain(label):
+    """A NumPy scalar label as the Python value it holds (no ``np.int64(1)`` in messages)."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _label_list(labels):
-    return "{" + ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in labels) + "}"
+    return "{" + ", ".join(repr(_plain(v)) for v in labels) + "}"
 
 
 def _codes_for(keys, classes):
@@ -196,7 +201,7 @@ def target_counts(ratio, y, classes, kind):
             if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
                 raise TypeError(
                     f"ratio counts must be integers (the number of rows wanted for the class), "
-                    f"got {n!r} for class {label!r}."
+                    f"got {n!r} for class {_plain(label)!r}."
                 )
         negative = {k: v for k, v in ratio.items() if v < 0}
         if negative:
@@ -210,17 +215,17 @@ def target_counts(ratio, y, classes, kind):
             if kind == "over":
                 if n < have:
                     raise ValueError(
-                        f"ratio asks an over-sampler for {n} rows of class {label!r}, which "
-                        f"already has {have}; over-sampling cannot remove rows. Ask for at "
-                        f"least {have}, or use an under-sampler."
+                        f"ratio asks an over-sampler for {n} rows of class {_plain(label)!r}, "
+                        f"which already has {have}; over-sampling cannot remove rows. Ask for "
+                        f"at least {have}, or use an under-sampler."
                     )
                 out[code] = n - have
             else:
                 if n > have:
                     raise ValueError(
-                        f"ratio asks an under-sampler for {n} rows of class {label!r}, which "
-                        f"has only {have}; under-sampling cannot add rows. Ask for at most "
-                        f"{have}, or use an over-sampler."
+                        f"ratio asks an under-sampler for {n} rows of class {_plain(label)!r}, "
+                        f"which has only {have}; under-sampling cannot add rows. Ask for at "
+                        f"most {have}, or use an over-sampler."
                     )
                 out[code] = n
         return dict(sorted(out.items()))

@@ -45,14 +45,20 @@ Differences from imbalanced-learn, on purpose:
 - For distance-based methods, object arrays are rejected even when they hold numbers (convert
   them first), and float16 becomes float64.
 """
+import functools
+import inspect
 import numbers
 import os
 import sys
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy import sparse
 
 __all__ = [
+    "keyword_hints",
+    "unknown_keyword_message",
     "require_sklearn",
     "threads_for",
     "check_X_y",
@@ -249,15 +255,114 @@ def unit_scaled(X):
     return np.ldexp(X, -e).astype(X.dtype, copy=False), e
 
 
+# --------------------------------------------------------------------------------------------
+# Keywords from imbalanced-learn (and its older releases)
+
+# imbalanced-learn's name (current or old) -> resamplekit's keyword for the same thing.
+IMBLEARN_KEYWORDS = {
+    "sampling_strategy": "ratio",
+    "k_neighbors": "k",
+    "n_neighbors": "k",
+    "size_ngh": "k",  # an early imbalanced-learn name
+    "m_neighbors": "m",
+    "n_neighbors_ver3": "k_ver3",
+    "ver3_samp_ngh": "k_ver3",  # an early imbalanced-learn name
+}
+
+
+def unknown_keyword_message(owner, name, parameters, hints, renames):
+    """The TypeError message for keyword ``name``, unknown to ``owner`` (a function or class
+    name), or None when there is nothing to add to Python's own message.
+
+    ``hints`` maps a name to a whole explanation; ``renames`` maps a name to the parameter
+    of ``owner`` that stands for it (used when that parameter exists).
+    """
+    head = f"{owner}() got an unexpected keyword argument {name!r}"
+    if name in hints:
+        return f"{head}: {hints[name]}"
+    new = renames.get(name)
+    if new is not None and new in parameters:
+        return f"{head}; resamplekit's name for it is {new}: {owner}(X, y, {new}=...)"
+    if name == "random_state" and "random_state" not in parameters:
+        return f"{head}: {owner} is deterministic and takes no random_state."
+    return None
+
+
+_Callable = TypeVar("_Callable", bound=Callable[..., Any])
+
+
+def keyword_hints(
+    hints: Mapping[str, str] | None = None, *, owner: str | None = None,
+    renames: Mapping[str, str] = IMBLEARN_KEYWORDS,
+) -> Callable[[_Callable], _Callable]:
+    """Decorator: a call with a keyword the function does not take raises a TypeError that
+    says what to use instead, when the keyword is one of imbalanced-learn's names.
+
+    Python's own TypeError (unexpected keyword argument) is caught and, for a name found in
+    ``hints`` or ``renames``, replaced; a correct call only pays one extra function call.
+    ``inspect.signature`` and the annotations are those of the decorated function.
+
+    Parameters
+    ----------
+    hints : dict or None
+        {keyword: explanation} for names that need more than a rename.
+    owner : str or None
+        How the messages name the callable (a class for its ``__init__``); default the
+        function's name.
+    renames : dict
+        {other name: this function's keyword}; used for the keywords the function has.
+
+    Examples
+    --------
+    >>> from resamplekit._validation import keyword_hints
+    >>> @keyword_hints()
+    ... def resample(X, y, *, ratio="auto"):
+    ...     return ratio
+    >>> try:
+    ...     resample(None, None, sampling_strategy="all")
+    ... except TypeError as exc:
+    ...     for part in str(exc).split("; "):
+    ...         print(part)
+    resample() got an unexpected keyword argument 'sampling_strategy'
+    resamplekit's name for it is ratio: resample(X, y, ratio=...)
+    """
+    hints = dict(hints or {})
+
+    def decorate(func: _Callable) -> _Callable:
+        parameters = frozenset(inspect.signature(func).parameters)
+        name = owner or func.__name__
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except TypeError:
+                # Only the call itself fails on a keyword the function does not take.
+                unknown = [key for key in kwargs if key not in parameters]
+                message = unknown and unknown_keyword_message(
+                    name, unknown[0], parameters, hints, renames)
+                if not message:
+                    raise
+                raise TypeError(message) from None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
 def require_sklearn(method, purpose=None):
-    """Fail with an install hint when scikit-learn, an optional dependency, is missing."""
+    """Fail with a clear ImportError when scikit-learn cannot be imported.
+
+    scikit-learn is a dependency of resamplekit, imported only by the methods that fit one of
+    its estimators; this error means a broken or partial installation.
+    """
     try:
         import sklearn  # noqa: F401
     except ImportError as exc:
         why = f" for {purpose}" if purpose else ""
         raise ImportError(
-            f"{method} needs scikit-learn{why}: pip install scikit-learn "
-            "(or pip install resamplekit[sklearn])"
+            f"{method} needs scikit-learn{why}, a dependency of resamplekit that could not be "
+            f"imported ({exc}); reinstall it: pip install 'scikit-learn>=1.6'"
         ) from exc
 
 
@@ -583,6 +688,11 @@ class Dataset:
     def labels(self, codes):
         """Original labels (ndarray, y's dtype) of class codes."""
         return np.take(self.classes, codes)
+
+    def label(self, code):
+        """The original label of one class code, as a plain value for messages (``1``, not
+        ``np.int64(1)``)."""
+        return _scalar(self.classes[code])
 
     # ---- output containers --------------------------------------------------------------
     def _y_out(self, codes, X_out, labels=None):

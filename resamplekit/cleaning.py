@@ -36,6 +36,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    keyword_hints,
     threads_for,
     unit_scaled,
 )
@@ -66,7 +67,7 @@ def _check_k_rows(k, n_rows, what="rows"):
     # Each row's k neighbours are other rows: k + 1 rows are needed (imblearn fits k + 1).
     if k >= n_rows:
         raise ValueError(
-            f"k must be smaller than the number of {what} ({n_rows}), since each row needs k "
+            f"k must be smaller than the number of {what} ({n_rows}), since each row needs {k} "
             f"other rows as neighbours; got k={k}"
         )
 
@@ -112,6 +113,7 @@ def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -286,6 +288,7 @@ def repeated_edited_nearest_neighbours(
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ..., return_n_iter: bool = ...,
 ) -> ResampledRounds: ...
+@keyword_hints()
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, max_iter: int = 100,
     kind_sel: Literal["all", "mode"] = "all", ratio: CleanRatio = "auto", n_jobs: int | None = None,
@@ -393,6 +396,7 @@ def all_knn(
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     allow_minority: bool = False, ratio: CleanRatio = "auto", n_jobs: int | None = None,
@@ -491,6 +495,7 @@ def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, threshold_cleaning: float = 0.5,
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -636,6 +641,7 @@ def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = "auto", n_jobs: int | None = None,
     return_indices: bool = False,
@@ -747,6 +753,7 @@ def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -862,6 +869,7 @@ def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,

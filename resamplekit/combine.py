@@ -17,9 +17,21 @@ from ._typing import (
     Resampled,
     ResampledIndexed,
 )
-from ._validation import check_int
+from ._validation import check_int, keyword_hints
 
 __all__ = ["smote_tomek", "smote_enn"]
+
+
+_STEP_HINTS = {
+    "smote": "give the SMOTE step's settings as keywords: k=, ratio=, random_state=.",
+    "tomek": "the Tomek-links step always cleans all classes and takes no settings.",
+}
+_ENN_STEP_HINTS = {
+    **_STEP_HINTS,
+    "n_neighbors": "resamplekit's names are k= (the SMOTE step's neighbours) and enn_k= (the "
+                   "editing step's).",
+    "enn": "give the editing step's neighbour count as enn_k=; it always cleans all classes.",
+}
 
 
 def _compose(first, second, return_indices):
@@ -47,6 +59,7 @@ def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints(_STEP_HINTS)
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -124,6 +137,7 @@ def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints(_ENN_STEP_HINTS)
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, enn_k: int = 3, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -187,8 +201,8 @@ def smote_enn(
     if enn_k >= n_mid:
         raise ValueError(
             f"smote_enn: enn_k must be smaller than the number of rows after over-sampling "
-            f"({n_mid}), since each row needs enn_k other rows as neighbours; got enn_k={enn_k}. "
-            f"Use enn_k <= {n_mid - 1}."
+            f"({n_mid}), since each row needs {enn_k} other rows as neighbours; got "
+            f"enn_k={enn_k}. Use enn_k={n_mid - 1} or less."
         )
     return _compose(
         first,

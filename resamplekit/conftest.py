@@ -2,9 +2,8 @@
 ``--doctest-modules``: see ``[tool.pytest.ini_options]`` in pyproject.toml).
 
 An example that stops on an ImportError of an optional dependency that is not installed
-(scikit-learn, pandas) is reported as skipped, not failed: the methods that fit a scikit-learn
-estimator raise one by design. resamplekit.estimators, which imports scikit-learn, is then
-not collected at all.
+(pandas) is reported as skipped, not failed. scikit-learn is a dependency of resamplekit, so an
+example that fails without it fails.
 """
 import doctest
 import importlib
@@ -12,7 +11,7 @@ import importlib
 import pytest
 
 # import name -> what to install
-OPTIONAL = {"sklearn": "scikit-learn", "pandas": "pandas"}
+OPTIONAL = {"pandas": "pandas"}
 
 
 def _importable(module):
@@ -24,8 +23,6 @@ def _importable(module):
 
 
 MISSING = {module for module in OPTIONAL if not _importable(module)}
-
-collect_ignore = ["estimators.py"] if "sklearn" in MISSING else []
 
 
 def _missing_dependency(exc):

@@ -8,7 +8,8 @@ constraints), translates them through the one table ``_PARAMETERS`` and calls th
 function, e.g. ``SMOTE(k_neighbors=3).fit_resample(X, y)`` is ``resamplekit.smote(X, y, k=3)``.
 
 This module imports scikit-learn (for ``BaseEstimator``, ``clone``, parameter validation and
-tags); ``import resamplekit`` and its functions do not.
+tags); ``import resamplekit`` and its functions do not (scikit-learn is a dependency, loaded only
+where it is used: here and in the methods that fit one of its estimators).
 
 Differences from imbalanced-learn's classes:
 
@@ -27,6 +28,7 @@ Differences from imbalanced-learn's classes:
 from __future__ import annotations
 
 import importlib
+import inspect
 import numbers
 import re
 from collections import OrderedDict
@@ -46,8 +48,8 @@ try:
     from sklearn.utils.validation import _check_feature_names, _check_n_features, column_or_1d
 except ImportError as exc:  # no scikit-learn, or one older than 1.6 (no Tags dataclasses)
     raise ImportError(
-        "resamplekit.estimators needs scikit-learn >= 1.6 (pip install 'scikit-learn>=1.6'); "
-        "the functions of resamplekit work without it."
+        "resamplekit.estimators needs scikit-learn >= 1.6, a dependency of resamplekit that "
+        f"could not be imported ({exc}); reinstall it: pip install 'scikit-learn>=1.6'"
     ) from exc
 
 import resamplekit
@@ -63,7 +65,7 @@ from ._typing import (
     SklearnRandomState,
     UnderRatio,
 )
-from ._validation import check_X_y, encode_labels
+from ._validation import check_X_y, encode_labels, keyword_hints
 
 __all__ = [
     "RandomUnderSampler",
@@ -304,6 +306,68 @@ def _restore_containers(X, y, X_res, y_res, one_hot, y_fn):
     return X_res, y_res
 
 
+# ---------------------------------------------------------------------------------------------
+# Old spellings: a constructor given a name from an older imbalanced-learn release, or a
+# keyword of resamplekit's functions, raises a TypeError saying what to write instead.
+# ---------------------------------------------------------------------------------------------
+_OLD_NAMES = {  # old imbalanced-learn name -> its parameter now
+    "ratio": "sampling_strategy",
+    "size_ngh": "n_neighbors",
+    "ver3_samp_ngh": "n_neighbors_ver3",
+}
+_SMOTE_VARIANTS = {
+    "kind": (
+        "SMOTE has no kind: imbalanced-learn's old SMOTE(kind='regular') is SMOTE() (drop "
+        "kind), kind='borderline1'/'borderline2' is BorderlineSMOTE(kind='borderline-1'/"
+        "'borderline-2') and kind='svm' is SVMSMOTE()."
+    ),
+    **dict.fromkeys(("m_neighbors", "m"), (
+        "the danger-set neighbour count belongs to BorderlineSMOTE and SVMSMOTE, as "
+        "m_neighbors= (imbalanced-learn's old SMOTE(kind=..., m_neighbors=...))."
+    )),
+    **dict.fromkeys(("svm_estimator", "out_step"), (
+        "it belongs to SVMSMOTE (imbalanced-learn's old SMOTE(kind='svm', ...))."
+    )),
+}
+
+
+def _constructor_hints(name, parameters):
+    """{unknown keyword: what to use instead} for the class ``name`` (see _OLD_NAMES)."""
+    _, function, _, table = _PARAMETERS[name]
+    renamed = {old: new for old, new in _OLD_NAMES.items() if new in parameters}
+    for param, keyword in table.items():
+        keyword = keyword[0] if isinstance(keyword, tuple) else keyword
+        if keyword is not None and keyword != param and keyword not in parameters:
+            renamed.setdefault(keyword, param)
+
+    def said_as(old):
+        if old == "ratio":
+            return f"imbalanced-learn's old name, and the keyword of resamplekit.{function}"
+        if old in _OLD_NAMES:
+            return "imbalanced-learn's old name"
+        return f"the keyword of resamplekit.{function}"
+
+    hints = {old: f"use {new}=... ({old} is {said_as(old)})." for old, new in renamed.items()}
+    hints["return_indices"] = (
+        "imbalanced-learn's old return_indices is gone; after fit_resample(X, y), the fitted "
+        "attribute sample_indices_ holds the input row of each output row (-1 for a "
+        "synthetic row)."
+    )
+    if name == "SMOTE":
+        hints.update(_SMOTE_VARIANTS)
+    if "smote" in parameters:
+        for old in ("k_neighbors", "k"):
+            hints[old] = "give the SMOTE step: smote=SMOTE(k_neighbors=...)."
+    if "enn" in parameters:
+        for old in ("n_neighbors", "enn_k"):
+            hints[old] = ("give the editing step: "
+                          "enn=EditedNearestNeighbours(sampling_strategy='all', n_neighbors=...).")
+    if name == "NeighbourhoodCleaningRule":
+        hints["kind_sel"] = ("imbalanced-learn removed NeighbourhoodCleaningRule's kind_sel "
+                             "(deprecated in 0.12); its editing step votes with kind_sel='mode'.")
+    return hints
+
+
 _Sampler = TypeVar("_Sampler", bound="_BaseSampler")
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -316,6 +380,16 @@ def _fit_method(method: _Method) -> _Method:
 
 class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """The shared adapter: validate, translate through _PARAMETERS, call the function."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in _PARAMETERS:  # a public class: wrap its (maybe inherited) __init__,
+            # keeping the signature that scikit-learn reads (get_params, clone)
+            init = inspect.unwrap(cls.__init__)
+            parameters = frozenset(inspect.signature(init).parameters)
+            cls.__init__ = keyword_hints(  # type: ignore[method-assign]
+                _constructor_hints(cls.__name__, parameters), owner=cls.__name__, renames={}
+            )(init)
 
     _estimator_type = "sampler"
     # Input kinds, as imbalanced-learn's tags for the class (see __sklearn_tags__).
@@ -440,22 +514,46 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def _call(self, function, X, y, kwargs):
         return function(X, y, **kwargs, return_indices=True)
 
-    def _in_class_terms(self, exc):
-        """``exc`` with the function's keyword names (k, ratio, ...) as this class's
-        parameter names (k_neighbors, sampling_strategy, ...), so that errors name what the
-        caller set."""
+    def _class_terms(self):
+        """{function keyword: this class's parameter} for the keywords named differently."""
         names = {}
         for param, keyword in self._spec()[3].items():
             keyword = keyword[0] if isinstance(keyword, tuple) else keyword
             if keyword is not None and keyword != param:
                 names[keyword] = param
+        return names
+
+    def _in_class_terms(self, exc):
+        """``exc`` with the function's keyword names (k, ratio, ...) as this class's
+        parameter names (k_neighbors, sampling_strategy, ...), so that errors name what the
+        caller set.
+
+        The functions' messages name a keyword either as a value, ``k=5`` (also in advice:
+        ``use k=9 or less``), or as the subject of a sentence, ``k must ...``, ``ratio asks
+        ...``: those are the tokens renamed here (tests/test_estimator_messages.py provokes
+        every such error of every class). A neighbour count given as a nearest-neighbours
+        object is shown as that object.
+        """
+        names = self._class_terms()
         if not names:
             return exc
+        message = str(exc)
+        for param, keyword in self._spec()[3].items():
+            value = getattr(self, param, None)
+            if isinstance(keyword, tuple) and value is not None and not isinstance(
+                value, numbers.Integral
+            ):
+                k = _neighbour_count(value, param, keyword[1])
+                message = re.sub(
+                    rf"(?<![\w.'\"]){keyword[0]}={k}(?!\d)",
+                    lambda m, param=param, value=value, k=k: f"{param}={value!r} ({k} neighbours)",
+                    message,
+                )
         pattern = re.compile(
             r"(?<![\w.'\"])(" + "|".join(map(re.escape, names)) + r")"
             r"(?=\s*=|\s+(?:must|can|cannot|names|asks|as an?|has|counts)\b)"
         )
-        message = pattern.sub(lambda m: names[m.group(1)], str(exc))
+        message = pattern.sub(lambda m: names[m.group(1)], message)
         if message == str(exc):
             return exc
         new = type(exc)(message)
@@ -1187,6 +1285,12 @@ class _Combination(_BaseSampler):
         ratio = kwargs["ratio"]
         return dict(ratio) if isinstance(ratio, Mapping) else ratio
 
+    # function keywords set through the step objects
+    _step_terms = {"k": "smote.k_neighbors"}
+
+    def _class_terms(self):
+        return {**super()._class_terms(), **self._step_terms}
+
 
 class SMOTETomek(_Combination):
     _parameter_constraints = {
@@ -1229,6 +1333,7 @@ _doc(SMOTETomek, "SMOTE, then removal of Tomek links from all classes.", "smote_
 
 
 class SMOTEENN(_Combination):
+    _step_terms = {**_Combination._step_terms, "enn_k": "enn.n_neighbors"}
     _parameter_constraints = {
         "sampling_strategy": _STRATEGY["over"],
         "random_state": _RANDOM_STATE,

@@ -49,6 +49,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    keyword_hints,
     require_sklearn,
     unit_scaled,
 )
@@ -102,7 +103,8 @@ def _shrinkage_factors(shrinkage, targets, classes):
                 missing.append(key)
         if missing:
             raise ValueError(
-                "shrinkage must give a factor for every class that ratio resamples; missing: "
+                "shrinkage must give a factor for every class to over-sample (the classes "
+                "ratio= selects); missing: "
                 f"{missing!r}. Add them to the dict, or give one float for all classes"
             )
         return out
@@ -132,6 +134,7 @@ def random_over(
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = "auto",
     shrinkage: float | Mapping[Any, float] | None = None, random_state: RandomStateLike = None,
@@ -260,9 +263,22 @@ def random_over(
 # - ADASYN and SVM-SMOTE's ``beta(10, 10)`` draw use one state for the whole call.
 
 
-def _label(ds, code):
-    label = ds.classes[code]
-    return label.item() if hasattr(label, "item") else label
+_SMOTE_HINTS = {
+    # imbalanced-learn's early SMOTE(kind=..., m_neighbors=..., svm_estimator=...) became
+    # three samplers.
+    "kind": (
+        "smote has no kind: imbalanced-learn's old SMOTE(kind='regular') is smote itself (drop "
+        "kind), kind='borderline1'/'borderline2' is borderline_smote(X, y, "
+        "kind='borderline-1'/'borderline-2') and kind='svm' is svm_smote(X, y)."
+    ),
+    **dict.fromkeys(("m", "m_neighbors"), (
+        "the danger-set neighbour count belongs to borderline_smote and svm_smote, as m= "
+        "(imbalanced-learn's old SMOTE(kind=..., m_neighbors=...))."
+    )),
+    **dict.fromkeys(("svm_estimator", "out_step"), (
+        "it belongs to svm_smote(X, y, ...) (imbalanced-learn's old SMOTE(kind='svm', ...))."
+    )),
+}
 
 
 def _check_class_size(ds, code, k, method):
@@ -270,12 +286,13 @@ def _check_class_size(ds, code, k, method):
     n_c = int(ds.counts[code])
     if n_c > k:
         return
-    label = _label(ds, code)
-    fix = f"lower k to at most {n_c - 1}, or " if n_c > 1 else ""
+    label = ds.label(code)
+    # Keywords appear as "k=..." and "ratio=...": the estimator classes rename those tokens.
+    fix = f"use k={n_c - 1} or less, or " if n_c > 1 else ""
     raise ValueError(
-        f"{method}: class {label!r} has {n_c} rows, but k={k} needs at least k + 1 = {k + 1} "
-        f"(each row of the class and its k nearest neighbours in the class); {fix}leave class "
-        f"{label!r} out of ratio (for example ratio={{label: count}} for the other classes)."
+        f"{method}: class {label!r} has {n_c} rows, but k={k} needs at least {k + 1} (each "
+        f"row of the class and its {k} nearest neighbours in the class); {fix}leave class "
+        f"{label!r} out (for example ratio={{label: count}} for the other classes only)."
     )
 
 
@@ -284,8 +301,8 @@ def _check_enough_rows(ds, value, name, method):
     n = ds.X.shape[0]
     if n <= value:
         raise ValueError(
-            f"{method}: {name}={value} needs at least {name} + 1 = {value + 1} rows in X, "
-            f"got {n}; lower {name}."
+            f"{method}: {name}={value} needs at least {value + 1} rows in X (each row and its "
+            f"{value} nearest neighbours), got {n}; use {name}={n - 1} or less."
         )
 
 
@@ -354,6 +371,7 @@ def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints(_SMOTE_HINTS)
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -464,6 +482,7 @@ def borderline_smote(
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10,
     kind: Literal["borderline-1", "borderline-2"] = "borderline-1", ratio: OverRatio = "auto",
@@ -608,6 +627,7 @@ def svm_smote(
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10, svm_estimator: Estimator | None = None,
     out_step: float = 0.5, ratio: OverRatio = "auto", random_state: RandomStateLike = None,
@@ -636,7 +656,7 @@ def svm_smote(
     svm_estimator : estimator or None, default=None
         An unfitted estimator with ``fit`` that exposes ``support_`` once fitted (cloned before
         fitting). None: ``sklearn.svm.SVC(gamma="scale", random_state=random_state)``.
-        scikit-learn is needed in both cases.
+        scikit-learn (a dependency) is imported in both cases.
     out_step : float in [0, 1], default=0.5
         Largest step of an extrapolation away from the neighbour, as a fraction of the segment.
     ratio : str, float, dict or callable, default="auto"
@@ -658,7 +678,7 @@ def svm_smote(
     Raises
     ------
     ImportError
-        If scikit-learn is not installed.
+        If scikit-learn cannot be imported (a broken installation).
     TypeError
         If the fitted ``svm_estimator`` has no ``support_``.
     ValueError
@@ -738,7 +758,7 @@ def svm_smote(
         if not keep.any():
             raise ValueError(
                 f"{method}: all {sv[code].shape[0]} support vectors of class "
-                f"{_label(ds, code)!r} are noise (all their m={m} nearest neighbours are of "
+                f"{ds.label(code)!r} are noise (all their m={m} nearest neighbours are of "
                 "another class); SVM-SMOTE does not suit this data: try another SMOTE variant."
             )
         bases = sv[code][keep]
@@ -783,6 +803,7 @@ def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -868,17 +889,17 @@ def adasyn(
         start = stop
         if not np.sum(ratio_nn):
             raise ValueError(
-                f"{method}: no row of class {_label(ds, code)!r} has a neighbour of another "
+                f"{method}: no row of class {ds.label(code)!r} has a neighbour of another "
                 f"class among its k={k} nearest, so ADASYN's weights are undefined (0 / 0); "
-                "use smote for this data, or a larger k."
+                f"use smote for this data, or k={k + 1} or more."
             )
         ratio_nn /= np.sum(ratio_nn)
         per_row = np.rint(ratio_nn * n_new).astype(int)
         n_gen = int(np.sum(per_row))
         if not n_gen:
             raise ValueError(
-                f"{method}: the rounded per-row counts of class {_label(ds, code)!r} are all 0 "
-                f"for {n_new} new rows; ask ratio for more rows of this class."
+                f"{method}: the rounded per-row counts of class {ds.label(code)!r} are all 0 "
+                f"for {n_new} new rows; ask for more rows of this class with ratio=..."
             )
         nns = kneighbors(ds.X[members[code]], k, n_jobs=n_jobs)[1]
         rows = np.repeat(np.arange(members[code].shape[0]), per_row)
@@ -1040,6 +1061,7 @@ def kmeans_smote(
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def kmeans_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 2, kmeans_estimator: int | Estimator | None = None,
     cluster_balance_threshold: Literal["auto"] | float = "auto",
@@ -1104,7 +1126,7 @@ def kmeans_smote(
         If a class to over-sample has ``k`` rows or fewer, if no cluster qualifies for a class
         (imbalanced-learn raises RuntimeError there), or for invalid parameters.
     ImportError
-        If scikit-learn is not installed (needed for the default clusterer).
+        If scikit-learn cannot be imported (a broken installation).
 
     Notes
     -----
@@ -1184,11 +1206,12 @@ def kmeans_smote(
             chosen.append(rows_c)
             log_weights.append(_log_sparsity(X_unit[rows_c], exponent, n_threads))
         if not chosen:
-            label = _label(ds, code)
+            label = ds.label(code)
             raise ValueError(
                 f"{method}: no cluster has a share of class {label!r} of at least the "
                 f"cluster_balance_threshold and more than k={k} rows of it; lower "
-                "cluster_balance_threshold, use more clusters (kmeans_estimator), or lower k."
+                "cluster_balance_threshold, use more clusters (kmeans_estimator)"
+                + (f", or k={k - 1} or less." if k > 1 else ".")
             )
         for rows_c, m in zip(chosen, _split_exactly(n_new, _cluster_log_weights(log_weights))):
             if m == 0:
@@ -1251,6 +1274,7 @@ def smotenc(
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = 5,
     categorical_encoder: Estimator | None = None, ratio: OverRatio = "auto",
@@ -1424,6 +1448,7 @@ def smoten(
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, categorical_encoder: Estimator | None = None,
     ratio: OverRatio = "auto", random_state: RandomStateLike = None, n_jobs: int | None = None,

@@ -30,6 +30,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    keyword_hints,
     require_sklearn,
     threads_for,
     unit_scaled,
@@ -59,6 +60,7 @@ def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
     random_state: RandomStateLike = None, return_indices: bool = False,
@@ -181,6 +183,7 @@ def near_miss(
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
     ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -261,7 +264,7 @@ def near_miss(
     if k > len(min_rows):
         raise ValueError(
             f"k must be at most the number of rows of the minority class "
-            f"({ds.classes[minority]!r}: {len(min_rows)} rows), got k={k}"
+            f"(class {ds.label(minority)!r}: {len(min_rows)} rows), got k={k}"
         )
     X_min = ds.X[min_rows]
     if version == 3:
@@ -269,7 +272,8 @@ def near_miss(
             if k_ver3 > ds.counts[c]:
                 raise ValueError(
                     f"k_ver3 must be at most the number of rows of each targeted class "
-                    f"(class {ds.classes[c]!r} has {int(ds.counts[c])}), got k_ver3={k_ver3}"
+                    f"(class {ds.label(c)!r} has {int(ds.counts[c])}), "
+                    f"got k_ver3={k_ver3}"
                 )
 
     pieces = []
@@ -368,6 +372,7 @@ def cluster_centroids(
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
     voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
@@ -418,9 +423,9 @@ def cluster_centroids(
 
     Notes
     -----
-    Needs scikit-learn. Differences from imbalanced-learn: hard voting never picks a row
-    twice, so the counts are exact. When two centers share a nearest row, the center nearer
-    to it keeps it and the other takes its nearest free row.
+    Fits a scikit-learn estimator. Differences from imbalanced-learn: hard voting never picks
+    a row twice, so the counts are exact. When two centers share a nearest row, the center
+    nearer to it keeps it and the other takes its nearest free row.
 
     Examples
     --------
@@ -533,6 +538,7 @@ def instance_hardness_threshold(
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@keyword_hints()
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
     cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
@@ -578,9 +584,10 @@ def instance_hardness_threshold(
 
     Notes
     -----
-    Needs scikit-learn. Differences from imbalanced-learn: any labels work (imbalanced-learn
-    indexes the probability columns with the labels, so it fails on strings and on labels
-    that are not 0..K-1), and ``cv`` may be a splitter (imbalanced-learn only takes an int).
+    Fits a scikit-learn estimator. Differences from imbalanced-learn: any labels work
+    (imbalanced-learn indexes the probability columns with the labels, so it fails on strings
+    and on labels that are not 0..K-1), and ``cv`` may be a splitter (imbalanced-learn only
+    takes an int).
 
     Examples
     --------

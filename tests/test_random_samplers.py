@@ -287,7 +287,8 @@ def test_replacement_must_be_bool():
 @pytest.mark.parametrize(
     "shrinkage, X, exc, match",
     [
-        ({0: 1.0, 1: 1.0}, X_MULTI, ValueError, r"factor for every class that ratio resamples; missing: \[2, 3\]"),
+        ({0: 1.0, 1: 1.0}, X_MULTI, ValueError,
+         r"factor for every class to over-sample \(the classes ratio= selects\); missing: \[2, 3\]"),
         (-0.5, X_MULTI, ValueError, "shrinkage factors must be >= 0, got -0.5"),
         ({1: 1.0, 2: 1.0, 3: -1.0}, X_MULTI, ValueError, "got -1.0 for class 3"),
         ({1: 1.0, 2: 1.0, 3: 1.0, 7: -1.0}, X_MULTI, ValueError, "got -1.0 for class 7"),
