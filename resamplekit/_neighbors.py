@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from resamplekit import _progress
 from resamplekit._kernels import _knn
 from resamplekit._validation import check_int, check_n_jobs, threads_for
 
@@ -474,12 +475,17 @@ def kneighbors(
     if n_q == 0:
         return np.empty((0, s.k), dtype=np.float64), np.empty((0, s.k), dtype=np.intp)
     forced = _forced_plan(plan)
+    progress = _progress.start("neighbour search", n_q, "kneighbors")
     rescale = _wants_rescale(forced)
     if rescale and not _scan_holds(s.magnitude, s.X.shape[1]):
-        return _search_rescaled(s, forced)
-    dist, ind = _search(s, forced, rescaled=False)
-    if rescale and s.X.dtype == np.float64 and not _check_resolution(s, dist, ind):
-        return _search_rescaled(s, forced)  # distances float64 resolves only once rescaled
+        dist, ind = _search_rescaled(s, forced, progress)
+    else:
+        dist, ind = _search(s, forced, rescaled=False, progress=progress)
+        if rescale and s.X.dtype == np.float64 and not _check_resolution(s, dist, ind):
+            # distances float64 resolves only once rescaled (progress: already counted)
+            dist, ind = _search_rescaled(s, forced, None)
+    if progress is not None:
+        progress.finish()
     return dist, ind
 
 
@@ -673,13 +679,13 @@ def _rescaled_exponent(magnitude, d):
     return top - int(np.frexp(magnitude)[1])  # magnitude < 2**frexp exponent
 
 
-def _search_rescaled(s, forced):
+def _search_rescaled(s, forced, progress=None):
     """Search s on a float64 copy scaled by a power of two (exact), its distances scaled back.
 
     A ValueError when float64 cannot resolve the answer even there.
     """
     if s.magnitude == 0:  # all zeros: nothing to rescale; float64 resolves it
-        return _search(s, forced, rescaled=False)
+        return _search(s, forced, rescaled=False, progress=progress)
     e = _rescaled_exponent(s.magnitude, s.X.shape[1])
     scaled = s.replace(
         X=np.ldexp(s.X, e, dtype=np.float64),
@@ -688,8 +694,8 @@ def _search_rescaled(s, forced):
     )
     far = None if isinstance(forced, SearchPlan) else _far_rows(scaled.X, scaled.k)
     if far is None:
-        dist, ind = _search(scaled, forced, rescaled=True)
-    else:
+        dist, ind = _search(scaled, forced, rescaled=True, progress=progress)
+    else:  # (progress: each block searches every query; reported at the end only)
         dist, ind = _search_blocks(scaled, forced, [np.flatnonzero(~far), np.flatnonzero(far)])
     if not _check_resolution(s, dist, ind):  # equal rows: on the data given, not the copy
         name = "X" if s.Y is None else "X (with Y)"
@@ -780,15 +786,16 @@ def _check_resolution(s, dist, ind):
     return True
 
 
-def _search(s, forced, rescaled):
-    """Plan search s and run it; the indices are checked."""
+def _search(s, forced, rescaled, progress=None):
+    """Plan search s and run it; the indices are checked. progress: the search's phase (see
+    _run), or None."""
     plan = _plan_for(s, forced, rescaled)
     n = s.X.shape[0]
     if plan.via_self_query:
-        dist, ind = _run(plan, s.X, None, None, s.k, s.farthest)
+        dist, ind = _run(plan, s.X, None, None, s.k, s.farthest, progress)
         dist, ind = dist[s.rows], ind[s.rows]
     else:
-        dist, ind = _run(plan, s.X, s.Y, s.rows, s.k, s.farthest)
+        dist, ind = _run(plan, s.X, s.Y, s.rows, s.k, s.farthest, progress)
     if ind.size and (ind.min() < 0 or ind.max() >= n):
         raise RuntimeError(
             f"kneighbors: the {plan.kernel!r} kernel returned row indices outside [0, {n}) "
@@ -801,9 +808,32 @@ def _search(s, forced, rescaled):
 _RUN_FUSED = contextvars.ContextVar("resamplekit_run_fused", default=None)
 
 
-def _run(plan, Xo, Yo, rows, k, farthest):
+# With a progress callback listening (resamplekit.report_progress), searches over more query
+# rows than _PROGRESS_MIN_QUERIES run in _PROGRESS_SLABS slabs of query rows and report after
+# each one. Every query's answer is computed alone (the kernels share only the rows' data
+# between queries), so the slabs give the same answer, bit for bit; each slab repeats the
+# O(n d) preparation of the rows (centring; ordering when pruned), small against the search
+# of more than 50,000 queries. The symmetric kernel shares each tile between two blocks of
+# rows: it is not split (start and end only).
+_PROGRESS_MIN_QUERIES = 50_000
+_PROGRESS_SLABS = 16
+
+
+def _slabs(n_q, progress):
+    """Query bounds [(start, stop), ...] of a search: one slab, unless progress is reported
+    and the queries are many."""
+    if progress is None or n_q <= _PROGRESS_MIN_QUERIES:
+        return [(0, n_q)]
+    bounds = np.linspace(0, n_q, _PROGRESS_SLABS + 1).astype(np.intp).tolist()
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _run(plan, Xo, Yo, rows, k, farthest, progress=None):
     """Run plan: the queries are Yo, or the rows of Xo (``rows`` of them, None for all), each
-    excluded from its own list by index. Returns (dist, ind)."""
+    excluded from its own list by index. Returns (dist, ind).
+
+    progress (a _progress._Phase, or None): told the share of queries done after each slab
+    of queries (see _PROGRESS_MIN_QUERIES)."""
     Xo = np.ascontiguousarray(Xo)
     self_query = Yo is None and rows is None  # every row of X, in order
     if Yo is not None:
@@ -818,20 +848,31 @@ def _run(plan, Xo, Yo, rows, k, farthest):
     ind = np.full((n_q, k), -1, dtype=np.intp)  # an entry left unwritten fails _search's check
     scan = np.dtype(plan.scan_dtype)
     chunk_q, chunk_r, n_threads = plan.chunk_queries, plan.chunk_refs, plan.n_threads
+    slabs = _slabs(n_q, progress)
+
+    def report(stop):  # after a slab (not the last: the search's end is reported by its caller)
+        if stop < n_q:
+            progress.update_fraction(stop, n_q)
+
     token = _RUN_FUSED.set(plan.fused and not _fused_scan_switched_off())
     try:
         with _single_threaded_blas():
             if plan.kernel == "kd_tree":
                 queries = Xo if self_query else Yo
-                redo = _kd_tree(Xo, queries, exclude, k, Yo is None, n_threads, dist, ind,
-                                plan.kd_tree_extra)
-                if redo.size:
-                    sub_d = np.empty((redo.size, k), dtype=np.float64)
-                    sub_i = np.empty((redo.size, k), dtype=np.intp)
-                    _brute(Xo, queries[redo], exclude[redo], k, False, n_threads, chunk_q,
-                           chunk_r, sub_d, sub_i, scan)
-                    dist[redo] = sub_d
-                    ind[redo] = sub_i
+                tree = _kd_tree_of(Xo)
+                for start, stop in slabs:
+                    part = slice(start, stop)
+                    redo = _kd_tree(Xo, queries[part], exclude[part], k, Yo is None, n_threads,
+                                    dist[part], ind[part], plan.kd_tree_extra, tree)
+                    if redo.size:
+                        redo += start
+                        sub_d = np.empty((redo.size, k), dtype=np.float64)
+                        sub_i = np.empty((redo.size, k), dtype=np.intp)
+                        _brute(Xo, queries[redo], exclude[redo], k, False, n_threads, chunk_q,
+                               chunk_r, sub_d, sub_i, scan)
+                        dist[redo] = sub_d
+                        ind[redo] = sub_i
+                    report(stop)
             elif plan.kernel == "split_rows":
                 _brute_split_rows(Xo, None if self_query else Yo, exclude, k, farthest,
                                   n_threads, chunk_q, chunk_r, dist, ind, scan)
@@ -844,8 +885,16 @@ def _run(plan, Xo, Yo, rows, k, farthest):
                         axis = None
                 block = plan.symmetric_block if plan.kernel == "symmetric" and axis is None \
                     else None
-                _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
-                       chunk_q, chunk_r, dist, ind, scan, block=block, axis=axis)
+                if block is not None or len(slabs) == 1:
+                    _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
+                           chunk_q, chunk_r, dist, ind, scan, block=block, axis=axis)
+                else:
+                    for start, stop in slabs:
+                        part = slice(start, stop)
+                        _brute(Xo, Xo[part] if self_query else Yo[part], exclude[part], k,
+                               farthest, n_threads, chunk_q, chunk_r, dist[part], ind[part],
+                               scan, axis=axis)
+                        report(stop)
     finally:
         _RUN_FUSED.reset(token)
     return dist, ind
@@ -1132,14 +1181,21 @@ def _pack_blocks(Xc, lkey):
     return Rp, lkp
 
 
-def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
-             extra=TUNING.kd_tree_extra):
-    """KD-tree search with exact re-ranking; returns the query rows left for brute force."""
+def _kd_tree_of(Xo):
+    """scipy's cKDTree over the rows of Xo."""
     from scipy.spatial import cKDTree
 
+    return cKDTree(Xo)
+
+
+def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
+             extra=TUNING.kd_tree_extra, tree=None):
+    """KD-tree search with exact re-ranking; returns the query rows left for brute force.
+    tree: _kd_tree_of(Xo), built when None."""
     n = Xo.shape[0]
     m = min(n, k + extra + int(excludes_self))
-    tree = cKDTree(Xo)
+    if tree is None:
+        tree = _kd_tree_of(Xo)
     cand_dist, cand = tree.query(Yo, k=m, workers=n_threads)
     cand = np.ascontiguousarray(cand.reshape(len(Yo), m), dtype=np.intp)
     cand_dist = np.ascontiguousarray(cand_dist.reshape(len(Yo), m), dtype=np.float64)

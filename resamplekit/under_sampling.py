@@ -13,6 +13,7 @@ from typing import Literal, overload
 
 import numpy as np
 
+from . import _progress
 from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
 from ._strategy import target_counts
@@ -59,6 +60,7 @@ def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@_progress.named
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
     random_state: RandomStateLike = None, return_indices: bool = False,
@@ -181,6 +183,7 @@ def near_miss(
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@_progress.named
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
     ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -368,6 +371,7 @@ def cluster_centroids(
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@_progress.named
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
     voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
@@ -460,6 +464,7 @@ def cluster_centroids(
         clusterer = clone(estimator)
 
     X_parts, rows, codes = [], [], []
+    progress = _progress.start("estimator fit", sum(1 for t in targets.values() if t > 0))
     for c in range(ds.n_classes):
         rows_c = np.flatnonzero(ds.y == c)
         if c not in targets:
@@ -478,6 +483,8 @@ def cluster_centroids(
         # carries on from class to class).
         clusterer.set_params(n_clusters=t)
         clusterer.fit(X_fit)
+        if progress is not None:
+            progress.update(progress.done + 1)
         if not hasattr(clusterer, "cluster_centers_"):
             raise TypeError(
                 "estimator must be a clustering estimator with an n_clusters parameter and a "
@@ -498,6 +505,8 @@ def cluster_centroids(
             rows.append(rows_c[_nearest_unique_rows(X_c, centers, None)])
         codes.append(np.full(t, c, dtype=np.intp))
 
+    if progress is not None:
+        progress.finish()
     if voting == "hard":
         return ds.select(np.concatenate(rows), return_indices=return_indices)
     out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
@@ -533,6 +542,7 @@ def instance_hardness_threshold(
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
+@_progress.named
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
     cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
@@ -635,9 +645,12 @@ def instance_hardness_threshold(
     # The default forest is invariant to the scale of X but computes in float32: it gets X at
     # unit scale, so that no value overflows or underflows float32 (a user's model gets X).
     X_fit = unit_scaled(ds.X)[0] if estimator is None else ds.X
+    progress = _progress.start("estimator fit", 1)  # all folds: one cross_val_predict call
     proba = cross_val_predict(
         model, X_fit, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"
     )
+    if progress is not None:
+        progress.finish()
     p = proba[np.arange(len(ds.y)), ds.y]
 
     parts = []
