@@ -811,9 +811,9 @@ _RUN_FUSED = contextvars.ContextVar("resamplekit_run_fused", default=None)
 # With a progress callback listening (resamplekit.report_progress), searches over more query
 # rows than _PROGRESS_MIN_QUERIES run in _PROGRESS_SLABS slabs of query rows and report after
 # each one. Every query's answer is computed alone (the kernels share only the rows' data
-# between queries), so the slabs give the same answer, bit for bit; each slab repeats the
-# O(n d) preparation of the rows (centring; ordering when pruned), small against the search
-# of more than 50,000 queries. The symmetric kernel shares each tile between two blocks of
+# between queries), so the slabs give the same answer, bit for bit. The rows' side of the
+# kernel passes (centred copy, keys, order and packed blocks) is prepared once for all slabs
+# (_brute_pass' prepared); the pruning axes are chosen once, from all the queries. The symmetric kernel shares each tile between two blocks of
 # rows: it is not split (start and end only).
 _PROGRESS_MIN_QUERIES = 50_000
 _PROGRESS_SLABS = 16
@@ -860,6 +860,7 @@ def _run(plan, Xo, Yo, rows, k, farthest, progress=None):
             if plan.kernel == "kd_tree":
                 queries = Xo if self_query else Yo
                 tree = _kd_tree_of(Xo)
+                prepared = {}
                 for start, stop in slabs:
                     part = slice(start, stop)
                     redo = _kd_tree(Xo, queries[part], exclude[part], k, Yo is None, n_threads,
@@ -869,7 +870,7 @@ def _run(plan, Xo, Yo, rows, k, farthest, progress=None):
                         sub_d = np.empty((redo.size, k), dtype=np.float64)
                         sub_i = np.empty((redo.size, k), dtype=np.intp)
                         _brute(Xo, queries[redo], exclude[redo], k, False, n_threads, chunk_q,
-                               chunk_r, sub_d, sub_i, scan)
+                               chunk_r, sub_d, sub_i, scan, prepared=prepared)
                         dist[redo] = sub_d
                         ind[redo] = sub_i
                     report(stop)
@@ -889,11 +890,12 @@ def _run(plan, Xo, Yo, rows, k, farthest, progress=None):
                     _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
                            chunk_q, chunk_r, dist, ind, scan, block=block, axis=axis)
                 else:
+                    prepared = {}  # the rows' side of the passes, prepared once
                     for start, stop in slabs:
                         part = slice(start, stop)
                         _brute(Xo, Xo[part] if self_query else Yo[part], exclude[part], k,
                                farthest, n_threads, chunk_q, chunk_r, dist[part], ind[part],
-                               scan, axis=axis)
+                               scan, axis=axis, prepared=prepared)
                         report(stop)
     finally:
         _RUN_FUSED.reset(token)
@@ -951,7 +953,7 @@ def _symmetric_bytes(n, k, n_threads, scan_dtype):
 
 
 def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
-           scan_dtype=np.float32, block=None, axis=None):
+           scan_dtype=np.float32, block=None, axis=None, prepared=None):
     """Run the brute-force kernel; Yo None means the queries are the rows of Xo.
 
     With Yo None and block given, the first pass is the symmetric self-query kernel (square
@@ -963,17 +965,21 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
     whose window overflows (near-ties at float32 resolution, e.g. tight clusters far from the
     mean) are redone with a float64 scan, and queries that overflow that too (massive exact
     ties) get an exact scan of all rows.
+
+    prepared: a dict keeping the preparation of the rows of Xo between calls on the same Xo
+    (slabs of queries), or None.
     """
     scan_dtype = np.dtype(scan_dtype)
     overflowed = _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
-                             scan_dtype, scan_dtype == np.float64, dist, ind, block, axis)
+                             scan_dtype, scan_dtype == np.float64, dist, ind, block, axis,
+                             prepared)
     redo = np.flatnonzero(overflowed)
     if redo.size:
         Yq = Xo[redo] if Yo is None else Yo[redo]
         sub_d = np.empty((redo.size, k), dtype=np.float64)
         sub_i = np.empty((redo.size, k), dtype=np.intp)
         _brute_pass(Xo, Yq, exclude[redo], k, farthest, n_threads, chunk_q, chunk_r,
-                    np.float64, True, sub_d, sub_i)
+                    np.float64, True, sub_d, sub_i, prepared=prepared)
         dist[redo] = sub_d
         ind[redo] = sub_i
 
@@ -1099,49 +1105,23 @@ def _box_order(P, chunk):
     return order
 
 
-def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
-                scan_overflow, dist, ind, block=None, axis=None):
-    """One kernel pass with candidates scanned in dtype; returns the overflow flags.
-
-    Yo None and block given: the self-query (exclude = arange(n)) by the symmetric kernel.
-    axis given (nearest neighbours, tiled kernel; (axes, centre) from _pruning_axis): rows and
-    queries are ordered so that their chunks are compact in their projections on the axes, and
-    the kernel skips, per query, the chunks of rows too far from it in those projections.
-    """
+def _prepared_rows(Xo, dtype, farthest, n_threads, chunk_r, fused, axis):
+    """The rows' side of a kernel pass (independent of the queries): (mean, chunk_r, r_order,
+    r_proj, inverse, Xc, x_norms, lkey, ukey, c), see _brute_pass."""
     n, d = Xo.shape
-    n_q = n if Yo is None else Yo.shape[0]
-    symmetric = Yo is None and block is not None
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
-    prune = axis is not None and not symmetric and not farthest
-    fused = not symmetric and _fused_scan(np.dtype(dtype))
     if fused:  # whole blocks of 16 rows per chunk
         chunk_r = -(-chunk_r // 16) * 16
-    # Enough query chunks to keep every thread busy when the queries are few.
-    chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
-    r_order = q_order = r_proj = q_proj = None
-    if prune:
+    r_order = r_proj = inverse = None
+    if axis is not None:
         axes, axes_mean = axis
         x_proj = _project(Xo, axes_mean, axes)
         r_order = _box_order(x_proj, chunk_r)
         r_proj = x_proj[r_order]
-        if Yo is None:
-            q_order, q_proj = r_order, r_proj
-        else:
-            y_proj = _project(Yo, axes_mean, axes)
-            q_order = _box_order(y_proj, chunk_q)
-            q_proj = y_proj[q_order]
-        if exclude.size:  # positions in the sorted rows
-            inverse = np.empty(n, dtype=np.intp)
-            inverse[r_order] = np.arange(n, dtype=np.intp)
-            exclude = exclude[q_order]
-            exclude = np.where(exclude >= 0, inverse[np.maximum(exclude, 0)], -1)
+        inverse = np.empty(n, dtype=np.intp)  # positions in the sorted rows
+        inverse[r_order] = np.arange(n, dtype=np.intp)
     Xc, x_norms = _centred(Xo, mean, dtype, r_order, n_threads)
-    if Yo is None:
-        Yc, y_norms = Xc, x_norms
-    else:
-        Yc, y_norms = _centred(Yo, mean, dtype, q_order, n_threads)
-    Yo = Xo if Yo is None else Yo
     # Worst-case bound, relative to ||q||^2 + ||r||^2, of the rounding error of one GEMM-trick
     # key (dot product of d terms, norms, additions, centring and rounding of the rows to the
     # scan precision: about (d + 7) u) plus that of the float64 recomputation which decides
@@ -1150,6 +1130,54 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     sign = -1.0 if farthest else 1.0
     lkey = (sign * x_norms - c * x_norms).astype(dtype)
     ukey = (sign * x_norms + c * x_norms).astype(dtype)
+    return mean, chunk_r, r_order, r_proj, inverse, Xc, x_norms, lkey, ukey, c
+
+
+def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
+                scan_overflow, dist, ind, block=None, axis=None, prepared=None):
+    """One kernel pass with candidates scanned in dtype; returns the overflow flags.
+
+    Yo None and block given: the self-query (exclude = arange(n)) by the symmetric kernel.
+    axis given (nearest neighbours, tiled kernel; (axes, centre) from _pruning_axis): rows and
+    queries are ordered so that their chunks are compact in their projections on the axes, and
+    the kernel skips, per query, the chunks of rows too far from it in those projections.
+    prepared: a dict in which the rows' side of the pass (_prepared_rows: centred copy, keys,
+    order, packed blocks) is kept for the next pass over the same Xo, or None.
+    """
+    n, d = Xo.shape
+    n_q = n if Yo is None else Yo.shape[0]
+    symmetric = Yo is None and block is not None
+    prune = axis is not None and not symmetric and not farthest
+    fused = not symmetric and _fused_scan(np.dtype(dtype))
+    key = (np.dtype(dtype), fused, prune, bool(farthest))
+    rows = None if prepared is None else prepared.get(key)
+    if rows is None:
+        rows = _prepared_rows(Xo, dtype, farthest, n_threads, chunk_r, fused,
+                              axis if prune else None)
+        if fused:
+            rows += (_pack_blocks(rows[5], rows[7]),)
+        if prepared is not None:
+            prepared[key] = rows
+    mean, chunk_r, r_order, r_proj, inverse, Xc, x_norms, lkey, ukey, c = rows[:10]
+    # Enough query chunks to keep every thread busy when the queries are few.
+    chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
+    q_order = q_proj = None
+    if prune:
+        if Yo is None:
+            q_order, q_proj = r_order, r_proj
+        else:
+            axes, axes_mean = axis
+            y_proj = _project(Yo, axes_mean, axes)
+            q_order = _box_order(y_proj, chunk_q)
+            q_proj = y_proj[q_order]
+        if exclude.size:  # positions in the sorted rows
+            exclude = exclude[q_order]
+            exclude = np.where(exclude >= 0, inverse[np.maximum(exclude, 0)], -1)
+    if Yo is None:
+        Yc, y_norms = Xc, x_norms
+    else:
+        Yc, y_norms = _centred(Yo, mean, dtype, q_order, n_threads)
+    Yo = Xo if Yo is None else Yo
     qbound = (2.0 * c * y_norms).astype(dtype)
     if symmetric:
         overflowed = np.zeros(n_q, dtype=np.uint8)
@@ -1157,7 +1185,7 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
                            bool(scan_overflow), overflowed, dist, ind)
         return overflowed
     overflowed = np.zeros(n_q, dtype=np.uint8)
-    packed = _pack_blocks(Xc, lkey) if fused else (None, None)
+    packed = rows[10] if fused else (None, None)
     if not prune:
         identity = np.arange(max(n, n_q), dtype=np.intp)
         q_order, r_order = identity[:n_q], identity[:n]

@@ -207,6 +207,8 @@ def _search_cases():
     far *= 2.0**200
     far[7] *= 2.0**40  # a row far from the others: searched as a block of its own
     huge = X * 2.0**200  # rescaled into float64, no far rows
+    tight = rng.normal(size=(6000, 3)) * 0.01
+    tight[::2] += 1e5
     cases = {
         "self brute": (X, dict(plan={"kernel": "brute"})),
         "self brute float64 scan": (X, dict(plan={"kernel": "brute", "scan_dtype": "float64"})),
@@ -229,6 +231,13 @@ def _search_cases():
         "rescaled": (huge, dict(plan={"kernel": "brute"})),
         "threads": (X, dict(n_jobs=2, plan={"kernel": "brute", "n_threads": 2})),
         "duplicates": (np.repeat(X[:100], 4, axis=0), dict(plan={"kernel": "brute"})),
+        # float32 cannot separate the candidates (norms 1e10, distances 1): the overflowed
+        # queries of each slab are redone by a float64 pass
+        "tight clusters redone": (tight, dict(plan={"kernel": "brute", "fused": False})),
+        "tight clusters redone Y": (tight, dict(Y=tight[::7] + 1e-3,
+                                                plan={"kernel": "brute", "fused": False})),
+        # all rows equal: every list overflows the float64 scan too (exact scans)
+        "massive ties": (np.zeros((300, 1)), dict(plan={"kernel": "brute"})),
     }
     if nb.fused_scan_enabled():
         cases["fused"] = (X, dict(plan={"kernel": "brute", "fused": True}))
@@ -259,6 +268,20 @@ def test_search_by_slabs_same_answer(name, k, slabbed):
     assert {(e.method, e.phase, e.total) for e in events} == {
         ("kneighbors", "neighbour search", n_q)}
     check_well_formed(events)
+
+
+def test_slabs_redo_overflowed_queries(slabbed, monkeypatch):
+    # the float64 redo of overflowed queries runs in every slab, on rows prepared once
+    passes = []
+    real = nb._brute_pass
+
+    def spy(*args, **kwargs):
+        passes.append(np.dtype(args[8]))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(nb, "_brute_pass", spy)
+    X, kwargs = SEARCHES["tight clusters redone Y"]
+    recorded(nb.kneighbors, X, 3, **kwargs)
+    assert passes == [np.float32, np.float64] * SLABS
 
 
 @pytest.mark.parametrize("name", list(START_END_ONLY))
