@@ -452,6 +452,12 @@ def kneighbors(
     are recomputed on such a rescaled copy; if float64 cannot resolve them even there, a
     ValueError says so.
 
+    Progress: inside ``resamplekit.report_progress(callback)``, the search reports a
+    ``"neighbour search"`` phase in query rows (method ``"kneighbors"`` when called
+    directly); over more than 50,000 queries it runs in slabs of queries and reports after
+    each (same answer), except the symmetric self-query kernel and searches with far rows
+    (start and end only).
+
     Examples
     --------
     >>> import numpy as np
