@@ -154,16 +154,14 @@ def report_progress(callback):
 
     A callback that raises cancels the call:
 
-    >>> class Cancelled(Exception):
-    ...     pass
     >>> def cancel(event):
     ...     if event.done > 0:
-    ...         raise Cancelled
+    ...         raise RuntimeError(f"cancelled during the {event.phase}")
     >>> with rk.report_progress(cancel):
     ...     rk.edited_nearest_neighbours(X, y)
     Traceback (most recent call last):
     ...
-    Cancelled
+    RuntimeError: cancelled during the neighbour search
     """
     if not callable(callback):
         raise TypeError(f"callback must be callable, got {callback!r}")

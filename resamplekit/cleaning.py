@@ -18,9 +18,9 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from . import _progress
 from ._kernels import _cleaning
 from ._neighbors import kneighbors
+from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
 from ._typing import (
     ArrayLike,
@@ -113,7 +113,7 @@ def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -288,7 +288,7 @@ def repeated_edited_nearest_neighbours(
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ..., return_n_iter: bool = ...,
 ) -> ResampledRounds: ...
-@_progress.named
+@_named
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, max_iter: int = 100,
     kind_sel: Literal["all", "mode"] = "all", ratio: CleanRatio = "auto", n_jobs: int | None = None,
@@ -363,7 +363,7 @@ def repeated_edited_nearest_neighbours(
     n_classes = ds.n_classes
 
     rounds = _EditingRounds(ds.X, ds.y, k, n_threads)
-    progress = _progress.start("editing round", None)  # the rounds run are not known ahead
+    progress = _start_phase("editing round", None)  # the rounds run are not known ahead
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         if progress is not None:
@@ -401,7 +401,7 @@ def all_knn(
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     allow_minority: bool = False, ratio: CleanRatio = "auto", n_jobs: int | None = None,
@@ -469,7 +469,7 @@ def all_knn(
     n_classes = ds.n_classes
 
     rounds = _EditingRounds(ds.X, ds.y, k, n_threads)
-    progress = _progress.start("editing round", k)
+    progress = _start_phase("editing round", k)
     for k_round in range(1, k + 1):
         if progress is not None:
             progress.update(k_round - 1)
@@ -505,7 +505,7 @@ def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, threshold_cleaning: float = 0.5,
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -651,7 +651,7 @@ def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = "auto", n_jobs: int | None = None,
     return_indices: bool = False,
@@ -763,7 +763,7 @@ def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -844,7 +844,7 @@ def condensed_nearest_neighbour(
         seeds = rows_c[pos]
         # Store rows in row order, so that ties in distance go to the lower row index.
         store = np.sort(np.concatenate([minority_rows, seeds]), kind="stable")
-        progress = _progress.start("CNN pass", len(rows_c))  # start and end: one kernel call
+        progress = _start_phase("CNN pass", len(rows_c))  # start and end: one kernel call
         X_c = X_unit[rows_c]
         X_store = X_unit[store]
         _, nbr = kneighbors(X_store, k, Y=X_c, n_jobs=n_threads)
@@ -882,7 +882,7 @@ def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -952,7 +952,7 @@ def one_sided_selection(
         rest = np.delete(rows_c, pos)
         parts.append(seeds)
         if len(rest):
-            progress = _progress.start("CNN pass", len(rest))
+            progress = _start_phase("CNN pass", len(rest))
             store = np.sort(np.concatenate([minority_rows, seeds]), kind="stable")
             _, nbr = kneighbors(ds.X[store], k, Y=ds.X[rest], n_jobs=n_threads)
             wrong = _knn_vote_wrong(ds.y[store][nbr], c, minority)

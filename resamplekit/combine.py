@@ -9,7 +9,7 @@ from typing import Literal, overload
 
 import numpy as np
 
-from . import _progress
+from ._progress import named as _named
 from ._typing import (
     ArrayLike,
     MatrixLike,
@@ -48,7 +48,7 @@ def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -126,7 +126,7 @@ def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, enn_k: int = 3, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,

@@ -24,7 +24,6 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from . import _progress
 from ._encoding import as_table, categorical_indices, continuous_block, ordinal_codes
 from ._kernels._smote import interpolate
 from ._kernels._smote_categorical import count_max_ties, mode_vote, pick_max_tie
@@ -35,6 +34,7 @@ from ._neighbors import (
     sum_pairwise_distances,
     vdm_class_probabilities,
 )
+from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
 from ._typing import (
     ArrayLike,
@@ -133,7 +133,7 @@ def random_over(
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = "auto",
     shrinkage: float | Mapping[Any, float] | None = None, random_state: RandomStateLike = None,
@@ -356,7 +356,7 @@ def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -467,7 +467,7 @@ def borderline_smote(
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10,
     kind: Literal["borderline-1", "borderline-2"] = "borderline-1", ratio: OverRatio = "auto",
@@ -612,7 +612,7 @@ def svm_smote(
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10, svm_estimator: Estimator | None = None,
     out_step: float = 0.5, ratio: OverRatio = "auto", random_state: RandomStateLike = None,
@@ -717,7 +717,7 @@ def svm_smote(
     # One SVM fit, on the caller's labels (imbalanced-learn fits on them too).
     # The default SVC (gamma='scale') is scale-invariant: fit it on X at unit scale, where its
     # kernel neither overflows nor underflows (a user's estimator gets X as it is).
-    progress = _progress.start("estimator fit", 1)
+    progress = _start_phase("estimator fit", 1)
     svm.fit(unit_scaled(ds.X)[0] if svm_estimator is None else ds.X, ds.labels(ds.y))
     if progress is not None:
         progress.finish()
@@ -791,7 +791,7 @@ def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -1049,7 +1049,7 @@ def kmeans_smote(
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def kmeans_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 2, kmeans_estimator: int | Estimator | None = None,
     cluster_balance_threshold: Literal["auto"] | float = "auto",
@@ -1261,7 +1261,7 @@ def smotenc(
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = 5,
     categorical_encoder: Estimator | None = None, ratio: OverRatio = "auto",
@@ -1435,7 +1435,7 @@ def smoten(
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, categorical_encoder: Estimator | None = None,
     ratio: OverRatio = "auto", random_state: RandomStateLike = None, n_jobs: int | None = None,

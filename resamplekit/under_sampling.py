@@ -13,9 +13,9 @@ from typing import Literal, overload
 
 import numpy as np
 
-from . import _progress
 from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
+from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
 from ._typing import (
     ArrayLike,
@@ -60,7 +60,7 @@ def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
     random_state: RandomStateLike = None, return_indices: bool = False,
@@ -183,7 +183,7 @@ def near_miss(
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
     ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -371,7 +371,7 @@ def cluster_centroids(
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
     voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
@@ -464,7 +464,7 @@ def cluster_centroids(
         clusterer = clone(estimator)
 
     X_parts, rows, codes = [], [], []
-    progress = _progress.start("estimator fit", sum(1 for t in targets.values() if t > 0))
+    progress = _start_phase("estimator fit", sum(1 for t in targets.values() if t > 0))
     for c in range(ds.n_classes):
         rows_c = np.flatnonzero(ds.y == c)
         if c not in targets:
@@ -542,7 +542,7 @@ def instance_hardness_threshold(
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
-@_progress.named
+@_named
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
     cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
@@ -645,7 +645,7 @@ def instance_hardness_threshold(
     # The default forest is invariant to the scale of X but computes in float32: it gets X at
     # unit scale, so that no value overflows or underflows float32 (a user's model gets X).
     X_fit = unit_scaled(ds.X)[0] if estimator is None else ds.X
-    progress = _progress.start("estimator fit", 1)  # all folds: one cross_val_predict call
+    progress = _start_phase("estimator fit", 1)  # all folds: one cross_val_predict call
     proba = cross_val_predict(
         model, X_fit, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"
     )
