@@ -18,12 +18,22 @@ Map of the package (data flows down, never back up):
   column selection, the continuous block, the categories as integer codes.
 - ``_typing``: the aliases of the public annotations (``MatrixLike`` X, the ``ratio`` kinds,
   ``RandomStateLike``, the result tuples); the package ships ``py.typed``.
+- ``_progress``: progress reporting, ``report_progress(callback)`` and its ``Progress``
+  events (exported here).
 - ``_kernels``: typed Cython kernels (no validation, no Python objects in loops): ``_knn``
   (exact kNN: brute force by chunks of queries in plan, scan and finalise steps, the symmetric
   self-query, KD-tree re-ranking), ``_nearmiss``, ``_smote`` (interpolation),
   ``_smote_categorical`` (SMOTE-NC/SMOTE-N searches and votes), ``_cleaning`` (the neighbour
   rules); ``_common.pxd`` holds their shared types and helpers and ``knn_scan.h`` the plain-C
   filter loops and the AVX-512F fused scan.
+
+Progress. Long calls can report how far they are: inside ``with
+resamplekit.report_progress(callback):`` the neighbour searches, editing rounds, CNN passes
+and estimator fits call ``callback(resamplekit.Progress(method, phase, done, total))`` at
+their start (``done=0``), as they advance and at their end (``done == total``), in the calling
+thread; a callback that raises cancels the call. The callback lives in a context variable, so
+it sees only the calls of its own thread (or asyncio task), and with no callback the reporting
+costs one ``ContextVar.get()`` per phase. The answers are the same with and without a callback.
 """
 import importlib as _importlib
 
@@ -37,6 +47,9 @@ from . import cleaning as _cleaning  # noqa: E402
 from .cleaning import *  # noqa: E402,F401,F403
 from . import combine as _combine  # noqa: E402
 from .combine import *  # noqa: E402,F401,F403
+# Progress reporting: public names of the package, kept out of __all__, which lists the
+# resampling methods (tests and tools enumerate it as such).
+from ._progress import Progress, report_progress  # noqa: E402,F401
 
 __all__ = sorted(
     set(_over_sampling.__all__)

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from resamplekit import _progress
 from resamplekit._kernels import _knn
 from resamplekit._validation import check_int, check_n_jobs, threads_for
 
@@ -451,6 +452,12 @@ def kneighbors(
     are recomputed on such a rescaled copy; if float64 cannot resolve them even there, a
     ValueError says so.
 
+    Progress: inside ``resamplekit.report_progress(callback)``, the search reports a
+    ``"neighbour search"`` phase in query rows (method ``"kneighbors"`` when called
+    directly); over more than 50,000 queries it runs in slabs of queries and reports after
+    each (same answer), except the symmetric self-query kernel and searches with far rows
+    (start and end only).
+
     Examples
     --------
     >>> import numpy as np
@@ -474,12 +481,17 @@ def kneighbors(
     if n_q == 0:
         return np.empty((0, s.k), dtype=np.float64), np.empty((0, s.k), dtype=np.intp)
     forced = _forced_plan(plan)
+    progress = _progress.start("neighbour search", n_q, "kneighbors")
     rescale = _wants_rescale(forced)
     if rescale and not _scan_holds(s.magnitude, s.X.shape[1]):
-        return _search_rescaled(s, forced)
-    dist, ind = _search(s, forced, rescaled=False)
-    if rescale and s.X.dtype == np.float64 and not _check_resolution(s, dist, ind):
-        return _search_rescaled(s, forced)  # distances float64 resolves only once rescaled
+        dist, ind = _search_rescaled(s, forced, progress)
+    else:
+        dist, ind = _search(s, forced, rescaled=False, progress=progress)
+        if rescale and s.X.dtype == np.float64 and not _check_resolution(s, dist, ind):
+            # distances float64 resolves only once rescaled (progress: already counted)
+            dist, ind = _search_rescaled(s, forced, None)
+    if progress is not None:
+        progress.finish()
     return dist, ind
 
 
@@ -673,13 +685,13 @@ def _rescaled_exponent(magnitude, d):
     return top - int(np.frexp(magnitude)[1])  # magnitude < 2**frexp exponent
 
 
-def _search_rescaled(s, forced):
+def _search_rescaled(s, forced, progress=None):
     """Search s on a float64 copy scaled by a power of two (exact), its distances scaled back.
 
     A ValueError when float64 cannot resolve the answer even there.
     """
     if s.magnitude == 0:  # all zeros: nothing to rescale; float64 resolves it
-        return _search(s, forced, rescaled=False)
+        return _search(s, forced, rescaled=False, progress=progress)
     e = _rescaled_exponent(s.magnitude, s.X.shape[1])
     scaled = s.replace(
         X=np.ldexp(s.X, e, dtype=np.float64),
@@ -688,8 +700,8 @@ def _search_rescaled(s, forced):
     )
     far = None if isinstance(forced, SearchPlan) else _far_rows(scaled.X, scaled.k)
     if far is None:
-        dist, ind = _search(scaled, forced, rescaled=True)
-    else:
+        dist, ind = _search(scaled, forced, rescaled=True, progress=progress)
+    else:  # (progress: each block searches every query; reported at the end only)
         dist, ind = _search_blocks(scaled, forced, [np.flatnonzero(~far), np.flatnonzero(far)])
     if not _check_resolution(s, dist, ind):  # equal rows: on the data given, not the copy
         name = "X" if s.Y is None else "X (with Y)"
@@ -780,15 +792,16 @@ def _check_resolution(s, dist, ind):
     return True
 
 
-def _search(s, forced, rescaled):
-    """Plan search s and run it; the indices are checked."""
+def _search(s, forced, rescaled, progress=None):
+    """Plan search s and run it; the indices are checked. progress: the search's phase (see
+    _run), or None."""
     plan = _plan_for(s, forced, rescaled)
     n = s.X.shape[0]
     if plan.via_self_query:
-        dist, ind = _run(plan, s.X, None, None, s.k, s.farthest)
+        dist, ind = _run(plan, s.X, None, None, s.k, s.farthest, progress)
         dist, ind = dist[s.rows], ind[s.rows]
     else:
-        dist, ind = _run(plan, s.X, s.Y, s.rows, s.k, s.farthest)
+        dist, ind = _run(plan, s.X, s.Y, s.rows, s.k, s.farthest, progress)
     if ind.size and (ind.min() < 0 or ind.max() >= n):
         raise RuntimeError(
             f"kneighbors: the {plan.kernel!r} kernel returned row indices outside [0, {n}) "
@@ -801,9 +814,32 @@ def _search(s, forced, rescaled):
 _RUN_FUSED = contextvars.ContextVar("resamplekit_run_fused", default=None)
 
 
-def _run(plan, Xo, Yo, rows, k, farthest):
+# With a progress callback listening (resamplekit.report_progress), searches over more query
+# rows than _PROGRESS_MIN_QUERIES run in _PROGRESS_SLABS slabs of query rows and report after
+# each one. Every query's answer is computed alone (the kernels share only the rows' data
+# between queries), so the slabs give the same answer, bit for bit. The rows' side of the
+# kernel passes (centred copy, keys, order and packed blocks) is prepared once for all slabs
+# (_brute_pass' prepared); the pruning axes are chosen once, from all the queries. The symmetric kernel shares each tile between two blocks of
+# rows: it is not split (start and end only).
+_PROGRESS_MIN_QUERIES = 50_000
+_PROGRESS_SLABS = 16
+
+
+def _slabs(n_q, progress):
+    """Query bounds [(start, stop), ...] of a search: one slab, unless progress is reported
+    and the queries are many."""
+    if progress is None or n_q <= _PROGRESS_MIN_QUERIES:
+        return [(0, n_q)]
+    bounds = np.linspace(0, n_q, _PROGRESS_SLABS + 1).astype(np.intp).tolist()
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _run(plan, Xo, Yo, rows, k, farthest, progress=None):
     """Run plan: the queries are Yo, or the rows of Xo (``rows`` of them, None for all), each
-    excluded from its own list by index. Returns (dist, ind)."""
+    excluded from its own list by index. Returns (dist, ind).
+
+    progress (a _progress._Phase, or None): told the share of queries done after each slab
+    of queries (see _PROGRESS_MIN_QUERIES)."""
     Xo = np.ascontiguousarray(Xo)
     self_query = Yo is None and rows is None  # every row of X, in order
     if Yo is not None:
@@ -818,20 +854,32 @@ def _run(plan, Xo, Yo, rows, k, farthest):
     ind = np.full((n_q, k), -1, dtype=np.intp)  # an entry left unwritten fails _search's check
     scan = np.dtype(plan.scan_dtype)
     chunk_q, chunk_r, n_threads = plan.chunk_queries, plan.chunk_refs, plan.n_threads
+    slabs = _slabs(n_q, progress)
+
+    def report(stop):  # after a slab (not the last: the search's end is reported by its caller)
+        if stop < n_q:
+            progress.update_fraction(stop, n_q)
+
     token = _RUN_FUSED.set(plan.fused and not _fused_scan_switched_off())
     try:
         with _single_threaded_blas():
             if plan.kernel == "kd_tree":
                 queries = Xo if self_query else Yo
-                redo = _kd_tree(Xo, queries, exclude, k, Yo is None, n_threads, dist, ind,
-                                plan.kd_tree_extra)
-                if redo.size:
-                    sub_d = np.empty((redo.size, k), dtype=np.float64)
-                    sub_i = np.empty((redo.size, k), dtype=np.intp)
-                    _brute(Xo, queries[redo], exclude[redo], k, False, n_threads, chunk_q,
-                           chunk_r, sub_d, sub_i, scan)
-                    dist[redo] = sub_d
-                    ind[redo] = sub_i
+                tree = _kd_tree_of(Xo)
+                prepared = {}
+                for start, stop in slabs:
+                    part = slice(start, stop)
+                    redo = _kd_tree(Xo, queries[part], exclude[part], k, Yo is None, n_threads,
+                                    dist[part], ind[part], plan.kd_tree_extra, tree)
+                    if redo.size:
+                        redo += start
+                        sub_d = np.empty((redo.size, k), dtype=np.float64)
+                        sub_i = np.empty((redo.size, k), dtype=np.intp)
+                        _brute(Xo, queries[redo], exclude[redo], k, False, n_threads, chunk_q,
+                               chunk_r, sub_d, sub_i, scan, prepared=prepared)
+                        dist[redo] = sub_d
+                        ind[redo] = sub_i
+                    report(stop)
             elif plan.kernel == "split_rows":
                 _brute_split_rows(Xo, None if self_query else Yo, exclude, k, farthest,
                                   n_threads, chunk_q, chunk_r, dist, ind, scan)
@@ -844,8 +892,17 @@ def _run(plan, Xo, Yo, rows, k, farthest):
                         axis = None
                 block = plan.symmetric_block if plan.kernel == "symmetric" and axis is None \
                     else None
-                _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
-                       chunk_q, chunk_r, dist, ind, scan, block=block, axis=axis)
+                if block is not None or len(slabs) == 1:
+                    _brute(Xo, None if self_query else Yo, exclude, k, farthest, n_threads,
+                           chunk_q, chunk_r, dist, ind, scan, block=block, axis=axis)
+                else:
+                    prepared = {}  # the rows' side of the passes, prepared once
+                    for start, stop in slabs:
+                        part = slice(start, stop)
+                        _brute(Xo, Xo[part] if self_query else Yo[part], exclude[part], k,
+                               farthest, n_threads, chunk_q, chunk_r, dist[part], ind[part],
+                               scan, axis=axis, prepared=prepared)
+                        report(stop)
     finally:
         _RUN_FUSED.reset(token)
     return dist, ind
@@ -902,7 +959,7 @@ def _symmetric_bytes(n, k, n_threads, scan_dtype):
 
 
 def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
-           scan_dtype=np.float32, block=None, axis=None):
+           scan_dtype=np.float32, block=None, axis=None, prepared=None):
     """Run the brute-force kernel; Yo None means the queries are the rows of Xo.
 
     With Yo None and block given, the first pass is the symmetric self-query kernel (square
@@ -914,17 +971,21 @@ def _brute(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dist, ind,
     whose window overflows (near-ties at float32 resolution, e.g. tight clusters far from the
     mean) are redone with a float64 scan, and queries that overflow that too (massive exact
     ties) get an exact scan of all rows.
+
+    prepared: a dict keeping the preparation of the rows of Xo between calls on the same Xo
+    (slabs of queries), or None.
     """
     scan_dtype = np.dtype(scan_dtype)
     overflowed = _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r,
-                             scan_dtype, scan_dtype == np.float64, dist, ind, block, axis)
+                             scan_dtype, scan_dtype == np.float64, dist, ind, block, axis,
+                             prepared)
     redo = np.flatnonzero(overflowed)
     if redo.size:
         Yq = Xo[redo] if Yo is None else Yo[redo]
         sub_d = np.empty((redo.size, k), dtype=np.float64)
         sub_i = np.empty((redo.size, k), dtype=np.intp)
         _brute_pass(Xo, Yq, exclude[redo], k, farthest, n_threads, chunk_q, chunk_r,
-                    np.float64, True, sub_d, sub_i)
+                    np.float64, True, sub_d, sub_i, prepared=prepared)
         dist[redo] = sub_d
         ind[redo] = sub_i
 
@@ -1050,49 +1111,23 @@ def _box_order(P, chunk):
     return order
 
 
-def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
-                scan_overflow, dist, ind, block=None, axis=None):
-    """One kernel pass with candidates scanned in dtype; returns the overflow flags.
-
-    Yo None and block given: the self-query (exclude = arange(n)) by the symmetric kernel.
-    axis given (nearest neighbours, tiled kernel; (axes, centre) from _pruning_axis): rows and
-    queries are ordered so that their chunks are compact in their projections on the axes, and
-    the kernel skips, per query, the chunks of rows too far from it in those projections.
-    """
+def _prepared_rows(Xo, dtype, farthest, n_threads, chunk_r, fused, axis):
+    """The rows' side of a kernel pass (independent of the queries): (mean, chunk_r, r_order,
+    r_proj, inverse, Xc, x_norms, lkey, ukey, c), see _brute_pass."""
     n, d = Xo.shape
-    n_q = n if Yo is None else Yo.shape[0]
-    symmetric = Yo is None and block is not None
     # Centring leaves distances unchanged and shrinks the norms, hence the GEMM's cancellation.
     mean = Xo.mean(axis=0, dtype=np.float64).astype(Xo.dtype)
-    prune = axis is not None and not symmetric and not farthest
-    fused = not symmetric and _fused_scan(np.dtype(dtype))
     if fused:  # whole blocks of 16 rows per chunk
         chunk_r = -(-chunk_r // 16) * 16
-    # Enough query chunks to keep every thread busy when the queries are few.
-    chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
-    r_order = q_order = r_proj = q_proj = None
-    if prune:
+    r_order = r_proj = inverse = None
+    if axis is not None:
         axes, axes_mean = axis
         x_proj = _project(Xo, axes_mean, axes)
         r_order = _box_order(x_proj, chunk_r)
         r_proj = x_proj[r_order]
-        if Yo is None:
-            q_order, q_proj = r_order, r_proj
-        else:
-            y_proj = _project(Yo, axes_mean, axes)
-            q_order = _box_order(y_proj, chunk_q)
-            q_proj = y_proj[q_order]
-        if exclude.size:  # positions in the sorted rows
-            inverse = np.empty(n, dtype=np.intp)
-            inverse[r_order] = np.arange(n, dtype=np.intp)
-            exclude = exclude[q_order]
-            exclude = np.where(exclude >= 0, inverse[np.maximum(exclude, 0)], -1)
+        inverse = np.empty(n, dtype=np.intp)  # positions in the sorted rows
+        inverse[r_order] = np.arange(n, dtype=np.intp)
     Xc, x_norms = _centred(Xo, mean, dtype, r_order, n_threads)
-    if Yo is None:
-        Yc, y_norms = Xc, x_norms
-    else:
-        Yc, y_norms = _centred(Yo, mean, dtype, q_order, n_threads)
-    Yo = Xo if Yo is None else Yo
     # Worst-case bound, relative to ||q||^2 + ||r||^2, of the rounding error of one GEMM-trick
     # key (dot product of d terms, norms, additions, centring and rounding of the rows to the
     # scan precision: about (d + 7) u) plus that of the float64 recomputation which decides
@@ -1101,6 +1136,54 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
     sign = -1.0 if farthest else 1.0
     lkey = (sign * x_norms - c * x_norms).astype(dtype)
     ukey = (sign * x_norms + c * x_norms).astype(dtype)
+    return mean, chunk_r, r_order, r_proj, inverse, Xc, x_norms, lkey, ukey, c
+
+
+def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype,
+                scan_overflow, dist, ind, block=None, axis=None, prepared=None):
+    """One kernel pass with candidates scanned in dtype; returns the overflow flags.
+
+    Yo None and block given: the self-query (exclude = arange(n)) by the symmetric kernel.
+    axis given (nearest neighbours, tiled kernel; (axes, centre) from _pruning_axis): rows and
+    queries are ordered so that their chunks are compact in their projections on the axes, and
+    the kernel skips, per query, the chunks of rows too far from it in those projections.
+    prepared: a dict in which the rows' side of the pass (_prepared_rows: centred copy, keys,
+    order, packed blocks) is kept for the next pass over the same Xo, or None.
+    """
+    n, d = Xo.shape
+    n_q = n if Yo is None else Yo.shape[0]
+    symmetric = Yo is None and block is not None
+    prune = axis is not None and not symmetric and not farthest
+    fused = not symmetric and _fused_scan(np.dtype(dtype))
+    key = (np.dtype(dtype), fused, prune, bool(farthest))
+    rows = None if prepared is None else prepared.get(key)
+    if rows is None:
+        rows = _prepared_rows(Xo, dtype, farthest, n_threads, chunk_r, fused,
+                              axis if prune else None)
+        if fused:
+            rows += (_pack_blocks(rows[5], rows[7]),)
+        if prepared is not None:
+            prepared[key] = rows
+    mean, chunk_r, r_order, r_proj, inverse, Xc, x_norms, lkey, ukey, c = rows[:10]
+    # Enough query chunks to keep every thread busy when the queries are few.
+    chunk_q = min(chunk_q, max(16, -(-n_q // (4 * n_threads))))
+    q_order = q_proj = None
+    if prune:
+        if Yo is None:
+            q_order, q_proj = r_order, r_proj
+        else:
+            axes, axes_mean = axis
+            y_proj = _project(Yo, axes_mean, axes)
+            q_order = _box_order(y_proj, chunk_q)
+            q_proj = y_proj[q_order]
+        if exclude.size:  # positions in the sorted rows
+            exclude = exclude[q_order]
+            exclude = np.where(exclude >= 0, inverse[np.maximum(exclude, 0)], -1)
+    if Yo is None:
+        Yc, y_norms = Xc, x_norms
+    else:
+        Yc, y_norms = _centred(Yo, mean, dtype, q_order, n_threads)
+    Yo = Xo if Yo is None else Yo
     qbound = (2.0 * c * y_norms).astype(dtype)
     if symmetric:
         overflowed = np.zeros(n_q, dtype=np.uint8)
@@ -1108,7 +1191,7 @@ def _brute_pass(Xo, Yo, exclude, k, farthest, n_threads, chunk_q, chunk_r, dtype
                            bool(scan_overflow), overflowed, dist, ind)
         return overflowed
     overflowed = np.zeros(n_q, dtype=np.uint8)
-    packed = _pack_blocks(Xc, lkey) if fused else (None, None)
+    packed = rows[10] if fused else (None, None)
     if not prune:
         identity = np.arange(max(n, n_q), dtype=np.intp)
         q_order, r_order = identity[:n_q], identity[:n]
@@ -1132,14 +1215,21 @@ def _pack_blocks(Xc, lkey):
     return Rp, lkp
 
 
-def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
-             extra=TUNING.kd_tree_extra):
-    """KD-tree search with exact re-ranking; returns the query rows left for brute force."""
+def _kd_tree_of(Xo):
+    """scipy's cKDTree over the rows of Xo."""
     from scipy.spatial import cKDTree
 
+    return cKDTree(Xo)
+
+
+def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
+             extra=TUNING.kd_tree_extra, tree=None):
+    """KD-tree search with exact re-ranking; returns the query rows left for brute force.
+    tree: _kd_tree_of(Xo), built when None."""
     n = Xo.shape[0]
     m = min(n, k + extra + int(excludes_self))
-    tree = cKDTree(Xo)
+    if tree is None:
+        tree = _kd_tree_of(Xo)
     cand_dist, cand = tree.query(Yo, k=m, workers=n_threads)
     cand = np.ascontiguousarray(cand.reshape(len(Yo), m), dtype=np.intp)
     cand_dist = np.ascontiguousarray(cand_dist.reshape(len(Yo), m), dtype=np.float64)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ._kernels import _cleaning
 from ._neighbors import kneighbors
+from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
 from ._typing import (
     ArrayLike,
@@ -114,6 +115,7 @@ def edited_nearest_neighbours(
     ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -289,6 +291,7 @@ def repeated_edited_nearest_neighbours(
     return_indices: bool = ..., return_n_iter: bool = ...,
 ) -> ResampledRounds: ...
 @keyword_hints()
+@_named
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, max_iter: int = 100,
     kind_sel: Literal["all", "mode"] = "all", ratio: CleanRatio = "auto", n_jobs: int | None = None,
@@ -363,8 +366,11 @@ def repeated_edited_nearest_neighbours(
     n_classes = ds.n_classes
 
     rounds = _EditingRounds(ds.X, ds.y, k, n_threads)
+    progress = _start_phase("editing round", None)  # the rounds run are not known ahead
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
+        if progress is not None:
+            progress.update(n_iter - 1)
         alive_rows = np.flatnonzero(rounds.alive)
         y_alive = ds.y[alive_rows]
         _, mask = _targeted_classes(ratio, y_alive, ds.classes)
@@ -372,6 +378,8 @@ def repeated_edited_nearest_neighbours(
         counts = np.bincount(ds.y[rounds.alive.view(bool)], minlength=n_classes)
         if len(gone) == 0 or _stop(counts, minority, n_min, True):
             break
+    if progress is not None:
+        progress.finish(n_iter)
 
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
     out = ds.select(indices, return_indices=return_indices)
@@ -397,6 +405,7 @@ def all_knn(
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     allow_minority: bool = False, ratio: CleanRatio = "auto", n_jobs: int | None = None,
@@ -464,7 +473,10 @@ def all_knn(
     n_classes = ds.n_classes
 
     rounds = _EditingRounds(ds.X, ds.y, k, n_threads)
+    progress = _start_phase("editing round", k)
     for k_round in range(1, k + 1):
+        if progress is not None:
+            progress.update(k_round - 1)
         alive_rows = np.flatnonzero(rounds.alive)
         y_alive = ds.y[alive_rows]
         _, mask = _targeted_classes(ratio, y_alive, ds.classes)
@@ -472,6 +484,8 @@ def all_knn(
         counts = np.bincount(ds.y[rounds.alive.view(bool)], minlength=n_classes)
         if _stop(counts, minority, n_min, not allow_minority):
             break
+    if progress is not None:
+        progress.finish(k_round)  # k, or the rounds run when they stopped early
 
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
     return ds.select(indices, return_indices=return_indices)
@@ -496,6 +510,7 @@ def neighbourhood_cleaning_rule(
     ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, threshold_cleaning: float = 0.5,
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -642,6 +657,7 @@ def tomek_links(
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = "auto", n_jobs: int | None = None,
     return_indices: bool = False,
@@ -754,6 +770,7 @@ def condensed_nearest_neighbour(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -834,6 +851,7 @@ def condensed_nearest_neighbour(
         seeds = rows_c[pos]
         # Store rows in row order, so that ties in distance go to the lower row index.
         store = np.sort(np.concatenate([minority_rows, seeds]), kind="stable")
+        progress = _start_phase("CNN pass", len(rows_c))  # start and end: one kernel call
         X_c = X_unit[rows_c]
         X_store = X_unit[store]
         _, nbr = kneighbors(X_store, k, Y=X_c, n_jobs=n_threads)
@@ -849,6 +867,8 @@ def condensed_nearest_neighbour(
             X_c, rows_c, skip, ds.y, c, minority, heap_d2, heap_id, added, n_threads
         )
         parts.append(np.concatenate([seeds, rows_c[added[:n_added]]]))
+        if progress is not None:
+            progress.finish()
 
     return ds.select(np.concatenate(parts), return_indices=return_indices)
 
@@ -870,6 +890,7 @@ def one_sided_selection(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -939,10 +960,13 @@ def one_sided_selection(
         rest = np.delete(rows_c, pos)
         parts.append(seeds)
         if len(rest):
+            progress = _start_phase("CNN pass", len(rest))
             store = np.sort(np.concatenate([minority_rows, seeds]), kind="stable")
             _, nbr = kneighbors(ds.X[store], k, Y=ds.X[rest], n_jobs=n_threads)
             wrong = _knn_vote_wrong(ds.y[store][nbr], c, minority)
             parts.append(rest[wrong])
+            if progress is not None:
+                progress.finish()
     selected = np.concatenate(parts)
 
     keep = _tomek_keep(ds.X[selected], ds.y[selected], ds.n_classes, targeted, n_threads)

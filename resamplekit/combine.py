@@ -9,6 +9,7 @@ from typing import Literal, overload
 
 import numpy as np
 
+from ._progress import named as _named
 from ._typing import (
     ArrayLike,
     MatrixLike,
@@ -60,6 +61,7 @@ def smote_tomek(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints(_STEP_HINTS)
+@_named
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -138,6 +140,7 @@ def smote_enn(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints(_ENN_STEP_HINTS)
+@_named
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, enn_k: int = 3, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,

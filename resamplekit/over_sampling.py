@@ -34,6 +34,7 @@ from ._neighbors import (
     sum_pairwise_distances,
     vdm_class_probabilities,
 )
+from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
 from ._typing import (
     ArrayLike,
@@ -135,6 +136,7 @@ def random_over(
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = "auto",
     shrinkage: float | Mapping[Any, float] | None = None, random_state: RandomStateLike = None,
@@ -372,6 +374,7 @@ def smote(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints(_SMOTE_HINTS)
+@_named
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -483,6 +486,7 @@ def borderline_smote(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10,
     kind: Literal["borderline-1", "borderline-2"] = "borderline-1", ratio: OverRatio = "auto",
@@ -628,6 +632,7 @@ def svm_smote(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10, svm_estimator: Estimator | None = None,
     out_step: float = 0.5, ratio: OverRatio = "auto", random_state: RandomStateLike = None,
@@ -732,7 +737,10 @@ def svm_smote(
     # One SVM fit, on the caller's labels (imbalanced-learn fits on them too).
     # The default SVC (gamma='scale') is scale-invariant: fit it on X at unit scale, where its
     # kernel neither overflows nor underflows (a user's estimator gets X as it is).
+    progress = _start_phase("estimator fit", 1)
     svm.fit(unit_scaled(ds.X)[0] if svm_estimator is None else ds.X, ds.labels(ds.y))
+    if progress is not None:
+        progress.finish()
     support = getattr(svm, "support_", None)
     if support is None:
         raise TypeError(
@@ -804,6 +812,7 @@ def adasyn(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
@@ -1062,6 +1071,7 @@ def kmeans_smote(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def kmeans_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 2, kmeans_estimator: int | Estimator | None = None,
     cluster_balance_threshold: Literal["auto"] | float = "auto",
@@ -1275,6 +1285,7 @@ def smotenc(
     random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = 5,
     categorical_encoder: Estimator | None = None, ratio: OverRatio = "auto",
@@ -1449,6 +1460,7 @@ def smoten(
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, categorical_encoder: Estimator | None = None,
     ratio: OverRatio = "auto", random_state: RandomStateLike = None, n_jobs: int | None = None,

@@ -15,6 +15,7 @@ import numpy as np
 
 from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
+from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
 from ._typing import (
     ArrayLike,
@@ -61,6 +62,7 @@ def random_under(
     random_state: RandomStateLike = ..., return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
     random_state: RandomStateLike = None, return_indices: bool = False,
@@ -184,6 +186,7 @@ def near_miss(
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
     ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
@@ -373,6 +376,7 @@ def cluster_centroids(
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
     voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
@@ -465,6 +469,7 @@ def cluster_centroids(
         clusterer = clone(estimator)
 
     X_parts, rows, codes = [], [], []
+    progress = _start_phase("estimator fit", sum(1 for t in targets.values() if t > 0))
     for c in range(ds.n_classes):
         rows_c = np.flatnonzero(ds.y == c)
         if c not in targets:
@@ -483,6 +488,8 @@ def cluster_centroids(
         # carries on from class to class).
         clusterer.set_params(n_clusters=t)
         clusterer.fit(X_fit)
+        if progress is not None:
+            progress.update(progress.done + 1)
         if not hasattr(clusterer, "cluster_centers_"):
             raise TypeError(
                 "estimator must be a clustering estimator with an n_clusters parameter and a "
@@ -503,6 +510,8 @@ def cluster_centroids(
             rows.append(rows_c[_nearest_unique_rows(X_c, centers, None)])
         codes.append(np.full(t, c, dtype=np.intp))
 
+    if progress is not None:
+        progress.finish()
     if voting == "hard":
         return ds.select(np.concatenate(rows), return_indices=return_indices)
     out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
@@ -539,6 +548,7 @@ def instance_hardness_threshold(
     return_indices: bool = ...,
 ) -> Resampled | ResampledIndexed: ...
 @keyword_hints()
+@_named
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
     cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
@@ -642,9 +652,12 @@ def instance_hardness_threshold(
     # The default forest is invariant to the scale of X but computes in float32: it gets X at
     # unit scale, so that no value overflows or underflows float32 (a user's model gets X).
     X_fit = unit_scaled(ds.X)[0] if estimator is None else ds.X
+    progress = _start_phase("estimator fit", 1)  # all folds: one cross_val_predict call
     proba = cross_val_predict(
         model, X_fit, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"
     )
+    if progress is not None:
+        progress.finish()
     p = proba[np.arange(len(ds.y)), ds.y]
 
     parts = []
