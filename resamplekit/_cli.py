@@ -732,10 +732,9 @@ class ProgressBar:
 def resample_progress(stream):
     """Draw the library's progress events on ``stream`` while in the block, only when
     ``stream`` is a terminal (nothing at all otherwise)."""
-    report_progress = getattr(resamplekit, "report_progress", None)  # bridge: report_progress
     isatty = getattr(stream, "isatty", None)
-    if report_progress is None or isatty is None or not isatty():
+    if isatty is None or not isatty():
         yield None
         return
-    with ProgressBar(stream) as bar, report_progress(bar):
+    with ProgressBar(stream) as bar, resamplekit.report_progress(bar):
         yield bar

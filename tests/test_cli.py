@@ -433,7 +433,7 @@ def fake_report_progress(monkeypatch):
         calls.append(callback)
         yield
 
-    monkeypatch.setattr(rk, "report_progress", report_progress, raising=False)
+    monkeypatch.setattr(rk, "report_progress", report_progress)
     return calls
 
 
@@ -449,3 +449,48 @@ def test_progress_is_drawn_only_on_a_terminal(fake_report_progress):
     with _cli.resample_progress(pipe) as bar:
         assert bar is None
     assert pipe.getvalue() == "" and len(fake_report_progress) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_real_terminal(tmp_path, numeric_csv):
+    """The command line under a pseudo-terminal draws the library's real events on stderr;
+    with stderr a pipe (every other test here) it draws nothing."""
+    import pty  # noqa: F401  (POSIX only, like os.openpty)
+
+    controller, terminal = os.openpty()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "resamplekit", "resample", str(numeric_csv), "--target",
+             "label", "--method", "repeated_edited_nearest_neighbours", "-o",
+             str(tmp_path / "out.csv")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=terminal, env=env,
+            timeout=300, text=True)
+        os.close(terminal)
+        terminal = None
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal's other side is closed: all read
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        if terminal is not None:
+            os.close(terminal)
+        os.close(controller)
+    assert process.returncode == 0, drawn
+    text = drawn.decode()
+    assert "repeated_edited_nearest_neighbours: editing round" in text
+    assert "repeated_edited_nearest_neighbours: neighbour search" in text
+    assert text.rstrip(" ").endswith("\r")  # the line is cleared at the end
+    assert "Traceback" not in text
+
+    piped = cli("resample", numeric_csv, "--target", "label", "--method",
+                "repeated_edited_nearest_neighbours", "-o", tmp_path / "piped.csv",
+                cwd=tmp_path)
+    assert piped.returncode == 0 and piped.stderr == ""
