@@ -1,10 +1,10 @@
 """Tables of mixed columns for the categorical methods (smotenc, smoten).
 
 ``over_sampling.smotenc`` and ``over_sampling.smoten`` take tables whose columns may be text,
-numbers or pandas categoricals. This module turns such a table into what their kernels need,
+numbers, pandas categoricals or polars Categorical/Enum columns. This module turns such a table into what their kernels need,
 and nothing here builds a one-hot matrix:
 
-- :func:`as_table`: X as a 2-D ndarray or DataFrame of possibly mixed columns (a list of mixed
+- :func:`as_table`: X as a 2-D ndarray or (pandas or polars) DataFrame of possibly mixed columns (a list of mixed
   rows becomes an object ndarray, each value keeping its type);
 - :func:`categorical_indices`: ``categorical_features`` ("auto", indices, a mask or column
   names) as column indices, in the caller's order;
@@ -308,8 +308,9 @@ def categorical_indices(X, categorical_features, n_features):
     if values.dtype.kind in "UO":
         if not (_is_frame(X) or is_polars_frame(X)):
             raise ValueError(
-                "categorical_features as column names needs X to be a DataFrame, got "
-                f"{type(X).__name__}; give column indices or a boolean mask instead."
+                "categorical_features as column names needs X to be a pandas or polars "
+                f"DataFrame, got {type(X).__name__}; give column indices or a boolean mask "
+                "instead."
             )
         columns = list(X.columns)
         missing = [v for v in values.tolist() if v not in columns]

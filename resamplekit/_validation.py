@@ -6,18 +6,20 @@
 What goes in, what the algorithms see, what comes out:
 
 - ``y`` (any 1-d labels: ints, strings, bools, floats with integral values, pandas
-  Series/Categorical, lists) becomes ``Dataset.y``, intp class codes ``0..K-1`` in ``np.unique``
+  Series/Categorical, polars Series, lists) becomes ``Dataset.y``, intp class codes ``0..K-1`` in ``np.unique``
   (sorted) label order, with ``Dataset.classes`` the original labels. Results get their labels
-  back with the original values and dtype; a Series comes back a Series with its name and dtype
-  (a categorical stays categorical), a list comes back a list.
+  back with the original values and dtype; a Series (pandas or polars) comes back a Series of
+  its library with its name and dtype (a categorical stays categorical), a list comes back a
+  list.
 - ``numeric=True`` (distance-based methods): ``Dataset.X`` is a C-contiguous, finite float32
   array (float32 input, not copied when already C-contiguous) or float64 array (every other
   integer, bool or float input). DataFrames are converted column by column (pandas SparseDtype
-  columns too, densified); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of memory) and results go back out in
+  columns too, densified; a polars frame in one pass of ``to_numpy``, its nulls counting as
+  NaN); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of memory) and results go back out in
   the input's sparse format. NaN, inf, object, string, datetime and complex X are rejected.
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
-  the caller's X itself (ndarray of any dtype, DataFrame, CSR/CSC), untouched and not copied;
-  lists become an ndarray. NaN, inf, strings and datetimes pass through.
+  the caller's X itself (ndarray of any dtype, pandas or polars DataFrame, CSR/CSC), untouched
+  and not copied; lists become an ndarray. NaN, inf, nulls, strings and datetimes pass through.
 - Categorical methods (smotenc, smoten) first make X a table with ``_encoding.as_table`` (a list
   of mixed rows becomes an object ndarray, keeping each value's type), then use ``numeric=False``;
   their new rows go back with :meth:`Dataset.append_columns`, which keeps categorical and text
@@ -31,6 +33,12 @@ What goes in, what the algorithms see, what comes out:
   (random_under, as imbalanced-learn's RandomUnderSampler) where it keeps the index labels of
   the rows picked; when X is a DataFrame and y a Series, y gets the index of X's result, as in
   imbalanced-learn.
+- polars follows the same rules: a polars DataFrame -> a polars DataFrame with the same
+  column names (rows picked are gathered by polars, every dtype kept; new data keeps Float32
+  and Float64 columns and gives Float64 for integer and bool ones; Categorical, Enum and
+  String columns of smotenc/smoten keep their dtype), a polars Series -> a polars Series with
+  its name and dtype. A polars frame has no index. As for pandas, polars is detected through
+  ``sys.modules`` and never imported here; it does not need pandas.
 
 Inputs are never modified.
 

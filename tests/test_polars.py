@@ -109,7 +109,8 @@ def _assert_same_rows(X_pl, other):
         ref = other.iloc[:, j].to_numpy() if hasattr(other, "iloc") else other[:, j]
         if got.dtype.is_numeric():
             # an ndarray result is float64 throughout; a frame's column keeps its dtype
-            np.testing.assert_array_equal(got.to_numpy(), np.asarray(ref).astype(got.to_numpy().dtype),
+            values = got.to_numpy()
+            np.testing.assert_array_equal(values, np.asarray(ref).astype(values.dtype),
                                           err_msg=name)
         else:
             assert got.to_list() == [str(v) for v in ref], name
