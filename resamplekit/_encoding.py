@@ -1,11 +1,11 @@
 """Tables of mixed columns for the categorical methods (smotenc, smoten).
 
 ``over_sampling.smotenc`` and ``over_sampling.smoten`` take tables whose columns may be text,
-numbers, pandas categoricals or polars Categorical/Enum columns. This module turns such a table into what their kernels need,
-and nothing here builds a one-hot matrix:
+numbers, pandas categoricals or polars Categorical/Enum columns. This module turns such a
+table into what their kernels need, and nothing here builds a one-hot matrix:
 
-- :func:`as_table`: X as a 2-D ndarray or (pandas or polars) DataFrame of possibly mixed columns (a list of mixed
-  rows becomes an object ndarray, each value keeping its type);
+- :func:`as_table`: X as a 2-D ndarray or (pandas or polars) DataFrame of possibly mixed
+  columns (a list of mixed rows becomes an object ndarray, each value keeping its type);
 - :func:`categorical_indices`: ``categorical_features`` ("auto", indices, a mask or column
   names) as column indices, in the caller's order;
 - :func:`continuous_block`: the continuous columns as one C-contiguous float32/float64 array,
