@@ -153,7 +153,8 @@ def ordinal_codes(X, columns, encoder, method, one_hot):
             f"got {encoder!r}"
         )
     enc = clone(encoder)
-    block = _sub_frame(X, columns) if _is_frame(X) or is_polars_frame(X) else X[:, list(columns)]
+    is_frame = _is_frame(X) or is_polars_frame(X)
+    block = _sub_frame(X, columns) if is_frame else X[:, list(columns)]
     encoded = enc.fit_transform(block)
     categories = [np.asarray(c) for c in enc.categories_]
     if one_hot:
