@@ -7,16 +7,17 @@ What goes in, what the algorithms see, what comes out:
 
 - ``y`` (any 1-d labels: ints, strings, bools, floats with integral values, pandas
   Series/Categorical, polars Series, lists) becomes ``Dataset.y``, intp class codes
-  ``0..K-1`` in ``np.unique`` (sorted) label order, with ``Dataset.classes`` the original labels. Results get their labels
-  back with the original values and dtype; a Series (pandas or polars) comes back a Series of
-  its library with its name and dtype (a categorical stays categorical), a list comes back a
-  list.
+  ``0..K-1`` in ``np.unique`` (sorted) label order, with ``Dataset.classes`` the original
+  labels. Results get their labels back with the original values and dtype; a Series (pandas
+  or polars) comes back a Series of its library with its name and dtype (a categorical stays
+  categorical), a list comes back a list.
 - ``numeric=True`` (distance-based methods): ``Dataset.X`` is a C-contiguous, finite float32
   array (float32 input, not copied when already C-contiguous) or float64 array (every other
   integer, bool or float input). DataFrames are converted column by column (pandas SparseDtype
   columns too, densified; a polars frame in one pass of ``to_numpy``, its nulls counting as
   NaN); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of
-  memory) and results go back out in the input's sparse format. NaN, inf, object, string, datetime and complex X are rejected.
+  memory) and results go back out in the input's sparse format. NaN, inf, object, string,
+  datetime and complex X are rejected.
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
   the caller's X itself (ndarray of any dtype, pandas or polars DataFrame, CSR/CSC), untouched
   and not copied; lists become an ndarray. NaN, inf, nulls, strings and datetimes pass through.
