@@ -1,11 +1,11 @@
 """Tables of mixed columns for the categorical methods (smotenc, smoten).
 
 ``over_sampling.smotenc`` and ``over_sampling.smoten`` take tables whose columns may be text,
-numbers or pandas categoricals. This module turns such a table into what their kernels need,
-and nothing here builds a one-hot matrix:
+numbers, pandas categoricals or polars Categorical/Enum columns. This module turns such a
+table into what their kernels need, and nothing here builds a one-hot matrix:
 
-- :func:`as_table`: X as a 2-D ndarray or DataFrame of possibly mixed columns (a list of mixed
-  rows becomes an object ndarray, each value keeping its type);
+- :func:`as_table`: X as a 2-D ndarray or (pandas or polars) DataFrame of possibly mixed
+  columns (a list of mixed rows becomes an object ndarray, each value keeping its type);
 - :func:`categorical_indices`: ``categorical_features`` ("auto", indices, a mask or column
   names) as column indices, in the caller's order;
 - :func:`continuous_block`: the continuous columns as one C-contiguous float32/float64 array,
@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-from ._validation import require_sklearn
+from ._validation import is_polars_frame, require_sklearn
 
 __all__ = ["as_table", "categorical_indices", "continuous_block", "ordinal_codes"]
 
@@ -36,7 +36,7 @@ def _is_frame(X):
 
 
 def _column_name(X, j):
-    return repr(X.columns[j]) if _is_frame(X) else str(j)
+    return repr(X.columns[j]) if _is_frame(X) or is_polars_frame(X) else str(j)
 
 
 def _column(X, j):
@@ -47,7 +47,16 @@ def _column(X, j):
         if isinstance(col.dtype, pd.CategoricalDtype):
             return np.asarray(col.astype(object))
         return col.to_numpy()
+    if is_polars_frame(X):  # text and categoricals come out as objects, nulls as None/NaN
+        return X.to_series(j).to_numpy()
     return X[:, j]
+
+
+def _sub_frame(X, columns):
+    """The columns ``columns`` (indices) of a DataFrame, as a DataFrame of the same library."""
+    if is_polars_frame(X):
+        return X.select([X.columns[j] for j in columns])
+    return X.iloc[:, list(columns)]
 
 
 def _missing(values):
@@ -144,7 +153,8 @@ def ordinal_codes(X, columns, encoder, method, one_hot):
             f"got {encoder!r}"
         )
     enc = clone(encoder)
-    block = X.iloc[:, list(columns)] if _is_frame(X) else X[:, list(columns)]
+    is_frame = _is_frame(X) or is_polars_frame(X)
+    block = _sub_frame(X, columns) if is_frame else X[:, list(columns)]
     encoded = enc.fit_transform(block)
     categories = [np.asarray(c) for c in enc.categories_]
     if one_hot:
@@ -205,7 +215,7 @@ def as_table(X, method):
     >>> table.dtype, table[0, 0]
     (dtype('O'), 1.5)
     """
-    if _is_frame(X):
+    if _is_frame(X) or is_polars_frame(X):
         return X
     if not isinstance(X, np.ndarray):
         try:
@@ -234,7 +244,8 @@ def categorical_indices(X, categorical_features, n_features):
     X : ndarray or DataFrame
         The table (its columns' names and dtypes serve "auto" and column names).
     categorical_features : "auto", array of int, array of bool or array of str
-        "auto" (the pandas ``CategoricalDtype`` columns of a DataFrame), column indices
+        "auto" (the pandas ``CategoricalDtype`` columns of a DataFrame, the Categorical and
+        Enum columns of a polars DataFrame), column indices
         (negative ones count from the end; repeats are dropped), a boolean mask over the
         columns, or column names of a DataFrame.
     n_features : int
@@ -260,6 +271,9 @@ def categorical_indices(X, categorical_features, n_features):
                 "categorical_features must be 'auto', column indices, a boolean mask or "
                 f"column names, got {categorical_features!r}"
             )
+        if is_polars_frame(X):
+            pl = sys.modules["polars"]
+            return np.flatnonzero([isinstance(t, (pl.Categorical, pl.Enum)) for t in X.dtypes])
         if not _is_frame(X):
             raise ValueError(
                 "When `categorical_features='auto'`, the input data should be a "
@@ -293,10 +307,11 @@ def categorical_indices(X, categorical_features, n_features):
         _, first = np.unique(idx, return_index=True)
         return idx[np.sort(first)]
     if values.dtype.kind in "UO":
-        if not _is_frame(X):
+        if not (_is_frame(X) or is_polars_frame(X)):
             raise ValueError(
-                "categorical_features as column names needs X to be a pandas.DataFrame, got "
-                f"{type(X).__name__}; give column indices or a boolean mask instead."
+                "categorical_features as column names needs X to be a pandas or polars "
+                f"DataFrame, got {type(X).__name__}; give column indices or a boolean mask "
+                "instead."
             )
         columns = list(X.columns)
         missing = [v for v in values.tolist() if v not in columns]
@@ -349,6 +364,10 @@ def continuous_block(X, columns):
         dtypes = set(part.dtypes)
         all32 = dtypes == {np.dtype(np.float32)}
         raw = [part.iloc[:, j].to_numpy() for j in range(part.shape[1])]
+    elif is_polars_frame(X):
+        pl = sys.modules["polars"]
+        all32 = all(X.dtypes[j] == pl.Float32 for j in columns)
+        raw = [X.to_series(j).to_numpy() for j in columns]
     else:
         all32 = X.dtype == np.float32
         raw = [X[:, j] for j in columns]

@@ -6,18 +6,21 @@
 What goes in, what the algorithms see, what comes out:
 
 - ``y`` (any 1-d labels: ints, strings, bools, floats with integral values, pandas
-  Series/Categorical, lists) becomes ``Dataset.y``, intp class codes ``0..K-1`` in ``np.unique``
-  (sorted) label order, with ``Dataset.classes`` the original labels. Results get their labels
-  back with the original values and dtype; a Series comes back a Series with its name and dtype
-  (a categorical stays categorical), a list comes back a list.
+  Series/Categorical, polars Series, lists) becomes ``Dataset.y``, intp class codes
+  ``0..K-1`` in ``np.unique`` (sorted) label order, with ``Dataset.classes`` the original
+  labels. Results get their labels back with the original values and dtype; a Series (pandas
+  or polars) comes back a Series of its library with its name and dtype (a categorical stays
+  categorical), a list comes back a list.
 - ``numeric=True`` (distance-based methods): ``Dataset.X`` is a C-contiguous, finite float32
   array (float32 input, not copied when already C-contiguous) or float64 array (every other
   integer, bool or float input). DataFrames are converted column by column (pandas SparseDtype
-  columns too, densified); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of memory) and results go back out in
-  the input's sparse format. NaN, inf, object, string, datetime and complex X are rejected.
+  columns too, densified; a polars frame in one pass of ``to_numpy``, its nulls counting as
+  NaN); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of
+  memory) and results go back out in the input's sparse format. NaN, inf, object, string,
+  datetime and complex X are rejected.
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
-  the caller's X itself (ndarray of any dtype, DataFrame, CSR/CSC), untouched and not copied;
-  lists become an ndarray. NaN, inf, strings and datetimes pass through.
+  the caller's X itself (ndarray of any dtype, pandas or polars DataFrame, CSR/CSC), untouched
+  and not copied; lists become an ndarray. NaN, inf, nulls, strings and datetimes pass through.
 - Categorical methods (smotenc, smoten) first make X a table with ``_encoding.as_table`` (a list
   of mixed rows becomes an object ndarray, keeping each value's type), then use ``numeric=False``;
   their new rows go back with :meth:`Dataset.append_columns`, which keeps categorical and text
@@ -31,6 +34,12 @@ What goes in, what the algorithms see, what comes out:
   (random_under, as imbalanced-learn's RandomUnderSampler) where it keeps the index labels of
   the rows picked; when X is a DataFrame and y a Series, y gets the index of X's result, as in
   imbalanced-learn.
+- polars follows the same rules: a polars DataFrame -> a polars DataFrame with the same
+  column names (rows picked are gathered by polars, every dtype kept; new data keeps Float32
+  and Float64 columns and gives Float64 for integer and bool ones; Categorical, Enum and
+  String columns of smotenc/smoten keep their dtype), a polars Series -> a polars Series with
+  its name and dtype. A polars frame has no index. As for pandas, polars is detected through
+  ``sys.modules`` and never imported here; it does not need pandas.
 
 Inputs are never modified.
 
@@ -69,6 +78,8 @@ __all__ = [
     "openmp_max_threads",
     "check_int",
     "unit_scaled",
+    "is_polars_frame",
+    "is_polars_series",
 ]
 
 
@@ -85,6 +96,23 @@ def _is_dataframe(obj):
 def _is_series(obj):
     pd = _pandas()
     return pd is not None and isinstance(obj, pd.Series)
+
+
+def _polars():
+    """polars if the caller has imported it (then it may be in use), else None."""
+    return sys.modules.get("polars")
+
+
+def is_polars_frame(obj):
+    """Whether ``obj`` is a polars DataFrame (False without importing polars)."""
+    pl = _polars()
+    return pl is not None and isinstance(obj, pl.DataFrame)
+
+
+def is_polars_series(obj):
+    """Whether ``obj`` is a polars Series (False without importing polars)."""
+    pl = _polars()
+    return pl is not None and isinstance(obj, pl.Series)
 
 
 def _scalar(value):
@@ -479,10 +507,11 @@ def encode_labels(y, *, name="y"):
     """
     if sparse.issparse(y):
         raise TypeError(f"{name} must be a 1-d array of class labels, got a sparse matrix")
-    if _is_dataframe(y):
+    if _is_dataframe(y) or is_polars_frame(y):
+        one = f"{name}.iloc[:, 0]" if _is_dataframe(y) else f"{name}.to_series(0)"
         raise ValueError(
             f"{name} must be 1-dimensional (one label per row of X), got a DataFrame of shape "
-            f"{y.shape}; pass one column, e.g. {name}.iloc[:, 0]"
+            f"{y.shape}; pass one column, e.g. {one}"
         )
     try:
         arr = np.asarray(y)
@@ -552,12 +581,17 @@ def _check_shape(shape, name="X"):
         )
 
 
-def _check_finite(arr, name="X"):
-    """Raise if a float array holds NaN or inf (two reductions, no temporary array)."""
+def _check_finite(arr, name="X", columns=None):
+    """Raise if a float array holds NaN or inf (two reductions, no temporary array).
+
+    ``columns``: the column names of a DataFrame, for the message.
+    """
     if arr.size == 0 or (np.isfinite(arr.min()) and np.isfinite(arr.max())):
         return
     bad = np.argwhere(~np.isfinite(arr))[0]
     where = f"row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"position {bad[0]}"
+    if columns is not None and len(bad) == 2:
+        where += f" {columns[bad[1]]!r}"
     raise ValueError(
         f"{name} contains NaN or infinity (first at {where}: {arr[tuple(bad)].item()!r}); "
         "distance-based methods need finite values: impute or drop those rows first "
@@ -602,7 +636,31 @@ def _numeric_dataframe(X):
     has_ext = any(not isinstance(dt, np.dtype) for dt in X.dtypes)
     arr = X.to_numpy(dtype=target, na_value=np.nan) if has_ext else X.to_numpy(dtype=target)
     out = np.ascontiguousarray(arr)
-    _check_finite(out)
+    _check_finite(out, columns=X.columns)
+    return out
+
+
+def _numeric_polars(X):
+    """A polars DataFrame as a C-contiguous finite float array, under the pandas rules:
+    float32 when every column is Float32, else float64 (integer, bool and float columns);
+    nulls become NaN and are rejected with NaN and inf."""
+    pl = _polars()
+    schema = X.schema
+    bad = [
+        f"{col!r} ({dt})" for col, dt in schema.items()
+        if not (dt == pl.Boolean or dt.is_integer() or dt.is_float())
+    ]
+    if bad:
+        shown = ", ".join(bad[:5]) + (", ..." if len(bad) > 5 else "")
+        raise TypeError(f"X has non-numeric columns: {shown}; {_NUMERIC_HINT}")
+    target = pl.Float32 if all(dt == pl.Float32 for dt in schema.values()) else pl.Float64
+    if any(dt != target for dt in schema.values()):
+        X = X.cast(target)
+    # One pass from polars' columns into a row-major array (zero-copy for a single column).
+    out = X.to_numpy(order="c")
+    if not out.flags.c_contiguous:
+        out = np.ascontiguousarray(out)
+    _check_finite(out, columns=X.columns)
     return out
 
 
@@ -707,6 +765,9 @@ class Dataset:
             if self.is_dataframe:
                 out.index = X_out.index
             return out
+        if self._y_kind == "polars":
+            y0 = self._y_orig
+            return _polars().Series(y0.name, labels).cast(y0.dtype)
         return labels
 
     def _frame(self, arr):
@@ -725,6 +786,20 @@ class Dataset:
                 keep[col] = dt
         return out.astype(keep) if keep else out
 
+    def _polars_schema(self, dtype):
+        """The columns of a polars result of new data (float values of ``dtype``): float
+        columns keep their dtype, integer and bool columns become Float64 (never truncated)."""
+        pl = _polars()
+        new = pl.Float32 if dtype == np.float32 else pl.Float64
+        return {col: dt if dt.is_float() else new for col, dt in self._X_orig.schema.items()}
+
+    def _polars_frame(self, arr):
+        """polars DataFrame of new data with X's column names (see _polars_schema)."""
+        pl = _polars()
+        schema = self._polars_schema(arr.dtype)
+        out = pl.from_numpy(arr, schema=list(schema), orient="row")
+        return out.cast(schema) if out.schema != schema else out
+
     def _sparse_like(self, arr):
         X0 = self._X_orig
         return type(X0)(arr).asformat(X0.format)
@@ -732,6 +807,8 @@ class Dataset:
     def _new_X_out(self, arr):
         if self._x_kind == "dataframe":
             return self._frame(arr)
+        if self._x_kind == "polars":
+            return self._polars_frame(arr)
         if self._x_kind == "sparse":
             return self._sparse_like(arr)
         if self._x_kind == "list":
@@ -742,7 +819,8 @@ class Dataset:
         """Rows ``indices`` of the caller's X, in its container, with their labels.
 
         Rows come from the caller's X unchanged (every dtype kept). A DataFrame result gets a
-        fresh RangeIndex, or with ``keep_index=True`` the index labels of the rows picked.
+        fresh RangeIndex, or with ``keep_index=True`` the index labels of the rows picked (a
+        polars DataFrame has no index: its rows are gathered by polars).
         """
         indices = np.asarray(indices, dtype=np.intp)
         X0 = self._X_orig
@@ -751,6 +829,8 @@ class Dataset:
             X_out = X0.take(indices)
             if not keep_index:
                 X_out.index = _pandas().RangeIndex(len(indices))
+        elif kind == "polars":
+            X_out = X0[indices]
         elif kind == "sparse":
             X_out = X0[indices]
             if X_out.format != X0.format:
@@ -776,6 +856,8 @@ class Dataset:
         if kind == "dataframe":
             pd = _pandas()
             X_out = pd.concat([X0, X0.take(rows)], ignore_index=True)
+        elif kind == "polars":
+            X_out = _polars().concat([X0, X0[rows]])
         elif kind == "sparse":
             X_out = sparse.vstack([X0, X0[rows]], format=X0.format)
             if type(X_out) is not type(X0):
@@ -813,6 +895,14 @@ class Dataset:
             X_out = sparse.vstack(blocks, format=X0.format)
             if type(X_out) is not type(X0):
                 X_out = type(X0)(X_out)
+        elif self._x_kind == "polars":
+            # The original rows straight from the caller's columns (cast as the new ones are:
+            # the same values as self.X's), then the new rows.
+            pl = _polars()
+            X0 = self._X_orig
+            schema = self._polars_schema(X.dtype)
+            head = X0.cast(schema) if X0.schema != schema else X0
+            X_out = pl.concat([head, self._polars_frame(X_new.astype(X.dtype, copy=False))])
         else:
             arr = np.empty((n + m, X.shape[1]), dtype=X.dtype)
             arr[:n] = X
@@ -839,10 +929,10 @@ class Dataset:
         column j (continuous columns as floats, categorical ones as values of the column), and
         ``y_new`` their class codes.
 
-        - DataFrame X: a DataFrame with the same columns and a fresh RangeIndex. A column
-          whose new values are float and whose original dtype is integer or bool becomes
-          float64; every other column keeps its dtype (categorical dtypes and their categories
-          included).
+        - DataFrame X (pandas or polars): a DataFrame with the same columns (pandas: a fresh
+          RangeIndex). A column whose new values are float and whose original dtype is integer
+          or bool becomes float64; every other column keeps its dtype (categorical dtypes and
+          their categories included, polars Enum too).
         - ndarray X: an ndarray of dtype X's dtype when ``all_categorical``, else float32 and
           float64 are kept, other numbers become float64 and anything else object.
 
@@ -867,6 +957,22 @@ class Dataset:
                 parts[j] = pd.concat([orig, added], ignore_index=True)
             X_out = pd.DataFrame(parts)
             X_out.columns = X.columns
+        elif self._x_kind == "polars":
+            pl = _polars()
+            parts = []
+            for j, (name, dt) in enumerate(X.schema.items()):
+                orig = X.to_series(j)
+                new = new_columns[j]
+                if new.dtype.kind == "f" and (dt.is_integer() or dt == pl.Boolean):
+                    orig = orig.cast(pl.Float64)
+                added = pl.Series(name, new)
+                if isinstance(dt, pl.Categorical):
+                    # through text: categoricals built apart may not share their encoding
+                    column = pl.concat([orig.cast(pl.String), added.cast(pl.String)])
+                    parts.append(column.cast(dt))
+                else:
+                    parts.append(pl.concat([orig, added.cast(orig.dtype)]))
+            X_out = pl.DataFrame(parts)
         else:
             dtype = X.dtype
             if not all_categorical and dtype not in (np.float32, np.float64):
@@ -930,6 +1036,10 @@ def check_X_y(X, y, *, numeric=True):
         x_kind = "dataframe"
         _check_shape(X.shape)
         X_alg = _numeric_dataframe(X) if numeric else X
+    elif is_polars_frame(X):
+        x_kind = "polars"
+        _check_shape(X.shape)
+        X_alg = _numeric_polars(X) if numeric else X
     else:
         x_kind = "ndarray" if isinstance(X, np.ndarray) else "list"
         if _is_series(X):
@@ -944,7 +1054,12 @@ def check_X_y(X, y, *, numeric=True):
         X_orig = arr
         X_alg = _numeric_dense(arr) if numeric else arr
     # ---- y
-    y_kind = "series" if _is_series(y) else ("list" if isinstance(y, list) else "ndarray")
+    if _is_series(y):
+        y_kind = "series"
+    elif is_polars_series(y):
+        y_kind = "polars"
+    else:
+        y_kind = "list" if isinstance(y, list) else "ndarray"
     label_array, classes, codes = encode_labels(y)
     n = X_orig.shape[0]
     if n != len(codes):

@@ -65,7 +65,7 @@ from ._typing import (
     SklearnRandomState,
     UnderRatio,
 )
-from ._validation import check_X_y, encode_labels, keyword_hints
+from ._validation import check_X_y, encode_labels, is_polars_frame, keyword_hints
 
 __all__ = [
     "RandomUnderSampler",
@@ -280,6 +280,8 @@ def _check_target(y):
         return y_arr.argmax(axis=1), True
     if kind.endswith("multioutput"):
         raise ValueError(f"y of shape {np.shape(y)}: {_MULTILABEL}")
+    if is_polars_frame(y):
+        return column_or_1d(y.to_numpy()), False
     if getattr(y, "ndim", None) == 2 or (
         isinstance(y, (list, tuple)) and np.asarray(y, dtype=object).ndim == 2
     ):
@@ -295,7 +297,14 @@ def _restore_containers(X, y, X_res, y_res, one_hot, y_fn):
         X_res = np.asarray(X_res).tolist()
     if isinstance(y, list) and not isinstance(y_res, list):
         y_res = np.asarray(y_res).tolist()
-    if type(y).__name__ == "DataFrame" and type(y_res).__name__ != "DataFrame":
+    if is_polars_frame(y):
+        import polars as pl
+
+        values = np.asarray(y_res).reshape(len(y_res), -1)
+        y_res = pl.from_numpy(values, schema=y.columns, orient="row")
+        if not one_hot:
+            y_res = y_res.cast(y.schema)
+    elif type(y).__name__ == "DataFrame" and type(y_res).__name__ != "DataFrame":
         import pandas as pd
 
         index = X_res.index if isinstance(X_res, pd.DataFrame) else None

@@ -89,7 +89,7 @@ def test_every_page_is_in_the_toctree():
 
 # page -> modules its examples need (skipped when one is not installed)
 PAGES_WITH_EXAMPLES = {
-    "user_guide.rst": ["sklearn", "scipy"],
+    "user_guide.rst": ["sklearn", "scipy", "polars"],
     "migrating.rst": ["sklearn", "imblearn"],
 }
 
