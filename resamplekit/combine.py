@@ -254,7 +254,7 @@ def smote_enn(
     enn_k = check_int(enn_k, "enn_k", minimum=1)
     first = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
                   return_indices=True, return_provenance=return_provenance)
-    n_mid = len(first[2])
+    n_mid = len(first[1])
     if enn_k >= n_mid:
         raise ValueError(
             f"smote_enn: enn_k must be smaller than the number of rows after over-sampling "
