@@ -582,7 +582,12 @@ def cluster_centroids(
         return _prov.select(ds, np.concatenate(rows), return_indices, return_provenance)
     out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
     out = out + (np.concatenate(rows),) if return_indices else out
-    return out + (_prov.made(np.concatenate(rows), step="centroid"),) if return_provenance else out
+    if return_provenance:
+        # centroids (-1) and the rows of classes left as they are
+        record = _prov.kept(np.concatenate(rows))
+        record["step"][record["row"] == -1] = "centroid"
+        out += (record,)
+    return out
 
 
 def _set_random_states(estimator, rs):
