@@ -293,43 +293,50 @@ def _stop(counts_after, minority, n_min_orig, check_minority):
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ..., return_provenance: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ...,
+    return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True], return_n_iter: Literal[False] = ..., return_provenance: Literal[False] = ...,
+    return_indices: Literal[True], return_n_iter: Literal[False] = ...,
+    return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, Indices]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ..., return_n_iter: Literal[True], return_provenance: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_n_iter: Literal[True],
+    return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, int]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True], return_n_iter: Literal[True], return_provenance: Literal[False] = ...,
+    return_indices: Literal[True], return_n_iter: Literal[True],
+    return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, Indices, int]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ..., return_provenance: Literal[True],
+    return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ...,
+    return_provenance: Literal[True],
 ) -> tuple[Any, Any, Provenance]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True], return_n_iter: Literal[False] = ..., return_provenance: Literal[True],
+    return_indices: Literal[True], return_n_iter: Literal[False] = ...,
+    return_provenance: Literal[True],
 ) -> tuple[Any, Any, Indices, Provenance]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ..., return_n_iter: Literal[True], return_provenance: Literal[True],
+    return_indices: Literal[False] = ..., return_n_iter: Literal[True],
+    return_provenance: Literal[True],
 ) -> tuple[Any, Any, int, Provenance]: ...
 @overload
 def repeated_edited_nearest_neighbours(

@@ -89,7 +89,8 @@ def smote_tomek(
 @_named
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False, return_provenance: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with SMOTE, then remove Tomek links from every class.
 
@@ -190,7 +191,8 @@ def smote_enn(
 @_named
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, enn_k: int = 3, ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False, return_provenance: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with SMOTE, then clean every class with Edited Nearest Neighbours.
 
