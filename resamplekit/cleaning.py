@@ -22,7 +22,11 @@ from ._kernels import _cleaning
 from ._neighbors import kneighbors
 from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
-from . import _provenance as _prov
+from ._provenance import (
+    check_flag as check_provenance_flag,
+    kept as kept_records,
+    select as select_recorded,
+)
 from ._typing import (
     ArrayLike,
     CleanRatio,
@@ -202,7 +206,7 @@ def edited_nearest_neighbours(
     >>> idx  # row 9, a class-1 row among class-0 rows, is removed
     array([0, 1, 2, 3, 4, 5, 6, 7, 8])
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     mode = _check_kind_sel(kind_sel)
@@ -216,7 +220,7 @@ def edited_nearest_neighbours(
     removed = np.zeros(len(ds.y), dtype=bool)
     removed[rows[~keep]] = True
     indices = _class_grouped(ds.y, np.flatnonzero(~removed))
-    return _prov.select(ds, indices, return_indices, return_provenance)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- RENN and AllKNN: rounds of ENN with repaired neighbour lists -----------------------------
@@ -420,7 +424,7 @@ def repeated_edited_nearest_neighbours(
     >>> bool((y_res == 0).sum() < 60), n_iter >= 1
     (True, True)
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     max_iter = check_int(max_iter, "max_iter")
@@ -451,7 +455,7 @@ def repeated_edited_nearest_neighbours(
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
     out = ds.select(indices, return_indices=return_indices)
     out = out + (n_iter,) if return_n_iter else out
-    return out + (_prov.kept(indices),) if return_provenance else out
+    return out + (kept_records(indices),) if return_provenance else out
 
 
 @overload
@@ -546,7 +550,7 @@ def all_knn(
     >>> bool((y_res == 0).sum() < 60), int((y_res == 1).sum())
     (True, 20)
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     mode = _check_kind_sel(kind_sel)
@@ -575,7 +579,7 @@ def all_knn(
         progress.finish(k_round)  # k, or the rounds run when they stopped early
 
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
-    return _prov.select(ds, indices, return_indices, return_provenance)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- NCR --------------------------------------------------------------------------------------
@@ -680,7 +684,7 @@ def neighbourhood_cleaning_rule(
     >>> bool((y_res == 0).sum() < 60), bool((np.diff(idx) > 0).all())
     (True, True)
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     if isinstance(threshold_cleaning, (bool, np.bool_)) or not isinstance(
@@ -722,7 +726,7 @@ def neighbourhood_cleaning_rule(
         np.ascontiguousarray(nbr[is_min]), rows[is_min], ds.y, k, clean_class, removed
     )  # A2
     indices = np.flatnonzero(removed == 0)
-    return _prov.select(ds, indices, return_indices, return_provenance)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- Tomek links, CNN, OSS ---
@@ -834,12 +838,12 @@ def tomek_links(
     >>> tomek_links(X, y, ratio="all", return_indices=True)[2]
     array([0, 1, 4, 5, 6])
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     n_jobs = check_n_jobs(n_jobs)
     targeted = target_counts(ratio, ds.y, ds.classes, "clean")
     keep = _tomek_keep(ds.X, ds.y, ds.n_classes, targeted, n_jobs)
-    return _prov.select(ds, keep, return_indices, return_provenance)
+    return select_recorded(ds, keep, return_indices, return_provenance)
 
 
 def _check_store_size(k, n_minority, n_seeds):
@@ -981,7 +985,7 @@ def condensed_nearest_neighbour(
     >>> idx  # seed 4, then row 0 (its nearest store row, 7, is a minority row)
     array([4, 0, 7, 8])
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds, k, n_seeds, n_threads, targeted, rs, minority = _check_condensing(
         X, y, k, n_seeds_S, ratio, random_state, n_jobs
     )
@@ -1019,7 +1023,7 @@ def condensed_nearest_neighbour(
         if progress is not None:
             progress.finish()
 
-    return _prov.select(ds, np.concatenate(parts), return_indices, return_provenance)
+    return select_recorded(ds, np.concatenate(parts), return_indices, return_provenance)
 
 
 @overload
@@ -1114,7 +1118,7 @@ def one_sided_selection(
     >>> one_sided_selection(X, y, random_state=0, return_indices=True)[2]
     array([4, 0, 1, 2, 7, 8])
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds, k, n_seeds, n_threads, targeted, rs, minority = _check_condensing(
         X, y, k, n_seeds_S, ratio, random_state, n_jobs
     )
@@ -1141,4 +1145,4 @@ def one_sided_selection(
     selected = np.concatenate(parts)
 
     keep = _tomek_keep(ds.X[selected], ds.y[selected], ds.n_classes, targeted, n_threads)
-    return _prov.select(ds, selected[keep], return_indices, return_provenance)
+    return select_recorded(ds, selected[keep], return_indices, return_provenance)

@@ -10,7 +10,7 @@ from typing import Literal, overload
 import numpy as np
 
 from ._progress import named as _named
-from . import _provenance as _prov
+from ._provenance import check_flag as check_provenance_flag
 from ._typing import (
     ArrayLike,
     MatrixLike,
@@ -143,7 +143,7 @@ def smote_tomek(
     >>> bool((np.bincount(y_res) <= 90).all())
     True
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     from .cleaning import tomek_links
     from .over_sampling import smote
 
@@ -249,7 +249,7 @@ def smote_enn(
     >>> bool(((idx == -1) | (idx < 100)).all())
     True
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     from .cleaning import edited_nearest_neighbours
     from .over_sampling import smote
 

@@ -36,7 +36,13 @@ from ._neighbors import (
 )
 from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
-from . import _provenance as _prov
+from ._provenance import (
+    after_inputs as inputs_then,
+    check_flag as check_provenance_flag,
+    concat as concat_records,
+    kept as kept_records,
+    made as made_records,
+)
 from ._typing import (
     ArrayLike,
     Estimator,
@@ -228,7 +234,7 @@ def random_over(
     >>> X_s.shape
     (14, 2)
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y, numeric=shrinkage is not None)
     targets = target_counts(ratio, ds.y, ds.classes, "over")
     factors = None if shrinkage is None else _shrinkage_factors(shrinkage, targets, ds.classes)
@@ -244,7 +250,7 @@ def random_over(
             new_rows[pos:pos + n_new] = rows[rs.choice(len(rows), size=n_new, replace=True)]
             pos += n_new
         out = ds.extend(new_rows, return_indices=return_indices)
-        return out + (_prov.after_inputs(n, _prov.kept(new_rows)),) if return_provenance else out
+        return out + (inputs_then(n, kept_records(new_rows)),) if return_provenance else out
 
     X_alg = ds.X
     d = X_alg.shape[1]
@@ -274,7 +280,7 @@ def random_over(
         pos += n_new
     out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
     if return_provenance:
-        out += (_prov.after_inputs(n, _prov.made(sources, step="smoothed")),)
+        out += (inputs_then(n, made_records(sources, step="smoothed")),)
     return out
 
 
@@ -379,7 +385,7 @@ def _appended(ds, X_new, y_new, made, return_indices, return_provenance):
     """
     out = ds.append(X_new, y_new, return_indices=return_indices)
     if return_provenance:
-        out += (_prov.after_inputs(ds.n_samples, _prov.made(*made)),)
+        out += (inputs_then(ds.n_samples, made_records(*made)),)
     return out
 
 
@@ -502,7 +508,7 @@ def smote(
     >>> bool((X_res[:100] == X).all())
     True
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     for code in counts:
         _check_class_size(ds, code, k, "smote")
@@ -636,7 +642,7 @@ def borderline_smote(
     >>> np.bincount(y_res).tolist()
     [90, 90]
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     method = "borderline_smote"
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     m = check_int(m, "m", minimum=1)
@@ -819,7 +825,7 @@ def svm_smote(
     >>> np.bincount(y_res).tolist()
     [90, 90]
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     method = "svm_smote"
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     m = check_int(m, "m", minimum=1)
@@ -1004,7 +1010,7 @@ def adasyn(
     >>> X_res.shape[0] - X.shape[0] in range(78, 83)
     True
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     method = "adasyn"
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     if not counts:
@@ -1319,7 +1325,7 @@ def kmeans_smote(
     >>> np.bincount(y_res).tolist()
     [90, 90]
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     method = "kmeans_smote"
     ds = check_X_y(X, y)
     k = check_int(k, "k", minimum=1)
@@ -1393,12 +1399,12 @@ def kmeans_smote(
             X_parts.append(out)
             y_parts.append(np.full(int(m), code, dtype=np.intp))
             if return_provenance:
-                made_parts.append(_prov.made(rows_c[base], rows_c[nns[base, cols]], steps))
+                made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
     X_new = np.concatenate(X_parts) if X_parts else np.empty((0, Xf.shape[1]), Xf.dtype)
     y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
     out = ds.append(X_new, y_new, return_indices=return_indices)
     if return_provenance:
-        out += (_prov.after_inputs(ds.n_samples, _prov.concat(made_parts)),)
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
     return out
 
 
@@ -1560,7 +1566,7 @@ def smotenc(
     >>> set(X_res[60:, 1]) <= {"a", "b", "c"}
     True
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     method = "smotenc"
     if "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"].issparse(X):
         raise TypeError(
@@ -1612,7 +1618,7 @@ def smotenc(
         cont_parts.append(cont_new)
         y_parts.append(np.full(n_new, code, dtype=np.intp))
         if return_provenance:
-            made_parts.append(_prov.made(rows_c[base], rows_c[nns[base, cols]], steps))
+            made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
 
     n_new_total = sum(active.values())
     cont_new = np.concatenate(cont_parts) if cont_parts else np.empty((0, cont_idx.size), X_cont.dtype)
@@ -1626,7 +1632,7 @@ def smotenc(
     assert y_new.shape[0] == n_new_total
     out = ds.append_columns(new_columns, y_new, return_indices=return_indices)
     if return_provenance:
-        out += (_prov.after_inputs(ds.n_samples, _prov.concat(made_parts)),)
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
     return out
 
 
@@ -1742,7 +1748,7 @@ def smoten(
     >>> np.bincount(y_res).tolist()
     [40, 40]
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     method = "smoten"
     sparse_format = None
     table: Any = X  # densified if sparse, then a table (as_table)
@@ -1785,7 +1791,7 @@ def smoten(
         code_parts.append(modes[which.reshape(-1)])
         y_parts.append(np.full(n_new, code, dtype=np.intp))
         if return_provenance:
-            made_parts.append(_prov.made(rows_c[base], gaps=np.nan, step="vote"))
+            made_parts.append(made_records(rows_c[base], gaps=np.nan, step="vote"))
 
     codes_new = np.concatenate(code_parts) if code_parts else np.empty((0, n_features), np.int32)
     y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
@@ -1796,5 +1802,5 @@ def smoten(
         cls, fmt = sparse_format
         out = (cls(out[0]),) + out[1:]
     if return_provenance:
-        out += (_prov.after_inputs(ds.n_samples, _prov.concat(made_parts)),)
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
     return out

@@ -17,7 +17,11 @@ from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
 from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
-from . import _provenance as _prov
+from ._provenance import (
+    check_flag as check_provenance_flag,
+    kept as kept_records,
+    select as select_recorded,
+)
 from ._typing import (
     ArrayLike,
     Estimator,
@@ -153,7 +157,7 @@ def random_under(
     >>> us.random_under(X, y, ratio={0: 5}, random_state=0)[1].tolist()
     [0, 0, 0, 0, 0, 1, 1, 1]
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y, numeric=False)
     if not isinstance(replacement, (bool, np.bool_)):
         raise TypeError(f"replacement must be True or False, got {replacement!r}")
@@ -167,7 +171,7 @@ def random_under(
             rows = rows[rs.choice(len(rows), size=targets[code], replace=bool(replacement))]
         parts.append(rows)
     indices = np.concatenate(parts)
-    return _prov.select(ds, indices, return_indices, return_provenance, keep_index=True)
+    return select_recorded(ds, indices, return_indices, return_provenance, keep_index=True)
 
 
 # --- NearMiss ---
@@ -301,7 +305,7 @@ def near_miss(
     >>> idx
     array([1, 0, 6, 7])
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     version = _check_version(version)
     k = check_int(k, "k")
@@ -359,7 +363,7 @@ def near_miss(
         pieces.append(rows[picked])
 
     indices = np.concatenate(pieces).astype(np.intp, copy=False)
-    return _prov.select(ds, indices, return_indices, return_provenance)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- cluster centroids, instance hardness ---
@@ -510,7 +514,7 @@ def cluster_centroids(
     >>> cluster_centroids(X, y, random_state=0, return_indices=True)[2]
     array([-1, -1,  4,  5])
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     require_sklearn("cluster_centroids")
     from sklearn.base import clone
     from sklearn.cluster import KMeans
@@ -579,12 +583,12 @@ def cluster_centroids(
     if progress is not None:
         progress.finish()
     if voting == "hard":
-        return _prov.select(ds, np.concatenate(rows), return_indices, return_provenance)
+        return select_recorded(ds, np.concatenate(rows), return_indices, return_provenance)
     out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
     out = out + (np.concatenate(rows),) if return_indices else out
     if return_provenance:
         # centroids (-1) and the rows of classes left as they are
-        record = _prov.kept(np.concatenate(rows))
+        record = kept_records(np.concatenate(rows))
         record["step"][record["row"] == -1] = "centroid"
         out += (record,)
     return out
@@ -701,7 +705,7 @@ def instance_hardness_threshold(
     >>> y_res
     array(['a', 'a', 'a', 'b', 'b', 'b'], dtype='<U1')
     """
-    return_provenance = _prov.check_flag(return_provenance)
+    return_provenance = check_provenance_flag(return_provenance)
     require_sklearn("instance_hardness_threshold")
     from sklearn.base import clone
     from sklearn.ensemble import RandomForestClassifier
@@ -759,4 +763,4 @@ def instance_hardness_threshold(
             threshold = np.percentile(p_c, (1.0 - targets[c] / len(rows_c)) * 100.0)
             rows_c = rows_c[p_c >= threshold]
         parts.append(rows_c)
-    return _prov.select(ds, np.concatenate(parts), return_indices, return_provenance)
+    return select_recorded(ds, np.concatenate(parts), return_indices, return_provenance)
