@@ -291,3 +291,24 @@ def test_estimator_provenance_is_the_function_record(cls_name):
     expected = getattr(rk, name)(X, y, **est._function_kwargs(), return_provenance=True)[-1]
     assert np.array_equal(rec[["row", "neighbor", "step"]], expected[["row", "neighbor", "step"]])
     assert np.array_equal(rec["gap"], expected["gap"], equal_nan=True)
+
+
+@pytest.mark.parametrize("name", ["smote", "random_under", "tomek_links"])
+def test_polars_input_gives_a_numpy_record(name):
+    pl = pytest.importorskip("polars")
+    X, y, kwargs = _data(name)
+    Xf = pl.DataFrame({f"c{j}": X[:, j] for j in range(X.shape[1])})
+    X_res, y_res, rec = _call(name, Xf, pl.Series("target", y), kwargs, return_provenance=True)
+    assert type(rec) is np.ndarray and rec.dtype == PROVENANCE_DTYPE
+    assert isinstance(X_res, pl.DataFrame) and len(rec) == X_res.height
+    expected = _call(name, X, y, kwargs, return_provenance=True)[-1]
+    assert np.array_equal(rec, expected)
+
+
+@pytest.mark.parametrize("name", ["smote", "borderline_smote", "adasyn", "kmeans_smote",
+                                  "smotenc", "smoten", "random_over"])
+def test_nothing_to_add_gives_the_input_records(name):
+    X, y, kwargs = _data(name)
+    X_res, y_res, rec = _call(name, X, y, {**kwargs, "ratio": {1: 20}}, return_provenance=True)
+    assert len(rec) == len(y) == len(y_res)
+    assert (rec["step"] == "input").all() and np.array_equal(rec["row"], np.arange(len(y)))
