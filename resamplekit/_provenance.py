@@ -141,5 +141,14 @@ def select(ds, indices, return_indices, return_provenance, **kwargs):
 
 
 def after_inputs(n, new):
-    """Records of an over-sampling result: input rows ``0..n-1``, then the records ``new``."""
-    return concat([kept(np.arange(n, dtype=np.intp)), new])
+    """Records of an over-sampling result: input rows ``0..n-1``, then the records ``new``
+    (one allocation, filled in place)."""
+    out = np.empty(n + len(new), dtype=PROVENANCE_DTYPE)
+    head = out[:n]
+    head["row"] = np.arange(n, dtype=np.intp)
+    head["neighbor"] = -1
+    head["gap"] = 0.0
+    head["scale"] = 1.0
+    head["step"] = "input"
+    out[n:] = new
+    return out
