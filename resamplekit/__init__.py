@@ -18,6 +18,8 @@ Map of the package (data flows down, never back up):
   column selection, the continuous block, the categories as integer codes.
 - ``_typing``: the aliases of the public annotations (``MatrixLike`` X, the ``ratio`` kinds,
   ``RandomStateLike``, the result tuples); the package ships ``py.typed``.
+- ``_provenance``: the provenance record of ``return_provenance=True`` (one per output
+  row: input or base row, neighbour, gap, scale, step), its dtype and builders.
 - ``_progress``: progress reporting, ``report_progress(callback)`` and its ``Progress``
   events (exported here).
 - ``_kernels``: typed Cython kernels (no validation, no Python objects in loops): ``_knn``

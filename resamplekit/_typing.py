@@ -9,7 +9,8 @@ information, so an estimator is typed ``Any`` and a DataFrame is covered by ``Ar
 
 Results follow the caller's containers (ndarray, DataFrame/Series, sparse matrix), which a
 signature cannot say, so ``X_res`` and ``y_res`` are ``Any``; the tuple's length and the
-indices' dtype are exact: the functions are overloaded on ``return_indices``.
+indices' dtype are exact: the functions are overloaded on ``return_indices`` and
+``return_provenance``.
 """
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeAlias
@@ -31,6 +32,10 @@ __all__ = [
     "Resampled",
     "ResampledIndexed",
     "ResampledRounds",
+    "Provenance",
+    "ResampledProvenance",
+    "ResampledIndexedProvenance",
+    "ResampledAny",
 ]
 
 #: X: anything ``numpy.asarray`` takes (lists, ndarrays, DataFrames), or a scipy.sparse
@@ -82,8 +87,25 @@ Resampled: TypeAlias = tuple[Any, Any]
 #: ``(X_res, y_res, indices)`` with ``return_indices=True``.
 ResampledIndexed: TypeAlias = tuple[Any, Any, Indices]
 
+#: One provenance record per output row: a structured array of dtype
+#: ``resamplekit._provenance.PROVENANCE_DTYPE`` (fields row, neighbor, gap, scale, step).
+Provenance: TypeAlias = NDArray[np.void]
+
+#: ``(X_res, y_res, provenance)`` with ``return_provenance=True``.
+ResampledProvenance: TypeAlias = tuple[Any, Any, Provenance]
+
+#: ``(X_res, y_res, indices, provenance)`` with both flags.
+ResampledIndexedProvenance: TypeAlias = tuple[Any, Any, Indices, Provenance]
+
+#: Any of the four results of a function with ``return_indices`` and ``return_provenance``.
+ResampledAny: TypeAlias = (
+    Resampled | ResampledIndexed | ResampledProvenance | ResampledIndexedProvenance
+)
+
 #: What ``repeated_edited_nearest_neighbours`` returns: ``(X_res, y_res)``, then the indices with
-#: ``return_indices=True``, then the number of rounds with ``return_n_iter=True``.
+#: ``return_indices=True``, then the number of rounds with ``return_n_iter=True``, then the
+#: provenance with ``return_provenance=True``.
 ResampledRounds: TypeAlias = (
-    Resampled | ResampledIndexed | tuple[Any, Any, int] | tuple[Any, Any, Indices, int]
+    ResampledAny | tuple[Any, Any, int] | tuple[Any, Any, Indices, int]
+    | tuple[Any, Any, int, Provenance] | tuple[Any, Any, Indices, int, Provenance]
 )

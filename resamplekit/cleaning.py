@@ -22,6 +22,11 @@ from ._kernels import _cleaning
 from ._neighbors import kneighbors
 from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
+from ._provenance import (
+    check_flag as check_provenance_flag,
+    kept as kept_records,
+    select as select_recorded,
+)
 from ._typing import (
     ArrayLike,
     CleanRatio,
@@ -29,8 +34,13 @@ from ._typing import (
     MatrixLike,
     RandomStateLike,
     Resampled,
+    ResampledAny,
     ResampledIndexed,
+    ResampledIndexedProvenance,
+    ResampledProvenance,
     ResampledRounds,
+    Indices,
+    Provenance,
 )
 from ._validation import (
     check_int,
@@ -102,24 +112,40 @@ def _class_grouped(y, keep_rows):
 @overload
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
-    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[False] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
-    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
-    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Edited nearest neighbours (ENN): remove rows that disagree with their neighbourhood.
 
     A row of a targeted class is removed when its ``k`` nearest other rows (over the whole
@@ -145,6 +171,10 @@ def edited_nearest_neighbours(
         Threads for the neighbour search and the votes (None: all cores).
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -155,6 +185,8 @@ def edited_nearest_neighbours(
         Their labels.
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -174,6 +206,7 @@ def edited_nearest_neighbours(
     >>> idx  # row 9, a class-1 row among class-0 rows, is removed
     array([0, 1, 2, 3, 4, 5, 6, 7, 8])
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     mode = _check_kind_sel(kind_sel)
@@ -187,7 +220,7 @@ def edited_nearest_neighbours(
     removed = np.zeros(len(ds.y), dtype=bool)
     removed[rows[~keep]] = True
     indices = _class_grouped(ds.y, np.flatnonzero(~removed))
-    return ds.select(indices, return_indices=return_indices)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- RENN and AllKNN: rounds of ENN with repaired neighbour lists -----------------------------
@@ -265,37 +298,68 @@ def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ...,
-) -> Resampled: ...
+    return_provenance: Literal[False] = ...,
+) -> tuple[Any, Any]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: Literal[True], return_n_iter: Literal[False] = ...,
-) -> ResampledIndexed: ...
+    return_provenance: Literal[False] = ...,
+) -> tuple[Any, Any, Indices]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: Literal[False] = ..., return_n_iter: Literal[True],
+    return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, int]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     return_indices: Literal[True], return_n_iter: Literal[True],
+    return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, Indices, int]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: bool = ..., return_n_iter: bool = ...,
+    return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ...,
+    return_provenance: Literal[True],
+) -> tuple[Any, Any, Provenance]: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_n_iter: Literal[False] = ...,
+    return_provenance: Literal[True],
+) -> tuple[Any, Any, Indices, Provenance]: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_n_iter: Literal[True],
+    return_provenance: Literal[True],
+) -> tuple[Any, Any, int, Provenance]: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_n_iter: Literal[True], return_provenance: Literal[True],
+) -> tuple[Any, Any, Indices, int, Provenance]: ...
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_n_iter: bool = ..., return_provenance: bool = ...,
 ) -> ResampledRounds: ...
 @keyword_hints()
 @_named
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, max_iter: int = 100,
     kind_sel: Literal["all", "mode"] = "all", ratio: CleanRatio = "auto", n_jobs: int | None = None,
-    return_indices: bool = False, return_n_iter: bool = False,
+    return_indices: bool = False, return_n_iter: bool = False, return_provenance: bool = False,
 ) -> ResampledRounds:
     """Repeated edited nearest neighbours (RENN): ENN again on its own output until it settles.
 
@@ -325,6 +389,10 @@ def repeated_edited_nearest_neighbours(
         Also return, for each output row, its row number in ``X``.
     return_n_iter : bool, default=False
         Also return the number of rounds run (imblearn: ``n_iter_``), as the last result.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -334,6 +402,8 @@ def repeated_edited_nearest_neighbours(
         when the first round removes nothing and y is not grouped by class).
     n_iter : int, only if ``return_n_iter``
         Number of rounds run.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -354,6 +424,7 @@ def repeated_edited_nearest_neighbours(
     >>> bool((y_res == 0).sum() < 60), n_iter >= 1
     (True, True)
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     max_iter = check_int(max_iter, "max_iter")
@@ -383,34 +454,47 @@ def repeated_edited_nearest_neighbours(
 
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
     out = ds.select(indices, return_indices=return_indices)
-    return out + (n_iter,) if return_n_iter else out
+    out = out + (n_iter,) if return_n_iter else out
+    return out + (kept_records(indices),) if return_provenance else out
 
 
 @overload
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True],
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def all_knn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def all_knn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     allow_minority: bool = False, ratio: CleanRatio = "auto", n_jobs: int | None = None,
-    return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_indices: bool = False, return_provenance: bool = False,
+) -> ResampledAny:
     """AllKNN: ENN with 1, 2, ..., k neighbours, each round on the previous round's output.
 
     The rounds stop early after a round that made a class other than the (original) minority
@@ -435,12 +519,18 @@ def all_knn(
         Threads (None: all cores).
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res : the kept rows and labels, class by class, ascending row order in a class.
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -460,6 +550,7 @@ def all_knn(
     >>> bool((y_res == 0).sum() < 60), int((y_res == 1).sum())
     (True, 20)
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     mode = _check_kind_sel(kind_sel)
@@ -488,7 +579,7 @@ def all_knn(
         progress.finish(k_round)  # k, or the rounds run when they stopped early
 
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
-    return ds.select(indices, return_indices=return_indices)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- NCR --------------------------------------------------------------------------------------
@@ -497,24 +588,40 @@ def all_knn(
 @overload
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
-    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[False] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
-    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
-    ratio: CleanRatio = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def neighbourhood_cleaning_rule(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def neighbourhood_cleaning_rule(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, threshold_cleaning: float = 0.5,
     ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Neighbourhood cleaning rule (NCR): ENN, then clean around misclassified minority rows.
 
     Two sets of rows are removed:
@@ -544,12 +651,18 @@ def neighbourhood_cleaning_rule(
         Threads (None: all cores).
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res : the kept rows and labels in ascending row order (as imbalanced-learn).
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -571,6 +684,7 @@ def neighbourhood_cleaning_rule(
     >>> bool((y_res == 0).sum() < 60), bool((np.diff(idx) > 0).all())
     (True, True)
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
     if isinstance(threshold_cleaning, (bool, np.bool_)) or not isinstance(
@@ -612,7 +726,7 @@ def neighbourhood_cleaning_rule(
         np.ascontiguousarray(nbr[is_min]), rows[is_min], ds.y, k, clean_class, removed
     )  # A2
     indices = np.flatnonzero(removed == 0)
-    return ds.select(indices, return_indices=return_indices)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- Tomek links, CNN, OSS ---
@@ -644,24 +758,34 @@ def _tomek_keep(X, y, n_classes, targeted, n_jobs):
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True],
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
-    return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def tomek_links(
+    X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def tomek_links(
+    X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = "auto", n_jobs: int | None = None,
-    return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_indices: bool = False, return_provenance: bool = False,
+) -> ResampledAny:
     """Remove the targeted members of Tomek links.
 
     Two rows of different classes form a Tomek link when each is the other's nearest
@@ -683,11 +807,17 @@ def tomek_links(
         Threads for the neighbour search; None means all cores.
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res : the kept rows, in the caller's containers.
     indices : ndarray of int, only with ``return_indices=True``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -708,11 +838,12 @@ def tomek_links(
     >>> tomek_links(X, y, ratio="all", return_indices=True)[2]
     array([0, 1, 4, 5, 6])
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     n_jobs = check_n_jobs(n_jobs)
     targeted = target_counts(ratio, ds.y, ds.classes, "clean")
     keep = _tomek_keep(ds.X, ds.y, ds.n_classes, targeted, n_jobs)
-    return ds.select(keep, return_indices=return_indices)
+    return select_recorded(ds, keep, return_indices, return_provenance)
 
 
 def _check_store_size(k, n_minority, n_seeds):
@@ -757,24 +888,39 @@ def _check_condensing(X, y, k, n_seeds_S, ratio, random_state, n_jobs):
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def condensed_nearest_neighbour(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def condensed_nearest_neighbour(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Condensed nearest neighbour rule (imbalanced-learn's one-pass variant).
 
     For each targeted class c, a store starts with all the minority rows and ``n_seeds_S``
@@ -807,11 +953,17 @@ def condensed_nearest_neighbour(
         Threads; None means all cores.
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res : the kept rows, class by class in label order, in the caller's containers.
     indices : ndarray of int, only with ``return_indices=True``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -833,6 +985,7 @@ def condensed_nearest_neighbour(
     >>> idx  # seed 4, then row 0 (its nearest store row, 7, is a minority row)
     array([4, 0, 7, 8])
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds, k, n_seeds, n_threads, targeted, rs, minority = _check_condensing(
         X, y, k, n_seeds_S, ratio, random_state, n_jobs
     )
@@ -870,31 +1023,46 @@ def condensed_nearest_neighbour(
         if progress is not None:
             progress.finish()
 
-    return ds.select(np.concatenate(parts), return_indices=return_indices)
+    return select_recorded(ds, np.concatenate(parts), return_indices, return_provenance)
 
 
 @overload
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def one_sided_selection(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def one_sided_selection(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """One-sided selection: keep the rows a seeded k-NN gets wrong, then remove Tomek links.
 
     For each targeted class c, ``n_seeds_S`` rows of c are drawn; every other row of c is
@@ -923,11 +1091,17 @@ def one_sided_selection(
         Threads; None means all cores.
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res : the kept rows, class by class in label order, in the caller's containers.
     indices : ndarray of int, only with ``return_indices=True``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -944,6 +1118,7 @@ def one_sided_selection(
     >>> one_sided_selection(X, y, random_state=0, return_indices=True)[2]
     array([4, 0, 1, 2, 7, 8])
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds, k, n_seeds, n_threads, targeted, rs, minority = _check_condensing(
         X, y, k, n_seeds_S, ratio, random_state, n_jobs
     )
@@ -970,4 +1145,4 @@ def one_sided_selection(
     selected = np.concatenate(parts)
 
     keep = _tomek_keep(ds.X[selected], ds.y[selected], ds.n_classes, targeted, n_threads)
-    return ds.select(selected[keep], return_indices=return_indices)
+    return select_recorded(ds, selected[keep], return_indices, return_provenance)

@@ -10,13 +10,17 @@ from typing import Literal, overload
 import numpy as np
 
 from ._progress import named as _named
+from ._provenance import check_flag as check_provenance_flag
 from ._typing import (
     ArrayLike,
     MatrixLike,
     OverRatio,
     RandomStateLike,
     Resampled,
+    ResampledAny,
     ResampledIndexed,
+    ResampledIndexedProvenance,
+    ResampledProvenance,
 )
 from ._validation import check_int, keyword_hints
 
@@ -35,37 +39,59 @@ _ENN_STEP_HINTS = {
 }
 
 
-def _compose(first, second, return_indices):
-    X_mid, y_mid, idx_mid = first
+def _compose(first, second, return_indices, return_provenance=False):
+    X_mid, y_mid, idx_mid = first[:3]
     X_res, y_res, idx_res = second(X_mid, y_mid)
-    if not return_indices:
-        return X_res, y_res
-    # Rows kept by the cleaning step map back through the over-sampling step's indices.
-    return X_res, y_res, np.asarray(idx_mid)[idx_res]
+    out = (X_res, y_res)
+    if return_indices:
+        # Rows kept by the cleaning step map back through the over-sampling step's indices.
+        out += (np.asarray(idx_mid)[idx_res],)
+    if return_provenance:
+        # The cleaning step only removes rows: the survivors keep the SMOTE step's records,
+        # its synthetic rows named as made by the over-sampling step.
+        record = first[3][idx_res]
+        record["step"][record["step"] == "synthetic"] = "over-sampling"
+        out += (record,)
+    return out
 
 
 @overload
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def smote_tomek(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def smote_tomek(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints(_STEP_HINTS)
 @_named
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample with SMOTE, then remove Tomek links from every class.
 
     As imbalanced-learn's ``SMOTETomek`` with its defaults: ``smote(X, y, k=k, ratio=ratio,
@@ -87,11 +113,17 @@ def smote_tomek(
         Threads for the neighbour searches (None: all cores). Results never depend on it.
     return_indices : bool, default=False
         Also return, for each output row, the input row it comes from (-1 for synthetic rows).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res[, indices]
         The resampled data, in the containers of ``X`` and ``y``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -111,15 +143,17 @@ def smote_tomek(
     >>> bool((np.bincount(y_res) <= 90).all())
     True
     """
+    return_provenance = check_provenance_flag(return_provenance)
     from .cleaning import tomek_links
     from .over_sampling import smote
 
     first = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
-                  return_indices=True)
+                  return_indices=True, return_provenance=return_provenance)
     return _compose(
         first,
         lambda Xm, ym: tomek_links(Xm, ym, ratio="all", n_jobs=n_jobs, return_indices=True),
         return_indices,
+        return_provenance,
     )
 
 
@@ -127,24 +161,39 @@ def smote_tomek(
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def smote_enn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def smote_enn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints(_ENN_STEP_HINTS)
 @_named
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, enn_k: int = 3, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample with SMOTE, then clean every class with Edited Nearest Neighbours.
 
     As imbalanced-learn's ``SMOTEENN`` with its defaults: ``smote(X, y, k=k, ratio=ratio,
@@ -170,11 +219,17 @@ def smote_enn(
         Threads for the neighbour searches (None: all cores). Results never depend on it.
     return_indices : bool, default=False
         Also return, for each output row, the input row it comes from (-1 for synthetic rows).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res[, indices]
         The resampled data, in the containers of ``X`` and ``y``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -194,13 +249,14 @@ def smote_enn(
     >>> bool(((idx == -1) | (idx < 100)).all())
     True
     """
+    return_provenance = check_provenance_flag(return_provenance)
     from .cleaning import edited_nearest_neighbours
     from .over_sampling import smote
 
     enn_k = check_int(enn_k, "enn_k", minimum=1)
     first = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
-                  return_indices=True)
-    n_mid = len(first[2])
+                  return_indices=True, return_provenance=return_provenance)
+    n_mid = len(first[1])
     if enn_k >= n_mid:
         raise ValueError(
             f"smote_enn: enn_k must be smaller than the number of rows after over-sampling "
@@ -213,4 +269,5 @@ def smote_enn(
             Xm, ym, k=enn_k, kind_sel="all", ratio="all", n_jobs=n_jobs, return_indices=True
         ),
         return_indices,
+        return_provenance,
     )

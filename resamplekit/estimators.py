@@ -19,7 +19,8 @@ Differences from imbalanced-learn's classes:
   neighbour count includes the query row where imbalanced-learn drops column 0); objects with
   another metric are rejected.
 - ``sample_indices_`` is set by every class: the input row of each output row, -1 for a
-  synthetic row (imbalanced-learn sets it for the row-selecting classes only).
+  synthetic row (imbalanced-learn sets it for the row-selecting classes only); beside it
+  ``provenance_``, one record per output row (the functions' ``return_provenance=True``).
 - The over-samplers that imbalanced-learn runs single-threaded take ``n_jobs`` (threads).
 - ``SMOTETomek``/``SMOTEENN`` take this module's ``SMOTE``, ``TomekLinks`` and
   ``EditedNearestNeighbours`` for ``smote``/``tomek``/``enn``, and their ``sampling_strategy_``
@@ -512,7 +513,8 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         X_res, y_res, indices = out[:3]
         self._set_fitted(X, y_fn, self._effective_ratio(kwargs))
         self.sample_indices_ = np.asarray(indices, dtype=np.intp)
-        if len(out) > 3:
+        self.provenance_ = out[-1]
+        if len(out) > 4:
             self.n_iter_ = int(out[3])
         return _restore_containers(X, y, X_res, y_res, one_hot, y_fn)
 
@@ -521,7 +523,7 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         return self.fit_resample(X, y)
 
     def _call(self, function, X, y, kwargs):
-        return function(X, y, **kwargs, return_indices=True)
+        return function(X, y, **kwargs, return_indices=True, return_provenance=True)
 
     def _class_terms(self):
         """{function keyword: this class's parameter} for the keywords named differently."""
@@ -621,7 +623,11 @@ def _doc(cls, summary, function, params, example_args="", extra=""):
         {label: count}, sorted by label: rows to generate per class (over-sampling), rows
         to keep (under-sampling), or the targeted classes (cleaning).
     sample_indices_ : ndarray of shape (n_samples_new,)
-        For each output row, the input row it comes from; -1 for a synthetic row."""
+        For each output row, the input row it comes from; -1 for a synthetic row.
+    provenance_ : structured ndarray of shape (n_samples_new,)
+        For each output row, where it comes from: the record of the function's
+        ``return_provenance=True`` (fields ``row``, ``neighbor``, ``gap``, ``scale``,
+        ``step``; see the user guide's "Provenance" section)."""
     if cls.__name__ == "RepeatedEditedNearestNeighbours":
         attributes += """
     n_iter_ : int
@@ -850,7 +856,8 @@ class RepeatedEditedNearestNeighbours(_BaseSampler):
         self.n_jobs = n_jobs
 
     def _call(self, function, X, y, kwargs):
-        return function(X, y, **kwargs, return_indices=True, return_n_iter=True)
+        return function(X, y, **kwargs, return_indices=True, return_n_iter=True,
+                        return_provenance=True)
 
 
 _doc(RepeatedEditedNearestNeighbours, "Edited nearest neighbours, repeated until stable.",

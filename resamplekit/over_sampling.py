@@ -36,6 +36,13 @@ from ._neighbors import (
 )
 from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
+from ._provenance import (
+    after_inputs as inputs_then,
+    check_flag as check_provenance_flag,
+    concat as concat_records,
+    kept as kept_records,
+    made as made_records,
+)
 from ._typing import (
     ArrayLike,
     Estimator,
@@ -43,7 +50,10 @@ from ._typing import (
     OverRatio,
     RandomStateLike,
     Resampled,
+    ResampledAny,
     ResampledIndexed,
+    ResampledIndexedProvenance,
+    ResampledProvenance,
 )
 from ._validation import (
     check_int,
@@ -121,27 +131,39 @@ def _shrinkage_factors(shrinkage, targets, classes):
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
-    return_indices: Literal[True],
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
-    return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def random_over(
+    X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
+    shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def random_over(
+    X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
+    shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = "auto",
     shrinkage: float | Mapping[Any, float] | None = None, random_state: RandomStateLike = None,
-    return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_indices: bool = False, return_provenance: bool = False,
+) -> ResampledAny:
     """Randomly repeat rows of the targeted classes (bootstrap), optionally smoothed.
 
     The same draws as imbalanced-learn 0.14's ``RandomOverSampler``: with an integer
@@ -171,6 +193,10 @@ def random_over(
     return_indices : bool, default=False
         Also return, for each output row, the input row it comes from (for a smoothed row, the
         row drawn before the noise was added, as imbalanced-learn's ``sample_indices_``).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -179,6 +205,8 @@ def random_over(
         DataFrame gets a fresh RangeIndex.
     y_res : same container as y
     indices : ndarray of intp, optional
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -206,6 +234,7 @@ def random_over(
     >>> X_s.shape
     (14, 2)
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y, numeric=shrinkage is not None)
     targets = target_counts(ratio, ds.y, ds.classes, "over")
     factors = None if shrinkage is None else _shrinkage_factors(shrinkage, targets, ds.classes)
@@ -220,7 +249,8 @@ def random_over(
             rows = per_class[code]
             new_rows[pos:pos + n_new] = rows[rs.choice(len(rows), size=n_new, replace=True)]
             pos += n_new
-        return ds.extend(new_rows, return_indices=return_indices)
+        out = ds.extend(new_rows, return_indices=return_indices)
+        return out + (inputs_then(n, kept_records(new_rows)),) if return_provenance else out
 
     X_alg = ds.X
     d = X_alg.shape[1]
@@ -248,7 +278,10 @@ def random_over(
         sources[pos:pos + n_new] = boot
         y_new[pos:pos + n_new] = code
         pos += n_new
-    return ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
+    out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
+    if return_provenance:
+        out += (inputs_then(n, made_records(sources, step="smoothed")),)
+    return out
 
 
 # --- SMOTE family ---
@@ -326,7 +359,7 @@ def _synthesise(ds, blocks, n_jobs):
     X = ds.X
     if not blocks:
         X_new = np.empty((0, X.shape[1]), dtype=X.dtype)
-        return X_new, np.empty(0, dtype=np.intp)
+        return X_new, np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
     rows = np.concatenate([b[1] for b in blocks]).astype(np.intp, copy=False)
     nbrs = np.concatenate([b[2] for b in blocks]).astype(np.intp, copy=False)
     gaps = np.ascontiguousarray(np.concatenate([b[3] for b in blocks]), dtype=np.float64)
@@ -341,12 +374,25 @@ def _synthesise(ds, blocks, n_jobs):
     # add start-up and barrier cost (the result does not depend on it).
     n_threads = min(check_n_jobs(n_jobs), max(1, X_new.size // 2_000_000))
     interpolate(X, rows, X, nbrs, gaps, X_new, n_threads, scales)
-    return X_new, y_new
+    return X_new, y_new, (rows, nbrs, gaps, scales)
 
 
-def _nothing_new(ds, return_indices):
+def _appended(ds, X_new, y_new, made, return_indices, return_provenance):
+    """``ds.append`` of the new rows, with their records last when asked for.
+
+    ``made`` is what the rows were made from: ``(rows, nbrs, gaps, scales)`` in global row
+    indices, as given to the kernel.
+    """
+    out = ds.append(X_new, y_new, return_indices=return_indices)
+    if return_provenance:
+        out += (inputs_then(ds.n_samples, made_records(*made)),)
+    return out
+
+
+def _nothing_new(ds, return_indices, return_provenance):
     X_new = np.empty((0, ds.X.shape[1]), dtype=ds.X.dtype)
-    return ds.append(X_new, np.empty(0, dtype=np.intp), return_indices=return_indices)
+    return _appended(ds, X_new, np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),),
+                     return_indices, return_provenance)
 
 
 def _resolve(X, y, ratio, k, n_jobs):
@@ -361,24 +407,39 @@ def _resolve(X, y, ratio, k, n_jobs):
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints(_SMOTE_HINTS)
 @_named
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample with SMOTE: new rows on segments between a row and one of its k neighbours.
 
     For each class to over-sample, base rows are drawn uniformly with replacement among the
@@ -407,6 +468,10 @@ def smote(
         depend on it.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -414,6 +479,8 @@ def smote(
         All input rows in their order, then the new rows class by class (ascending label).
     y_res : ndarray or Series of shape (n_samples + n_new,)
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -441,6 +508,7 @@ def smote(
     >>> bool((X_res[:100] == X).all())
     True
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     for code in counts:
         _check_class_size(ds, code, k, "smote")
@@ -450,8 +518,8 @@ def smote(
         nns = kneighbors(ds.X[members], k, n_jobs=n_jobs)[1]
         rows, cols, steps = _draw_segments(random_state, members.shape[0], k, n_new)
         blocks.append((code, members[rows], members[nns[rows, cols]], steps, None))
-    X_new, y_new = _synthesise(ds, blocks, n_jobs)
-    return ds.append(X_new, y_new, return_indices=return_indices)
+    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
+    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
 
 
 def _count_other(ds, rows, m, n_jobs):
@@ -471,27 +539,44 @@ def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def borderline_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def borderline_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10,
     kind: Literal["borderline-1", "borderline-2"] = "borderline-1", ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample with Borderline-SMOTE: SMOTE from the rows on the class border only.
 
     A row of a class to over-sample is *in danger* when at least half, but not all, of its
@@ -521,11 +606,17 @@ def borderline_smote(
         Threads (None: all cores); the result does not depend on it.
     return_indices : bool, default=False
         Also return the input row of each output row (-1 for a synthetic row).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res[, indices]
         All input rows, then the new rows class by class (ascending label).
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -551,13 +642,14 @@ def borderline_smote(
     >>> np.bincount(y_res).tolist()
     [90, 90]
     """
+    return_provenance = check_provenance_flag(return_provenance)
     method = "borderline_smote"
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     m = check_int(m, "m", minimum=1)
     if kind not in ("borderline-1", "borderline-2"):
         raise ValueError(f"kind must be 'borderline-1' or 'borderline-2', got {kind!r}")
     if not counts:
-        return _nothing_new(ds, return_indices)
+        return _nothing_new(ds, return_indices, return_provenance)
     _check_enough_rows(ds, m, "m", method)
     if kind == "borderline-2":
         _check_enough_rows(ds, k, "k", method)
@@ -598,8 +690,8 @@ def borderline_smote(
             )
         blocks.append((code, bases[rows], nbrs, steps, scales))
         start = stop
-    X_new, y_new = _synthesise(ds, blocks, n_jobs)
-    return ds.append(X_new, y_new, return_indices=return_indices)
+    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
+    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
 
 
 def _check_out_step(out_step):
@@ -617,27 +709,43 @@ def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def svm_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def svm_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10, svm_estimator: Estimator | None = None,
     out_step: float = 0.5, ratio: OverRatio = "auto", random_state: RandomStateLike = None,
-    n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    n_jobs: int | None = None, return_indices: bool = False, return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample with SVM-SMOTE: SMOTE from the support vectors of an SVM.
 
     One SVM is fitted on all of ``(X, y)``. For each class to over-sample, its support vectors
@@ -673,12 +781,18 @@ def svm_smote(
         depend on it.
     return_indices : bool, default=False
         Also return the input row of each output row (-1 for a synthetic row).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res[, indices]
         All input rows, then the new rows class by class (ascending label), for each class
         first those made from danger support vectors, then those from safe ones.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -711,6 +825,7 @@ def svm_smote(
     >>> np.bincount(y_res).tolist()
     [90, 90]
     """
+    return_provenance = check_provenance_flag(return_provenance)
     method = "svm_smote"
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     m = check_int(m, "m", minimum=1)
@@ -728,7 +843,7 @@ def svm_smote(
     else:
         svm = clone(svm_estimator)
     if not counts:
-        return _nothing_new(ds, return_indices)
+        return _nothing_new(ds, return_indices, return_provenance)
     for code in counts:
         _check_class_size(ds, code, k, method)
     _check_enough_rows(ds, m, "m", method)
@@ -791,32 +906,47 @@ def svm_smote(
             g_bases, g_nns = bases[group], nns[group]
             rows, cols, steps = _draw_segments(random_state, g_bases.shape[0], k, n_group, step)
             blocks.append((code, g_bases[rows], g_nns[rows, cols], steps, None))
-    X_new, y_new = _synthesise(ds, blocks, n_jobs)
-    return ds.append(X_new, y_new, return_indices=return_indices)
+    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
+    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
 
 
 @overload
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def adasyn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def adasyn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample with ADASYN: SMOTE with more new rows around the rows that are hard to learn.
 
     For each class to over-sample, a row's weight is the share of its ``k`` nearest neighbours
@@ -841,12 +971,18 @@ def adasyn(
         Threads (None: all cores); the result does not depend on it.
     return_indices : bool, default=False
         Also return the input row of each output row (-1 for a synthetic row).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res[, indices]
         All input rows, then the new rows class by class (ascending label), grouped by base row
         in the class's row order.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -874,10 +1010,11 @@ def adasyn(
     >>> X_res.shape[0] - X.shape[0] in range(78, 83)
     True
     """
+    return_provenance = check_provenance_flag(return_provenance)
     method = "adasyn"
     ds, k, counts = _resolve(X, y, ratio, k, n_jobs)
     if not counts:
-        return _nothing_new(ds, return_indices)
+        return _nothing_new(ds, return_indices, return_provenance)
     for code in counts:
         _check_class_size(ds, code, k, method)
     rs = check_random_state(random_state)  # one state for the whole call
@@ -915,8 +1052,8 @@ def adasyn(
         cols = rs.choice(k, size=n_gen)
         steps = rs.uniform(size=n_gen)
         blocks.append((code, members[code][rows], members[code][nns[rows, cols]], steps, None))
-    X_new, y_new = _synthesise(ds, blocks, n_jobs)
-    return ds.append(X_new, y_new, return_indices=return_indices)
+    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
+    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
 
 
 # --- KMeans-SMOTE, SMOTE-NC, SMOTE-N ---
@@ -1054,22 +1191,40 @@ def kmeans_smote(
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def kmeans_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def kmeans_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def kmeans_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
+    cluster_balance_threshold: Literal["auto"] | float = ...,
+    density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def kmeans_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
+    cluster_balance_threshold: Literal["auto"] | float = ...,
+    density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def kmeans_smote(
@@ -1077,7 +1232,8 @@ def kmeans_smote(
     cluster_balance_threshold: Literal["auto"] | float = "auto",
     density_exponent: Literal["auto"] | float = "auto", ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample with KMeans-SMOTE: cluster X, then run SMOTE inside the sparse minority clusters.
 
     X is clustered once (by default ``sklearn.cluster.MiniBatchKMeans``). For each class to
@@ -1122,6 +1278,10 @@ def kmeans_smote(
         depend on it.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -1129,6 +1289,8 @@ def kmeans_smote(
         All input rows, then the new rows class by class (ascending label), cluster by cluster.
     y_res : ndarray or Series of shape (n_samples + n_new,)
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -1163,6 +1325,7 @@ def kmeans_smote(
     >>> np.bincount(y_res).tolist()
     [90, 90]
     """
+    return_provenance = check_provenance_flag(return_provenance)
     method = "kmeans_smote"
     ds = check_X_y(X, y)
     k = check_int(k, "k", minimum=1)
@@ -1178,7 +1341,7 @@ def kmeans_smote(
         _check_class_size(ds, code, k, method)
     Xf = ds.X
     if not active:
-        return ds.append(np.empty((0, Xf.shape[1]), Xf.dtype), [], return_indices=return_indices)
+        return _nothing_new(ds, return_indices, return_provenance)
 
     # One clustering of all X: it does not depend on the class being over-sampled. The default
     # (MiniBatch)KMeans and the sparsities are scale-invariant: computed on X at unit scale,
@@ -1200,7 +1363,7 @@ def kmeans_smote(
     bounds = np.searchsorted(clusters[order], np.arange(n_clusters + 1))
     members = [order[bounds[c]:bounds[c + 1]] for c in range(n_clusters)]
 
-    X_parts, y_parts = [], []
+    X_parts, y_parts, made_parts = [], [], []
     for code, n_new in active.items():
         chosen, log_weights = [], []
         for rows in members:
@@ -1235,9 +1398,14 @@ def kmeans_smote(
                         np.ascontiguousarray(steps, dtype=np.float64), out, n_threads)
             X_parts.append(out)
             y_parts.append(np.full(int(m), code, dtype=np.intp))
+            if return_provenance:
+                made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
     X_new = np.concatenate(X_parts) if X_parts else np.empty((0, Xf.shape[1]), Xf.dtype)
     y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
-    return ds.append(X_new, y_new, return_indices=return_indices)
+    out = ds.append(X_new, y_new, return_indices=return_indices)
+    if return_provenance:
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
+    return out
 
 
 # ---------------------------------------------------------------- SMOTE-NC
@@ -1270,27 +1438,44 @@ def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
-    random_state: RandomStateLike = ..., n_jobs: int | None = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def smotenc(
+    X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
+    categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def smotenc(
+    X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
+    categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = 5,
     categorical_encoder: Estimator | None = None, ratio: OverRatio = "auto",
     random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample mixed continuous and categorical data with SMOTE-NC.
 
     For each class to over-sample, each row's ``k`` nearest rows of the class are found under
@@ -1326,6 +1511,10 @@ def smotenc(
         Threads (None: all cores). The result does not depend on it.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -1335,6 +1524,8 @@ def smotenc(
         other numeric arrays give float64 and text or mixed arrays give an object array.
     y_res : ndarray or Series of shape (n_samples + n_new,)
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -1375,6 +1566,7 @@ def smotenc(
     >>> set(X_res[60:, 1]) <= {"a", "b", "c"}
     True
     """
+    return_provenance = check_provenance_flag(return_provenance)
     method = "smotenc"
     if "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"].issparse(X):
         raise TypeError(
@@ -1405,7 +1597,7 @@ def smotenc(
     X_cont = continuous_block(table, cont_idx)
     codes, categories = ordinal_codes(table, cat_idx, categorical_encoder, method, one_hot=True)
 
-    cont_parts, code_parts, y_parts = [], [], []
+    cont_parts, code_parts, y_parts, made_parts = [], [], [], []
     for code, n_new in active.items():
         rows_c = np.flatnonzero(ds.y == code)
         X_c = np.ascontiguousarray(X_cont[rows_c])
@@ -1425,6 +1617,8 @@ def smotenc(
         code_parts.append(_vote_with_imblearn_ties(codes_c, nns, base, rng, n_threads))
         cont_parts.append(cont_new)
         y_parts.append(np.full(n_new, code, dtype=np.intp))
+        if return_provenance:
+            made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
 
     n_new_total = sum(active.values())
     cont_new = np.concatenate(cont_parts) if cont_parts else np.empty((0, cont_idx.size), X_cont.dtype)
@@ -1436,7 +1630,10 @@ def smotenc(
     for out_j, j in enumerate(cat_idx):
         new_columns[j] = categories[out_j][codes_new[:, out_j]]
     assert y_new.shape[0] == n_new_total
-    return ds.append_columns(new_columns, y_new, return_indices=return_indices)
+    out = ds.append_columns(new_columns, y_new, return_indices=return_indices)
+    if return_provenance:
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
+    return out
 
 
 # ---------------------------------------------------------------- SMOTE-N
@@ -1445,27 +1642,39 @@ def smotenc(
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True],
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def smoten(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
+    ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def smoten(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
+    ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, categorical_encoder: Estimator | None = None,
     ratio: OverRatio = "auto", random_state: RandomStateLike = None, n_jobs: int | None = None,
-    return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_indices: bool = False, return_provenance: bool = False,
+) -> ResampledAny:
     """Over-sample all-categorical data with SMOTE-N.
 
     Distances are the value difference metric (VDM) of imbalanced-learn: for each feature, the
@@ -1497,6 +1706,10 @@ def smoten(
         Threads (None: all cores). The result does not depend on it.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -1504,6 +1717,8 @@ def smoten(
         All input rows, then the new rows class by class; the input's container and dtypes.
     y_res : ndarray or Series of shape (n_samples + n_new,)
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Raises
     ------
@@ -1533,6 +1748,7 @@ def smoten(
     >>> np.bincount(y_res).tolist()
     [40, 40]
     """
+    return_provenance = check_provenance_flag(return_provenance)
     method = "smoten"
     sparse_format = None
     table: Any = X  # densified if sparse, then a table (as_table)
@@ -1560,7 +1776,7 @@ def smoten(
                                       one_hot=False)
     proba = vdm_class_probabilities(codes, ds.y, [len(c) for c in categories], ds.n_classes)
 
-    code_parts, y_parts = [], []
+    code_parts, y_parts, made_parts = [], [], []
     for code, n_new in active.items():
         rows_c = np.flatnonzero(ds.y == code)
         codes_c = np.ascontiguousarray(codes[rows_c])
@@ -1574,6 +1790,8 @@ def smoten(
         mode_vote(codes_c, voters, modes, n_threads)
         code_parts.append(modes[which.reshape(-1)])
         y_parts.append(np.full(n_new, code, dtype=np.intp))
+        if return_provenance:
+            made_parts.append(made_records(rows_c[base], gaps=np.nan, step="vote"))
 
     codes_new = np.concatenate(code_parts) if code_parts else np.empty((0, n_features), np.int32)
     y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
@@ -1583,4 +1801,6 @@ def smoten(
     if sparse_format is not None:
         cls, fmt = sparse_format
         out = (cls(out[0]),) + out[1:]
+    if return_provenance:
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
     return out

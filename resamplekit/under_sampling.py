@@ -17,13 +17,21 @@ from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
 from ._progress import named as _named, start as _start_phase
 from ._strategy import target_counts
+from ._provenance import (
+    check_flag as check_provenance_flag,
+    kept as kept_records,
+    select as select_recorded,
+)
 from ._typing import (
     ArrayLike,
     Estimator,
     MatrixLike,
     RandomStateLike,
     Resampled,
+    ResampledAny,
     ResampledIndexed,
+    ResampledIndexedProvenance,
+    ResampledProvenance,
     UnderRatio,
 )
 from ._validation import (
@@ -49,24 +57,40 @@ __all__ = [
 @overload
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
-    random_state: RandomStateLike = ..., return_indices: Literal[False] = ...,
+    random_state: RandomStateLike = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
-    random_state: RandomStateLike = ..., return_indices: Literal[True],
+    random_state: RandomStateLike = ...,
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
-    random_state: RandomStateLike = ..., return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    random_state: RandomStateLike = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def random_under(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
+    random_state: RandomStateLike = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def random_under(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
+    random_state: RandomStateLike = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
     random_state: RandomStateLike = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """Randomly keep a subset of the rows of each targeted class.
 
     The same draws as imbalanced-learn 0.14's ``RandomUnderSampler``: with an integer
@@ -92,6 +116,10 @@ def random_under(
         Seed; an int gives imbalanced-learn's result for that seed.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -103,6 +131,8 @@ def random_under(
     y_res : same container as y
     indices : ndarray of intp, optional
         ``X_res`` is ``X[indices]``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -127,6 +157,7 @@ def random_under(
     >>> us.random_under(X, y, ratio={0: 5}, random_state=0)[1].tolist()
     [0, 0, 0, 0, 0, 1, 1, 1]
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y, numeric=False)
     if not isinstance(replacement, (bool, np.bool_)):
         raise TypeError(f"replacement must be True or False, got {replacement!r}")
@@ -140,7 +171,7 @@ def random_under(
             rows = rows[rs.choice(len(rows), size=targets[code], replace=bool(replacement))]
         parts.append(rows)
     indices = np.concatenate(parts)
-    return ds.select(indices, return_indices=return_indices, keep_index=True)
+    return select_recorded(ds, indices, return_indices, return_provenance, keep_index=True)
 
 
 # --- NearMiss ---
@@ -171,26 +202,39 @@ def _first_by_score(score, n_keep, largest=False):
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True],
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
-    return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def near_miss(
+    X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
+    k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def near_miss(
+    X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
+    k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
     ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_provenance: bool = False,
+) -> ResampledAny:
     """NearMiss: keep the rows of each targeted class that are closest to the minority class.
 
     For each targeted class c, with ``t`` rows to keep (from ``ratio``), and the minority class
@@ -225,6 +269,10 @@ def near_miss(
         Threads for the neighbour search (None: all cores).
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -236,6 +284,8 @@ def near_miss(
         Their labels.
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -255,6 +305,7 @@ def near_miss(
     >>> idx
     array([1, 0, 6, 7])
     """
+    return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     version = _check_version(version)
     k = check_int(k, "k")
@@ -312,7 +363,7 @@ def near_miss(
         pieces.append(rows[picked])
 
     indices = np.concatenate(pieces).astype(np.intp, copy=False)
-    return ds.select(indices, return_indices=return_indices)
+    return select_recorded(ds, indices, return_indices, return_provenance)
 
 
 # --- cluster centroids, instance hardness ---
@@ -361,27 +412,39 @@ def _nearest_unique_rows(X_c, centers, n_jobs):
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
-    return_indices: Literal[True],
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
-    return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def cluster_centroids(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
+    voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def cluster_centroids(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
+    voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
     voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
-    return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_indices: bool = False, return_provenance: bool = False,
+) -> ResampledAny:
     """Replace each targeted class by the centroids of a clustering of its rows.
 
     Each targeted class c with a target of t rows is clustered into t clusters (KMeans by
@@ -415,6 +478,10 @@ def cluster_centroids(
     return_indices : bool, default=False
         Also return, for each output row, the input row it is: with hard voting every output
         row is a real row; with soft voting a center is new data, -1.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
@@ -424,6 +491,8 @@ def cluster_centroids(
         The input row of each output row (``X[indices[i]]`` is ``X_res[i]``), or -1 for a
         cluster center (soft voting). Rows of classes that are not targeted keep their input
         row numbers under both votings.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -445,6 +514,7 @@ def cluster_centroids(
     >>> cluster_centroids(X, y, random_state=0, return_indices=True)[2]
     array([-1, -1,  4,  5])
     """
+    return_provenance = check_provenance_flag(return_provenance)
     require_sklearn("cluster_centroids")
     from sklearn.base import clone
     from sklearn.cluster import KMeans
@@ -513,9 +583,15 @@ def cluster_centroids(
     if progress is not None:
         progress.finish()
     if voting == "hard":
-        return ds.select(np.concatenate(rows), return_indices=return_indices)
+        return select_recorded(ds, np.concatenate(rows), return_indices, return_provenance)
     out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
-    return out + (np.concatenate(rows),) if return_indices else out
+    out = out + (np.concatenate(rows),) if return_indices else out
+    if return_provenance:
+        # centroids (-1) and the rows of classes left as they are
+        record = kept_records(np.concatenate(rows))
+        record["step"][record["row"] == -1] = "centroid"
+        out += (record,)
+    return out
 
 
 def _set_random_states(estimator, rs):
@@ -533,27 +609,39 @@ def _set_random_states(estimator, rs):
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[False] = ...,
+    return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: Literal[True],
+    return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
-    return_indices: bool = ...,
-) -> Resampled | ResampledIndexed: ...
+    return_indices: Literal[False] = ..., return_provenance: Literal[True],
+) -> ResampledProvenance: ...
+@overload
+def instance_hardness_threshold(
+    X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
+    cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: Literal[True], return_provenance: Literal[True],
+) -> ResampledIndexedProvenance: ...
+@overload
+def instance_hardness_threshold(
+    X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
+    cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledAny: ...
 @keyword_hints()
 @_named
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
     cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
-    return_indices: bool = False,
-) -> Resampled | ResampledIndexed:
+    return_indices: bool = False, return_provenance: bool = False,
+) -> ResampledAny:
     """Keep the rows of each targeted class that a classifier finds easiest.
 
     Out-of-fold class probabilities come from ``cross_val_predict(method='predict_proba')``;
@@ -586,11 +674,17 @@ def instance_hardness_threshold(
         ``estimator``, the number of folds fitted in parallel (None: one at a time).
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
+    return_provenance : bool, default=False
+        Also return, as the last output, one provenance record per output row: a NumPy
+        structured array (fields ``row``, ``neighbor``, ``gap``, ``scale``, ``step``; see the
+        user guide's "Provenance" section and ``resamplekit._provenance``).
 
     Returns
     -------
     X_res, y_res : the kept rows, class by class in label order, in the caller's containers.
     indices : ndarray of int, only with ``return_indices=True``.
+    provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
+        Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
     Notes
     -----
@@ -611,6 +705,7 @@ def instance_hardness_threshold(
     >>> y_res
     array(['a', 'a', 'a', 'b', 'b', 'b'], dtype='<U1')
     """
+    return_provenance = check_provenance_flag(return_provenance)
     require_sklearn("instance_hardness_threshold")
     from sklearn.base import clone
     from sklearn.ensemble import RandomForestClassifier
@@ -668,4 +763,4 @@ def instance_hardness_threshold(
             threshold = np.percentile(p_c, (1.0 - targets[c] / len(rows_c)) * 100.0)
             rows_c = rows_c[p_c >= threshold]
         parts.append(rows_c)
-    return ds.select(np.concatenate(parts), return_indices=return_indices)
+    return select_recorded(ds, np.concatenate(parts), return_indices, return_provenance)

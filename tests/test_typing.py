@@ -32,7 +32,8 @@ FUNCTIONS = sorted(resamplekit.__all__)
 POSITIONAL = {"SMOTENC": ["categorical_features"], "SMOTEN": ["categorical_encoder"]}
 # Defaults the whole API shares, also where a docstring does not repeat them.
 SHARED_DEFAULTS = {"ratio": "auto", "sampling_strategy": "auto", "random_state": None,
-                   "n_jobs": None, "return_indices": False}
+                   "n_jobs": None, "return_indices": False,
+                   "return_provenance": False}
 
 
 def _estimators():
@@ -89,8 +90,9 @@ def test_function_overloads_match_implementation(name):
     fn = getattr(resamplekit, name)
     overloads = typing.get_overloads(fn)
     params = inspect.signature(fn).parameters
-    flags = [p for p in ("return_indices", "return_n_iter") if p in params]
-    assert flags == ["return_indices"] or name == "repeated_edited_nearest_neighbours"
+    flags = [p for p in ("return_indices", "return_n_iter", "return_provenance") if p in params]
+    assert flags == ["return_indices", "return_provenance"] or (
+        name == "repeated_edited_nearest_neighbours")
     assert len(overloads) == 2 ** len(flags) + 1, f"{name}: {len(overloads)} overloads"
     impl = [(p.name, p.kind) for p in params.values()]
     for ov in overloads:
@@ -200,6 +202,10 @@ y = np.array([0] * 15 + [1] * 5)
 X_res, y_res = rk.smote(X, y, k=3, ratio="minority", random_state=0, n_jobs=2)
 X_res, y_res, idx = rk.smote(X, y, return_indices=True)
 rows: npt.NDArray[np.intp] = idx
+X_res, y_res, record = rk.smote(X, y, return_provenance=True)
+X_res, y_res, idx, record = rk.tomek_links(X, y, return_indices=True, return_provenance=True)
+X_res, y_res, idx, n_iter, record = rk.repeated_edited_nearest_neighbours(
+    X, y, return_indices=True, return_n_iter=True, return_provenance=True)
 flag: bool = bool(len(y) % 2)
 out = rk.tomek_links(X, y, ratio=[0], return_indices=flag)
 X_res, y_res = rk.random_under(X.tolist(), list(y), ratio={0: 5},
@@ -224,6 +230,7 @@ X_res, y_res = RandomOverSampler(sampling_strategy=counts, shrinkage=factors).fi
 
 X_res, y_res = rk.smote(X, y, return_indices=True)  # error: three results
 X_res, y_res, idx = rk.smote(X, y)  # error: two results
+X_res, y_res = rk.smote(X, y, return_provenance=True)  # error: three results
 rk.smote(X, y, ratio="majority")  # error: not an over-sampling strategy
 rk.random_under(X, y, ratio="minority")  # error: not an under-sampling strategy
 rk.tomek_links(X, y, ratio=0.5)  # error: cleaning takes a name or a list
