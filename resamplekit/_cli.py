@@ -27,6 +27,7 @@ import numpy as np
 import resamplekit
 
 from . import _tables
+from ._strategy import RATIO_WORDS
 
 # The kind of each public method, by the module that defines it.
 KINDS = {
@@ -39,7 +40,6 @@ KINDS = {
 ROW_SELECTING = ("random_under", "random_over")
 # Methods over categorical columns (--categorical).
 CATEGORICAL = ("smotenc", "smoten")
-RATIO_WORDS = ("auto", "minority", "majority", "not minority", "not majority", "all")
 # Keywords the command line sets itself.
 _RESERVED = {
     "return_indices": "it is always on (--indices FILE writes the indices)",

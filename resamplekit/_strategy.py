@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["target_counts", "sampling_strategy", "decode", "KINDS"]
+__all__ = ["target_counts", "sampling_strategy", "decode", "KINDS", "RATIO_WORDS"]
 
 KINDS = ("over", "under", "clean")
 
@@ -30,6 +30,8 @@ _STRINGS = {
     "under": ("auto", "majority", "not minority", "not majority", "all"),
     "clean": ("auto", "majority", "not minority", "not majority", "all"),
 }
+# Every word a ratio can be, for any kind of method (the command line's --ratio).
+RATIO_WORDS = tuple(dict.fromkeys(("auto", "minority", "majority") + _STRINGS["clean"]))
 
 
 def _plain(label):
