@@ -20,7 +20,8 @@ import numpy as np
 
 from ._kernels import _cleaning
 from ._neighbors import kneighbors
-from ._progress import named as _named, start as _start_phase
+from ._progress import start as _start_phase
+from ._public import public
 from ._strategy import target_counts
 from ._provenance import (
     check_flag as check_provenance_flag,
@@ -32,6 +33,7 @@ from ._typing import (
     CleanRatio,
     Indices,
     MatrixLike,
+    Provenance,
     RandomStateLike,
     Resampled,
     ResampledAny,
@@ -39,15 +41,14 @@ from ._typing import (
     ResampledIndexedProvenance,
     ResampledProvenance,
     ResampledRounds,
-    Indices,
-    Provenance,
+    ResampledWeighted,
+    ResampledWeightedRounds,
 )
 from ._validation import (
     check_int,
     check_n_jobs,
     check_random_state,
     check_X_y,
-    keyword_hints,
     threads_for,
     unit_scaled,
 )
@@ -113,37 +114,49 @@ def _class_grouped(y, keep_rows):
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
-    ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
+    ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Edited nearest neighbours (ENN): remove rows that disagree with their neighbourhood.
@@ -169,6 +182,11 @@ def edited_nearest_neighbours(
         'not majority', 'all', or a list of labels (imblearn: ``sampling_strategy``).
     n_jobs : int or None, default=None
         Threads for the neighbour search and the votes (None: all cores).
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
     return_provenance : bool, default=False
@@ -183,6 +201,8 @@ def edited_nearest_neighbours(
         imbalanced-learn's ``sample_indices_``).
     y_res : ndarray
         Their labels.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
@@ -297,6 +317,7 @@ def _stop(counts_after, minority, n_min_orig, check_minority):
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ...,
     return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any]: ...
@@ -304,6 +325,7 @@ def repeated_edited_nearest_neighbours(
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_n_iter: Literal[False] = ...,
     return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, Indices]: ...
@@ -311,6 +333,7 @@ def repeated_edited_nearest_neighbours(
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_n_iter: Literal[True],
     return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, int]: ...
@@ -318,6 +341,7 @@ def repeated_edited_nearest_neighbours(
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_n_iter: Literal[True],
     return_provenance: Literal[False] = ...,
 ) -> tuple[Any, Any, Indices, int]: ...
@@ -325,6 +349,7 @@ def repeated_edited_nearest_neighbours(
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_n_iter: Literal[False] = ...,
     return_provenance: Literal[True],
 ) -> tuple[Any, Any, Provenance]: ...
@@ -332,6 +357,7 @@ def repeated_edited_nearest_neighbours(
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_n_iter: Literal[False] = ...,
     return_provenance: Literal[True],
 ) -> tuple[Any, Any, Indices, Provenance]: ...
@@ -339,6 +365,7 @@ def repeated_edited_nearest_neighbours(
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_n_iter: Literal[True],
     return_provenance: Literal[True],
 ) -> tuple[Any, Any, int, Provenance]: ...
@@ -346,19 +373,28 @@ def repeated_edited_nearest_neighbours(
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_n_iter: Literal[True], return_provenance: Literal[True],
 ) -> tuple[Any, Any, Indices, int, Provenance]: ...
 @overload
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_n_iter: bool = ..., return_provenance: bool = ...,
 ) -> ResampledRounds: ...
-@keyword_hints()
-@_named
+@overload
+def repeated_edited_nearest_neighbours(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., max_iter: int = ...,
+    kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_n_iter: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeightedRounds: ...
+@public()
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, max_iter: int = 100,
     kind_sel: Literal["all", "mode"] = "all", ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_n_iter: bool = False, return_provenance: bool = False,
 ) -> ResampledRounds:
     """Repeated edited nearest neighbours (RENN): ENN again on its own output until it settles.
@@ -385,6 +421,11 @@ def repeated_edited_nearest_neighbours(
         Classes to clean, as in :func:`edited_nearest_neighbours`.
     n_jobs : int or None, default=None
         Threads (None: all cores).
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
     return_n_iter : bool, default=False
@@ -397,6 +438,8 @@ def repeated_edited_nearest_neighbours(
     Returns
     -------
     X_res, y_res : the kept rows and labels, class by class, ascending row order in a class.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]`` (always: imbalanced-learn's ``sample_indices_`` is wrong
         when the first round removes nothing and y is not grouped by class).
@@ -462,37 +505,49 @@ def repeated_edited_nearest_neighbours(
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def all_knn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
+    allow_minority: bool = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def all_knn(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     allow_minority: bool = False, ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
     """AllKNN: ENN with 1, 2, ..., k neighbours, each round on the previous round's output.
@@ -517,6 +572,11 @@ def all_knn(
         Classes to clean, as in :func:`edited_nearest_neighbours`.
     n_jobs : int or None, default=None
         Threads (None: all cores).
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
     return_provenance : bool, default=False
@@ -527,6 +587,8 @@ def all_knn(
     Returns
     -------
     X_res, y_res : the kept rows and labels, class by class, ascending row order in a class.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
@@ -589,37 +651,49 @@ def all_knn(
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def neighbourhood_cleaning_rule(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
+    ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, threshold_cleaning: float = 0.5,
-    ratio: CleanRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
+    ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Neighbourhood cleaning rule (NCR): ENN, then clean around misclassified minority rows.
@@ -649,6 +723,11 @@ def neighbourhood_cleaning_rule(
         Classes to clean, as in :func:`edited_nearest_neighbours`.
     n_jobs : int or None, default=None
         Threads (None: all cores).
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
     return_provenance : bool, default=False
@@ -659,6 +738,8 @@ def neighbourhood_cleaning_rule(
     Returns
     -------
     X_res, y_res : the kept rows and labels in ascending row order (as imbalanced-learn).
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
@@ -758,32 +839,43 @@ def _tomek_keep(X, y, n_classes, targeted, n_jobs):
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def tomek_links(
+    X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
     """Remove the targeted members of Tomek links.
@@ -805,6 +897,11 @@ def tomek_links(
         ``'not minority'``, ``'not majority'``, ``'all'``, or a list of labels.
     n_jobs : int, default=None
         Threads for the neighbour search; None means all cores.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
     return_provenance : bool, default=False
@@ -815,6 +912,8 @@ def tomek_links(
     Returns
     -------
     X_res, y_res : the kept rows, in the caller's containers.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only with ``return_indices=True``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
@@ -888,37 +987,49 @@ def _check_condensing(X, y, k, n_seeds_S, ratio, random_state, n_jobs):
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def condensed_nearest_neighbour(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def condensed_nearest_neighbour(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Condensed nearest neighbour rule (imbalanced-learn's one-pass variant).
@@ -951,6 +1062,11 @@ def condensed_nearest_neighbour(
         Seeds of the draw. An integer draws the same seeds as imbalanced-learn.
     n_jobs : int, default=None
         Threads; None means all cores.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
     return_provenance : bool, default=False
@@ -961,6 +1077,8 @@ def condensed_nearest_neighbour(
     Returns
     -------
     X_res, y_res : the kept rows, class by class in label order, in the caller's containers.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only with ``return_indices=True``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
@@ -1030,37 +1148,49 @@ def condensed_nearest_neighbour(
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def one_sided_selection(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., n_seeds_S: int = ..., ratio: CleanRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def one_sided_selection(
     X: MatrixLike, y: ArrayLike, *, k: int = 1, n_seeds_S: int = 1, ratio: CleanRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """One-sided selection: keep the rows a seeded k-NN gets wrong, then remove Tomek links.
@@ -1089,6 +1219,11 @@ def one_sided_selection(
         Seeds of the draw. An integer draws the same seeds as imbalanced-learn.
     n_jobs : int, default=None
         Threads; None means all cores.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
     return_provenance : bool, default=False
@@ -1099,6 +1234,8 @@ def one_sided_selection(
     Returns
     -------
     X_res, y_res : the kept rows, class by class in label order, in the caller's containers.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only with ``return_indices=True``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).

@@ -9,7 +9,7 @@ from typing import Literal, overload
 
 import numpy as np
 
-from ._progress import named as _named
+from ._public import public
 from ._provenance import check_flag as check_provenance_flag
 from ._typing import (
     ArrayLike,
@@ -21,8 +21,9 @@ from ._typing import (
     ResampledIndexed,
     ResampledIndexedProvenance,
     ResampledProvenance,
+    ResampledWeighted,
 )
-from ._validation import check_int, keyword_hints
+from ._validation import check_int
 
 __all__ = ["smote_tomek", "smote_enn"]
 
@@ -59,37 +60,49 @@ def _compose(first, second, return_indices, return_provenance=False):
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints(_STEP_HINTS)
-@_named
+@overload
+def smote_tomek(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public(_STEP_HINTS)
 def smote_tomek(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with SMOTE, then remove Tomek links from every class.
@@ -111,6 +124,11 @@ def smote_tomek(
         Seed of the SMOTE draws; an integer gives imbalanced-learn's draws.
     n_jobs : int, default=None
         Threads for the neighbour searches (None: all cores). Results never depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it comes from (-1 for synthetic rows).
     return_provenance : bool, default=False
@@ -120,8 +138,10 @@ def smote_tomek(
 
     Returns
     -------
-    X_res, y_res[, indices]
+    X_res, y_res[, sample_weight_res][, indices]
         The resampled data, in the containers of ``X`` and ``y``.
+        With ``sample_weight``, ``sample_weight_res`` (float64 ndarray, the weight of each
+        output row) follows ``y_res``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
@@ -161,37 +181,49 @@ def smote_tomek(
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints(_ENN_STEP_HINTS)
-@_named
+@overload
+def smote_enn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., enn_k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public(_ENN_STEP_HINTS)
 def smote_enn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, enn_k: int = 3, ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with SMOTE, then clean every class with Edited Nearest Neighbours.
@@ -217,6 +249,11 @@ def smote_enn(
         Seed of the SMOTE draws; an integer gives imbalanced-learn's draws.
     n_jobs : int, default=None
         Threads for the neighbour searches (None: all cores). Results never depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it comes from (-1 for synthetic rows).
     return_provenance : bool, default=False
@@ -226,8 +263,10 @@ def smote_enn(
 
     Returns
     -------
-    X_res, y_res[, indices]
+    X_res, y_res[, sample_weight_res][, indices]
         The resampled data, in the containers of ``X`` and ``y``.
+        With ``sample_weight``, ``sample_weight_res`` (float64 ndarray, the weight of each
+        output row) follows ``y_res``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 

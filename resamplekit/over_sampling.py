@@ -34,7 +34,8 @@ from ._neighbors import (
     sum_pairwise_distances,
     vdm_class_probabilities,
 )
-from ._progress import named as _named, start as _start_phase
+from ._progress import start as _start_phase
+from ._public import public
 from ._strategy import target_counts
 from ._provenance import (
     after_inputs as inputs_then,
@@ -54,13 +55,13 @@ from ._typing import (
     ResampledIndexed,
     ResampledIndexedProvenance,
     ResampledProvenance,
+    ResampledWeighted,
 )
 from ._validation import (
     check_int,
     check_n_jobs,
     check_random_state,
     check_X_y,
-    keyword_hints,
     require_sklearn,
     unit_scaled,
 )
@@ -131,37 +132,49 @@ def _shrinkage_factors(shrinkage, targets, classes):
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
     shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def random_over(
+    X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = ...,
+    shrinkage: float | Mapping[Any, float] | None = ..., random_state: RandomStateLike = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def random_over(
     X: MatrixLike, y: ArrayLike, *, ratio: OverRatio = "auto",
     shrinkage: float | Mapping[Any, float] | None = None, random_state: RandomStateLike = None,
+    sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
     """Randomly repeat rows of the targeted classes (bootstrap), optionally smoothed.
@@ -190,6 +203,11 @@ def random_over(
         class's per-feature standard deviation.
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seed; an int gives imbalanced-learn's result for that seed.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it comes from (for a smoothed row, the
         row drawn before the noise was added, as imbalanced-learn's ``sample_indices_``).
@@ -204,6 +222,8 @@ def random_over(
         All input rows in order, then the new rows class by class in sorted label order. A
         DataFrame gets a fresh RangeIndex.
     y_res : same container as y
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of intp, optional
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
@@ -407,37 +427,49 @@ def _resolve(X, y, ratio, k, n_jobs):
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints(_SMOTE_HINTS)
-@_named
+@overload
+def smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public(_SMOTE_HINTS)
 def smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with SMOTE: new rows on segments between a row and one of its k neighbours.
@@ -466,6 +498,11 @@ def smote(
     n_jobs : int or None, default=None
         Threads for the neighbour search and synthesis (None: all cores). The result does not
         depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
     return_provenance : bool, default=False
@@ -478,6 +515,8 @@ def smote(
     X_res : ndarray or DataFrame of shape (n_samples + n_new, n_features)
         All input rows in their order, then the new rows class by class (ascending label).
     y_res : ndarray or Series of shape (n_samples + n_new,)
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
@@ -539,6 +578,7 @@ def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
@@ -546,6 +586,7 @@ def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
@@ -553,6 +594,7 @@ def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
@@ -560,6 +602,7 @@ def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
@@ -567,14 +610,23 @@ def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def borderline_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    kind: Literal["borderline-1", "borderline-2"] = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10,
     kind: Literal["borderline-1", "borderline-2"] = "borderline-1", ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with Borderline-SMOTE: SMOTE from the rows on the class border only.
@@ -604,6 +656,11 @@ def borderline_smote(
         With an int, the rows equal imbalanced-learn's ``BorderlineSMOTE(random_state=int)``.
     n_jobs : int or None, default=None
         Threads (None: all cores); the result does not depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return the input row of each output row (-1 for a synthetic row).
     return_provenance : bool, default=False
@@ -613,8 +670,10 @@ def borderline_smote(
 
     Returns
     -------
-    X_res, y_res[, indices]
+    X_res, y_res[, sample_weight_res][, indices]
         All input rows, then the new rows class by class (ascending label).
+        With ``sample_weight``, ``sample_weight_res`` (float64 ndarray, the weight of each
+        output row) follows ``y_res``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
@@ -709,6 +768,7 @@ def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
@@ -716,6 +776,7 @@ def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
@@ -723,6 +784,7 @@ def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
@@ -730,6 +792,7 @@ def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
@@ -737,14 +800,23 @@ def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
     svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def svm_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
+    svm_estimator: Estimator | None = ..., out_step: float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def svm_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, m: int = 10, svm_estimator: Estimator | None = None,
     out_step: float = 0.5, ratio: OverRatio = "auto", random_state: RandomStateLike = None,
-    n_jobs: int | None = None, return_indices: bool = False, return_provenance: bool = False,
+    n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with SVM-SMOTE: SMOTE from the support vectors of an SVM.
 
@@ -779,6 +851,11 @@ def svm_smote(
     n_jobs : int or None, default=None
         Threads for the neighbour searches and synthesis (None: all cores); the result does not
         depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return the input row of each output row (-1 for a synthetic row).
     return_provenance : bool, default=False
@@ -788,9 +865,11 @@ def svm_smote(
 
     Returns
     -------
-    X_res, y_res[, indices]
+    X_res, y_res[, sample_weight_res][, indices]
         All input rows, then the new rows class by class (ascending label), for each class
         first those made from danger support vectors, then those from safe ones.
+        With ``sample_weight``, ``sample_weight_res`` (float64 ndarray, the weight of each
+        output row) follows ``y_res``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
@@ -914,37 +993,49 @@ def svm_smote(
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def adasyn(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def adasyn(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with ADASYN: SMOTE with more new rows around the rows that are hard to learn.
@@ -969,6 +1060,11 @@ def adasyn(
         With an int, the rows equal imbalanced-learn's ``ADASYN(random_state=int)``.
     n_jobs : int or None, default=None
         Threads (None: all cores); the result does not depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return the input row of each output row (-1 for a synthetic row).
     return_provenance : bool, default=False
@@ -978,9 +1074,11 @@ def adasyn(
 
     Returns
     -------
-    X_res, y_res[, indices]
+    X_res, y_res[, sample_weight_res][, indices]
         All input rows, then the new rows class by class (ascending label), grouped by base row
         in the class's row order.
+        With ``sample_weight``, ``sample_weight_res`` (float64 ndarray, the weight of each
+        output row) follows ``y_res``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
 
@@ -1191,6 +1289,7 @@ def kmeans_smote(
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
@@ -1199,6 +1298,7 @@ def kmeans_smote(
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
@@ -1207,6 +1307,7 @@ def kmeans_smote(
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
@@ -1215,6 +1316,7 @@ def kmeans_smote(
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
@@ -1223,15 +1325,25 @@ def kmeans_smote(
     cluster_balance_threshold: Literal["auto"] | float = ...,
     density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def kmeans_smote(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., kmeans_estimator: int | Estimator | None = ...,
+    cluster_balance_threshold: Literal["auto"] | float = ...,
+    density_exponent: Literal["auto"] | float = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def kmeans_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = 2, kmeans_estimator: int | Estimator | None = None,
     cluster_balance_threshold: Literal["auto"] | float = "auto",
     density_exponent: Literal["auto"] | float = "auto", ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample with KMeans-SMOTE: cluster X, then run SMOTE inside the sparse minority clusters.
@@ -1276,6 +1388,11 @@ def kmeans_smote(
     n_jobs : int or None, default=None
         Threads for the neighbour search and synthesis (None: all cores). The result does not
         depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
     return_provenance : bool, default=False
@@ -1288,6 +1405,8 @@ def kmeans_smote(
     X_res : ndarray or DataFrame of shape (n_samples + n_new, n_features)
         All input rows, then the new rows class by class (ascending label), cluster by cluster.
     y_res : ndarray or Series of shape (n_samples + n_new,)
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
@@ -1438,6 +1557,7 @@ def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
@@ -1445,6 +1565,7 @@ def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
@@ -1452,6 +1573,7 @@ def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
@@ -1459,6 +1581,7 @@ def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
@@ -1466,14 +1589,23 @@ def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
     categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
     random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def smotenc(
+    X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = ...,
+    categorical_encoder: Estimator | None = ..., ratio: OverRatio = ...,
+    random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def smotenc(
     X: ArrayLike, y: ArrayLike, *, categorical_features: Literal["auto"] | ArrayLike, k: int = 5,
     categorical_encoder: Estimator | None = None, ratio: OverRatio = "auto",
-    random_state: RandomStateLike = None, n_jobs: int | None = None, return_indices: bool = False,
+    random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample mixed continuous and categorical data with SMOTE-NC.
@@ -1509,6 +1641,11 @@ def smotenc(
         SMOTE's draws and the tie-breaks of the vote, in imbalanced-learn's order.
     n_jobs : int or None, default=None
         Threads (None: all cores). The result does not depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
     return_provenance : bool, default=False
@@ -1523,6 +1660,8 @@ def smotenc(
         dtypes (integer continuous columns become float64); an ndarray keeps a float dtype,
         other numeric arrays give float64 and text or mixed arrays give an object array.
     y_res : ndarray or Series of shape (n_samples + n_new,)
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
@@ -1642,37 +1781,49 @@ def smotenc(
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
     ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def smoten(
+    X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
+    ratio: OverRatio = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = 5, categorical_encoder: Estimator | None = None,
     ratio: OverRatio = "auto", random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
     """Over-sample all-categorical data with SMOTE-N.
@@ -1704,6 +1855,11 @@ def smoten(
         The draw of base rows (``choice``, imbalanced-learn's draw per class).
     n_jobs : int or None, default=None
         Threads (None: all cores). The result does not depend on it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is (-1 for a synthetic row).
     return_provenance : bool, default=False
@@ -1716,6 +1872,8 @@ def smoten(
     X_res : ndarray, DataFrame or sparse matrix of shape (n_samples + n_new, n_features)
         All input rows, then the new rows class by class; the input's container and dtypes.
     y_res : ndarray or Series of shape (n_samples + n_new,)
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of shape (n_samples + n_new,), only with ``return_indices=True``
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).

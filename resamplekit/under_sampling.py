@@ -15,7 +15,8 @@ import numpy as np
 
 from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
-from ._progress import named as _named, start as _start_phase
+from ._progress import start as _start_phase
+from ._public import public
 from ._strategy import target_counts
 from ._provenance import (
     check_flag as check_provenance_flag,
@@ -32,6 +33,7 @@ from ._typing import (
     ResampledIndexed,
     ResampledIndexedProvenance,
     ResampledProvenance,
+    ResampledWeighted,
     UnderRatio,
 )
 from ._validation import (
@@ -39,7 +41,6 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
-    keyword_hints,
     require_sklearn,
     threads_for,
     unit_scaled,
@@ -58,37 +59,49 @@ __all__ = [
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
     random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def random_under(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., replacement: bool = ...,
+    random_state: RandomStateLike = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def random_under(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", replacement: bool = False,
-    random_state: RandomStateLike = None, return_indices: bool = False,
+    random_state: RandomStateLike = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """Randomly keep a subset of the rows of each targeted class.
@@ -114,6 +127,11 @@ def random_under(
         Draw with replacement (rows may repeat).
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seed; an int gives imbalanced-learn's result for that seed.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is.
     return_provenance : bool, default=False
@@ -129,6 +147,8 @@ def random_under(
         rows kept (as imbalanced-learn's RandomUnderSampler), and a Series y gets the same
         index.
     y_res : same container as y
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of intp, optional
         ``X_res`` is ``X[indices]``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
@@ -202,37 +222,49 @@ def _first_by_score(score, n_keep, largest=False):
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def near_miss(
+    X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
+    k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
-    ratio: UnderRatio = "auto", n_jobs: int | None = None, return_indices: bool = False,
+    ratio: UnderRatio = "auto", n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
     """NearMiss: keep the rows of each targeted class that are closest to the minority class.
@@ -267,6 +299,11 @@ def near_miss(
         Rows to keep per class, see the module docstring.
     n_jobs : int or None, default=None
         Threads for the neighbour search (None: all cores).
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, its row number in ``X``.
     return_provenance : bool, default=False
@@ -282,6 +319,8 @@ def near_miss(
         imbalanced-learn's ``sample_indices_`` order.
     y_res : ndarray
         Their labels.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only if ``return_indices``
         ``X_res`` is ``X[indices]``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
@@ -412,37 +451,49 @@ def _nearest_unique_rows(X_c, centers, n_jobs):
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
     voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def cluster_centroids(
+    X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = ..., estimator: Estimator | None = ...,
+    voting: Literal["auto", "hard", "soft"] = ..., random_state: RandomStateLike = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def cluster_centroids(
     X: MatrixLike, y: ArrayLike, *, ratio: UnderRatio = "auto", estimator: Estimator | None = None,
     voting: Literal["auto", "hard", "soft"] = "auto", random_state: RandomStateLike = None,
+    sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
     """Replace each targeted class by the centroids of a clustering of its rows.
@@ -475,6 +526,11 @@ def cluster_centroids(
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seed of the default KMeans (a user ``estimator`` keeps its own). An integer gives the
         same centers as imbalanced-learn.
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it is: with hard voting every output
         row is a real row; with soft voting a center is new data, -1.
@@ -487,6 +543,8 @@ def cluster_centroids(
     -------
     X_res, y_res : the kept rows and the new rows, in the caller's containers. With soft
         voting X_res is float (float32 input stays float32).
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of intp, only with ``return_indices=True``
         The input row of each output row (``X[indices[i]]`` is ``X_res[i]``), or -1 for a
         cluster center (soft voting). Rows of classes that are not targeted keep their input
@@ -609,37 +667,49 @@ def _set_random_states(estimator, rs):
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
     cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
-@keyword_hints()
-@_named
+@overload
+def instance_hardness_threshold(
+    X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = ..., ratio: UnderRatio = ...,
+    cv: int | Estimator = ..., random_state: RandomStateLike = ..., n_jobs: int | None = ...,
+    sample_weight: ArrayLike,
+    return_indices: bool = ..., return_provenance: bool = ...,
+) -> ResampledWeighted: ...
+@public()
 def instance_hardness_threshold(
     X: MatrixLike, y: ArrayLike, *, estimator: Estimator | None = None, ratio: UnderRatio = "auto",
     cv: int | Estimator = 5, random_state: RandomStateLike = None, n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
     """Keep the rows of each targeted class that a classifier finds easiest.
@@ -672,6 +742,11 @@ def instance_hardness_threshold(
     n_jobs : int, default=None
         Threads of the default random forest (None means all cores); with a user
         ``estimator``, the number of folds fitted in parallel (None: one at a time).
+    sample_weight : array-like of shape (n_samples,), default=None
+        One weight >= 0 per row of X. With weights, the weight of each output row is returned
+        right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
+        parents'; rows of weight 0 are left out, as if absent). See the user guide's "Sample
+        weights" section and ``resamplekit._weights``.
     return_indices : bool, default=False
         Also return, for each output row, the input row it came from.
     return_provenance : bool, default=False
@@ -682,6 +757,8 @@ def instance_hardness_threshold(
     Returns
     -------
     X_res, y_res : the kept rows, class by class in label order, in the caller's containers.
+    sample_weight_res : ndarray of float64, only with ``sample_weight``
+        The weight of each output row (comes right after ``y_res``).
     indices : ndarray of int, only with ``return_indices=True``.
     provenance : structured ndarray of shape (n_rows_out,), only with ``return_provenance=True``
         Where each output row comes from (``resamplekit._provenance.PROVENANCE_DTYPE``).
