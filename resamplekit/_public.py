@@ -29,6 +29,6 @@ def public(hints: Mapping[str, str] | None = None) -> Callable[[_F], _F]:
         {keyword: explanation} for keywords that need more than a rename (keyword_hints).
     """
     def decorate(function: _F) -> _F:
-        return keyword_hints(hints)(named(weighted(function)))  # type: ignore[no-any-return]
+        return keyword_hints(hints)(named(weighted(function)))
 
     return decorate

@@ -38,7 +38,6 @@ __all__ = [
     "ResampledAny",
     "Weights",
     "ResampledWeighted",
-    "ResampledWeightedRounds",
 ]
 
 #: X: anything ``numpy.asarray`` takes (lists, ndarrays, DataFrames), or a scipy.sparse
@@ -117,16 +116,7 @@ ResampledRounds: TypeAlias = (
 Weights: TypeAlias = NDArray[np.float64]
 
 #: What a function returns with ``sample_weight``: ``(X_res, y_res, sample_weight_res)``, then
-#: the indices with ``return_indices=True``, then the provenance with ``return_provenance=True``.
-ResampledWeighted: TypeAlias = (
-    tuple[Any, Any, Weights] | tuple[Any, Any, Weights, Indices]
-    | tuple[Any, Any, Weights, Provenance] | tuple[Any, Any, Weights, Indices, Provenance]
-)
-
-#: ``repeated_edited_nearest_neighbours`` with ``sample_weight``: as :data:`ResampledWeighted`,
-#: with the number of rounds before the provenance when ``return_n_iter=True``.
-ResampledWeightedRounds: TypeAlias = (
-    ResampledWeighted | tuple[Any, Any, Weights, int] | tuple[Any, Any, Weights, Indices, int]
-    | tuple[Any, Any, Weights, int, Provenance]
-    | tuple[Any, Any, Weights, Indices, int, Provenance]
-)
+#: the indices with ``return_indices=True`` (then RENN's rounds with ``return_n_iter=True``), then
+#: the provenance with ``return_provenance=True``. Typed as a tuple of any length so that every
+#: one of these unpacks.
+ResampledWeighted: TypeAlias = tuple[Any, ...]

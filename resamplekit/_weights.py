@@ -96,14 +96,14 @@ def check_sample_weight(sample_weight, n_rows, name="sample_weight"):
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name} must be finite, got {w[i]!r} at row {i} ({int(bad.sum())} non-finite "
+            f"{name} must be finite, got {float(w[i])!r} at row {i} ({int(bad.sum())} non-finite "
             "weights)"
         )
     negative = w < 0
     if negative.any():
         i = int(np.flatnonzero(negative)[0])
         raise ValueError(
-            f"{name} must be >= 0, got {w[i]!r} at row {i}; a weight of 0 leaves a row out"
+            f"{name} must be >= 0, got {float(w[i])!r} at row {i}; a weight of 0 leaves a row out"
         )
     if n_rows and not w.any():
         raise ValueError(f"{name} must have a positive sum, got {n_rows} weights of 0")

@@ -42,7 +42,6 @@ from ._typing import (
     ResampledProvenance,
     ResampledRounds,
     ResampledWeighted,
-    ResampledWeightedRounds,
 )
 from ._validation import (
     check_int,
@@ -389,7 +388,7 @@ def repeated_edited_nearest_neighbours(
     kind_sel: Literal["all", "mode"] = ..., ratio: CleanRatio = ..., n_jobs: int | None = ...,
     sample_weight: ArrayLike,
     return_indices: bool = ..., return_n_iter: bool = ..., return_provenance: bool = ...,
-) -> ResampledWeightedRounds: ...
+) -> ResampledWeighted: ...
 @public()
 def repeated_edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, max_iter: int = 100,

@@ -3,8 +3,9 @@
 - Every public function (``resamplekit.__all__``) and every public method of the estimator
   classes annotates all its parameters and its return, and ``typing.get_type_hints`` resolves
   them at run time.
-- The functions are overloaded on ``return_indices`` (and RENN's ``return_n_iter``); each
-  overload has the implementation's parameters.
+- The functions are overloaded on ``return_indices``, ``return_provenance`` (and RENN's
+  ``return_n_iter``), and on ``sample_weight`` given or not; each overload has the
+  implementation's parameters.
 - The annotated signatures are the documented ones: names and order as in the numpydoc
   Parameters section, X and y positional and the rest keyword-only, defaults as documented.
 - The package ships ``py.typed``.
@@ -93,7 +94,8 @@ def test_function_overloads_match_implementation(name):
     flags = [p for p in ("return_indices", "return_n_iter", "return_provenance") if p in params]
     assert flags == ["return_indices", "return_provenance"] or (
         name == "repeated_edited_nearest_neighbours")
-    assert len(overloads) == 2 ** len(flags) + 1, f"{name}: {len(overloads)} overloads"
+    # one per combination of the flags without weights, one for any flags, one with weights
+    assert len(overloads) == 2 ** len(flags) + 2, f"{name}: {len(overloads)} overloads"
     impl = [(p.name, p.kind) for p in params.values()]
     for ov in overloads:
         assert [(p.name, p.kind) for p in inspect.signature(ov).parameters.values()] == impl
@@ -218,6 +220,10 @@ X_res, y_res = rk.random_over(X, y, shrinkage=factors)
 X_res, y_res, idx, n_iter = rk.repeated_edited_nearest_neighbours(
     X, y, return_indices=True, return_n_iter=True)
 rounds: int = n_iter
+weights = np.ones(20)
+X_res, y_res, w_res = rk.smote(X, y, sample_weight=weights)
+X_res, y_res, w_res, idx, record = rk.tomek_links(
+    X, y, sample_weight=list(weights), return_indices=True, return_provenance=True)
 X_res, y_res, n_iter = rk.repeated_edited_nearest_neighbours(X, y, return_n_iter=True)
 X_res, y_res = rk.near_miss(X, y, version=2, k=1)
 X_res, y_res = rk.kmeans_smote(X, y, kmeans_estimator=2, density_exponent="auto")
