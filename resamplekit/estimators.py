@@ -53,6 +53,19 @@ except ImportError as exc:  # no scikit-learn, or one older than 1.6 (no Tags da
         f"could not be imported ({exc}); reinstall it: pip install 'scikit-learn>=1.6'"
     ) from exc
 
+
+# scikit-learn's metadata routing knows the methods in these lists; a sampler's is fit_resample
+# (imbalanced-learn registers it the same way when imported). With it, the classes get
+# set_fit_resample_request(sample_weight=...) and pipelines can route weights to them.
+try:
+    from sklearn.utils import _metadata_requests as _requests
+except ImportError:  # pragma: no cover - scikit-learn without metadata routing
+    _requests = None
+else:
+    for _methods in (_requests.SIMPLE_METHODS, _requests.METHODS):
+        if "fit_resample" not in _methods:
+            _methods.append("fit_resample")
+
 import resamplekit
 
 from ._strategy import target_counts
@@ -485,7 +498,9 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         return self
 
     @_fit_method
-    def fit_resample(self, X: MatrixLike, y: ArrayLike) -> Resampled:
+    def fit_resample(
+        self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+    ) -> Resampled:
         """Resample the dataset.
 
         Parameters
@@ -494,6 +509,13 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             Data to resample.
         y : array-like of shape (n_samples,)
             Labels of ``X`` (a one-hot y is also accepted and returned one-hot).
+        sample_weight : array-like of shape (n_samples,), default=None
+            One weight >= 0 per row. The weights of the output rows are stored in
+            ``sample_weight_`` (kept rows keep theirs, new rows get a mix of their parents';
+            rows of weight 0 are left out, as if absent: see the user guide's "Sample weights").
+            In a :class:`resamplekit.pipeline.Pipeline` with scikit-learn's metadata routing,
+            request it with ``set_fit_resample_request(sample_weight=True)``: the pipeline then
+            gives the later steps these resampled weights.
 
         Returns
         -------
@@ -506,21 +528,31 @@ class _BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         function = _public_function(module, name)
         y_fn, one_hot = _check_target(y)
         kwargs = self._function_kwargs()
+        if sample_weight is not None:
+            kwargs["sample_weight"] = sample_weight
         try:
             out = self._call(function, X, y_fn, kwargs)
         except (ValueError, TypeError) as exc:
             raise self._in_class_terms(exc)
+        weights, y_counted = None, y_fn
+        if sample_weight is not None:  # (X_res, y_res, weights, indices, ...)
+            weights, out = out[2], out[:2] + out[3:]
+            # rows of weight 0 took no part: the counts are those of the others
+            y_counted = np.asarray(y_fn)[np.asarray(sample_weight) > 0]
         X_res, y_res, indices = out[:3]
-        self._set_fitted(X, y_fn, self._effective_ratio(kwargs))
+        self._set_fitted(X, y_counted, self._effective_ratio(kwargs))
         self.sample_indices_ = np.asarray(indices, dtype=np.intp)
         self.provenance_ = out[-1]
+        self.sample_weight_ = weights
         if len(out) > 4:
             self.n_iter_ = int(out[3])
         return _restore_containers(X, y, X_res, y_res, one_hot, y_fn)
 
-    def fit_sample(self, X: MatrixLike, y: ArrayLike) -> Resampled:
+    def fit_sample(
+        self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+    ) -> Resampled:
         """Alias of ``fit_resample`` (imbalanced-learn's name before 0.8)."""
-        return self.fit_resample(X, y)
+        return self.fit_resample(X, y, sample_weight=sample_weight)
 
     def _call(self, function, X, y, kwargs):
         return function(X, y, **kwargs, return_indices=True, return_provenance=True)
