@@ -161,9 +161,12 @@ def test_function_signature_is_the_documented_one(name):
 def test_estimator_signature_is_the_documented_one(name):
     cls = getattr(_estimators(), name)
     _check_against_doc(inspect.signature(cls), cls.__doc__, set(POSITIONAL.get(name, [])), name)
-    for method in ("fit", "fit_resample", "fit_sample"):
+    expected = {"fit": ["self", "X", "y"],
+                "fit_resample": ["self", "X", "y", "sample_weight"],
+                "fit_sample": ["self", "X", "y", "sample_weight"]}
+    for method, names in expected.items():
         params = list(inspect.signature(getattr(cls, method)).parameters)
-        assert params == ["self", "X", "y"], f"{name}.{method}: {params}"
+        assert params == names, f"{name}.{method}: {params}"
 
 
 # ------------------------------------------------------------------------------ packaging
