@@ -62,9 +62,7 @@ def check_sample_weight(sample_weight, n_rows, name="sample_weight"):
     ...
     ValueError: sample_weight must be >= 0, got -1.0 at row 1; a weight of 0 leaves a row out
     """
-    if is_polars_series(sample_weight):
-        sample_weight = sample_weight.to_numpy()
-    elif _is_series(sample_weight):
+    if is_polars_series(sample_weight) or _is_series(sample_weight):
         sample_weight = sample_weight.to_numpy()
     if isinstance(sample_weight, (numbers.Number, str, bytes)):
         raise TypeError(

@@ -177,3 +177,28 @@ def run_child(module, todo, tmpdir, tag, timeout=900):
         with open(out_path) as f:
             records = [json.loads(line) for line in f.read().splitlines()]
     return proc, records
+
+
+#: The public functions that take random_state (method_data seeds them with 0).
+SEEDED_METHODS = frozenset({
+    "random_under", "random_over", "smote", "borderline_smote", "svm_smote", "kmeans_smote",
+    "adasyn", "smotenc", "smoten", "smote_tomek", "smote_enn", "cluster_centroids",
+    "instance_hardness_threshold", "condensed_nearest_neighbour", "one_sided_selection"})
+
+
+def method_data(name, dtype=np.float64, *, n_major=60, n_minor=20, seed=0):
+    """(X, y, keywords) that suit public function ``name``: two Gaussian classes in 3-d
+    (``n_major`` at 0, ``n_minor`` at 1.2), random_state 0 for a seeded method; smotenc gets
+    a categorical column 0, smoten integer codes 0..2."""
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(0, 1, (n_major, 3)), rng.normal(1.2, 1, (n_minor, 3))])
+    X = X.astype(dtype)
+    y = np.array([0] * n_major + [1] * n_minor)
+    kwargs = {"random_state": 0} if name in SEEDED_METHODS else {}
+    if name == "smotenc":
+        cat = (X[:, 0] > 0).astype(np.float64)
+        X = np.column_stack([cat, X[:, 1:]]).astype(dtype)
+        kwargs["categorical_features"] = [0]
+    elif name == "smoten":
+        X = np.digitize(X, [-0.5, 0.5]).astype(np.int64)
+    return X, y, kwargs

@@ -15,33 +15,12 @@ import pytest
 import resamplekit as rk
 from resamplekit._provenance import PROVENANCE_DTYPE, STEPS
 
+from conftest import method_data
+
 FUNCTIONS = sorted(rk.__all__)
 SMOTE_FAMILY = ["smote", "borderline_smote", "svm_smote", "kmeans_smote", "adasyn",
                 "smote_tomek", "smote_enn"]
-SEEDED = {"random_under", "random_over", "smote", "borderline_smote", "svm_smote",
-          "kmeans_smote", "adasyn", "smotenc", "smoten", "smote_tomek", "smote_enn",
-          "cluster_centroids", "instance_hardness_threshold", "condensed_nearest_neighbour",
-          "one_sided_selection"}
-
-
-def _numeric(dtype=np.float64):
-    rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(0, 1, (60, 3)), rng.normal(1.2, 1, (20, 3))]).astype(dtype)
-    y = np.array([0] * 60 + [1] * 20)
-    return X, y
-
-
-def _data(name, dtype=np.float64):
-    """(X, y, extra keywords) that suit function ``name``."""
-    X, y = _numeric(dtype)
-    kwargs = {"random_state": 0} if name in SEEDED else {}
-    if name == "smotenc":
-        cat = (X[:, 0] > 0).astype(np.float64)
-        X = np.column_stack([cat, X[:, 1:]]).astype(dtype)
-        kwargs["categorical_features"] = [0]
-    elif name == "smoten":
-        X = np.digitize(X, [-0.5, 0.5]).astype(np.int64)
-    return X, y, kwargs
+_data = method_data
 
 
 def _call(name, X, y, kwargs, **flags):

@@ -22,26 +22,15 @@ import pytest
 import resamplekit as rk
 from resamplekit._weights import check_sample_weight
 
+from conftest import method_data
+
 FUNCTIONS = sorted(rk.__all__)
-SEEDED = {"random_under", "random_over", "smote", "borderline_smote", "svm_smote",
-          "kmeans_smote", "adasyn", "smotenc", "smoten", "smote_tomek", "smote_enn",
-          "cluster_centroids", "instance_hardness_threshold", "condensed_nearest_neighbour",
-          "one_sided_selection"}
 INTERPOLATING = ["smote", "borderline_smote", "kmeans_smote", "adasyn", "smote_tomek",
                  "smote_enn", "smotenc"]
 
 
-def _data(name, n_major=60, n_minor=20, seed=0):
-    rng = np.random.default_rng(seed)
-    X = np.vstack([rng.normal(0, 1, (n_major, 3)), rng.normal(1.2, 1, (n_minor, 3))])
-    y = np.array([0] * n_major + [1] * n_minor)
-    kwargs = {"random_state": 0} if name in SEEDED else {}
-    if name == "smotenc":
-        X = np.column_stack([(X[:, 0] > 0).astype(np.float64), X[:, 1:]])
-        kwargs["categorical_features"] = [0]
-    elif name == "smoten":
-        X = np.digitize(X, [-0.5, 0.5]).astype(np.int64)
-    return X, y, kwargs
+def _data(name, n_major=60, n_minor=20):
+    return method_data(name, n_major=n_major, n_minor=n_minor)
 
 
 def _call(name, X, y, kwargs, **flags):
