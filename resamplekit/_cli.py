@@ -45,6 +45,7 @@ _RESERVED = {
     "return_indices": "it is always on (--indices FILE writes the indices)",
     "return_n_iter": "the command line does not report it",
     "categorical_features": "use --categorical COL[,COL...]",
+    "sample_weight": "use --weights COLUMN",
 }
 _OPTION_OF = {"k": "--k", "random_state": "--seed", "ratio": "--ratio"}
 _INTEGER = re.compile(r"[+-]?\d+\Z")
@@ -116,6 +117,10 @@ def add_commands(commands):
                    help="any other keyword of the method (repeatable), e.g. version=2")
     p.add_argument("--categorical", metavar="COL[,COL...]",
                    help="categorical feature columns (smotenc; smoten takes every column)")
+    p.add_argument("--weights", metavar="COLUMN",
+                   help="a numeric column of sample weights (>= 0): not a feature; the "
+                        "output's column holds the weight of each output row (0 leaves a "
+                        "row out)")
     p.add_argument("--indices", metavar="FILE",
                    help="write the input row (0-based, header excluded) of each output row, "
                    "one per line, -1 for a synthetic row")
@@ -445,13 +450,15 @@ def _object_block(columns, numeric_as_float=None):
     return X
 
 
-def output_columns(table, target_pos, X, X_res, y_res, indices, categorical=()):
+def output_columns(table, target_pos, X, X_res, y_res, indices, categorical=(),
+                   weights_pos=None, weights=None):
     """The output table's columns: the input's layout, the resampled rows.
 
     When every output row is an unchanged input row, the input columns are taken at those rows
     (types exact); otherwise numeric feature columns come from X_res (integer columns become
     float, as the library makes them) and the other columns (``categorical`` named ones too)
-    keep their kind.
+    keep their kind. The column at ``weights_pos`` (``--weights``) holds ``weights``, the
+    weight of each output row (an unchanged row's weight is its input weight).
     """
     copied = bool((indices >= 0).all())
     if copied and X.dtype != object:
@@ -459,6 +466,10 @@ def output_columns(table, target_pos, X, X_res, y_res, indices, categorical=()):
     out = []
     j = 0
     for pos, col in enumerate(table.columns):
+        if pos == weights_pos:
+            out.append(col.take(indices) if copied else
+                       _resampled(col, weights, numeric_to_float=True))
+            continue
         if pos == target_pos:
             if copied:
                 out.append(col.take(indices))
@@ -591,6 +602,25 @@ def resample(args, stdout, stderr):
         if left:
             raise UsageError("smoten takes every feature column as categorical; --categorical "
                              f"leaves out {', '.join(map(repr, left))}")
+    weights_pos = None
+    if args.weights is not None:
+        weights = _column_named(table, args.weights, "--weights")
+        if weights is target:
+            raise UsageError(f"--weights names the target column {args.weights!r}")
+        if args.weights in (categorical or []):
+            raise UsageError(f"--weights column {args.weights!r} is also in --categorical")
+        if not weights.numeric or weights.kind == "bool":
+            raise UsageError(f"--weights column {args.weights!r} must hold numbers, got "
+                             f"{weights.kind} values")
+        if weights.missing is not None:
+            raise UsageError(f"--weights column {args.weights!r} is empty at "
+                             f"{table.where(weights.first_missing())}")
+        weights_pos = table.names.index(args.weights)
+        features = [c for c in features if c is not weights]
+        if not features:
+            raise UsageError(f"{table.path} has no feature columns besides the target and "
+                             "the weights")
+        kwargs["sample_weight"] = weights.values
     y = target.values
     if "ratio" in kwargs:
         kwargs["ratio"] = resolve_ratio(kwargs["ratio"], np.unique(y), args.target)
@@ -598,7 +628,11 @@ def resample(args, stdout, stderr):
 
     with resample_progress(stderr):
         try:
-            X_res, y_res, indices = func(X, y, **kwargs, **extra, return_indices=True)[:3]
+            out = func(X, y, **kwargs, **extra, return_indices=True)
+            if weights_pos is None:
+                (X_res, y_res, indices), w_res = out[:3], None
+            else:
+                X_res, y_res, w_res, indices = out[:4]
         except (ValueError, TypeError, ImportError, MemoryError) as exc:
             message = _tables._one_line(exc)
             if not message.startswith(name):
@@ -608,7 +642,8 @@ def resample(args, stdout, stderr):
 
     if name == "smoten":
         categorical = [c.name for c in features]
-    columns = output_columns(table, target_pos, X, X_res, y_res, indices, categorical or ())
+    columns = output_columns(table, target_pos, X, X_res, y_res, indices, categorical or (),
+                             weights_pos, w_res)
     if to_stdout:
         _tables.write_table(columns, stdout, "csv")
         stdout.flush()

@@ -308,6 +308,54 @@ def test_errors_are_one_line(capsys, data_csv, tmp_path, args, status, words):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("method", ["smote", "tomek_links", "random_under"])
+def test_weights_column_carries_the_libraries_weights(capsys, tmp_path, method):
+    x1, label, count, _ = dataset()
+    weight = np.round(np.linspace(0.5, 2.0, len(x1)), 3)
+    weight[7] = 0.0  # left out
+    path = tmp_path / "weighted.csv"
+    write_csv(path, ["x1", "w", "label", "count"], zip(x1, weight, label, count))
+    out = tmp_path / "out.csv"
+    seed = {} if method == "tomek_links" else {"random_state": 0}
+    status, _, err = run_main(["resample", path, "-t", "label", "-m", method,
+                               *(["--seed", 0] if seed else []), "--weights", "w",
+                               "--indices", tmp_path / "idx.txt", "-o", out], capsys)
+    assert status == 0, err
+    X = np.column_stack([x1, count]).astype(float)
+    X_ref, y_ref, w_ref, idx_ref = getattr(rk, method)(X, label, sample_weight=weight,
+                                                      return_indices=True, **seed)
+    header, rows = read_csv(out)
+    assert header == ["x1", "w", "label", "count"]
+    np.testing.assert_array_equal([float(r[1]) for r in rows], w_ref)
+    np.testing.assert_array_equal([[float(r[0]), float(r[3])] for r in rows], X_ref)
+    assert [r[2] for r in rows] == list(y_ref)
+    indices = [int(line) for line in (tmp_path / "idx.txt").read_text().splitlines()]
+    assert indices == idx_ref.tolist() and 7 not in indices
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--weights", "label"], ["--weights", "target"]),
+    (["--weights", "colour"], ["--weights", "'colour'", "numbers"]),
+    (["--weights", "nope"], ["'nope'"]),
+    (["--param", "sample_weight=1"], ["--weights COLUMN"]),
+])
+def test_weights_errors_are_one_line(capsys, data_csv, tmp_path, args, words):
+    out = tmp_path / "out.csv"
+    got, _, err = run_main(["resample", data_csv, "-t", "label", "-m", "random_under", *args,
+                            "-o", out], capsys)
+    assert_one_line_error(got, err, 2, *words)
+    assert not out.exists()
+
+
+def test_negative_weights_are_refused_by_the_method(capsys, tmp_path):
+    x1, label, count, _ = dataset()
+    path = tmp_path / "weighted.csv"
+    write_csv(path, ["x1", "w", "label"], zip(x1, -np.ones(len(x1)), label))
+    got, _, err = run_main(["resample", path, "-t", "label", "-m", "smote", "--weights", "w",
+                            "-o", tmp_path / "o.csv"], capsys)
+    assert_one_line_error(got, err, 1, "sample_weight must be >= 0")
+
+
 def test_method_rejects_a_parameter_value(capsys, numeric_csv, tmp_path):
     got, _, err = run_main(["resample", numeric_csv, "-t", "label", "-m", "near_miss",
                             "--param", "version=7", "-o", tmp_path / "o.csv"], capsys)
