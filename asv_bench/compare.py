@@ -66,12 +66,15 @@ class Workload:
     n: int
     d: int
     weights: tuple
-    kind: str = "numeric"  # "numeric" or "categorical"
+    kind: str = "numeric"  # "numeric", "categorical" or "sparse" (TF-IDF-like CSR)
     quick: bool = False  # part of the --quick set
     default: bool = True  # part of the default set
 
     @property
     def label(self):
+        if self.kind == "sparse":
+            balance = "/".join(f"{round(w * 100)}" for w in self.weights)
+            return f"{self.n:,} x {self.d:,} sparse CSR ({balance})"
         if self.kind == "categorical":
             balance = "/".join(f"{round(w * 100)}" for w in self.weights)
             return f"{self.n:,} x {self.d} categorical ({balance})"
@@ -94,13 +97,30 @@ WORKLOADS = [
     Workload("5k_x_20_5cls", 5_000, 20, (0.5, 0.2, 0.15, 0.1, 0.05), quick=True, default=False),
     Workload("4k_x_10_cat", 4_000, 10, (0.8, 0.2), kind="categorical", quick=True,
              default=False),
+    # text-like scipy.sparse CSR (benchmarks/common.py make_sparse_text: ~50 stored values a
+    # row, Zipf columns), run on request (--workloads)
+    Workload("100k_x_200k_sparse", 100_000, 200_000, (0.9, 0.1), kind="sparse", default=False),
+    Workload("20k_x_1m_sparse", 20_000, 1_000_000, (0.9, 0.1), kind="sparse", default=False),
+    Workload("5k_x_50k_sparse", 5_000, 50_000, (0.9, 0.1), kind="sparse", quick=False,
+             default=False),
 ]
+#: The methods timed on the sparse workloads (the others are not run there).
+SPARSE_METHODS = ("smote", "borderline_smote(kind='borderline-1')",
+                  "borderline_smote(kind='borderline-2')", "adasyn",
+                  "edited_nearest_neighbours", "tomek_links", "near_miss(version=1)",
+                  "neighbourhood_cleaning_rule")
 WORKLOADS_BY_ID = {w.id: w for w in WORKLOADS}
 
 
 def make_workload(w, seed=0):
     """The workload's (X, y): make_classification, seeded, flip_y=0; categorical workloads are
-    its features cut into 3 to 6 quantile bins each (int64 codes)."""
+    its features cut into 3 to 6 quantile bins each (int64 codes); sparse workloads are
+    benchmarks/common.py's make_sparse_text (54 words drawn a row, about 50 distinct)."""
+    if w.kind == "sparse":
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from benchmarks.common import make_sparse_text
+
+        return make_sparse_text(w.n, w.d, nnz_per_row=54, weights=w.weights, seed=seed)
     from sklearn.datasets import make_classification
 
     n_classes = len(w.weights)
@@ -203,6 +223,8 @@ METHODS = [
 def applies(method, workload):
     """Whether ``method`` runs on ``workload`` (None) or why not (a note)."""
     if (method.data == "categorical") != (workload.kind == "categorical"):
+        return "not run: other data kind"
+    if workload.kind == "sparse" and method.label not in SPARSE_METHODS:
         return "not run: other data kind"
     if method.max_n is not None and workload.n > method.max_n:
         return f"not run above n={method.max_n:,}"
@@ -357,6 +379,33 @@ def _resolve(library, name, kwargs):
     return lambda X, y: cls(**kwargs).fit_resample(X, y)
 
 
+def _is_sparse(A):
+    return "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"].issparse(A)
+
+
+def _save_matrix(stem, A):
+    """``stem``.npz (scipy.sparse, as CSR) or ``stem``.npy; the path written."""
+    if _is_sparse(A):
+        import scipy.sparse as sp
+
+        sp.save_npz(stem + ".npz", sp.csr_matrix(A), compressed=False)
+        return stem + ".npz"
+    np.save(stem + ".npy", A, allow_pickle=False)
+    return stem + ".npy"
+
+
+def _load_matrix(path):
+    if path.endswith(".npz"):
+        import scipy.sparse as sp
+
+        return sp.load_npz(path)
+    return np.load(path, allow_pickle=False)
+
+
+def _stored(stem):
+    return stem + ".npz" if os.path.exists(stem + ".npz") else stem + ".npy"
+
+
 def child_main(spec):
     """Run one (library, method, workload) and report JSON lines on the original stdout."""
     report_fd = os.dup(1)
@@ -369,7 +418,7 @@ def child_main(spec):
     if spec.get("memory_limit"):
         limit = int(spec["memory_limit"])
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    X = np.load(spec["X"], allow_pickle=False)
+    X = _load_matrix(spec["X"])
     y = np.load(spec["y"], allow_pickle=False)
     try:
         call = _resolve(spec["library"], spec["name"], spec["kwargs"])
@@ -383,6 +432,7 @@ def child_main(spec):
     # first-call caches are then not counted in the first measured call. Failures are ignored
     # here: the measured call reports them.
     warm = np.concatenate([np.flatnonzero(y == c)[:300] for c in np.unique(y)])
+    warm.sort()
     emit(event="start", run=-1)  # the warm-up call is under the timeout too
     try:
         call(X[warm], y[warm])
@@ -417,12 +467,13 @@ def child_main(spec):
             else:
                 event["peak_kb"] = max(0, _maxrss_kb() - (rss_before or maxrss_before))
                 event["peak_method"] = "ru_maxrss"
-            X_res, y_res = np.asarray(out[0]), np.asarray(out[1])
+            X_res = out[0] if _is_sparse(out[0]) else np.asarray(out[0])
+            y_res = np.asarray(out[1])
             labels, counts = np.unique(y_res, return_counts=True)
             event["counts"] = {str(k): int(v) for k, v in zip(labels, counts)}
             event["shape"] = list(X_res.shape)
             if spec.get("save"):
-                np.save(spec["save"] + "_X.npy", X_res, allow_pickle=False)
+                _save_matrix(spec["save"] + "_X", X_res)
                 np.save(spec["save"] + "_y.npy", y_res, allow_pickle=False)
             del X_res, y_res
             # fewer runs for slow calls
@@ -536,12 +587,21 @@ def agreement(method, rk, imb, rk_file, imb_file):
             return "counts equal"
         return "counts differ" + (f" ({method.known_difference})" if method.known_difference
                                   else "")
-    Xa, ya = np.load(rk_file + "_X.npy"), np.load(rk_file + "_y.npy")
-    Xb, yb = np.load(imb_file + "_X.npy"), np.load(imb_file + "_y.npy")
+    Xa, ya = _load_matrix(_stored(rk_file + "_X")), np.load(rk_file + "_y.npy")
+    Xb, yb = _load_matrix(_stored(imb_file + "_X")), np.load(imb_file + "_y.npy")
     if Xa.shape != Xb.shape or ya.shape != yb.shape:
         return f"rows differ (shape {Xa.shape} vs {Xb.shape})"
     if not np.array_equal(ya, yb):
         return f"rows differ ({int(np.sum(ya != yb))} labels)"
+    if _is_sparse(Xa) or _is_sparse(Xb):
+        if not (_is_sparse(Xa) and _is_sparse(Xb)):
+            return "rows differ (one result is sparse, the other dense)"
+        diff = abs(Xa.astype(np.float64) - Xb.astype(np.float64))
+        top = abs(Xb).max() if Xb.nnz else 0.0
+        worst = diff.max() if diff.nnz else 0.0
+        if worst <= 1e-12 * max(1.0, float(top)):
+            return "identical rows"
+        return f"rows differ (max |diff| {float(worst):.3g})"
     Xa, Xb = Xa.astype(np.float64), Xb.astype(np.float64)
     scale = max(1.0, float(np.max(np.abs(Xb)))) if Xb.size else 1.0
     if np.allclose(Xa, Xb, rtol=1e-12, atol=1e-12 * scale):
@@ -717,7 +777,7 @@ def run_plan(plan, workloads, args, tmp, log=sys.stdout):
         print(f"# building {w.id}: {w.label}", file=log, flush=True)
         X, y = make_workload(w)
         stem = os.path.join(tmp, w.id)
-        np.save(stem + "_X.npy", X)
+        x_stored = _save_matrix(stem + "_X", X)
         np.save(stem + "_y.npy", y)
         data_files[w.id] = (stem, X.shape[1])
         del X, y
@@ -730,7 +790,7 @@ def run_plan(plan, workloads, args, tmp, log=sys.stdout):
                     row["note"] = note
                     rows.append(row)
                 continue
-            x_file = stem + "_X.npy"
+            x_file = x_stored
             rk_kwargs, imb_kwargs = dict(method.rk_kwargs), dict(method.imb_kwargs)
             if method.data == "mixed":
                 x_file = stem + "_mixed_X.npy"
@@ -758,7 +818,7 @@ def run_plan(plan, workloads, args, tmp, log=sys.stdout):
             row["agree"] = agreement(method, rk, imb, os.path.join(tmp, "out_rk"),
                                      os.path.join(tmp, "out_imb"))
             for side in ("rk", "imb"):
-                for suffix in ("_X.npy", "_y.npy"):
+                for suffix in ("_X.npy", "_X.npz", "_y.npy"):
                     p = os.path.join(tmp, f"out_{side}{suffix}")
                     if os.path.exists(p):
                         os.remove(p)

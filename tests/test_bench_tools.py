@@ -221,6 +221,49 @@ def test_compare_agreement(tmp_path):
     assert compare.agreement(counts, ok, compare.Outcome(status="timeout"), None, None) == "-"
 
 
+def test_make_sparse_text_is_text_like_and_seeded():
+    sp = pytest.importorskip("scipy.sparse")
+    X, y = common.make_sparse_text(3_000, 40_000, nnz_per_row=30, seed=2)
+    assert sp.issparse(X) and X.format == "csr" and X.shape == (3_000, 40_000)
+    assert X.has_sorted_indices and X.dtype == np.float64
+    np.testing.assert_array_equal(np.bincount(y), [2700, 300])
+    lengths = np.diff(X.indptr)
+    assert lengths.min() >= 1 and 20 <= lengths.mean() <= 40 and lengths.max() > 3 * 30
+    np.testing.assert_allclose(np.sqrt(X.multiply(X).sum(axis=1)).A1, 1.0)  # unit rows
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    assert df.max() > 0.2 * X.shape[0] and np.median(df) <= 2  # Zipf: few common columns
+    X2, y2 = common.make_sparse_text(3_000, 40_000, nnz_per_row=30, seed=2)
+    assert (X != X2).nnz == 0 and np.array_equal(y, y2)
+    X32, _ = common.make_sparse_text(100, 1_000, dtype=np.float32)
+    assert X32.dtype == np.float32
+
+
+def test_compare_sparse_workloads_and_agreement(tmp_path):
+    sp = pytest.importorskip("scipy.sparse")
+    w = compare.WORKLOADS_BY_ID
+    assert w["100k_x_200k_sparse"].label == "100,000 x 200,000 sparse CSR (90/10)"
+    smote = next(m for m in compare.METHODS if m.label == "smote")
+    cnn = next(m for m in compare.METHODS if m.rk_name == "condensed_nearest_neighbour")
+    assert compare.applies(smote, w["20k_x_1m_sparse"]) is None
+    assert compare.applies(cnn, w["20k_x_1m_sparse"]) == "not run: other data kind"
+    X = sp.random(40, 30, density=0.2, format="csr", random_state=0)
+    y = np.arange(40) % 2
+    ok = compare.Outcome(counts={"0": 20, "1": 20})
+
+    def save(stem, X_, y_):
+        compare._save_matrix(str(tmp_path / stem) + "_X", X_)
+        np.save(str(tmp_path / stem) + "_y.npy", y_)
+        return str(tmp_path / stem)
+
+    a = save("a", X, y)
+    assert compare.agreement(smote, ok, ok, a, save("b", X.tocsc(), y)) == "identical rows"
+    bumped = X.copy()
+    bumped.data[0] += 1e-6
+    assert compare.agreement(smote, ok, ok, a, save("c", bumped, y)).startswith("rows differ")
+    assert compare.agreement(smote, ok, ok, a, save("d", X.toarray(), y)) == (
+        "rows differ (one result is sparse, the other dense)")
+
+
 def test_compare_formatting():
     fast = compare.Outcome(times=[0.002, 0.001, 0.003], peak_mb=0.05)
     slow = compare.Outcome(times=[12.0], peak_mb=1234.0)
