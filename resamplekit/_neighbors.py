@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resamplekit import _progress
-from resamplekit._kernels import _knn
+from resamplekit._kernels import _knn, _sparse_knn
 from resamplekit._validation import check_int, check_n_jobs, threads_for
 
 __all__ = ["kneighbors", "plan_for", "plan_search", "SearchPlan", "Tuning", "TUNING"]
@@ -1266,6 +1266,9 @@ __all__ += ["kneighbors_mixed", "kneighbors_vdm", "vdm_class_probabilities", "su
 
 # Absolute slack of the bound, for sums that underflow (far below any normal distance).
 _SPARSE_TINY = 2.0**-1000
+# Posting-list entries a thread must have to visit before a search starts another (about
+# 1 ms of work; small searches run on one thread).
+_SPARSE_WORK_PER_THREAD = 500_000
 
 
 class _SparseRows:
@@ -1284,7 +1287,8 @@ class _SparseRows:
         self.magnitude = magnitude
         # Squared norms (sequential float64 sums per row): only used in the keys.
         row_of = np.repeat(np.arange(shape[0], dtype=np.intp), lengths)
-        self.norms = np.bincount(row_of, weights=data * data, minlength=shape[0])
+        self.norms = np.bincount(row_of, weights=data * data, minlength=shape[0]).astype(
+            np.float64, copy=False)  # (int64 when there is no stored value)
 
     def take(self, rows):
         """The rows ``rows`` (intp array) as a new _SparseRows (O(their non-zeros))."""
@@ -1412,8 +1416,45 @@ def _sparse_kneighbors_reference(Xs, Qs, own, k, farthest, chunk=None):
     return dist, ind
 
 
+def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None):
+    """The sparse search by the Cython kernel (``_sparse_knn.kneighbors_csr``).
+
+    Xs, Qs: _SparseRows of the rows and the queries; own[i]: the row of X that query i is
+    (excluded by index), or -1. Returns (squared exact distances, indices). Extra memory: the
+    column lists of X over the columns it uses (16 nnz(X) + 8 u bytes), the queries' column ids
+    (8 nnz(Q)), the rows' norm order (8 n) and, per thread, 41 n + 8 k bytes.
+    """
+    n, n_q = Xs.shape[0], Qs.shape[0]
+    used, x_cols = np.unique(Xs.indices, return_inverse=True)
+    x_cols = x_cols.reshape(-1).astype(np.intp, copy=False)
+    col_ptr, col_rows, col_vals = _sparse_knn.column_lists(x_cols, Xs.indptr, Xs.data,
+                                                           used.size)
+    del x_cols
+    if Qs is Xs:
+        q_cols = np.searchsorted(used, Xs.indices).astype(np.intp, copy=False)
+    else:
+        q_cols = np.searchsorted(used, Qs.indices).astype(np.intp, copy=False)
+        absent = q_cols >= used.size
+        q_cols[absent] = 0
+        absent |= used[q_cols] != Qs.indices
+        q_cols[absent] = -1
+    norm_order = np.argsort(Xs.norms, kind="stable").astype(np.intp, copy=False)
+    sq = np.empty((n_q, k), dtype=np.float64)
+    ind = np.full((n_q, k), -1, dtype=np.intp)
+    # Enough chunks to balance the threads (query costs vary with their columns' frequencies).
+    chunk = chunk or int(min(64, max(1, n_q // (16 * n_threads))))
+    # work: the posting-list entries the queries visit (estimated from the mean list length)
+    work = Qs.indptr[-1] * (Xs.indptr[-1] / max(used.size, 1)) + 16 * n_q
+    threads = threads_for(n_threads, work, _SPARSE_WORK_PER_THREAD)
+    _sparse_knn.kneighbors_csr(
+        Xs.data, Xs.indices, Xs.indptr, Xs.norms, col_ptr, col_rows, col_vals, norm_order,
+        Qs.data, Qs.indices, q_cols, Qs.indptr, Qs.norms, np.ascontiguousarray(own, np.intp),
+        k, Xs.max_nnz, farthest, sq, ind, threads, chunk)
+    return sq, ind
+
+
 def _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm,
-                       method="reference"):
+                       method="kernel"):
     """kneighbors for scipy.sparse X or Y (the other, if dense, is taken as CSR): validated
     like the dense search, same answer as on the dense form."""
     from scipy import sparse

@@ -13,7 +13,13 @@ import resamplekit._neighbors as nb
 pytestmark = pytest.mark.kernel
 
 # The sparse searches: the public dispatch and each implementation forced.
-METHODS = ["reference"]
+METHODS = ["reference", "kernel"]
+
+
+@pytest.fixture(autouse=True)
+def threaded(monkeypatch):
+    """Small searches run on one thread; lift that limit, to test the threaded code paths."""
+    monkeypatch.setattr(nb, "_SPARSE_WORK_PER_THREAD", 1)
 
 
 def sparse_search(X, k, method=None, **kwargs):
