@@ -25,6 +25,21 @@ The kernels:
   lists are re-ranked exactly (``_knn.rerank_candidates``); rows whose ties reach the end of
   their candidate list go to the brute-force kernel.
 
+Sparse input. scipy.sparse X or Y (matrices or arrays; CSR and CSC, other formats converted
+once to CSR) take their own exact search, never a dense copy (``_sparse_kneighbors``): canonical
+float64 CSR copies where needed (sorted, duplicates summed as scipy does; the caller's matrix
+is never modified), then ``resamplekit._kernels._sparse_knn.kneighbors_csr``, OpenMP over
+chunks of queries: per query, dot products over the column posting lists of X (the columns most
+rows and queries share multiplied as a dense float32 block by SGEMM instead), rows sharing no
+column with the query walked in norm order, candidates in a provable window above the k-th
+key re-ranked by their exact float64 distance (a merge of the two sorted rows). Same tie, self
+and exactness rules, and the same answer as on the dense form, bit for bit. Peak extra memory:
+about 16 bytes per stored value of X (its column lists; plus its float64/intp copy when the
+input has other dtypes or is not canonical), 6 bytes per stored value at most for the dense
+block of frequent columns, and per thread 33 bytes per row of X plus an 8 MB tile: nothing of
+size n_features, no n x n or n_queries x n block. ``_sparse_kneighbors_reference`` (NumPy and
+scipy, the tests' second implementation) gives the same answer.
+
 Scale. The float32 scan holds data whose largest magnitude lies in [2**-60, 2**60] (and whose
 squared norms stay far below float32's maximum): such data take that path as they are, without
 a copy. Any other data are multiplied by a power of two (exact) in a float64 copy, near the top
@@ -50,7 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resamplekit import _progress
-from resamplekit._kernels import _knn
+from resamplekit._kernels import _knn, _sparse_knn
 from resamplekit._validation import check_int, check_n_jobs, threads_for
 
 __all__ = ["kneighbors", "plan_for", "plan_search", "SearchPlan", "Tuning", "TUNING"]
@@ -323,12 +338,12 @@ _blas_controller = None
 
 def _as_float_array(A, name):
     """(A as a 2-D float32 or float64 array, not copied when already one; its largest
-    magnitude). Finite values only; sparse matrices are refused."""
+    magnitude). Finite values only; sparse matrices are refused (kneighbors takes them by its
+    own path, before this is called)."""
     if _is_sparse(A):
         raise TypeError(
-            f"{name} is a scipy.sparse {type(A).__name__}: sparse input is not supported by "
-            f"the neighbour search yet; densify it explicitly ({name}.toarray()) or wait for "
-            "sparse support"
+            f"{name} is a scipy.sparse {type(A).__name__}: this function takes dense arrays "
+            f"only (kneighbors takes sparse input); densify it explicitly ({name}.toarray())"
         )
     try:
         arr = np.asarray(A)
@@ -417,7 +432,7 @@ def kneighbors(
     Raises
     ------
     TypeError
-        X or Y is not a numeric array (or is a scipy.sparse matrix); bad keyword types.
+        X or Y is not a numeric array or scipy.sparse matrix; bad keyword types.
     ValueError
         Bad shapes or keyword values; NaN or infinite values; data whose range of magnitudes
         float64 cannot hold (some rows closer than float64 resolves at the scale the largest
@@ -452,6 +467,19 @@ def kneighbors(
     are recomputed on such a rescaled copy; if float64 cannot resolve them even there, a
     ValueError says so.
 
+    Sparse X or Y (scipy.sparse matrices or arrays) are searched by a kernel of their own
+    (see the module docstring), with the same answer, bit for bit, as on their dense form: the
+    same exact float64 distances, ties and self rules; NaN or infinite stored values are
+    refused as for dense input; unsorted indices, duplicate entries (summed, as scipy does),
+    explicit zeros and int32 or int64 indices are read from a copy, the input is never
+    modified. ``algorithm='kd_tree'`` and ``plan`` do not apply (``plan`` is ignored). No dense
+    copy of X or Y and nothing of size n_features is built: peak extra memory is the output,
+    about 16 bytes per stored value of X (its column lists), a float64/intp copy of X or Y
+    when they have other dtypes or unsorted or duplicate entries, at most 6 bytes per stored
+    value for the dense float32 block of the columns most rows share, and per thread 33 bytes
+    per row of X plus a tile of at most 8 MB. Its time per query grows with the frequency of
+    its columns in X: text data with very common columns (stop words) costs the most.
+
     Progress: inside ``resamplekit.report_progress(callback)``, the search reports a
     ``"neighbour search"`` phase in query rows (method ``"kneighbors"`` when called
     directly); over more than 50,000 queries it runs in slabs of queries and reports after
@@ -475,7 +503,18 @@ def kneighbors(
     array([[0]])
     >>> kneighbors(X * 2.0**600, 2)[0][1] == dist[1] * 2.0**600
     array([ True,  True])
+
+    Sparse input gets the same answer, without a dense copy:
+
+    >>> from scipy import sparse
+    >>> kneighbors(sparse.csr_matrix(X), 2)[1]
+    array([[1, 2],
+           [2, 0],
+           [1, 0],
+           [1, 2]])
     """
+    if _is_sparse(X) or _is_sparse(Y):
+        return _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm)
     s = _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm)
     n_q = s.Y.shape[0] if s.Y is not None else (s.X.shape[0] if s.rows is None else s.rows.size)
     if n_q == 0:
@@ -1248,6 +1287,359 @@ def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
 from resamplekit._kernels import _smote_categorical  # noqa: E402  (kept with its section)
 
 __all__ += ["kneighbors_mixed", "kneighbors_vdm", "vdm_class_probabilities", "sum_pairwise_distances"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sparse input (scipy.sparse): one exact search over CSR rows, never a dense copy of X.
+#
+# Keys. The approximate squared distance of query q and row r is |q|^2 + |r|^2 - 2 q.r (row
+# norms and sparse dot products, in float64). Its rounding error, and that of the exact
+# distance (the sum of squared differences over the union of the two rows' columns, in float64
+# in column order: the dense kernels' exact_sqdist, which skips only exact zeros), are both
+# below c (|q|^2 + |r|^2) + tiny, c = (4 (nnz(q) + max nnz(r)) + 16) eps (see
+# _sparse_error_factor). So every row whose key minus that bound is at most the k-th smallest
+# key plus the bound is a candidate, and the candidates re-ranked by their exact distance (ties
+# by index) give the exact answer.
+
+# Absolute slack of the bound, for sums that underflow (far below any normal distance).
+_SPARSE_TINY = 2.0**-1000
+# Posting-list entries a thread must have to visit before a search starts another (about
+# 1 ms of work; small searches run on one thread).
+_SPARSE_WORK_PER_THREAD = 500_000
+
+
+class _SparseRows:
+    """Rows of a sparse matrix in canonical CSR form: sorted, duplicate-free column indices
+    (intp), float64 values; with the squared norms of the rows, the largest row length and the
+    largest magnitude. Built from the caller's matrix without modifying it."""
+
+    __slots__ = ("data", "indices", "indptr", "shape", "norms", "max_nnz", "magnitude")
+
+    def __init__(self, data, indices, indptr, shape, magnitude=None):
+        self.data, self.indices, self.indptr, self.shape = data, indices, indptr, shape
+        lengths = np.diff(indptr)
+        self.max_nnz = int(lengths.max()) if lengths.size else 0
+        if magnitude is None:
+            magnitude = float(np.abs(data).max()) if data.size else 0.0
+        self.magnitude = magnitude
+        # Squared norms (sequential float64 sums per row): only used in the keys.
+        row_of = np.repeat(np.arange(shape[0], dtype=np.intp), lengths)
+        self.norms = np.bincount(row_of, weights=data * data, minlength=shape[0]).astype(
+            np.float64, copy=False)  # (int64 when there is no stored value)
+
+    def take(self, rows):
+        """The rows ``rows`` (intp array) as a new _SparseRows (O(their non-zeros))."""
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        indptr = np.zeros(rows.size + 1, dtype=np.intp)
+        np.cumsum(lengths, out=indptr[1:])
+        pick = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1], dtype=np.intp)
+        return _SparseRows(self.data[pick], self.indices[pick], indptr,
+                           (rows.size, self.shape[1]))
+
+    def scaled(self, e):
+        """The same rows multiplied by 2**e (exact)."""
+        return _SparseRows(np.ldexp(self.data, e), self.indices, self.indptr, self.shape)
+
+    def row(self, i):
+        lo, hi = self.indptr[i], self.indptr[i + 1]
+        return self.indices[lo:hi], self.data[lo:hi]
+
+
+def _as_sparse_rows(A, name):
+    """A scipy.sparse matrix or array as _SparseRows (float64 values, intp indices; copies
+    only what must change: the caller's matrix is never modified). Finite values only."""
+    from scipy import sparse
+
+    if A.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix (rows x features), got shape {A.shape}")
+    if A.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be a sparse matrix of integers or floats, got dtype {A.dtype}")
+    if A.format != "csr":
+        A = A.tocsr()  # CSC, COO, ...: converted once (a new matrix)
+    data, indices, indptr = np.asarray(A.data), np.asarray(A.indices), np.asarray(A.indptr)
+    if data.dtype.kind == "f" and data.size and not np.isfinite(data).all():
+        raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
+    shape = (int(A.shape[0]), int(A.shape[1]))
+    # Canonical form (sorted, no duplicates) on a copy (scipy's sum_duplicates is in place),
+    # summed in the input's dtype as toarray() sums, before the conversion to float64.
+    if not _csr_is_canonical(indices, indptr):
+        B = sparse.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape)
+        B.sum_duplicates()
+        data, indices, indptr = B.data, B.indices, B.indptr
+    data = data.astype(np.float64, copy=False)
+    indptr = indptr.astype(np.intp, copy=False)
+    indices = indices.astype(np.intp, copy=False)
+    return _SparseRows(data, indices, indptr, shape)
+
+
+def _csr_is_canonical(indices, indptr):
+    """Whether the column indices increase strictly inside every row (O(nnz))."""
+    if indices.size < 2:
+        return True
+    rising = np.diff(indices) > 0
+    # positions where a new row starts are exempt
+    starts = indptr[1:-1]
+    starts = starts[(starts > 0) & (starts < indices.size)]
+    rising[starts - 1] = True
+    return bool(rising.all())
+
+
+def _sparse_error_factor(q_nnz, max_nnz):
+    """c of the key bound (see above), per query."""
+    return (4.0 * (np.asarray(q_nnz, dtype=np.float64) + max_nnz) + 16.0) \
+        * float(np.finfo(np.float64).eps)
+
+
+def _sparse_exact_sqdist(qi, qv, ri, rv):
+    """The exact squared distance of two sorted sparse rows: sum over the union of their
+    columns, in column order, of the float64 squared differences (as the dense exact_sqdist,
+    whose zero terms do not change a sum)."""
+    cols = np.concatenate((qi, ri))
+    if cols.size == 0:
+        return 0.0
+    union, inverse = np.unique(cols, return_inverse=True)
+    t = np.zeros(union.size)
+    np.add.at(t, inverse[:qi.size], qv)
+    np.add.at(t, inverse[qi.size:], -rv)  # q - r in each column (0 + q - r: exact)
+    return float(np.cumsum(t * t)[-1])  # sequential, in column order
+
+
+def _sparse_kneighbors_reference(Xs, Qs, own, k, farthest, chunk=None):
+    """The sparse search in NumPy/scipy (reference for the kernel, and its tests).
+
+    Xs, Qs: _SparseRows of the rows and the queries; own[i]: the row of X that query i is
+    (excluded by index), or -1. Queries by chunks of B rows: dense B x n blocks of keys (B n <=
+    2**19 values: about 8 such arrays of 4 MB), the sparse products over the columns X uses.
+    Returns (squared exact distances, indices).
+    """
+    from scipy import sparse
+
+    n, n_q = Xs.shape[0], Qs.shape[0]
+    used, x_cols = np.unique(Xs.indices, return_inverse=True)
+    Xc = sparse.csr_matrix((Xs.data, x_cols.reshape(-1), Xs.indptr), shape=(n, used.size))
+    pos = np.searchsorted(used, Qs.indices)
+    inside = pos < used.size
+    inside[inside] = used[pos[inside]] == Qs.indices[inside]
+    row_of = np.repeat(np.arange(n_q, dtype=np.intp), np.diff(Qs.indptr))
+    Qc = sparse.csr_matrix((Qs.data[inside], (row_of[inside], pos[inside])),
+                           shape=(n_q, used.size))
+    XcT = Xc.T.tocsr()  # O(nnz + number of used columns)
+    c = _sparse_error_factor(np.diff(Qs.indptr), Xs.max_nnz)
+    sign = -1.0 if farthest else 1.0
+    B = chunk or max(1, min(n_q, 2**19 // max(n, 1)))
+    dist = np.empty((n_q, k))
+    ind = np.empty((n_q, k), dtype=np.intp)
+    for start in range(0, n_q, B):
+        stop = min(start + B, n_q)
+        G = (Qc[start:stop] @ XcT).toarray()
+        total = Qs.norms[start:stop, None] + Xs.norms[None, :]
+        key = sign * (total - 2.0 * G)
+        bound = c[start:stop, None] * total + _SPARSE_TINY
+        upper, lower = key + bound, key - bound
+        q_rows = np.arange(stop - start)
+        mine = own[start:stop]
+        selfq = mine >= 0
+        upper[q_rows[selfq], mine[selfq]] = np.inf
+        lower[q_rows[selfq], mine[selfq]] = np.inf
+        kth = np.partition(upper, k - 1, axis=1)[:, k - 1]
+        for i in range(stop - start):
+            cand = np.flatnonzero(lower[i] <= kth[i])
+            qi, qv = Qs.row(start + i)
+            exact = np.array([_sparse_exact_sqdist(qi, qv, *Xs.row(r)) for r in cand])
+            order = np.lexsort((cand, sign * exact))[:k]
+            dist[start + i] = exact[order]
+            ind[start + i] = cand[order]
+    return dist, ind
+
+
+def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, heavy=None):
+    """The sparse search by the Cython kernel (``_sparse_knn.kneighbors_csr``).
+
+    Xs, Qs: _SparseRows of the rows and the queries; own[i]: the row of X that query i is
+    (excluded by index), or -1. heavy: the most heavy columns (None: _heavy_columns decides;
+    tests force 0 or more). Returns (squared exact distances, indices).
+
+    Extra memory: the column lists of X over the u columns it uses (16 nnz(X) + 8 u bytes),
+    the queries' column ids (8 nnz(Q)), the rows' norm order (8 n), the dense float32 block of
+    X's h heavy columns (4 n h <= 6 nnz(X) bytes, plus 8 n for their norms) and, per thread,
+    33 n + 8 k bytes plus, with heavy columns, a chunk x n float32 tile (4 chunk n <= 8 MB).
+    """
+    n, n_q = Xs.shape[0], Qs.shape[0]
+    used, x_cols = _used_columns(Xs.indices, Xs.shape[1])
+    col_ptr, col_rows, col_vals = _sparse_knn.column_lists(x_cols, Xs.indptr, Xs.data,
+                                                           used.size)
+    if Qs is Xs:
+        q_cols = x_cols
+    else:
+        del x_cols
+        q_cols = np.searchsorted(used, Qs.indices).astype(np.intp, copy=False)
+        absent = q_cols >= used.size
+        q_cols[absent] = 0
+        absent |= used[q_cols] != Qs.indices
+        q_cols[absent] = -1
+        del absent
+    magnitude = max(Xs.magnitude, Qs.magnitude)
+    if magnitude > _HEAVY_MAX_MAGNITUDE:  # float32 products could overflow: posting lists
+        heavy = 0
+    heavy_cols = _heavy_columns(np.diff(col_ptr), q_cols, n, n_q, Xs.indptr[-1], heavy)
+    h = heavy_cols.size
+    heavy_slot = np.full(used.size, -1, dtype=np.intp)
+    heavy_slot[heavy_cols] = np.arange(h, dtype=np.intp)
+    xh = np.zeros((n, h), dtype=np.float32)
+    x_hnorms = np.zeros(n)
+    for slot, col in enumerate(heavy_cols):
+        members = col_rows[col_ptr[col]:col_ptr[col + 1]]
+        values = col_vals[col_ptr[col]:col_ptr[col + 1]]
+        xh[members, slot] = values
+        x_hnorms[members] += values * values
+    np.sqrt(x_hnorms, out=x_hnorms)
+    # Values below float32's normal range lose their digits in xh: at most 2**-150 each,
+    # hence the absolute error of a key's heavy part (see _sparse_knn._query).
+    heavy_slack = 8.0 * (h + 2) * (magnitude + 1.0) * 2.0**-149
+    norm_order = np.argsort(Xs.norms, kind="stable").astype(np.intp, copy=False)
+    sq = np.empty((n_q, k), dtype=np.float64)
+    ind = np.full((n_q, k), -1, dtype=np.intp)
+    # Queries per chunk: enough chunks to balance the threads (query costs vary with their
+    # columns' frequencies); with heavy columns, a chunk x n tile of at most 2**21 values.
+    if chunk is None:
+        chunk = int(min(64, max(1, n_q // (16 * n_threads))))
+    if h:
+        chunk = int(min(chunk, max(1, 2**21 // n)))  # float32 tile: 8 MB at most
+    # work: the posting-list entries the queries visit (estimated from the mean list length)
+    work = Qs.indptr[-1] * (Xs.indptr[-1] / max(used.size, 1)) + 16 * n_q + n_q * n * (h > 0)
+    threads = threads_for(n_threads, work, _SPARSE_WORK_PER_THREAD)
+    with _single_threaded_blas():
+        _sparse_knn.kneighbors_csr(
+            Xs.data, Xs.indices, Xs.indptr, Xs.norms, col_ptr, col_rows, col_vals, norm_order,
+            xh, x_hnorms, heavy_slot, heavy_slack, Qs.data, Qs.indices, q_cols, Qs.indptr,
+            Qs.norms,
+            np.ascontiguousarray(own, np.intp), k, Xs.max_nnz, farthest, sq, ind, threads,
+            chunk)
+    return sq, ind
+
+
+def _used_columns(indices, d):
+    """(the sorted distinct column indices, each entry's position among them): a count per
+    column when d is at most a few times the entries (O(nnz + d)), else a sort (O(nnz log
+    nnz), never O(d))."""
+    if d <= 4 * indices.size + 2**20:
+        present = np.zeros(d, dtype=bool)
+        present[indices] = True
+        used = np.flatnonzero(present)
+        del present
+        position = np.zeros(d, dtype=np.intp)
+        position[used] = np.arange(used.size, dtype=np.intp)
+        return used, position[indices]
+    used, x_cols = np.unique(indices, return_inverse=True)
+    return used, x_cols.reshape(-1).astype(np.intp, copy=False)
+
+
+# Heavy columns (frequent in X and in the queries, as a text's most common words) are
+# multiplied as a dense float32 block by SGEMM (about 0.02 ns a multiply-add; its rounding is
+# inside the candidate window) instead of their posting lists (several ns an entry): a column
+# goes dense when the share of rows and of queries using it, multiplied, is at least
+# _HEAVY_MIN_SHARE (posting lists then visit at least that share of all query-row pairs), the
+# most shared first; the dense block (4 n h bytes) stays below _HEAVY_BYTES_PER_NONZERO bytes
+# per stored value of X and _HEAVY_MAX_COLUMNS columns. Measured on 100,000 x 200,000 text-like
+# data (sparse_data.py), 2,000 queries, one thread: 3.6-4 s of CPU with the float64 block
+# (44 columns) against 7-8 s with posting lists only; chunks of 4 queries instead of 20: 6 s.
+_HEAVY_MIN_SHARE = 1.0 / 64
+_HEAVY_BYTES_PER_NONZERO = 6
+_HEAVY_MAX_COLUMNS = 128
+# Data of larger magnitude (after the sparse search's scaling) use posting lists only: float32
+# products and sums of the heavy block stay far below float32's overflow.
+_HEAVY_MAX_MAGNITUDE = 2.0**56
+
+
+def _heavy_columns(x_counts, q_cols, n, n_q, nnz, heavy=None):
+    """Compressed ids of the columns the kernel multiplies densely (see _HEAVY_MIN_SHARE).
+    heavy: None (decide), or the number of the most shared columns to take (tests)."""
+    q_counts = np.bincount(q_cols[q_cols >= 0], minlength=x_counts.size)
+    share = (x_counts / max(n, 1)) * (q_counts / max(n_q, 1))
+    order = np.argsort(-share, kind="stable")
+    if heavy is not None:
+        return np.sort(order[:int(heavy)][share[order[:int(heavy)]] > 0])
+    limit = min(_HEAVY_MAX_COLUMNS, int(_HEAVY_BYTES_PER_NONZERO * nnz // (4 * max(n, 1))))
+    order = order[:limit]
+    return np.sort(order[share[order] >= _HEAVY_MIN_SHARE])
+
+def _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm,
+                       method="kernel", heavy=None):
+    """kneighbors for scipy.sparse X or Y (the other, if dense, is taken as CSR): validated
+    like the dense search, same answer as on the dense form. method: "kernel" (heavy: see
+    _sparse_kneighbors_kernel) or "reference" (_sparse_kneighbors_reference; tests)."""
+    from scipy import sparse
+
+    Xs = _as_sparse_rows(X if _is_sparse(X) else sparse.csr_matrix(
+        _as_float_array(X, "X")[0]), "X")
+    n, d = Xs.shape
+    if n == 0:
+        raise ValueError(f"X must have at least one row, got a matrix of shape {Xs.shape}")
+    if d == 0:
+        raise ValueError(f"X must have at least one feature, got a matrix of shape {Xs.shape}")
+    self_query = Y is None
+    if rows is not None:
+        if not self_query:
+            raise ValueError("rows and Y cannot both be given: rows queries rows of X itself")
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
+            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
+        rows = rows.astype(np.intp, copy=False)
+        if rows.size and (rows.min() < 0 or rows.max() >= n):
+            raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    if not self_query:
+        Ys = _as_sparse_rows(Y if _is_sparse(Y) else sparse.csr_matrix(
+            _as_float_array(Y, "Y")[0]), "Y")
+        if Ys.shape[1] != d:
+            raise ValueError(
+                f"Y must have the same number of features as X ({d}), got {Ys.shape[1]}")
+    available = n - 1 if self_query else n
+    k = check_int(k, "k", minimum=1)
+    if k > available:
+        what = "the number of rows of X minus one (each row is excluded from its own list)" \
+            if self_query else "the number of rows of X"
+        raise ValueError(f"k must be <= {available}, {what}, got {k!r}")
+    if not isinstance(farthest, (bool, np.bool_)):
+        raise TypeError(f"farthest must be True or False, got {farthest!r}")
+    n_threads = check_n_jobs(n_jobs)
+    if chunk_size is not None and (
+        isinstance(chunk_size, (bool, np.bool_))
+        or not isinstance(chunk_size, numbers.Integral)
+        or chunk_size < 1
+    ):
+        raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}")
+    if algorithm not in _ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
+    if algorithm == "kd_tree":
+        raise ValueError("algorithm='kd_tree' cannot search sparse data; use 'auto' or 'brute'")
+    if self_query:
+        own = np.arange(n, dtype=np.intp) if rows is None else rows
+        Qs = Xs if rows is None else Xs.take(rows)
+    else:
+        own = np.full(Ys.shape[0], -1, dtype=np.intp)
+        Qs = Ys
+    if own.size == 0:
+        return np.empty((0, k), dtype=np.float64), np.empty((0, k), dtype=np.intp)
+    # Scale (exact, by a power of two) data outside [2**-60, 2**60] so that no square over- or
+    # underflows; the distances are scaled back.
+    e = 0
+    magnitude = max(Xs.magnitude, Qs.magnitude)
+    max_nnz = max(Xs.max_nnz, Qs.max_nnz, 1)
+    if not _scan_holds(magnitude, 2 * max_nnz):
+        e = _rescaled_exponent(magnitude, 2 * max_nnz)
+        Xs = Xs.scaled(e)
+        Qs = Xs if Qs is Xs else Qs.scaled(e)
+    if method == "reference":
+        sq, ind = _sparse_kneighbors_reference(Xs, Qs, own, k, bool(farthest), chunk_size)
+    else:
+        sq, ind = _sparse_kneighbors_kernel(Xs, Qs, own, k, bool(farthest), n_threads,
+                                            chunk_size, heavy)
+    dist = np.sqrt(sq)
+    if e:
+        dist = np.ldexp(dist, -e)
+    return dist, ind
 
 
 def _check_codes(codes, name="codes"):
