@@ -665,10 +665,46 @@ def _numeric_polars(X):
 
 
 def _numeric_sparse(X):
+    """The canonical CSR matrix the algorithms see for a sparse ``X`` (never densified).
+
+    A ``scipy.sparse.csr_matrix`` (also for csr_array, CSC, COO and other input) of float32
+    (float32 input) or float64 (every other integer, bool or float input), with sorted column
+    indices and no duplicate entries (duplicates summed, as scipy does), and int32 or int64
+    index arrays as given. Conversions happen on a copy, at most once each: the caller's
+    matrix is never modified, and a canonical float CSR matrix is used as it is (its arrays
+    shared, not copied). Explicit zeros are kept (they are zeros to every method). NaN or
+    infinity among the stored values is rejected, as for dense X.
+    """
     target = _float_dtype(X.dtype)
-    _check_finite(X.data)
-    # Densified for the algorithm; results go back out in X's sparse format.
-    return np.ascontiguousarray(X.astype(target, copy=False).toarray())
+    fresh = False
+    if X.format != "csr":
+        X = X.tocsr()
+        fresh = True
+    if X.dtype != target:
+        X = X.astype(target)
+        fresh = True
+    if not X.has_canonical_format:
+        if not fresh:
+            X = X.copy()
+        X.sum_duplicates()  # sorts the indices too
+    _check_finite_sparse(X)
+    if not isinstance(X, sparse.csr_matrix):  # csr_array: the same arrays, matrix semantics
+        X = sparse.csr_matrix(X)
+    return X
+
+
+def _check_finite_sparse(X, name="X"):
+    """Raise if the stored values of a CSR matrix hold NaN or inf (row and column named)."""
+    data = X.data
+    if data.size == 0 or (np.isfinite(data.min()) and np.isfinite(data.max())):
+        return
+    pos = int(np.flatnonzero(~np.isfinite(data))[0])
+    row = int(np.searchsorted(X.indptr, pos, side="right")) - 1
+    raise ValueError(
+        f"{name} contains NaN or infinity (first at row {row}, column {int(X.indices[pos])}: "
+        f"{data[pos].item()!r}); distance-based methods need finite values: impute or drop "
+        "those rows first (random_under and random_over accept them)"
+    )
 
 
 class Dataset:
@@ -802,7 +838,8 @@ class Dataset:
 
     def _sparse_like(self, arr):
         X0 = self._X_orig
-        return type(X0)(arr).asformat(X0.format)
+        out = type(X0)(arr).asformat(X0.format)
+        return out if type(out) is type(X0) else type(X0)(out)
 
     def _new_X_out(self, arr):
         if self._x_kind == "dataframe":
@@ -886,13 +923,17 @@ class Dataset:
         if not self.numeric:
             raise TypeError("Dataset.append needs a Dataset made with numeric=True")
         X = self.X
-        X_new = np.asarray(X_new)
+        if not sparse.issparse(X_new):
+            X_new = np.asarray(X_new)
         y_new = np.asarray(y_new, dtype=np.intp)
         n, m = X.shape[0], X_new.shape[0]
         if self._x_kind == "sparse":
+            # The original rows as the algorithm saw them (canonical CSR of X's float dtype),
+            # then the new rows (CSR, or an array of new rows), in the caller's format.
             X0 = self._X_orig
-            blocks = [X0.astype(X.dtype, copy=False), type(X0)(X_new.astype(X.dtype, copy=False))]
-            X_out = sparse.vstack(blocks, format=X0.format)
+            if not sparse.issparse(X_new):
+                X_new = sparse.csr_matrix(X_new)
+            X_out = sparse.vstack([X, X_new.astype(X.dtype, copy=False)], format=X0.format)
             if type(X_out) is not type(X0):
                 X_out = type(X0)(X_out)
         elif self._x_kind == "polars":

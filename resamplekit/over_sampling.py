@@ -23,9 +23,10 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 import numpy as np
+from scipy import sparse
 
 from ._encoding import as_table, categorical_indices, continuous_block, ordinal_codes
-from ._kernels._smote import interpolate
+from ._kernels._smote import interpolate, interpolate_csr, interpolate_csr_counts
 from ._kernels._smote_categorical import count_max_ties, mode_vote, pick_max_tie
 from ._neighbors import (
     kneighbors,
@@ -369,6 +370,56 @@ def _draw_segments(random_state, n_base, k, n_new, step_size=1.0):
     return np.floor_divide(draws, k), np.mod(draws, k), steps
 
 
+def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs):
+    """New rows ``X[rows] + gaps * (scales * (X[nbrs] - X[rows]))`` (scales None = 1).
+
+    ``X`` is an ndarray (the rows come back as one of X's dtype) or a canonical CSR matrix
+    (the rows come back as a CSR matrix built straight from the parents' non-zeros: the union
+    of their columns, entries that come out 0 not stored; never through dense rows), with the
+    same values in both cases (``_kernels._smote``).
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.intp)
+    nbrs = np.ascontiguousarray(nbrs, dtype=np.intp)
+    gaps = np.ascontiguousarray(gaps, dtype=np.float64)
+    n_new = rows.shape[0]
+    if sparse.issparse(X):
+        if scales is None:
+            scales = np.ones(n_new)
+        scales = np.ascontiguousarray(scales, dtype=np.float64)
+        counts = np.empty(n_new, dtype=np.int64)
+        # Memory-bound: a thread per ~1 million parent entries read.
+        work = int(np.diff(X.indptr).mean() * 2 * n_new) if n_new else 0
+        n_threads = min(check_n_jobs(n_jobs), max(1, work // 1_000_000))
+        interpolate_csr_counts(X.data, X.indices, X.indptr, rows, nbrs, gaps, scales, counts,
+                               n_threads)
+        nnz = int(counts.sum())
+        wide = max(nnz, X.shape[1]) > np.iinfo(np.int32).max
+        index_dtype = np.int64 if wide else np.int32
+        indptr = np.zeros(n_new + 1, dtype=index_dtype)
+        np.cumsum(counts, out=indptr[1:])
+        data = np.empty(nnz, dtype=X.dtype)
+        indices = np.empty(nnz, dtype=index_dtype)
+        interpolate_csr(X.data, X.indices, X.indptr, rows, nbrs, gaps, scales, indptr, data,
+                        indices, n_threads)
+        return sparse.csr_matrix((data, indices, indptr), shape=(n_new, X.shape[1]),
+                                 copy=False)
+    out = np.empty((n_new, X.shape[1]), dtype=X.dtype)
+    # The kernel is memory-bound: a thread per ~2 million values written; more threads only
+    # add start-up and barrier cost (the result does not depend on it).
+    n_threads = min(check_n_jobs(n_jobs), max(1, out.size // 2_000_000))
+    if scales is not None:
+        scales = np.ascontiguousarray(scales, dtype=np.float64)
+    interpolate(X, rows, X, nbrs, gaps, out, n_threads, scales)
+    return out
+
+
+def _no_rows(X):
+    """No new rows, in the form ``_interpolate_rows`` gives them for ``X``."""
+    if sparse.issparse(X):
+        return sparse.csr_matrix((0, X.shape[1]), dtype=X.dtype)
+    return np.empty((0, X.shape[1]), dtype=X.dtype)
+
+
 def _synthesise(ds, blocks, n_jobs):
     """Run the kernel once over all classes' blocks and append the new rows to the originals.
 
@@ -378,8 +429,7 @@ def _synthesise(ds, blocks, n_jobs):
     blocks = [b for b in blocks if len(b[1])]
     X = ds.X
     if not blocks:
-        X_new = np.empty((0, X.shape[1]), dtype=X.dtype)
-        return X_new, np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
+        return _no_rows(X), np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
     rows = np.concatenate([b[1] for b in blocks]).astype(np.intp, copy=False)
     nbrs = np.concatenate([b[2] for b in blocks]).astype(np.intp, copy=False)
     gaps = np.ascontiguousarray(np.concatenate([b[3] for b in blocks]), dtype=np.float64)
@@ -389,11 +439,7 @@ def _synthesise(ds, blocks, n_jobs):
             [np.ones(len(b[1])) if b[4] is None else b[4] for b in blocks]
         ).astype(np.float64, copy=False)
     y_new = np.concatenate([np.full(len(b[1]), b[0], dtype=np.intp) for b in blocks])
-    X_new = np.empty((rows.shape[0], X.shape[1]), dtype=X.dtype)
-    # The kernel is memory-bound: a thread per ~2 million values written; more threads only
-    # add start-up and barrier cost (the result does not depend on it).
-    n_threads = min(check_n_jobs(n_jobs), max(1, X_new.size // 2_000_000))
-    interpolate(X, rows, X, nbrs, gaps, X_new, n_threads, scales)
+    X_new = _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs)
     return X_new, y_new, (rows, nbrs, gaps, scales)
 
 
@@ -410,8 +456,7 @@ def _appended(ds, X_new, y_new, made, return_indices, return_provenance):
 
 
 def _nothing_new(ds, return_indices, return_provenance):
-    X_new = np.empty((0, ds.X.shape[1]), dtype=ds.X.dtype)
-    return _appended(ds, X_new, np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),),
+    return _appended(ds, _no_rows(ds.X), np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),),
                      return_indices, return_provenance)
 
 
@@ -1508,18 +1553,20 @@ def kmeans_smote(
         for rows_c, m in zip(chosen, _split_exactly(n_new, _cluster_log_weights(log_weights))):
             if m == 0:
                 continue
-            X_c = np.ascontiguousarray(Xf[rows_c])
+            X_c = Xf[rows_c] if sparse.issparse(Xf) else np.ascontiguousarray(Xf[rows_c])
             nns = kneighbors(X_c, k, n_jobs=n_jobs)[1]
             base, cols, steps = _draw_segments(random_state, rows_c.shape[0], k, int(m))
-            out = np.empty((int(m), Xf.shape[1]), dtype=Xf.dtype)
-            interpolate(X_c, np.ascontiguousarray(base, dtype=np.intp), X_c,
-                        np.ascontiguousarray(nns[base, cols], dtype=np.intp),
-                        np.ascontiguousarray(steps, dtype=np.float64), out, n_threads)
-            X_parts.append(out)
+            X_parts.append(_interpolate_rows(X_c, base, nns[base, cols], steps, None,
+                                             n_threads))
             y_parts.append(np.full(int(m), code, dtype=np.intp))
             if return_provenance:
                 made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
-    X_new = np.concatenate(X_parts) if X_parts else np.empty((0, Xf.shape[1]), Xf.dtype)
+    if not X_parts:
+        X_new = _no_rows(Xf)
+    elif sparse.issparse(Xf):
+        X_new = sparse.vstack(X_parts, format="csr")
+    else:
+        X_new = np.concatenate(X_parts)
     y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
     out = ds.append(X_new, y_new, return_indices=return_indices)
     if return_provenance:
