@@ -266,6 +266,8 @@ def unit_scaled(X):
     >>> Xs.tolist(), e
     ([[1.5, -0.5], [0.25, 0.125], [0.5, 0.5]], 601)
     """
+    if sparse.issparse(X):
+        return _unit_scaled_sparse(X)
     if X.size == 0:
         return X, 0
     # The median over evenly spaced rows (at most _UNIT_SCALE_ROWS of them) is cheap and moves
@@ -281,6 +283,31 @@ def unit_scaled(X):
     if -_UNIT_SCALE_SLACK <= e <= _UNIT_SCALE_SLACK:
         return X, 0
     return np.ldexp(X, -e).astype(X.dtype, copy=False), e
+
+
+def _unit_scaled_sparse(X):
+    """:func:`unit_scaled` of a CSR matrix: the same exponent as for its dense form (a row's
+    largest |value| is its largest stored |value|, or 0), the stored values scaled (a new
+    matrix sharing X's index arrays), never densified."""
+    if X.nnz == 0:
+        return X, 0
+    step = -(-X.shape[0] // _UNIT_SCALE_ROWS)
+    picked = X[::step]
+    row_top = np.zeros(picked.shape[0], dtype=np.float64)
+    lengths = np.diff(picked.indptr)
+    full = np.flatnonzero(lengths)
+    if len(full):
+        row_top[full] = np.maximum.reduceat(np.abs(picked.data), picked.indptr[full])
+    top = float(np.median(row_top))
+    if not top > 0.0:
+        top = float(np.abs(X.data).max())
+    if not (0.0 < top < np.inf):
+        return X, 0
+    e = int(np.frexp(top)[1])
+    if -_UNIT_SCALE_SLACK <= e <= _UNIT_SCALE_SLACK:
+        return X, 0
+    data = np.ldexp(X.data, -e).astype(X.dtype, copy=False)
+    return sparse.csr_matrix((data, X.indices, X.indptr), shape=X.shape, copy=False), e
 
 
 # --------------------------------------------------------------------------------------------

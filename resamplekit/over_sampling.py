@@ -1234,7 +1234,10 @@ def _log_sparsity(X, density_exponent, n_threads=1):
     huge distances (overflow) still give usable weights.
     """
     n = X.shape[0]
-    mean_distance = sum_pairwise_distances(X, n_jobs=n_threads) / (n * n - n)
+    if sparse.issparse(X):
+        mean_distance = _sum_pairwise_distances_sparse(X) / (n * n - n)
+    else:
+        mean_distance = sum_pairwise_distances(X, n_jobs=n_threads) / (n * n - n)
     if density_exponent == "auto":
         exponent = math.log(n, 1.6) ** 1.8 * 0.16
     else:
@@ -1244,6 +1247,32 @@ def _log_sparsity(X, density_exponent, n_threads=1):
                 exponent, 0)
     m, e = math.frexp(mean_distance)
     return exponent * math.log(m) - math.log(n), exponent, e
+
+
+def _sum_pairwise_distances_sparse(X, block=256):
+    """Sum of the Euclidean distances over all ordered pairs of rows of a CSR matrix.
+
+    From row norms and sparse products, ``block`` rows at a time (a dense block x n float64
+    tile at most, never X densified, never n x n). Equal to ``sum_pairwise_distances`` on
+    the dense form to rounding (not bit for bit: that one centres dense rows first).
+    """
+    n = X.shape[0]
+    if n < 2:
+        return 0.0
+    X = X.astype(np.float64, copy=False)
+    sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+    total = 0.0
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        tile = np.asarray((X[start:stop] @ X.T).todense())
+        tile *= -2.0
+        tile += sq[start:stop, None]
+        tile += sq[None, :]
+        np.maximum(tile, 0.0, out=tile)
+        np.sqrt(tile, out=tile)
+        tile[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        total += float(tile.sum())
+    return total
 
 
 def _cluster_log_weights(parts):
