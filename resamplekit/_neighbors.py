@@ -417,7 +417,7 @@ def kneighbors(
     Raises
     ------
     TypeError
-        X or Y is not a numeric array (or is a scipy.sparse matrix); bad keyword types.
+        X or Y is not a numeric array or scipy.sparse matrix; bad keyword types.
     ValueError
         Bad shapes or keyword values; NaN or infinite values; data whose range of magnitudes
         float64 cannot hold (some rows closer than float64 resolves at the scale the largest
@@ -476,6 +476,8 @@ def kneighbors(
     >>> kneighbors(X * 2.0**600, 2)[0][1] == dist[1] * 2.0**600
     array([ True,  True])
     """
+    if _is_sparse(X) or _is_sparse(Y):
+        return _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm)
     s = _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm)
     n_q = s.Y.shape[0] if s.Y is not None else (s.X.shape[0] if s.rows is None else s.rows.size)
     if n_q == 0:
@@ -1248,6 +1250,242 @@ def _kd_tree(Xo, Yo, exclude, k, excludes_self, n_threads, dist, ind,
 from resamplekit._kernels import _smote_categorical  # noqa: E402  (kept with its section)
 
 __all__ += ["kneighbors_mixed", "kneighbors_vdm", "vdm_class_probabilities", "sum_pairwise_distances"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sparse input (scipy.sparse): one exact search over CSR rows, never a dense copy of X.
+#
+# Keys. The approximate squared distance of query q and row r is |q|^2 + |r|^2 - 2 q.r (row
+# norms and sparse dot products, in float64). Its rounding error, and that of the exact
+# distance (the sum of squared differences over the union of the two rows' columns, in float64
+# in column order: the dense kernels' exact_sqdist, which skips only exact zeros), are both
+# below c (|q|^2 + |r|^2) + tiny, c = (4 (nnz(q) + max nnz(r)) + 16) eps (see
+# _sparse_error_factor). So every row whose key minus that bound is at most the k-th smallest
+# key plus the bound is a candidate, and the candidates re-ranked by their exact distance (ties
+# by index) give the exact answer.
+
+# Absolute slack of the bound, for sums that underflow (far below any normal distance).
+_SPARSE_TINY = 2.0**-1000
+
+
+class _SparseRows:
+    """Rows of a sparse matrix in canonical CSR form: sorted, duplicate-free column indices
+    (intp), float64 values; with the squared norms of the rows, the largest row length and the
+    largest magnitude. Built from the caller's matrix without modifying it."""
+
+    __slots__ = ("data", "indices", "indptr", "shape", "norms", "max_nnz", "magnitude")
+
+    def __init__(self, data, indices, indptr, shape, magnitude=None):
+        self.data, self.indices, self.indptr, self.shape = data, indices, indptr, shape
+        lengths = np.diff(indptr)
+        self.max_nnz = int(lengths.max()) if lengths.size else 0
+        if magnitude is None:
+            magnitude = float(np.abs(data).max()) if data.size else 0.0
+        self.magnitude = magnitude
+        # Squared norms (sequential float64 sums per row): only used in the keys.
+        row_of = np.repeat(np.arange(shape[0], dtype=np.intp), lengths)
+        self.norms = np.bincount(row_of, weights=data * data, minlength=shape[0])
+
+    def take(self, rows):
+        """The rows ``rows`` (intp array) as a new _SparseRows (O(their non-zeros))."""
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        indptr = np.zeros(rows.size + 1, dtype=np.intp)
+        np.cumsum(lengths, out=indptr[1:])
+        pick = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1], dtype=np.intp)
+        return _SparseRows(self.data[pick], self.indices[pick], indptr,
+                           (rows.size, self.shape[1]))
+
+    def scaled(self, e):
+        """The same rows multiplied by 2**e (exact)."""
+        return _SparseRows(np.ldexp(self.data, e), self.indices, self.indptr, self.shape)
+
+    def row(self, i):
+        lo, hi = self.indptr[i], self.indptr[i + 1]
+        return self.indices[lo:hi], self.data[lo:hi]
+
+
+def _as_sparse_rows(A, name):
+    """A scipy.sparse matrix or array as _SparseRows (float64 values, intp indices; copies
+    only what must change: the caller's matrix is never modified). Finite values only."""
+    from scipy import sparse
+
+    if A.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix (rows x features), got shape {A.shape}")
+    if A.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be a sparse matrix of integers or floats, got dtype {A.dtype}")
+    if A.format != "csr":
+        A = A.tocsr()  # CSC, COO, ...: converted once (a new matrix)
+    data = np.asarray(A.data)
+    if data.size and not np.isfinite(data).all():
+        raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
+    indptr = np.asarray(A.indptr).astype(np.intp, copy=False)
+    indices = np.asarray(A.indices).astype(np.intp, copy=False)
+    data = data.astype(np.float64, copy=False)
+    shape = (int(A.shape[0]), int(A.shape[1]))
+    # Canonical form (sorted, no duplicates) on a copy: scipy's sum_duplicates is in place.
+    if not _csr_is_canonical(indices, indptr):
+        B = sparse.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape)
+        B.sum_duplicates()  # sums in float64: as toarray() of float64 data
+        data, indices, indptr = B.data, B.indices.astype(np.intp), B.indptr.astype(np.intp)
+    return _SparseRows(data, indices, indptr, shape)
+
+
+def _csr_is_canonical(indices, indptr):
+    """Whether the column indices increase strictly inside every row (O(nnz))."""
+    if indices.size < 2:
+        return True
+    rising = np.diff(indices) > 0
+    # positions where a new row starts are exempt
+    starts = indptr[1:-1]
+    starts = starts[(starts > 0) & (starts < indices.size)]
+    rising[starts - 1] = True
+    return bool(rising.all())
+
+
+def _sparse_error_factor(q_nnz, max_nnz):
+    """c of the key bound (see above), per query."""
+    return (4.0 * (np.asarray(q_nnz, dtype=np.float64) + max_nnz) + 16.0) \
+        * float(np.finfo(np.float64).eps)
+
+
+def _sparse_exact_sqdist(qi, qv, ri, rv):
+    """The exact squared distance of two sorted sparse rows: sum over the union of their
+    columns, in column order, of the float64 squared differences (as the dense exact_sqdist,
+    whose zero terms do not change a sum)."""
+    cols = np.concatenate((qi, ri))
+    if cols.size == 0:
+        return 0.0
+    union, inverse = np.unique(cols, return_inverse=True)
+    t = np.zeros(union.size)
+    np.add.at(t, inverse[:qi.size], qv)
+    np.add.at(t, inverse[qi.size:], -rv)  # q - r in each column (0 + q - r: exact)
+    return float(np.cumsum(t * t)[-1])  # sequential, in column order
+
+
+def _sparse_kneighbors_reference(Xs, Qs, own, k, farthest, chunk=None):
+    """The sparse search in NumPy/scipy (reference for the kernel, and its tests).
+
+    Xs, Qs: _SparseRows of the rows and the queries; own[i]: the row of X that query i is
+    (excluded by index), or -1. Queries by chunks of B rows: dense B x n blocks of keys (B n <=
+    2**19 values: about 8 such arrays of 4 MB), the sparse products over the columns X uses.
+    Returns (squared exact distances, indices).
+    """
+    from scipy import sparse
+
+    n, n_q = Xs.shape[0], Qs.shape[0]
+    used, x_cols = np.unique(Xs.indices, return_inverse=True)
+    Xc = sparse.csr_matrix((Xs.data, x_cols.reshape(-1), Xs.indptr), shape=(n, used.size))
+    pos = np.searchsorted(used, Qs.indices)
+    inside = pos < used.size
+    inside[inside] = used[pos[inside]] == Qs.indices[inside]
+    row_of = np.repeat(np.arange(n_q, dtype=np.intp), np.diff(Qs.indptr))
+    Qc = sparse.csr_matrix((Qs.data[inside], (row_of[inside], pos[inside])),
+                           shape=(n_q, used.size))
+    XcT = Xc.T.tocsr()  # O(nnz + number of used columns)
+    c = _sparse_error_factor(np.diff(Qs.indptr), Xs.max_nnz)
+    sign = -1.0 if farthest else 1.0
+    B = chunk or max(1, min(n_q, 2**19 // max(n, 1)))
+    dist = np.empty((n_q, k))
+    ind = np.empty((n_q, k), dtype=np.intp)
+    for start in range(0, n_q, B):
+        stop = min(start + B, n_q)
+        G = (Qc[start:stop] @ XcT).toarray()
+        total = Qs.norms[start:stop, None] + Xs.norms[None, :]
+        key = sign * (total - 2.0 * G)
+        bound = c[start:stop, None] * total + _SPARSE_TINY
+        upper, lower = key + bound, key - bound
+        q_rows = np.arange(stop - start)
+        mine = own[start:stop]
+        selfq = mine >= 0
+        upper[q_rows[selfq], mine[selfq]] = np.inf
+        lower[q_rows[selfq], mine[selfq]] = np.inf
+        kth = np.partition(upper, k - 1, axis=1)[:, k - 1]
+        for i in range(stop - start):
+            cand = np.flatnonzero(lower[i] <= kth[i])
+            qi, qv = Qs.row(start + i)
+            exact = np.array([_sparse_exact_sqdist(qi, qv, *Xs.row(r)) for r in cand])
+            order = np.lexsort((cand, sign * exact))[:k]
+            dist[start + i] = exact[order]
+            ind[start + i] = cand[order]
+    return dist, ind
+
+
+def _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm,
+                       method="reference"):
+    """kneighbors for scipy.sparse X or Y (the other, if dense, is taken as CSR): validated
+    like the dense search, same answer as on the dense form."""
+    from scipy import sparse
+
+    Xs = _as_sparse_rows(X if _is_sparse(X) else sparse.csr_matrix(
+        _as_float_array(X, "X")[0]), "X")
+    n, d = Xs.shape
+    if n == 0:
+        raise ValueError(f"X must have at least one row, got a matrix of shape {Xs.shape}")
+    if d == 0:
+        raise ValueError(f"X must have at least one feature, got a matrix of shape {Xs.shape}")
+    self_query = Y is None
+    if rows is not None:
+        if not self_query:
+            raise ValueError("rows and Y cannot both be given: rows queries rows of X itself")
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
+            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
+        rows = rows.astype(np.intp, copy=False)
+        if rows.size and (rows.min() < 0 or rows.max() >= n):
+            raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    if not self_query:
+        Ys = _as_sparse_rows(Y if _is_sparse(Y) else sparse.csr_matrix(
+            _as_float_array(Y, "Y")[0]), "Y")
+        if Ys.shape[1] != d:
+            raise ValueError(
+                f"Y must have the same number of features as X ({d}), got {Ys.shape[1]}")
+    available = n - 1 if self_query else n
+    k = check_int(k, "k", minimum=1)
+    if k > available:
+        what = "the number of rows of X minus one (each row is excluded from its own list)" \
+            if self_query else "the number of rows of X"
+        raise ValueError(f"k must be <= {available}, {what}, got {k!r}")
+    if not isinstance(farthest, (bool, np.bool_)):
+        raise TypeError(f"farthest must be True or False, got {farthest!r}")
+    n_threads = check_n_jobs(n_jobs)
+    if chunk_size is not None and (
+        isinstance(chunk_size, (bool, np.bool_))
+        or not isinstance(chunk_size, numbers.Integral)
+        or chunk_size < 1
+    ):
+        raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}")
+    if algorithm not in _ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
+    if algorithm == "kd_tree":
+        raise ValueError("algorithm='kd_tree' cannot search sparse data; use 'auto' or 'brute'")
+    if self_query:
+        own = np.arange(n, dtype=np.intp) if rows is None else rows
+        Qs = Xs if rows is None else Xs.take(rows)
+    else:
+        own = np.full(Ys.shape[0], -1, dtype=np.intp)
+        Qs = Ys
+    if own.size == 0:
+        return np.empty((0, k), dtype=np.float64), np.empty((0, k), dtype=np.intp)
+    # Scale (exact, by a power of two) data outside [2**-60, 2**60] so that no square over- or
+    # underflows; the distances are scaled back.
+    e = 0
+    magnitude = max(Xs.magnitude, Qs.magnitude)
+    max_nnz = max(Xs.max_nnz, Qs.max_nnz, 1)
+    if not _scan_holds(magnitude, 2 * max_nnz):
+        e = _rescaled_exponent(magnitude, 2 * max_nnz)
+        Xs = Xs.scaled(e)
+        Qs = Xs if Qs is Xs else Qs.scaled(e)
+    if method == "reference":
+        sq, ind = _sparse_kneighbors_reference(Xs, Qs, own, k, bool(farthest), chunk_size)
+    else:
+        sq, ind = _sparse_kneighbors_kernel(Xs, Qs, own, k, bool(farthest), n_threads,
+                                            chunk_size)
+    dist = np.sqrt(sq)
+    if e:
+        dist = np.ldexp(dist, -e)
+    return dist, ind
 
 
 def _check_codes(codes, name="codes"):

@@ -906,15 +906,13 @@ def test_an_unwritten_output_row_is_caught(rng, monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
-def test_sparse_input_is_refused(rng, fmt):
+def test_sparse_input_gets_the_dense_answer(rng, fmt):
+    # sparse input has its own search (tests/test_neighbors_sparse.py); same answer
     sparse = pytest.importorskip("scipy.sparse")
     X = rng.normal(size=(20, 3))
     S = sparse.random(20, 3, density=0.5, format=fmt, random_state=0)
-    with pytest.raises(TypeError, match=r"X is a scipy.sparse .*not supported by the "
-                                        r"neighbour search yet.*X.toarray\(\)"):
-        nb.kneighbors(S, 2)
-    with pytest.raises(TypeError, match=r"Y is a scipy.sparse .*Y.toarray\(\)"):
-        nb.kneighbors(X, 2, Y=S)
+    assert_same(nb.kneighbors(S, 2), reference(S.toarray(), 2))
+    assert_same(nb.kneighbors(X, 2, Y=S), reference(X, 2, Y=S.toarray()))
 
 
 def test_forced_plans_are_checked(rng):

@@ -1,0 +1,313 @@
+"""kneighbors on scipy.sparse input against the dense search on the densified form.
+
+The dense kernels are the oracle (they are themselves tested against a plain NumPy reference in
+test_neighbors.py): the sparse search must return the same indices and the same float64
+distances, bit for bit (both sum the squared differences in float64 in column order).
+"""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import resamplekit._neighbors as nb
+
+pytestmark = pytest.mark.kernel
+
+# The sparse searches: the public dispatch and each implementation forced.
+METHODS = ["reference"]
+
+
+def sparse_search(X, k, method=None, **kwargs):
+    """kneighbors on sparse input: the public function, or one implementation forced."""
+    if method is None:
+        return nb.kneighbors(X, k, **kwargs)
+    args = {key: kwargs.pop(key, None) for key in ("Y", "rows", "chunk_size")}
+    return nb._sparse_kneighbors(
+        X, k, args["Y"], args["rows"], kwargs.pop("farthest", False), kwargs.pop("n_jobs", None),
+        args["chunk_size"], "auto", method=method)
+
+
+def dense(A):
+    return A.toarray() if sp.issparse(A) else A
+
+
+def dense_search(X, k, **kwargs):
+    """The dense kernel on the densified form (queries too)."""
+    kwargs = {key: dense(v) for key, v in kwargs.items()}
+    return nb.kneighbors(dense(X), k, **kwargs)
+
+
+def assert_same(got, expected):
+    dist, ind = got
+    assert dist.dtype == np.float64 and ind.dtype == np.intp
+    np.testing.assert_array_equal(ind, expected[1])
+    np.testing.assert_array_equal(dist, expected[0])
+
+
+def random_sparse(rng, n, d, density, kind="ties", dtype=np.float64, fmt="csr"):
+    """A random sparse matrix; 'ties': small integers (many equal distances), with duplicate
+    rows and an empty row; 'normal': continuous values."""
+    def values(size):
+        if kind == "ties":
+            return rng.integers(1, 3, size).astype(np.float64) * rng.choice([-1, 1], size)
+        return rng.normal(size=size) * 3.0
+
+    A = sp.random(n, d, density=density, format="csr", random_state=rng, data_rvs=values)
+    A = A.tolil()
+    if n >= 6:
+        A[1] = A[4]  # a duplicated row: a neighbour at distance 0
+        A[3] = 0  # an empty row
+    return sp.csr_matrix(A, dtype=dtype).asformat(fmt)
+
+
+def snapshot(A):
+    """Copies of the stored arrays of a sparse matrix (to check it is not modified)."""
+    if A.format in ("csr", "csc"):
+        return [A.data.copy(), A.indices.copy(), A.indptr.copy()]
+    if A.format == "coo":
+        return [A.data.copy(), A.row.copy(), A.col.copy()]
+    return [A.toarray()]
+
+
+def assert_unchanged(A, before):
+    after = snapshot(A)
+    for a, b in zip(before, after):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+SHAPES = [
+    # (n, d, density, k)
+    (2, 1, 1.0, 1),
+    (3, 4, 0.5, 2),
+    (7, 3, 0.4, 6),
+    (40, 30, 0.1, 39),
+    (97, 50, 0.05, 5),
+    (150, 200, 0.03, 10),
+    (300, 20, 0.2, 1),
+]
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("n, d, density, k", SHAPES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["ties", "normal"])
+def test_self_query_matches_dense(rng, method, n, d, density, k, dtype, kind):
+    X = random_sparse(rng, n, d, density, kind, dtype)
+    assert_same(sparse_search(X, k, method), dense_search(X, k))
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("n, d, density, k", SHAPES)
+@pytest.mark.parametrize("kind", ["ties", "normal"])
+def test_farthest_matches_dense(rng, method, n, d, density, k, kind):
+    X = random_sparse(rng, n, d, density, kind)
+    assert_same(sparse_search(X, k, method, farthest=True),
+                dense_search(X, k, farthest=True, algorithm="brute"))
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("n, d, density, k", SHAPES)
+@pytest.mark.parametrize("farthest", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_queries_y_match_dense(rng, method, n, d, density, k, farthest, dtype):
+    X = random_sparse(rng, n, d, density, "ties", dtype)
+    Y = random_sparse(rng, 13, d, density, "ties", dtype)
+    Y = sp.vstack([Y, X[:3]]).tocsr()  # queries equal to rows of X: distance 0, not excluded
+    assert_same(sparse_search(X, min(k + 1, n), method, Y=Y, farthest=farthest),
+                dense_search(X, min(k + 1, n), Y=Y, farthest=farthest, algorithm="brute"))
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("n, d, density, k", SHAPES)
+@pytest.mark.parametrize("farthest", [False, True])
+def test_rows_match_dense(rng, method, n, d, density, k, farthest):
+    X = random_sparse(rng, n, d, density, "ties")
+    rows = rng.choice(n, size=min(n, 9), replace=False)
+    rows = np.concatenate([rows, rows[:2]])  # a query twice
+    assert_same(sparse_search(X, k, method, rows=rows, farthest=farthest),
+                dense_search(X, k, rows=rows, farthest=farthest, algorithm="brute"))
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("chunk_size", [None, 1, 7, 64])
+def test_threads_and_chunks_do_not_change_results(rng, method, n_jobs, chunk_size):
+    X = random_sparse(rng, 301, 120, 0.04, "ties")
+    expected = dense_search(X, 6)
+    assert_same(sparse_search(X, 6, method, n_jobs=n_jobs, chunk_size=chunk_size), expected)
+    Y = X[::5]
+    assert_same(sparse_search(X, 4, method, Y=Y, n_jobs=n_jobs, chunk_size=chunk_size,
+                              farthest=True),
+                dense_search(X, 4, Y=Y, farthest=True, algorithm="brute"))
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo", "lil", "dok"])
+@pytest.mark.parametrize("array", [False, True])
+def test_formats_and_sparse_arrays(rng, method, fmt, array):
+    X = random_sparse(rng, 60, 25, 0.1, "ties", fmt=fmt)
+    if array:
+        X = sp.csr_array(X).asformat(fmt)
+    before = snapshot(X)
+    assert_same(sparse_search(X, 5, method), dense_search(X, 5))
+    Y = sp.csr_matrix(X.toarray()[:7]).asformat(fmt)
+    assert_same(sparse_search(X, 3, method, Y=Y), dense_search(X, 3, Y=Y))
+    assert_unchanged(X, before)
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_malformed_csr_is_read_not_modified(rng, method, index_dtype, dtype):
+    """Unsorted indices, duplicate entries (summed, as scipy does), explicit zeros, int32 and
+    int64 indices: the answer of the dense form, the input untouched."""
+    n, d = 40, 12
+    rows, cols, vals = [], [], []
+    for i in range(n):
+        if i == 5:
+            continue  # an empty row
+        m = int(rng.integers(1, 6))
+        c = rng.integers(0, d, m)  # duplicates among the columns
+        rows += [i] * m
+        cols += list(c)
+        vals += list(rng.integers(-2, 3, m).astype(float))  # zeros: explicit zeros
+    order = rng.permutation(len(rows))  # unsorted inside each row once grouped
+    rows, cols, vals = np.array(rows)[order], np.array(cols)[order], np.array(vals)[order]
+    by_row = np.argsort(rows, kind="stable")
+    indptr = np.zeros(n + 1, dtype=index_dtype)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    X = sp.csr_matrix((vals[by_row].astype(dtype), cols[by_row].astype(index_dtype), indptr),
+                      shape=(n, d))
+    X.indices = X.indices.astype(index_dtype)  # scipy may have chosen int32
+    X.indptr = X.indptr.astype(index_dtype)
+    assert not X.has_sorted_indices or not X.has_canonical_format
+    before = snapshot(X)
+    dense_form = X.toarray()  # sums duplicates as scipy does
+    assert_same(sparse_search(X, 7, method), nb.kneighbors(dense_form, 7))
+    assert_same(sparse_search(X, 7, method, farthest=True),
+                nb.kneighbors(dense_form, 7, farthest=True))
+    assert_same(sparse_search(X, 3, method, Y=X[::3]), nb.kneighbors(dense_form, 3,
+                                                                      Y=dense_form[::3]))
+    assert_unchanged(X, before)
+    assert X.indices.dtype == index_dtype
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+def test_all_zero_matrix(method):
+    X = sp.csr_matrix((20, 1000))
+    dist, ind = sparse_search(X, 4, method)
+    assert_same((dist, ind), nb.kneighbors(np.zeros((20, 1000)), 4))
+    assert (dist == 0).all()
+    X.data = np.zeros(0)
+    Xz = sp.csr_matrix((np.zeros(3), np.array([0, 5, 9]), np.array([0, 1, 2, 3] + [3] * 17)),
+                       shape=(20, 1000))  # explicit zeros only
+    assert_same(sparse_search(Xz, 4, method), nb.kneighbors(np.zeros((20, 1000)), 4))
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+def test_mixed_dense_and_sparse(rng, method):
+    X = random_sparse(rng, 50, 10, 0.3, "ties")
+    Y = random_sparse(rng, 8, 10, 0.3, "normal", np.float32)
+    expected = nb.kneighbors(X.toarray(), 3, Y=Y.toarray())
+    assert_same(sparse_search(X, 3, method, Y=Y.toarray()), expected)
+    assert_same(sparse_search(X.toarray(), 3, method, Y=Y), expected)
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("scale", [2.0**-300, 2.0**-70, 2.0**70, 2.0**500])
+def test_scale_by_power_of_two(rng, method, scale):
+    X = random_sparse(rng, 80, 30, 0.1, "normal")
+    dist, ind = sparse_search(X, 5, method)
+    dist2, ind2 = sparse_search(X * scale, 5, method)
+    np.testing.assert_array_equal(ind2, ind)
+    np.testing.assert_array_equal(dist2, dist * scale)
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+def test_cancellation_far_from_origin(rng, method):
+    """Rows sharing a large common column: the norm expansion cancels; the exact re-rank
+    decides."""
+    n = 200
+    X = sp.random(n, 40, density=0.1, random_state=rng, format="lil")
+    X[:, 0] = 1e8
+    X = X.tocsr()
+    assert_same(sparse_search(X, 5, method), dense_search(X, 5, algorithm="brute"))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_values_refused(bad):
+    X = sp.csr_matrix(np.eye(5))
+    X.data[2] = bad
+    with pytest.raises(ValueError, match="X must contain only finite values"):
+        nb.kneighbors(X, 2)
+    with pytest.raises(ValueError, match="Y must contain only finite values"):
+        nb.kneighbors(sp.csr_matrix(np.eye(5)), 2, Y=X)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(k=5), ValueError, r"k must be <= 4"),
+        (dict(k=0), ValueError, r"k must be an integer >= 1"),
+        (dict(k=2, Y=sp.csr_matrix((2, 3))), ValueError, r"Y must have the same number"),
+        (dict(k=2, rows=[7]), ValueError, r"rows must be indices in \[0, 4\]"),
+        (dict(k=2, rows=[0], Y=sp.csr_matrix((2, 4))), ValueError, r"rows and Y cannot"),
+        (dict(k=2, algorithm="kd_tree"), ValueError, r"kd_tree.*sparse"),
+        (dict(k=2, chunk_size=0), ValueError, r"chunk_size must be None"),
+        (dict(k=2, farthest=1), TypeError, r"farthest must be True or False"),
+    ],
+)
+def test_bad_arguments(kwargs, error, match):
+    X = sp.csr_matrix(np.eye(5, 4))
+    with pytest.raises(error, match=match):
+        nb.kneighbors(X, **kwargs)
+
+
+def test_sparse_y_with_string_dtype_refused():
+    X = sp.csr_matrix(np.eye(5, 4))
+    with pytest.raises(TypeError, match="integers or floats"):
+        nb.kneighbors(X.astype(np.complex128), 2)
+
+
+def test_empty_queries(rng):
+    X = random_sparse(rng, 10, 5, 0.3)
+    dist, ind = nb.kneighbors(X, 2, rows=np.array([], dtype=np.intp))
+    assert dist.shape == (0, 2) and ind.shape == (0, 2)
+
+
+def _sparse_rows_without_dense_form(rng, n, d, per_row):
+    """n x d CSR with per_row random non-zeros a row (its dense form: 8 n d bytes)."""
+    cols = np.sort(rng.choice(d, size=(n, per_row)), axis=1)
+    cols[:, 1:] += np.cumsum(np.diff(cols, axis=1) == 0, axis=1)  # distinct inside a row
+    cols = np.minimum(cols, d - 1)
+    indptr = np.arange(0, n * per_row + 1, per_row)
+    X = sp.csr_matrix((rng.normal(size=n * per_row), cols.ravel(), indptr), shape=(n, d))
+    X.sum_duplicates()
+    return X
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", [None] + METHODS)
+def test_huge_shape_in_bounded_memory(rng, method):
+    """2,000 x 50,000,000 (dense form: 800 GB): the search's extra memory stays a few MB."""
+    import tracemalloc
+
+    n, d = 2_000, 50_000_000
+    X = _sparse_rows_without_dense_form(rng, n, d, 4)
+    # a few shared columns, so that some rows are touched by others' columns
+    X = sp.csr_matrix(X + sp.csr_matrix((np.ones(n), (np.arange(n), np.arange(n) % 7)),
+                                        shape=(n, d)))
+    tracemalloc.start()
+    dist, ind = sparse_search(X, 5, method, n_jobs=2)
+    Y = X[::10]
+    dist_y, ind_y = sparse_search(X, 3, method, Y=Y, farthest=True, n_jobs=2)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 64 * 2**20, peak  # NumPy buffers; far below one dense row block
+    # check a sample of queries by brute force on their few columns
+    used = np.unique(X.indices)
+    small = sp.csr_matrix(X[:, used])  # same distances: only the used columns
+    sample = np.arange(0, n, 97)
+    assert_same((dist[sample], ind[sample]), nb.kneighbors(small.toarray(), 5, rows=sample))
+    assert_same((dist_y, ind_y), nb.kneighbors(small.toarray(), 3, Y=small[::10].toarray(),
+                                               farthest=True))
