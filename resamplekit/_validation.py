@@ -1060,8 +1060,10 @@ class Dataset:
     def wrap(self, X_res, y_res):
         """New data (no link to input rows, e.g. centroids) in the caller's containers."""
         dtype = self.X.dtype if self.numeric else None
-        arr = np.ascontiguousarray(X_res, dtype=dtype)
-        X_out = self._new_X_out(arr)
+        if sparse.issparse(X_res):
+            X_out = self._sparse_like(X_res.astype(dtype or X_res.dtype, copy=False))
+        else:
+            X_out = self._new_X_out(np.ascontiguousarray(X_res, dtype=dtype))
         return X_out, self._y_out(np.asarray(y_res, dtype=np.intp), X_out)
 
 

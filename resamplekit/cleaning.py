@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Literal, overload
 
 import numpy as np
+from scipy import sparse
 
 from ._kernels import _cleaning
 from ._neighbors import kneighbors
@@ -1127,15 +1128,25 @@ def condensed_nearest_neighbour(
         _, nbr = kneighbors(X_store, k, Y=X_c, n_jobs=n_threads)
         heap_d2 = np.empty((len(rows_c), k), dtype=np.float64)
         heap_id = np.empty((len(rows_c), k), dtype=np.intp)
-        _cleaning.store_init(
-            X_c, X_store, np.ascontiguousarray(nbr, dtype=np.intp), store, heap_d2, heap_id
-        )
+        nbr = np.ascontiguousarray(nbr, dtype=np.intp)
         skip = np.zeros(len(rows_c), dtype=np.uint8)
         skip[pos] = 1
         added = np.empty(len(rows_c), dtype=np.intp)
-        n_added = _cleaning.cnn_scan(
-            X_c, rows_c, skip, ds.y, c, minority, heap_d2, heap_id, added, n_threads
-        )
+        if sparse.issparse(X_c):  # the same scan on CSR rows (same distances, same store)
+            index = X_c.indices.dtype  # one index type for both (scipy may pick apart)
+            _cleaning.store_init_csr(X_c.data, X_c.indices, X_c.indptr.astype(index, copy=False),
+                                     X_store.data, X_store.indices.astype(index, copy=False),
+                                     X_store.indptr.astype(index, copy=False), nbr, store,
+                                     heap_d2, heap_id)
+            n_added = _cleaning.cnn_scan_csr(
+                X_c.data, X_c.indices, X_c.indptr.astype(index, copy=False), rows_c, skip, ds.y, c, minority, heap_d2,
+                heap_id, added, n_threads
+            )
+        else:
+            _cleaning.store_init(X_c, X_store, nbr, store, heap_d2, heap_id)
+            n_added = _cleaning.cnn_scan(
+                X_c, rows_c, skip, ds.y, c, minority, heap_d2, heap_id, added, n_threads
+            )
         parts.append(np.concatenate([seeds, rows_c[added[:n_added]]]))
         if progress is not None:
             progress.finish()

@@ -12,6 +12,7 @@ import warnings
 from typing import Literal, overload
 
 import numpy as np
+from scipy import sparse
 
 from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
@@ -580,9 +581,7 @@ def cluster_centroids(
     if not isinstance(voting, str) or voting not in ("auto", "hard", "soft"):
         raise ValueError(f"voting must be one of 'auto', 'hard', 'soft', got {voting!r}")
     if voting == "auto":
-        import scipy.sparse
-
-        voting = "hard" if scipy.sparse.issparse(X) else "soft"
+        voting = "hard" if sparse.issparse(X) else "soft"
     ds = check_X_y(X, y)
     targets = target_counts(ratio, ds.y, ds.classes, "under")
     rs = check_random_state(random_state)
@@ -642,7 +641,13 @@ def cluster_centroids(
         progress.finish()
     if voting == "hard":
         return select_recorded(ds, np.concatenate(rows), return_indices, return_provenance)
-    out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
+    if ds.is_sparse:  # kept classes' rows stay sparse; the centres are KMeans' dense rows
+        X_all = sparse.vstack(
+            [p if sparse.issparse(p) else sparse.csr_matrix(p) for p in X_parts], format="csr"
+        )
+    else:
+        X_all = np.concatenate(X_parts)
+    out = ds.wrap(X_all, np.concatenate(codes))
     out = out + (np.concatenate(rows),) if return_indices else out
     if return_provenance:
         # centroids (-1) and the rows of classes left as they are
