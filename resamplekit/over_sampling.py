@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import sys
-import warnings
 from collections.abc import Mapping
 from typing import Any, Literal, overload
 
@@ -1605,6 +1603,118 @@ def kmeans_smote(
 
 # ---------------------------------------------------------------- SMOTE-NC
 
+def _column_std(X):
+    """Per-column standard deviation (ddof 0, float64) of a CSR matrix, in two passes over its
+    stored values (the implicit zeros counted), as ``np.std(X.toarray(), axis=0)`` up to
+    rounding; never densified."""
+    n = X.shape[0]
+    data = X.data.astype(np.float64, copy=False)
+    mean = np.bincount(X.indices, weights=data, minlength=X.shape[1]) / n
+    dev = data - mean[X.indices]
+    stored = np.bincount(X.indices, minlength=X.shape[1])
+    var = np.bincount(X.indices, weights=dev * dev, minlength=X.shape[1])
+    var += (n - stored) * mean * mean
+    return np.sqrt(var / n)
+
+
+def _one_hot(codes, n_categories, value):
+    """CSR one-hot block of integer codes (one column per category of each column), every
+    active entry ``value`` (float64)."""
+    n, f = codes.shape
+    offsets = np.concatenate(([0], np.cumsum(n_categories)))[:-1].astype(np.int64)
+    indices = (codes.astype(np.int64) + offsets[None, :]).reshape(-1)
+    indptr = np.arange(0, n * f + 1, f, dtype=np.int64)
+    data = np.full(n * f, value, dtype=np.float64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, int(sum(n_categories))))
+
+
+def _smotenc_sparse(X, y, categorical_features, k, categorical_encoder, ratio, random_state,
+                    n_jobs, return_indices, return_provenance):
+    """SMOTE-NC on a sparse X, which stays sparse: only the categorical columns are densified
+    (an n x n_categorical block, for their codes); the continuous columns are searched and
+    interpolated as CSR rows. The neighbours are those of imbalanced-learn's search on sparse
+    X: the continuous columns (at unit scale) next to the one-hot categorical columns scaled
+    by ``median_std / sqrt(2)``, exact float64 distances (``kneighbors``). The result is CSR
+    (a csr_array for a sparse array), also for CSC input, as imbalanced-learn's."""
+    method = "smotenc"
+    ds = check_X_y(X, y)
+    Xf = ds.X
+    k = check_int(k, "k", minimum=1)
+    n_threads = check_n_jobs(n_jobs)
+    random_state = _shared_random_state(random_state)
+    n_features = Xf.shape[1]
+    cat_idx = categorical_indices(X, categorical_features, n_features)
+    if cat_idx.size == n_features:
+        raise ValueError(
+            "SMOTE-NC is not designed to work only with categorical features. It requires "
+            "some numerical features; use smoten for all-categorical data."
+        )
+    if cat_idx.size == 0:
+        raise ValueError(
+            "SMOTE-NC is not designed to work only with numerical features. It requires some "
+            "categorical features; use smote for all-numerical data."
+        )
+    cont_idx = np.setdiff1d(np.arange(n_features), cat_idx)
+    targets = target_counts(ratio, ds.y, ds.classes, "over")
+    active = {int(c): int(n) for c, n in targets.items() if n > 0}
+    for code in active:
+        _check_class_size(ds, code, k, method)
+    X_cont = Xf[:, cont_idx].tocsr()
+    X_cont.sort_indices()
+    cat_block = Xf[:, cat_idx].toarray()  # n x n_categorical: the one dense block
+    codes, categories = ordinal_codes(cat_block, range(cat_idx.size), categorical_encoder,
+                                      method, one_hot=True)
+    n_categories = [len(c) for c in categories]
+
+    cont_parts, code_parts, y_parts, made_parts = [], [], [], []
+    for code, n_new in active.items():
+        rows_c = np.flatnonzero(ds.y == code)
+        X_c = X_cont[rows_c]
+        codes_c = np.ascontiguousarray(codes[rows_c])
+        n_c = rows_c.shape[0]
+        X_u = unit_scaled(X_c)[0]
+        median_std = float(np.median(_column_std(X_u)))
+        searched = sparse.hstack(
+            [X_u.astype(np.float64), _one_hot(codes_c, n_categories, median_std / math.sqrt(2))],
+            format="csr",
+        )
+        nns = kneighbors(searched, k, n_jobs=n_threads)[1]
+        base, cols, steps = _draw_segments(random_state, n_c, k, n_new)
+        base = np.ascontiguousarray(base, dtype=np.intp)
+        cont_parts.append(_interpolate_rows(X_c, base, nns[base, cols], steps, None, n_threads))
+        rng = check_random_state(random_state)  # imblearn's second state, for the ties
+        code_parts.append(_vote_with_imblearn_ties(codes_c, nns, base, rng, n_threads))
+        y_parts.append(np.full(n_new, code, dtype=np.intp))
+        if return_provenance:
+            made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
+
+    y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
+    m = y_new.shape[0]
+    if m:
+        cont_new = sparse.vstack(cont_parts, format="coo")
+        codes_new = np.concatenate(code_parts)
+        values = np.column_stack([categories[j][codes_new[:, j]] for j in range(cat_idx.size)])
+        r_cat, c_cat = np.nonzero(values)
+        new_rows = sparse.coo_matrix(
+            (np.concatenate([cont_new.data, values[r_cat, c_cat].astype(Xf.dtype)]),
+             (np.concatenate([cont_new.row, r_cat]),
+              np.concatenate([cont_idx[cont_new.col], cat_idx[c_cat]]))),
+            shape=(m, n_features), dtype=Xf.dtype,
+        ).tocsr()
+    else:
+        new_rows = _no_rows(Xf)
+    X_out = sparse.vstack([Xf, new_rows], format="csr")
+    if not isinstance(X, sparse.spmatrix):
+        X_out = sparse.csr_array(X_out)
+    out = (X_out, ds._y_out(None, X_out, labels=ds.labels(np.concatenate([ds.y, y_new]))))
+    if return_indices:
+        out += (np.concatenate([np.arange(ds.n_samples, dtype=np.intp),
+                                np.full(m, -1, dtype=np.intp)]),)
+    if return_provenance:
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
+    return out
+
+
 def _vote_with_imblearn_ties(codes, nns, base, rng, n_threads):
     """Each new row's categories: the most frequent among its base row's k neighbours.
 
@@ -1783,10 +1893,9 @@ def smotenc(
     """
     return_provenance = check_provenance_flag(return_provenance)
     method = "smotenc"
-    if "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"].issparse(X):
-        raise TypeError(
-            "smotenc does not accept sparse X; give a dense array or a DataFrame."
-        )
+    if sparse.issparse(X):
+        return _smotenc_sparse(X, y, categorical_features, k, categorical_encoder, ratio,
+                               random_state, n_jobs, return_indices, return_provenance)
     table = as_table(X, method)
     ds = check_X_y(table, y, numeric=False)
     k = check_int(k, "k", minimum=1)
@@ -1985,15 +2094,10 @@ def smoten(
     return_provenance = check_provenance_flag(return_provenance)
     method = "smoten"
     sparse_format = None
-    table: Any = X  # densified if sparse, then a table (as_table)
-    sp = sys.modules.get("scipy.sparse")
-    if sp is not None and sp.issparse(table):
-        warnings.warn(
-            "smoten converts a sparse X to a dense array internally (categorical data); "
-            "memory is that of the dense array.",
-            UserWarning,
-            stacklevel=2,
-        )
+    table: Any = X  # its categorical block if sparse (every column), then a table (as_table)
+    if sparse.issparse(table):
+        # Every column of SMOTE-N is categorical: the block of categorical columns that the
+        # codes are read from is all of X (as in imbalanced-learn, which densifies too).
         sparse_format = (type(table), table.format)
         table = table.toarray()
     table = as_table(table, method)
