@@ -235,8 +235,10 @@ def random_over(
 
     Differences from imbalanced-learn: ``len(X) != len(y)`` raises; with shrinkage float32 X
     gives float32 output (imbalanced-learn returns float64), integer DataFrame columns give
-    float64 (imbalanced-learn truncates them back to integers), and sparse X is densified for
-    the computation and returned in its sparse format.
+    float64 (imbalanced-learn truncates them back to integers). Sparse X stays sparse (in its
+    format): with shrinkage, noise goes only to the columns where the class varies (elsewhere
+    it is scaled by 0, as on dense X), and the standard deviations come from the stored values
+    (equal to the dense ones to rounding).
 
     Examples
     --------
@@ -274,6 +276,8 @@ def random_over(
     X_alg = ds.X
     d = X_alg.shape[1]
     h = (4 / ((d + 2) * n)) ** (1 / (d + 4))
+    if sparse.issparse(X_alg):
+        return _smoothed_sparse(ds, targets, factors, h, rs, return_indices, return_provenance)
     m = sum(targets.values())
     X_new = np.empty((m, d), dtype=X_alg.dtype)
     sources = np.empty(m, dtype=np.intp)
@@ -297,6 +301,62 @@ def random_over(
         sources[pos:pos + n_new] = boot
         y_new[pos:pos + n_new] = code
         pos += n_new
+    out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
+    if return_provenance:
+        out += (inputs_then(n, made_records(sources, step="smoothed")),)
+    return out
+
+
+def _smoothed_sparse(ds, targets, factors, h, rs, return_indices, return_provenance):
+    """random_over's smoothed bootstrap on a CSR X, never densified.
+
+    The same draws as on dense X (``choice``, then the ``randn(n_new, d)`` stream, read in
+    bounded blocks of values), but only the columns where the class varies (standard
+    deviation > 0, a subset of the columns it stores) get noise: elsewhere the noise is
+    scaled by 0 and the new value is the bootstrapped row's, as on dense X. The standard
+    deviations are computed from the stored values (:func:`_column_std`), equal to the dense
+    ones to rounding. Memory: the output, plus n_new x (columns with noise) float64.
+    """
+    X = ds.X
+    n, d = X.shape
+    per_class = ds.class_indices()
+    parts, sources, y_new = [], [], []
+    for code, n_new in targets.items():
+        rows = per_class[code]
+        boot = rows[rs.choice(len(rows), size=n_new, replace=True)]
+        sources.append(boot)
+        y_new.append(np.full(n_new, code, dtype=np.intp))
+        if not n_new:
+            continue
+        scale = factors[code] * h * _column_std(X[rows])
+        support = np.flatnonzero(scale)
+        noise = np.empty((n_new, support.size), dtype=np.float64)
+        block = 1 << 20  # values of the randn(n_new, d) stream drawn at a time
+        total = n_new * d
+        for start in range(0, total, block):
+            stop = min(total, start + block)
+            values = rs.randn(stop - start)
+            first, last = start // d, (stop - 1) // d
+            for r in range(first, last + 1):
+                lo, hi = max(start, r * d) - r * d, min(stop, (r + 1) * d) - r * d
+                a, b = np.searchsorted(support, [lo, hi])
+                noise[r, a:b] = values[r * d + support[a:b] - start]
+        base = X[boot]
+        noise *= scale[support]
+        noise += base[:, support].toarray()
+        keep = np.ones(d, dtype=bool)
+        keep[support] = False
+        rest = base.multiply(keep[None, :]).tocoo()
+        r_nz, c_nz = np.nonzero(noise)
+        new = sparse.coo_matrix(
+            (np.concatenate([rest.data, noise[r_nz, c_nz].astype(X.dtype)]),
+             (np.concatenate([rest.row, r_nz]), np.concatenate([rest.col, support[c_nz]]))),
+            shape=(n_new, d), dtype=X.dtype,
+        ).tocsr()
+        parts.append(new)
+    sources = np.concatenate(sources) if sources else np.empty(0, dtype=np.intp)
+    y_new = np.concatenate(y_new) if y_new else np.empty(0, dtype=np.intp)
+    X_new = sparse.vstack(parts, format="csr") if parts else _no_rows(X)
     out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
     if return_provenance:
         out += (inputs_then(n, made_records(sources, step="smoothed")),)
@@ -2098,6 +2158,8 @@ def smoten(
     if sparse.issparse(table):
         # Every column of SMOTE-N is categorical: the block of categorical columns that the
         # codes are read from is all of X (as in imbalanced-learn, which densifies too).
+        if table.format not in ("csr", "csc"):  # COO and others come back as CSR
+            table = table.tocsr()
         sparse_format = (type(table), table.format)
         table = table.toarray()
     table = as_table(table, method)

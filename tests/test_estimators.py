@@ -153,11 +153,9 @@ SKLEARN_EXPECTED_FAILED = {
         "distance-based methods reject object X, even of numbers (DESIGN.md: only "
         "random_under/random_over take non-numeric columns); scikit-learn expects a conversion"),
     # fit only validates, as imbalanced-learn's fit; for the categorical methods, whose
-    # functions take X as it is, missing values and (SMOTENC) sparse X are rejected by
-    # fit_resample, not by fit.
+    # functions take X as it is, missing values are rejected by fit_resample, not by fit.
     ("SMOTENC", "check_estimators_nan_inf"): "missing values are rejected in fit_resample",
     ("SMOTEN", "check_estimators_nan_inf"): "missing values are rejected in fit_resample",
-    ("SMOTENC", "check_estimator_sparse_tag"): "sparse X is rejected in fit_resample",
     "check_estimators_empty_data_messages": (
         "resamplekit._validation words the zero-feature error its own way: 'X must have at "
         "least 1 row and 1 column, got shape (12, 0)'"),
