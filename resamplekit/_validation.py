@@ -15,9 +15,12 @@ What goes in, what the algorithms see, what comes out:
   array (float32 input, not copied when already C-contiguous) or float64 array (every other
   integer, bool or float input). DataFrames are converted column by column (pandas SparseDtype
   columns too, densified; a polars frame in one pass of ``to_numpy``, its nulls counting as
-  NaN); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of
-  memory) and results go back out in the input's sparse format. NaN, inf, object, string,
-  datetime and complex X are rejected.
+  NaN). Sparse input is never densified: ``Dataset.X`` is a canonical
+  ``scipy.sparse.csr_matrix`` (CSC, sparse arrays, COO and other formats converted once;
+  float32 kept, other dtypes float64; indices sorted and duplicates summed on a copy when
+  needed; int32 or int64 index arrays; explicit zeros kept), and results go back out in the
+  input's sparse format. NaN, inf (also among stored values), object, string, datetime and
+  complex X are rejected.
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
   the caller's X itself (ndarray of any dtype, pandas or polars DataFrame, CSR/CSC), untouched
   and not copied; lists become an ndarray. NaN, inf, nulls, strings and datetimes pass through.
@@ -740,8 +743,9 @@ class Dataset:
     Attributes
     ----------
     X : ndarray, DataFrame or sparse matrix
-        ``numeric=True``: C-contiguous finite float32/float64 ndarray. ``numeric=False``: the
-        caller's X (a list becomes an ndarray).
+        ``numeric=True``: C-contiguous finite float32/float64 ndarray, or for sparse input a
+        canonical finite float32/float64 ``csr_matrix`` (never densified). ``numeric=False``:
+        the caller's X (a list becomes an ndarray).
     y : ndarray of intp
         Class codes ``0..K-1``.
     classes : ndarray
@@ -943,7 +947,9 @@ class Dataset:
     def append(self, X_new, y_new, *, return_indices=False, sources=None):
         """All original rows (as ``self.X``), then new rows ``X_new`` with class codes ``y_new``.
 
-        Needs ``numeric=True``. The result has ``self.X``'s dtype. Returned indices are
+        Needs ``numeric=True``. The result has ``self.X``'s dtype. For sparse X, ``X_new`` may
+        be a sparse matrix (the SMOTE family's CSR rows) or an array, and the result is in the
+        caller's sparse format. Returned indices are
         ``0..n-1`` for the original rows, then ``sources`` (the input row each new row comes
         from), or -1 for every new row when ``sources`` is None.
         """
@@ -1077,7 +1083,8 @@ def check_X_y(X, y, *, numeric=True):
         Class labels (see :func:`encode_labels`).
     numeric : bool, default=True
         True for distance-based methods: ``Dataset.X`` is a C-contiguous finite float32
-        (float32 input) or float64 ndarray. False for row-picking methods: X is kept as it is.
+        (float32 input) or float64 ndarray (a canonical CSR matrix of those dtypes for sparse
+        input). False for row-picking methods: X is kept as it is.
 
     Returns
     -------

@@ -168,8 +168,10 @@ def edited_nearest_neighbours(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels (any sortable labels: integers, strings, ...).
     k : int, default=3
@@ -407,8 +409,10 @@ def repeated_edited_nearest_neighbours(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=3
@@ -558,8 +562,10 @@ def all_knn(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=3
@@ -708,8 +714,10 @@ def neighbourhood_cleaning_rule(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=3
@@ -888,8 +896,10 @@ def tomek_links(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels (any hashable, sortable values).
     ratio : str or list, default="auto"
@@ -1046,8 +1056,10 @@ def condensed_nearest_neighbour(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=1
@@ -1213,8 +1225,10 @@ def one_sided_selection(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=1

@@ -583,8 +583,10 @@ def smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels (any sortable labels).
     k : int, default=5
@@ -743,8 +745,10 @@ def borderline_smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -932,8 +936,10 @@ def svm_smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -1150,8 +1156,10 @@ def adasyn(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -1491,8 +1499,10 @@ def kmeans_smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=2
@@ -1865,9 +1875,13 @@ def smotenc(
 
     Parameters
     ----------
-    X : array-like or DataFrame of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Continuous columns numeric and finite; categorical columns of any sortable values
-        (strings, numbers, pandas categoricals), without missing values.
+        (strings, numbers, pandas categoricals), without missing values. scipy.sparse X stays
+        sparse: only its categorical columns are densified (an n x n_categorical block, for
+        their codes), the continuous ones are searched and interpolated as CSR rows, and the
+        result is CSR (a csr_array for sparse arrays), also for CSC input, as
+        imbalanced-learn's SMOTENC.
     y : array-like of shape (n_samples,)
         Class labels.
     categorical_features : "auto", array of int, array of bool or array of str
@@ -1915,8 +1929,8 @@ def smotenc(
     Raises
     ------
     TypeError
-        If X is sparse, or a continuous column holds complex numbers (as every numeric method,
-        rather than dropping the imaginary part).
+        If a continuous column holds complex numbers (as every numeric method, rather than
+        dropping the imaginary part).
     ValueError
         If all or none of the columns are categorical, a continuous column is not numeric or
         not finite, a categorical column has missing values, a class to over-sample has ``k``
@@ -1927,12 +1941,15 @@ def smotenc(
     Memory: O(n * (n_features + k) + n_new * n_features); no one-hot matrix and no
     ``(n_new, k, n_one_hot)`` tensor (which needs 135 GiB in imbalanced-learn#768). The
     neighbour search is a streamed brute force over the class's rows, O(n_c^2 * n_features).
+    Sparse X: the search runs on the CSR continuous columns next to a one-hot block of the
+    categories scaled by ``median_std / sqrt(2)`` (imbalanced-learn's metric, the same
+    neighbours up to exact ties), memory O(nnz + n * n_categorical + output).
 
     Differences from imbalanced-learn: a row's own index is excluded from its neighbours; the
     vote counts integer occurrences (imbalanced-learn compares scaled counts with
     ``np.isclose``, which can tie a category that no neighbour has when the median standard
     deviation is below about 1e-8); integer continuous columns give float64 (imbalanced-learn
-    truncates); sparse X is not supported; missing categorical values are rejected. With an
+    truncates); missing categorical values are rejected. With an
     int ``random_state`` and no tied distances the rows equal imbalanced-learn's, including
     its random tie-breaks of the vote.
 
@@ -2084,7 +2101,9 @@ def smoten(
     ----------
     X : array-like or DataFrame of shape (n_samples, n_features)
         Categorical values of any sortable type (strings, numbers, pandas categoricals), no
-        missing values. Sparse input is densified (with a warning) and returned sparse.
+        missing values. scipy.sparse input comes back in its format (COO as CSR); every
+        column of SMOTE-N is categorical, so its codes are read from the dense form of X
+        (n x n_features, as imbalanced-learn does), the one method that densifies X.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5

@@ -284,8 +284,10 @@ def near_miss(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     version : {1, 2, 3}, default=1
@@ -507,8 +509,10 @@ def cluster_centroids(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     ratio : str, float, dict or callable, default="auto"
@@ -523,7 +527,9 @@ def cluster_centroids(
         otherwise, as imbalanced-learn).
     voting : {'auto', 'hard', 'soft'}, default='auto'
         'soft' returns the centers, 'hard' the nearest real rows; 'auto' is 'hard' for sparse
-        X and 'soft' otherwise.
+        X and 'soft' otherwise. On sparse X, KMeans fits the CSR rows (scikit-learn's sparse
+        code, whose centers equal the dense ones to rounding); soft voting's centers are dense
+        rows (n_clusters x n_features), returned in X's sparse format.
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seed of the default KMeans (a user ``estimator`` keeps its own). An integer gives the
         same centers as imbalanced-learn.
@@ -727,8 +733,10 @@ def instance_hardness_threshold(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels, any values (the classifier sees the codes 0..K-1 of the sorted labels).
     estimator : classifier, default=None
