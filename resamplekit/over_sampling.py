@@ -446,7 +446,7 @@ def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs):
         scales = np.ascontiguousarray(scales, dtype=np.float64)
         counts = np.empty(n_new, dtype=np.int64)
         # Memory-bound: a thread per ~1 million parent entries read.
-        work = int(np.diff(X.indptr).mean() * 2 * n_new) if n_new else 0
+        work = int(X.nnz / max(1, X.shape[0]) * 2 * n_new)
         n_threads = min(check_n_jobs(n_jobs), max(1, work // 1_000_000))
         interpolate_csr_counts(X.data, X.indices, X.indptr, rows, nbrs, gaps, scales, counts,
                                n_threads)
@@ -1315,16 +1315,18 @@ def _log_sparsity(X, density_exponent, n_threads=1):
     return exponent * math.log(m) - math.log(n), exponent, e
 
 
-def _sum_pairwise_distances_sparse(X, block=256):
+def _sum_pairwise_distances_sparse(X, tile_values=1 << 22):
     """Sum of the Euclidean distances over all ordered pairs of rows of a CSR matrix.
 
-    From row norms and sparse products, ``block`` rows at a time (a dense block x n float64
-    tile at most, never X densified, never n x n). Equal to ``sum_pairwise_distances`` on
-    the dense form to rounding (not bit for bit: that one centres dense rows first).
+    From row norms and sparse products, a block of rows at a time (a dense block x n float64
+    tile of at most ``tile_values`` values, 32 MB, or one row; never X densified, never
+    n x n). Equal to ``sum_pairwise_distances`` on the dense form to rounding (not bit for
+    bit: that one centres dense rows first).
     """
     n = X.shape[0]
     if n < 2:
         return 0.0
+    block = max(1, min(256, tile_values // n))
     X = X.astype(np.float64, copy=False)
     sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
     total = 0.0

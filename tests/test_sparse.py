@@ -441,3 +441,21 @@ def test_matrix_whose_dense_form_does_not_fit_in_memory(name):
     # The input is 1.2 MB of values and 0.4 MB of indices; the dense form 800 GB. A dense
     # block of even one row of 20M columns is 160 MB: the whole call stays well below that.
     assert peak_mb - start_mb < 150, (start_mb, peak_mb)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
+def test_condensed_nearest_neighbour_on_sparse_over_many_blocks(n_jobs, dtype):
+    # more than one block of 256 candidates per class: the sparse scan's block pushes run
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(1400, 12)).astype(dtype)
+    X[rng.random(X.shape) < 0.6] = 0
+    y = np.repeat([0, 1, 2], [150, 550, 700])
+    X[y == 1, :2] += 0.8
+    X[y == 2, 2:4] += 0.8
+    for name in ("condensed_nearest_neighbour", "one_sided_selection"):
+        dense = getattr(rk, name)(X, y, random_state=1, return_indices=True, n_jobs=n_jobs)
+        out = getattr(rk, name)(sparse.csr_matrix(X), y, random_state=1, return_indices=True,
+                                n_jobs=n_jobs)
+        assert len(dense[2]) > 160  # rows were added to the store
+        assert_same_result(out, dense, name)
