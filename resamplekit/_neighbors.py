@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resamplekit import _progress
-from resamplekit._kernels import _knn
+from resamplekit._kernels import _knn, _sparse_knn
 from resamplekit._validation import check_int, check_n_jobs, threads_for
 
 __all__ = ["kneighbors", "plan_for", "plan_search", "SearchPlan", "Tuning", "TUNING"]
@@ -1266,6 +1266,9 @@ __all__ += ["kneighbors_mixed", "kneighbors_vdm", "vdm_class_probabilities", "su
 
 # Absolute slack of the bound, for sums that underflow (far below any normal distance).
 _SPARSE_TINY = 2.0**-1000
+# Posting-list entries a thread must have to visit before a search starts another (about
+# 1 ms of work; small searches run on one thread).
+_SPARSE_WORK_PER_THREAD = 500_000
 
 
 class _SparseRows:
@@ -1284,7 +1287,8 @@ class _SparseRows:
         self.magnitude = magnitude
         # Squared norms (sequential float64 sums per row): only used in the keys.
         row_of = np.repeat(np.arange(shape[0], dtype=np.intp), lengths)
-        self.norms = np.bincount(row_of, weights=data * data, minlength=shape[0])
+        self.norms = np.bincount(row_of, weights=data * data, minlength=shape[0]).astype(
+            np.float64, copy=False)  # (int64 when there is no stored value)
 
     def take(self, rows):
         """The rows ``rows`` (intp array) as a new _SparseRows (O(their non-zeros))."""
@@ -1412,10 +1416,90 @@ def _sparse_kneighbors_reference(Xs, Qs, own, k, farthest, chunk=None):
     return dist, ind
 
 
+def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, heavy=None):
+    """The sparse search by the Cython kernel (``_sparse_knn.kneighbors_csr``).
+
+    Xs, Qs: _SparseRows of the rows and the queries; own[i]: the row of X that query i is
+    (excluded by index), or -1. heavy: the most heavy columns (None: _heavy_columns decides;
+    tests force 0 or more). Returns (squared exact distances, indices).
+
+    Extra memory: the column lists of X over the u columns it uses (16 nnz(X) + 8 u bytes),
+    the queries' column ids (8 nnz(Q)), the rows' norm order (8 n), the dense block of X's h
+    heavy columns (8 n h <= 12 nnz(X) bytes) and, per thread, 41 n + 8 k bytes plus, with heavy
+    columns, a chunk x n tile (8 chunk n <= 16 MB).
+    """
+    n, n_q = Xs.shape[0], Qs.shape[0]
+    used, x_cols = np.unique(Xs.indices, return_inverse=True)
+    x_cols = x_cols.reshape(-1).astype(np.intp, copy=False)
+    col_ptr, col_rows, col_vals = _sparse_knn.column_lists(x_cols, Xs.indptr, Xs.data,
+                                                           used.size)
+    if Qs is Xs:
+        q_cols = x_cols
+    else:
+        del x_cols
+        q_cols = np.searchsorted(used, Qs.indices).astype(np.intp, copy=False)
+        absent = q_cols >= used.size
+        q_cols[absent] = 0
+        absent |= used[q_cols] != Qs.indices
+        q_cols[absent] = -1
+        del absent
+    heavy_cols = _heavy_columns(np.diff(col_ptr), q_cols, n, n_q, Xs.indptr[-1], heavy)
+    h = heavy_cols.size
+    heavy_slot = np.full(used.size, -1, dtype=np.intp)
+    heavy_slot[heavy_cols] = np.arange(h, dtype=np.intp)
+    xh = np.zeros((n, h))
+    for slot, col in enumerate(heavy_cols):
+        xh[col_rows[col_ptr[col]:col_ptr[col + 1]], slot] = col_vals[col_ptr[col]:
+                                                                      col_ptr[col + 1]]
+    norm_order = np.argsort(Xs.norms, kind="stable").astype(np.intp, copy=False)
+    sq = np.empty((n_q, k), dtype=np.float64)
+    ind = np.full((n_q, k), -1, dtype=np.intp)
+    # Queries per chunk: enough chunks to balance the threads (query costs vary with their
+    # columns' frequencies); with heavy columns, a chunk x n tile of at most 2**21 values.
+    if chunk is None:
+        chunk = int(min(64, max(1, n_q // (16 * n_threads))))
+        if h:
+            chunk = int(min(chunk, max(1, 2**21 // n)))
+    # work: the posting-list entries the queries visit (estimated from the mean list length)
+    work = Qs.indptr[-1] * (Xs.indptr[-1] / max(used.size, 1)) + 16 * n_q + n_q * n * (h > 0)
+    threads = threads_for(n_threads, work, _SPARSE_WORK_PER_THREAD)
+    with _single_threaded_blas():
+        _sparse_knn.kneighbors_csr(
+            Xs.data, Xs.indices, Xs.indptr, Xs.norms, col_ptr, col_rows, col_vals, norm_order,
+            xh, heavy_slot, Qs.data, Qs.indices, q_cols, Qs.indptr, Qs.norms,
+            np.ascontiguousarray(own, np.intp), k, Xs.max_nnz, farthest, sq, ind, threads,
+            chunk)
+    return sq, ind
+
+
+# Heavy columns (frequent in X and in the queries, as a text's most common words) are
+# multiplied as a dense block by a GEMM (about 0.05 ns a multiply-add) instead of their
+# posting lists (several ns an entry): a column goes dense when the share of rows and of queries
+# using it, multiplied, is at least _HEAVY_MIN_SHARE (posting lists then visit at least that
+# share of all query-row pairs), the most shared first; the dense block (8 n h bytes) stays
+# below _HEAVY_BYTES_PER_NONZERO bytes per stored value of X and _HEAVY_MAX_COLUMNS columns.
+_HEAVY_MIN_SHARE = 1.0 / 64
+_HEAVY_BYTES_PER_NONZERO = 12
+_HEAVY_MAX_COLUMNS = 128
+
+
+def _heavy_columns(x_counts, q_cols, n, n_q, nnz, heavy=None):
+    """Compressed ids of the columns the kernel multiplies densely (see _HEAVY_MIN_SHARE).
+    heavy: None (decide), or the number of the most shared columns to take (tests)."""
+    q_counts = np.bincount(q_cols[q_cols >= 0], minlength=x_counts.size)
+    share = (x_counts / max(n, 1)) * (q_counts / max(n_q, 1))
+    order = np.argsort(-share, kind="stable")
+    if heavy is not None:
+        return np.sort(order[:int(heavy)][share[order[:int(heavy)]] > 0])
+    limit = min(_HEAVY_MAX_COLUMNS, int(_HEAVY_BYTES_PER_NONZERO * nnz // (8 * max(n, 1))))
+    order = order[:limit]
+    return np.sort(order[share[order] >= _HEAVY_MIN_SHARE])
+
 def _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm,
-                       method="reference"):
+                       method="kernel", heavy=None):
     """kneighbors for scipy.sparse X or Y (the other, if dense, is taken as CSR): validated
-    like the dense search, same answer as on the dense form."""
+    like the dense search, same answer as on the dense form. method: "kernel" (heavy: see
+    _sparse_kneighbors_kernel) or "reference" (_sparse_kneighbors_reference; tests)."""
     from scipy import sparse
 
     Xs = _as_sparse_rows(X if _is_sparse(X) else sparse.csr_matrix(
@@ -1481,7 +1565,7 @@ def _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm,
         sq, ind = _sparse_kneighbors_reference(Xs, Qs, own, k, bool(farthest), chunk_size)
     else:
         sq, ind = _sparse_kneighbors_kernel(Xs, Qs, own, k, bool(farthest), n_threads,
-                                            chunk_size)
+                                            chunk_size, heavy)
     dist = np.sqrt(sq)
     if e:
         dist = np.ldexp(dist, -e)

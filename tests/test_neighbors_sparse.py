@@ -12,8 +12,17 @@ import resamplekit._neighbors as nb
 
 pytestmark = pytest.mark.kernel
 
-# The sparse searches: the public dispatch and each implementation forced.
-METHODS = ["reference"]
+# The sparse searches: the public dispatch and each implementation forced: the NumPy/scipy
+# reference, the kernel on posting lists only, and the kernel with a GEMM over its most frequent
+# columns (3 of them, or all that queries use: "dense").
+METHODS = ["reference", "kernel", "heavy", "dense"]
+_HEAVY = {"kernel": 0, "heavy": 3, "dense": 10**6, "reference": None}
+
+
+@pytest.fixture(autouse=True)
+def threaded(monkeypatch):
+    """Small searches run on one thread; lift that limit, to test the threaded code paths."""
+    monkeypatch.setattr(nb, "_SPARSE_WORK_PER_THREAD", 1)
 
 
 def sparse_search(X, k, method=None, **kwargs):
@@ -23,7 +32,8 @@ def sparse_search(X, k, method=None, **kwargs):
     args = {key: kwargs.pop(key, None) for key in ("Y", "rows", "chunk_size")}
     return nb._sparse_kneighbors(
         X, k, args["Y"], args["rows"], kwargs.pop("farthest", False), kwargs.pop("n_jobs", None),
-        args["chunk_size"], "auto", method=method)
+        args["chunk_size"], "auto", method="reference" if method == "reference" else "kernel",
+        heavy=_HEAVY[method])
 
 
 def dense(A):
@@ -287,7 +297,7 @@ def _sparse_rows_without_dense_form(rng, n, d, per_row):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("method", [None, "reference", "kernel", "heavy"])
 def test_huge_shape_in_bounded_memory(rng, method):
     """2,000 x 50,000,000 (dense form: 800 GB): the search's extra memory stays a few MB."""
     import tracemalloc
@@ -311,3 +321,41 @@ def test_huge_shape_in_bounded_memory(rng, method):
     assert_same((dist[sample], ind[sample]), nb.kneighbors(small.toarray(), 5, rows=sample))
     assert_same((dist_y, ind_y), nb.kneighbors(small.toarray(), 3, Y=small[::10].toarray(),
                                                farthest=True))
+
+
+_RSS_SCRIPT = """
+import resource, sys
+import numpy as np
+import scipy.sparse as sp
+sys.path.insert(0, {tests!r})
+from test_neighbors_sparse import _sparse_rows_without_dense_form
+import resamplekit._neighbors as nb
+
+rng = np.random.default_rng(0)
+X = _sparse_rows_without_dense_form(rng, 20_000, 1_000_000_000, 5)
+X = sp.csr_matrix(X + sp.csr_matrix((np.ones(20_000), (np.arange(20_000),
+                                     np.arange(20_000) % 3)), shape=X.shape))
+nb.kneighbors(X[:50], 2)  # imports and first calls
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+dist, ind = nb.kneighbors(X, 5, n_jobs=2)
+dist, ind = nb.kneighbors(X, 5, Y=X[::7], farthest=True, n_jobs=2)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) * 1024)
+"""
+
+
+@pytest.mark.slow
+def test_peak_rss_of_a_search_whose_dense_form_would_not_fit():
+    """20,000 x 10**9 (dense form: 160 TB), about 6 non-zeros a row: the peak resident memory
+    of the search (C buffers included) grows by less than 100 MB."""
+    import os
+    import subprocess
+    import sys
+
+    tests = os.path.dirname(os.path.abspath(__file__))
+    env = {**os.environ, "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT.format(tests=tests)], env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    grown = int(out.stdout.split()[-1])
+    assert grown < 100 * 2**20, grown

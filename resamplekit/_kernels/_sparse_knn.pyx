@@ -1,0 +1,405 @@
+"""Exact k nearest (or farthest) rows of sparse data (CSR), for _neighbors.kneighbors.
+
+What it computes. For each query q (a CSR row) the k rows r of X (CSR) with the smallest
+(largest: ``farthest``) exact squared distance, ties by the lower row index, the query's own row
+(``own``) excluded by index. The exact squared distance is the float64 sum over the union of the
+two rows' columns, in column order, of the squared differences: the dense kernels'
+``exact_sqdist`` (whose zero terms do not change a sum), so the answer is bit for bit the dense
+search's on the densified rows.
+
+How. X is also held as column posting lists (``column_lists``: the CSC of X over the columns X
+uses). Per query, the dot products q.r are accumulated over the posting lists of q's columns
+into a per-thread length-n accumulator; the rows touched are listed (and only they are reset).
+A row sharing no column with q has the key |q|^2 + |r|^2, so among the untouched rows only
+those with the smallest (farthest: largest) norms can be neighbours: they are walked in norm
+order (``norm_order``, precomputed once), skipping touched rows. The keys |q|^2 + |r|^2 - 2 q.r
+are within c (|q|^2 + |r|^2) + 2**-1000 of the exact squared distance, c = (4 (nnz(q) +
+max_nnz) + 16) eps (rounding of the norms, the product and the exact sum; twice the worst
+case): T is the k-th smallest upper bound (key + bound), every row whose lower bound is at most
+T is a candidate, and the candidates' exact distances (a merge of the two sorted rows) sorted by
+(distance, index) give the answer.
+
+Complexity per query: the posting lists of its columns (sum of their lengths), plus O(nnz(q) +
+nnz(r)) per candidate, plus a sort of the candidates (k plus the near-ties of the k-th).
+
+Memory. Peak extra memory of kneighbors_csr: per thread 41 n + 8 k bytes (accumulator, touched
+flags and list, candidate (key, row) pairs, a k-heap), allocated once per thread; nothing of
+size n_features, no dense block of queries or rows. ``column_lists``: 16 nnz(X) + 8 (u + 1)
+bytes for the u columns X uses.
+"""
+from cython.parallel cimport parallel, prange
+
+from libc.stdlib cimport calloc, free, malloc
+from scipy.linalg.cython_blas cimport dgemm
+
+import numpy as np
+
+from ._common cimport KeyIndex, intp_t, poll_signals, raise_pending, sort_key_index
+
+cdef double EPS = 2.220446049250313e-16
+cdef double TINY = 9.332636185032189e-302  # 2**-1000: slack for sums that underflow
+
+
+def column_lists(const intp_t[::1] cols, const intp_t[::1] indptr, const double[::1] data,
+                 intp_t n_cols):
+    """The CSC of the CSR rows (indptr, cols, data) whose column ids are in [0, n_cols):
+    (col_ptr, col_rows, col_vals), rows ascending in each column. Counting sort, O(nnz +
+    n_cols) time; memory: the outputs."""
+    cdef intp_t n = indptr.shape[0] - 1, nnz = cols.shape[0], r, p, c, pos
+    col_ptr_arr = np.zeros(n_cols + 1, dtype=np.intp)
+    col_rows_arr = np.empty(nnz, dtype=np.intp)
+    col_vals_arr = np.empty(nnz, dtype=np.float64)
+    cdef intp_t[::1] col_ptr = col_ptr_arr
+    cdef intp_t[::1] col_rows = col_rows_arr
+    cdef double[::1] col_vals = col_vals_arr
+    with nogil:
+        for p in range(nnz):
+            col_ptr[cols[p] + 1] += 1
+        for c in range(n_cols):
+            col_ptr[c + 1] += col_ptr[c]
+        for r in range(n):
+            for p in range(indptr[r], indptr[r + 1]):
+                c = cols[p]
+                pos = col_ptr[c]
+                col_rows[pos] = r
+                col_vals[pos] = data[p]
+                col_ptr[c] = pos + 1
+        for c in range(n_cols, 0, -1):  # shift back: col_ptr[c] was the end of column c
+            col_ptr[c] = col_ptr[c - 1]
+        col_ptr[0] = 0
+    return col_ptr_arr, col_rows_arr, col_vals_arr
+
+
+cdef inline double _merge_sqdist(const intp_t* ai, const double* av, intp_t na,
+                                 const intp_t* bi, const double* bv, intp_t nb) noexcept nogil:
+    """Exact squared distance of two sorted sparse rows: in column order, float64."""
+    cdef intp_t i = 0, j = 0
+    cdef double s = 0.0, t
+    while i < na and j < nb:
+        if ai[i] == bi[j]:
+            t = av[i] - bv[j]
+            i += 1
+            j += 1
+        elif ai[i] < bi[j]:
+            t = av[i]
+            i += 1
+        else:
+            t = -bv[j]
+            j += 1
+        s += t * t
+    while i < na:
+        t = av[i]
+        s += t * t
+        i += 1
+    while j < nb:
+        t = bv[j]
+        s += t * t
+        j += 1
+    return s
+
+
+cdef inline void _heap_offer(double* h, intp_t* size, intp_t k, double x) noexcept nogil:
+    """Keep in h (a max-heap) the k smallest values offered."""
+    cdef intp_t i, parent, child, m
+    if size[0] < k:
+        i = size[0]
+        size[0] += 1
+        while i > 0:
+            parent = (i - 1) // 2
+            if h[parent] >= x:
+                break
+            h[i] = h[parent]
+            i = parent
+        h[i] = x
+    elif x < h[0]:
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= k:
+                break
+            m = child
+            if child + 1 < k and h[child + 1] > h[child]:
+                m = child + 1
+            if h[m] <= x:
+                break
+            h[i] = h[m]
+            i = m
+        h[i] = x
+
+
+ctypedef struct Rows:
+    const double* data
+    const intp_t* indices
+    const intp_t* indptr
+    const double* norms
+
+
+ctypedef struct Columns:
+    const intp_t* ptr
+    const intp_t* rows
+    const double* vals
+    const intp_t* norm_order
+
+
+ctypedef struct Work:
+    double* acc
+    unsigned char* mark
+    intp_t* touched
+    KeyIndex* cand
+    double* heap
+    double* tile  # chunk x n: the queries' dot products over the heavy columns (GEMM)
+    double* qh  # chunk x h: the queries' values in the heavy columns
+
+
+cdef inline void _offer_untouched(double* heap, intp_t* n_heap, intp_t k, double s, double c,
+                                  bint farthest) noexcept nogil:
+    if farthest:
+        _heap_offer(heap, n_heap, k, -(s * (1.0 - c)) + TINY)
+    else:
+        _heap_offer(heap, n_heap, k, s * (1.0 + c) + TINY)
+
+
+cdef inline intp_t _add_candidate(const Rows* X, const Rows* Q, intp_t q0, intp_t m_q,
+                                  intp_t r, double sign, KeyIndex* cand,
+                                  intp_t n_cand) noexcept nogil:
+    cdef double e = _merge_sqdist(Q.indices + q0, Q.data + q0, m_q, X.indices + X.indptr[r],
+                                  X.data + X.indptr[r], X.indptr[r + 1] - X.indptr[r])
+    cand[n_cand].key = sign * e
+    cand[n_cand].index = r
+    return n_cand + 1
+
+
+cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
+                 const intp_t* q_cols, const intp_t* heavy_slot, intp_t h, intp_t qi,
+                 intp_t own, intp_t k, intp_t max_nnz, bint farthest, double* dense_acc,
+                 Work* w, double* out_sq, intp_t* out_ind) noexcept nogil:
+    """One query. dense_acc NULL: sparse mode (the query has no heavy column): dot products
+    over the posting lists into w.acc, touched rows listed, untouched ones walked in norm
+    order. Otherwise dense_acc holds its dot products with every row over the heavy columns
+    (GEMM); the light columns' posting lists are added, and every row is scanned."""
+    cdef intp_t q0 = Q.indptr[qi], q1 = Q.indptr[qi + 1], m_q = q1 - q0
+    cdef double qn = Q.norms[qi], sign = -1.0 if farthest else 1.0
+    # dot products of at most m_q + h terms (heavy columns in the GEMM, zeros included)
+    cdef double c = (4.0 * <double>(m_q + max_nnz + h) + 16.0) * EPS
+    cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, p, j, col, r, t, walked, w_step, w_pos
+    cdef double v, s, key, T, lower
+    cdef double* acc = w.acc if dense_acc == NULL else dense_acc
+    # 1. dot products over the posting lists of the query's (light) columns
+    for j in range(q0, q1):
+        col = q_cols[j]
+        if col < 0:  # a column no row of X uses
+            continue
+        v = Q.data[j]
+        if dense_acc != NULL:
+            if heavy_slot[col] >= 0:  # in the GEMM already
+                continue
+            for p in range(C.ptr[col], C.ptr[col + 1]):
+                acc[C.rows[p]] += v * C.vals[p]
+            continue
+        for p in range(C.ptr[col], C.ptr[col + 1]):
+            r = C.rows[p]
+            if not w.mark[r]:
+                w.mark[r] = 1
+                acc[r] = 0.0
+                w.touched[n_touched] = r
+                n_touched += 1
+            acc[r] += v * C.vals[p]
+    if dense_acc != NULL:
+        # 2. T, the k-th smallest upper bound; 3. candidates: lower bound at most T
+        for r in range(n):
+            if r == own:
+                continue
+            s = qn + X.norms[r]
+            key = sign * (s - 2.0 * acc[r])
+            _heap_offer(w.heap, &n_heap, k, key + (c * s + TINY))
+        T = w.heap[0]
+        for r in range(n):
+            if r == own:
+                continue
+            s = qn + X.norms[r]
+            key = sign * (s - 2.0 * acc[r])
+            if key - (c * s + TINY) <= T:
+                n_cand = _add_candidate(X, Q, q0, m_q, r, sign, w.cand, n_cand)
+    else:
+        # 2. T: the k-th smallest upper bound, over the touched rows and the first k untouched
+        #    ones in norm order (their upper bounds are the smallest of the untouched rows')
+        for t in range(n_touched):
+            r = w.touched[t]
+            if r == own:
+                continue
+            s = qn + X.norms[r]
+            key = sign * (s - 2.0 * acc[r])
+            _heap_offer(w.heap, &n_heap, k, key + (c * s + TINY))
+        if farthest:
+            w_step, w_pos = -1, n - 1
+        else:
+            w_step, w_pos = 1, 0
+        walked = 0
+        while walked < k and 0 <= w_pos < n:
+            r = C.norm_order[w_pos]
+            w_pos += w_step
+            if w.mark[r] or r == own:
+                continue
+            _offer_untouched(w.heap, &n_heap, k, qn + X.norms[r], c, farthest)
+            walked += 1
+        T = w.heap[0]
+        # 3. candidates: every row whose lower bound is at most T
+        for t in range(n_touched):
+            r = w.touched[t]
+            if r == own:
+                continue
+            s = qn + X.norms[r]
+            key = sign * (s - 2.0 * acc[r])
+            if key - (c * s + TINY) <= T:
+                n_cand = _add_candidate(X, Q, q0, m_q, r, sign, w.cand, n_cand)
+        w_pos = n - 1 if farthest else 0
+        while 0 <= w_pos < n:
+            r = C.norm_order[w_pos]
+            w_pos += w_step
+            if w.mark[r] or r == own:
+                continue
+            s = qn + X.norms[r]
+            if farthest:
+                lower = -(s * (1.0 + c)) - TINY
+            else:
+                lower = s * (1.0 - c) - TINY
+            if lower > T:  # lower bounds rise along the walk: no further row can qualify
+                break
+            n_cand = _add_candidate(X, Q, q0, m_q, r, sign, w.cand, n_cand)
+        for t in range(n_touched):
+            w.mark[w.touched[t]] = 0
+    # 4. the k first by (exact key, index)
+    sort_key_index(w.cand, n_cand)
+    for j in range(k):
+        out_sq[j] = sign * w.cand[j].key
+        out_ind[j] = w.cand[j].index
+
+
+cdef void _heavy_chunk(const Rows* Q, const intp_t* q_cols, const intp_t* heavy_slot,
+                       intp_t h, intp_t q_start, intp_t q_end, const double* xh, intp_t n,
+                       Work* w, unsigned char* has_heavy) noexcept nogil:
+    """w.tile[b, :] = the dot products of query q_start + b with every row over the heavy
+    columns (one GEMM for the chunk); has_heavy[b]: whether the query has a heavy column."""
+    cdef intp_t b, j, col, slot, m = q_end - q_start, any_heavy = 0
+    cdef int gm = <int>n, gn, gk = <int>h, lda = <int>h, ldc = <int>n
+    cdef double one = 1.0, zero = 0.0
+    cdef char ta = b'T'
+    cdef char tb = b'N'
+    for b in range(m * h):
+        w.qh[b] = 0.0
+    for b in range(m):
+        has_heavy[b] = 0
+        for j in range(Q.indptr[q_start + b], Q.indptr[q_start + b + 1]):
+            col = q_cols[j]
+            if col >= 0:
+                slot = heavy_slot[col]
+                if slot >= 0:
+                    w.qh[b * h + slot] = Q.data[j]
+                    has_heavy[b] = 1
+                    any_heavy = 1
+    if any_heavy:
+        # tile (m x n, row-major) = qh (m x h) . xh (n x h)^T: in BLAS' column-major terms,
+        # tile^T (n x m) = xh^T (n x h, stored h x n) . qh^T (h x m)
+        gn = <int>m
+        dgemm(&ta, &tb, &gm, &gn, &gk, &one, <double*>xh, &lda, w.qh, &lda, &zero, w.tile,
+              &ldc)
+
+
+def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
+                   const intp_t[::1] x_indptr, const double[::1] x_norms,
+                   const intp_t[::1] col_ptr, const intp_t[::1] col_rows,
+                   const double[::1] col_vals, const intp_t[::1] norm_order,
+                   const double[:, ::1] xh, const intp_t[::1] heavy_slot,
+                   const double[::1] q_data, const intp_t[::1] q_indices,
+                   const intp_t[::1] q_cols, const intp_t[::1] q_indptr,
+                   const double[::1] q_norms, const intp_t[::1] own, intp_t k, intp_t max_nnz,
+                   bint farthest, double[:, ::1] sqdist, intp_t[:, ::1] ind, int n_threads=1,
+                   intp_t chunk=64):
+    """Exact squared distances and indices of the k nearest (farthest) rows of X for each
+    query (see the module docstring). X: CSR (x_*; canonical: sorted, distinct columns) with
+    squared row norms, its column lists (column_lists over compressed column ids), its rows
+    sorted by norm, and its values in the h heavy columns as a dense n x h block xh
+    (heavy_slot: per compressed column id, its column in xh, or -1; h may be 0); queries: CSR
+    (q_*, original column indices) with, per entry, the compressed column id (-1: a column X
+    does not use), squared norms and own row (-1: none). Requires k <= the rows of X other
+    than a query's own. Writes sqdist, ind (n_queries x k). Results do not depend on n_threads
+    or chunk (queries per scheduled chunk; with h > 0 each thread holds a chunk x n tile)."""
+    cdef intp_t n = x_indptr.shape[0] - 1, n_q = q_indptr.shape[0] - 1, h = xh.shape[1]
+    cdef intp_t n_chunks = (n_q + chunk - 1) // chunk, ch, qi, q_start, q_end
+    # status[0]: a thread could not allocate its buffers; status[1]: interrupted (shared: only
+    # written through the pointer inside the parallel block)
+    cdef int status[2]
+    cdef Rows X, Q
+    cdef Columns C
+    cdef Work* w = NULL
+    cdef unsigned char* has_heavy = NULL
+    cdef const intp_t* qc = NULL
+    cdef const intp_t* hs = NULL
+    cdef const double* xhp = NULL
+    cdef double* dense_acc
+    if n_q == 0:
+        return
+    status[0] = status[1] = 0
+    X.data = &x_data[0] if x_data.shape[0] else NULL
+    X.indices = &x_indices[0] if x_indices.shape[0] else NULL
+    X.indptr = &x_indptr[0]
+    X.norms = &x_norms[0]
+    Q.data = &q_data[0] if q_data.shape[0] else NULL
+    Q.indices = &q_indices[0] if q_indices.shape[0] else NULL
+    Q.indptr = &q_indptr[0]
+    Q.norms = &q_norms[0]
+    C.ptr = &col_ptr[0]
+    C.rows = &col_rows[0] if col_rows.shape[0] else NULL
+    C.vals = &col_vals[0] if col_vals.shape[0] else NULL
+    C.norm_order = &norm_order[0]
+    if q_cols.shape[0]:
+        qc = &q_cols[0]
+    if heavy_slot.shape[0]:
+        hs = &heavy_slot[0]
+    if h:
+        xhp = &xh[0, 0]
+    with nogil, parallel(num_threads=n_threads):
+        w = <Work*>calloc(1, sizeof(Work))
+        has_heavy = <unsigned char*>calloc(chunk, 1)
+        if w != NULL:
+            w.acc = <double*>malloc(n * sizeof(double))
+            w.mark = <unsigned char*>calloc(n, 1)
+            w.touched = <intp_t*>malloc(n * sizeof(intp_t))
+            w.cand = <KeyIndex*>malloc(n * sizeof(KeyIndex))
+            w.heap = <double*>malloc(k * sizeof(double))
+            if h:
+                w.tile = <double*>malloc(chunk * n * sizeof(double))
+                w.qh = <double*>malloc(chunk * h * sizeof(double))
+        if w == NULL or has_heavy == NULL or w.acc == NULL or w.mark == NULL \
+                or w.touched == NULL or w.cand == NULL or w.heap == NULL \
+                or (h and (w.tile == NULL or w.qh == NULL)):
+            status[0] = 1
+        for ch in prange(n_chunks, schedule="dynamic"):
+            poll_signals(&status[1])
+            if status[0] or status[1]:
+                continue
+            q_start = ch * chunk
+            q_end = min(q_start + chunk, n_q)
+            if h:
+                _heavy_chunk(&Q, qc, hs, h, q_start, q_end, xhp, n, w, has_heavy)
+            for qi in range(q_start, q_end):
+                dense_acc = NULL
+                if h and has_heavy[qi - q_start]:
+                    dense_acc = w.tile + (qi - q_start) * n
+                _query(&X, &C, n, &Q, qc, hs, h, qi, own[qi], k, max_nnz, farthest,
+                       dense_acc, w, &sqdist[qi, 0], &ind[qi, 0])
+        if w != NULL:
+            free(w.acc)
+            free(w.mark)
+            free(w.touched)
+            free(w.cand)
+            free(w.heap)
+            free(w.tile)
+            free(w.qh)
+            free(w)
+        free(has_heavy)
+    if status[1]:
+        raise_pending()
+    if status[0]:
+        raise MemoryError(f"kneighbors_csr: cannot allocate the per-thread buffers "
+                          f"({41 * n + 8 * k + 8 * chunk * (n + h)} bytes per thread)")
