@@ -1151,7 +1151,8 @@ def condensed_nearest_neighbour(
                                      X_store.indptr.astype(index, copy=False), nbr, store,
                                      heap_d2, heap_id)
             n_added = _cleaning.cnn_scan_csr(
-                X_c.data, X_c.indices, X_c.indptr.astype(index, copy=False), rows_c, skip, ds.y, c, minority, heap_d2,
+                X_c.data, X_c.indices, X_c.indptr.astype(index, copy=False), rows_c, skip,
+                ds.y, c, minority, heap_d2,
                 heap_id, added, n_threads
             )
         else:

@@ -9,9 +9,10 @@ neighbour from ``_neighbors`` (``kneighbors``; SMOTE-NC's and SMOTE-N's metrics 
 ``kneighbors_mixed`` and ``kneighbors_vdm``), draws its random numbers in Python as whole arrays
 (imbalanced-learn's ``RandomState`` call order, so an integer ``random_state`` gives
 imbalanced-learn's rows), and hands the drawn indices and gaps to the one synthesis kernel
-``_kernels._smote.interpolate`` (the categorical votes of SMOTE-NC and SMOTE-N to
-``_kernels._smote_categorical``). SMOTE-NC and SMOTE-N read their tables of mixed columns through
-``_encoding``.
+``_kernels._smote.interpolate`` (``interpolate_csr`` for sparse X: the same values, built
+straight into CSR rows; both through ``_interpolate_rows``; the categorical votes of SMOTE-NC
+and SMOTE-N to ``_kernels._smote_categorical``). SMOTE-NC and SMOTE-N read their tables of
+mixed columns through ``_encoding``.
 """
 from __future__ import annotations
 

@@ -459,3 +459,22 @@ def test_condensed_nearest_neighbour_on_sparse_over_many_blocks(n_jobs, dtype):
                                 n_jobs=n_jobs)
         assert len(dense[2]) > 160  # rows were added to the store
         assert_same_result(out, dense, name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
+@pytest.mark.parametrize("fmt", ["csr_matrix", "csc_array"])
+def test_random_over_shrinkage_on_sparse(fmt, dtype):
+    # The same draws as on dense X; the class's standard deviations come from the stored
+    # values (equal to the dense ones to rounding); a column where the class does not vary
+    # gets no noise, as on dense X (its noise is scaled by 0).
+    X, y, kwargs = sparse_data("random_over", dtype)
+    X[:, 2][y == 1] = 0.0  # constant in the minority class
+    dense = rk.random_over(X, y, shrinkage=0.5, **kwargs, return_indices=True)
+    out = rk.random_over(as_format(X, fmt), y, shrinkage=0.5, **kwargs, return_indices=True)
+    assert type(out[0]) is expected_type("random_over", fmt) and out[0].dtype == dtype
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out[0].toarray(), dense[0], rtol=tol, atol=tol)
+    np.testing.assert_array_equal(out[1], dense[1])
+    np.testing.assert_array_equal(out[2], dense[2])
+    new = out[0].toarray()[len(y):]
+    assert (new[:, 2] == 0).all()
