@@ -359,3 +359,21 @@ def test_peak_rss_of_a_search_whose_dense_form_would_not_fit():
     assert out.returncode == 0, out.stderr
     grown = int(out.stdout.split()[-1])
     assert grown < 100 * 2**20, grown
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
+def test_values_below_float32_range(rng, method):
+    """Values that float32 (the dense block of frequent columns) flushes to zero or subnormals,
+    beside ordinary ones: the window covers their rounding."""
+    X = random_sparse(rng, 120, 15, 0.3, "normal").tolil()
+    X[:, 0] = 1.0  # a column every row uses: dense in the heavy kernels
+    X[::3, 1] = 1e-42
+    X[1::3, 1] = 3e-44
+    X[5:40, 2] = 1e-39
+    X = X.tocsr()
+    assert_same(sparse_search(X, 4, method), dense_search(X, 4, algorithm="brute"))
+    assert_same(sparse_search(X, 4, method, farthest=True),
+                dense_search(X, 4, farthest=True, algorithm="brute"))
+    Z = X.copy()
+    Z.data = Z.data * 1e-40  # every value tiny (rescaled)
+    assert_same(sparse_search(Z, 4, method), dense_search(Z, 4, algorithm="brute"))

@@ -30,7 +30,8 @@ bytes for the u columns X uses.
 from cython.parallel cimport parallel, prange
 
 from libc.stdlib cimport calloc, free, malloc
-from scipy.linalg.cython_blas cimport dgemm
+from libc.math cimport sqrt
+from scipy.linalg.cython_blas cimport sgemm
 
 import numpy as np
 
@@ -38,6 +39,7 @@ from ._common cimport KeyIndex, intp_t, poll_signals, raise_pending, sort_key_in
 
 cdef double EPS = 2.220446049250313e-16
 cdef double TINY = 9.332636185032189e-302  # 2**-1000: slack for sums that underflow
+cdef double EPS32 = 1.1920928955078125e-07
 
 
 def column_lists(const intp_t[::1] cols, const intp_t[::1] indptr, const double[::1] data,
@@ -147,8 +149,9 @@ ctypedef struct Work:
     intp_t* touched
     KeyIndex* cand
     double* heap
-    double* tile  # chunk x n: the queries' dot products over the heavy columns (GEMM)
-    double* qh  # chunk x h: the queries' values in the heavy columns
+    float* tile  # chunk x n: the queries' dot products over the heavy columns (GEMM)
+    float* qh  # chunk x h: the queries' values in the heavy columns
+    double* qhn  # chunk: the norms of the queries' heavy parts (float64)
 
 
 cdef inline void _offer_untouched(double* heap, intp_t* n_heap, intp_t k, double s, double c,
@@ -171,54 +174,54 @@ cdef inline intp_t _add_candidate(const Rows* X, const Rows* Q, intp_t q0, intp_
 
 cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
                  const intp_t* q_cols, const intp_t* heavy_slot, intp_t h, intp_t qi,
-                 intp_t own, intp_t k, intp_t max_nnz, bint farthest, double* dense_acc,
-                 Work* w, double* out_sq, intp_t* out_ind) noexcept nogil:
-    """One query. dense_acc NULL: sparse mode (the query has no heavy column): dot products
+                 intp_t own, intp_t k, intp_t max_nnz, bint farthest, const float* heavy_dot,
+                 double q_hnorm, const double* x_hnorms, double heavy_slack, Work* w,
+                 double* out_sq, intp_t* out_ind) noexcept nogil:
+    """One query. heavy_dot NULL: sparse mode (the query has no heavy column): dot products
     over the posting lists into w.acc, touched rows listed, untouched ones walked in norm
-    order. Otherwise dense_acc holds its dot products with every row over the heavy columns
-    (GEMM); the light columns' posting lists are added, and every row is scanned."""
+    order. Otherwise heavy_dot holds its float32 dot products with every row over the heavy
+    columns (GEMM, error at most c32 |q_H| |r_H| + heavy_slack); the light columns' posting
+    lists are accumulated in w.acc (float64), and every row is scanned."""
     cdef intp_t q0 = Q.indptr[qi], q1 = Q.indptr[qi + 1], m_q = q1 - q0
     cdef double qn = Q.norms[qi], sign = -1.0 if farthest else 1.0
     # dot products of at most m_q + h terms (heavy columns in the GEMM, zeros included)
     cdef double c = (4.0 * <double>(m_q + max_nnz + h) + 16.0) * EPS
     cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, p, j, col, r, t, walked, w_step, w_pos
-    cdef double v, s, key, T, lower
-    cdef double* acc = w.acc if dense_acc == NULL else dense_acc
+    cdef double v, s, key, T, lower, b, c32 = (4.0 * <double>h + 16.0) * EPS32 * q_hnorm
+    cdef double* acc = w.acc
+    cdef bint dense = heavy_dot != NULL
     # 1. dot products over the posting lists of the query's (light) columns
     for j in range(q0, q1):
         col = q_cols[j]
         if col < 0:  # a column no row of X uses
             continue
         v = Q.data[j]
-        if dense_acc != NULL:
-            if heavy_slot[col] >= 0:  # in the GEMM already
-                continue
-            for p in range(C.ptr[col], C.ptr[col + 1]):
-                acc[C.rows[p]] += v * C.vals[p]
+        if dense and heavy_slot[col] >= 0:  # in the GEMM already
             continue
         for p in range(C.ptr[col], C.ptr[col + 1]):
             r = C.rows[p]
             if not w.mark[r]:
                 w.mark[r] = 1
-                acc[r] = 0.0
                 w.touched[n_touched] = r
                 n_touched += 1
-            acc[r] += v * C.vals[p]
-    if dense_acc != NULL:
+            acc[r] += v * C.vals[p]  # (acc is 0 outside the touched rows)
+    if dense:
         # 2. T, the k-th smallest upper bound; 3. candidates: lower bound at most T
         for r in range(n):
             if r == own:
                 continue
             s = qn + X.norms[r]
-            key = sign * (s - 2.0 * acc[r])
-            _heap_offer(w.heap, &n_heap, k, key + (c * s + TINY))
+            key = sign * (s - 2.0 * (<double>heavy_dot[r] + acc[r]))
+            b = c * s + c32 * x_hnorms[r] + heavy_slack
+            _heap_offer(w.heap, &n_heap, k, key + b)
         T = w.heap[0]
         for r in range(n):
             if r == own:
                 continue
             s = qn + X.norms[r]
-            key = sign * (s - 2.0 * acc[r])
-            if key - (c * s + TINY) <= T:
+            key = sign * (s - 2.0 * (<double>heavy_dot[r] + acc[r]))
+            b = c * s + c32 * x_hnorms[r] + heavy_slack
+            if key - b <= T:
                 n_cand = _add_candidate(X, Q, q0, m_q, r, sign, w.cand, n_cand)
     else:
         # 2. T: the k-th smallest upper bound, over the touched rows and the first k untouched
@@ -266,8 +269,10 @@ cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
             if lower > T:  # lower bounds rise along the walk: no further row can qualify
                 break
             n_cand = _add_candidate(X, Q, q0, m_q, r, sign, w.cand, n_cand)
-        for t in range(n_touched):
-            w.mark[w.touched[t]] = 0
+    for t in range(n_touched):
+        r = w.touched[t]
+        w.mark[r] = 0
+        acc[r] = 0.0
     # 4. the k first by (exact key, index)
     sort_key_index(w.cand, n_cand)
     for j in range(k):
@@ -276,32 +281,37 @@ cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
 
 
 cdef void _heavy_chunk(const Rows* Q, const intp_t* q_cols, const intp_t* heavy_slot,
-                       intp_t h, intp_t q_start, intp_t q_end, const double* xh, intp_t n,
+                       intp_t h, intp_t q_start, intp_t q_end, const float* xh, intp_t n,
                        Work* w, unsigned char* has_heavy) noexcept nogil:
-    """w.tile[b, :] = the dot products of query q_start + b with every row over the heavy
-    columns (one GEMM for the chunk); has_heavy[b]: whether the query has a heavy column."""
+    """w.tile[b, :] = the float32 dot products of query q_start + b with every row over the
+    heavy columns (one SGEMM for the chunk), w.qhn[b] the float64 norm of its heavy part;
+    has_heavy[b]: whether the query has a heavy column."""
     cdef intp_t b, j, col, slot, m = q_end - q_start, any_heavy = 0
     cdef int gm = <int>n, gn, gk = <int>h, lda = <int>h, ldc = <int>n
-    cdef double one = 1.0, zero = 0.0
+    cdef float one = 1.0, zero = 0.0
+    cdef double nrm
     cdef char ta = b'T'
     cdef char tb = b'N'
     for b in range(m * h):
         w.qh[b] = 0.0
     for b in range(m):
         has_heavy[b] = 0
+        nrm = 0.0
         for j in range(Q.indptr[q_start + b], Q.indptr[q_start + b + 1]):
             col = q_cols[j]
             if col >= 0:
                 slot = heavy_slot[col]
                 if slot >= 0:
-                    w.qh[b * h + slot] = Q.data[j]
+                    w.qh[b * h + slot] = <float>Q.data[j]
+                    nrm += Q.data[j] * Q.data[j]
                     has_heavy[b] = 1
                     any_heavy = 1
+        w.qhn[b] = sqrt(nrm)
     if any_heavy:
         # tile (m x n, row-major) = qh (m x h) . xh (n x h)^T: in BLAS' column-major terms,
         # tile^T (n x m) = xh^T (n x h, stored h x n) . qh^T (h x m)
         gn = <int>m
-        dgemm(&ta, &tb, &gm, &gn, &gk, &one, <double*>xh, &lda, w.qh, &lda, &zero, w.tile,
+        sgemm(&ta, &tb, &gm, &gn, &gk, &one, <float*>xh, &lda, w.qh, &lda, &zero, w.tile,
               &ldc)
 
 
@@ -309,7 +319,8 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
                    const intp_t[::1] x_indptr, const double[::1] x_norms,
                    const intp_t[::1] col_ptr, const intp_t[::1] col_rows,
                    const double[::1] col_vals, const intp_t[::1] norm_order,
-                   const double[:, ::1] xh, const intp_t[::1] heavy_slot,
+                   const float[:, ::1] xh, const double[::1] x_hnorms,
+                   const intp_t[::1] heavy_slot, double heavy_slack,
                    const double[::1] q_data, const intp_t[::1] q_indices,
                    const intp_t[::1] q_cols, const intp_t[::1] q_indptr,
                    const double[::1] q_norms, const intp_t[::1] own, intp_t k, intp_t max_nnz,
@@ -318,8 +329,10 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
     """Exact squared distances and indices of the k nearest (farthest) rows of X for each
     query (see the module docstring). X: CSR (x_*; canonical: sorted, distinct columns) with
     squared row norms, its column lists (column_lists over compressed column ids), its rows
-    sorted by norm, and its values in the h heavy columns as a dense n x h block xh
-    (heavy_slot: per compressed column id, its column in xh, or -1; h may be 0); queries: CSR
+    sorted by norm, and its values in the h heavy columns as a dense float32 n x h block xh
+    with the float64 norms of the rows' heavy parts (heavy_slot: per compressed column id, its
+    column in xh, or -1; h may be 0; heavy_slack: the absolute error the float32 rounding of
+    values can add to a heavy dot product, see _neighbors); queries: CSR
     (q_*, original column indices) with, per entry, the compressed column id (-1: a column X
     does not use), squared norms and own row (-1: none). Requires k <= the rows of X other
     than a query's own. Writes sqdist, ind (n_queries x k). Results do not depend on n_threads
@@ -335,8 +348,9 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
     cdef unsigned char* has_heavy = NULL
     cdef const intp_t* qc = NULL
     cdef const intp_t* hs = NULL
-    cdef const double* xhp = NULL
-    cdef double* dense_acc
+    cdef const float* xhp = NULL
+    cdef const double* xhn = NULL
+    cdef const float* heavy_dot
     if n_q == 0:
         return
     status[0] = status[1] = 0
@@ -358,21 +372,23 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
         hs = &heavy_slot[0]
     if h:
         xhp = &xh[0, 0]
+        xhn = &x_hnorms[0]
     with nogil, parallel(num_threads=n_threads):
         w = <Work*>calloc(1, sizeof(Work))
         has_heavy = <unsigned char*>calloc(chunk, 1)
         if w != NULL:
-            w.acc = <double*>malloc(n * sizeof(double))
+            w.acc = <double*>calloc(n, sizeof(double))
             w.mark = <unsigned char*>calloc(n, 1)
             w.touched = <intp_t*>malloc(n * sizeof(intp_t))
             w.cand = <KeyIndex*>malloc(n * sizeof(KeyIndex))
             w.heap = <double*>malloc(k * sizeof(double))
             if h:
-                w.tile = <double*>malloc(chunk * n * sizeof(double))
-                w.qh = <double*>malloc(chunk * h * sizeof(double))
+                w.tile = <float*>malloc(chunk * n * sizeof(float))
+                w.qh = <float*>malloc(chunk * h * sizeof(float))
+                w.qhn = <double*>malloc(chunk * sizeof(double))
         if w == NULL or has_heavy == NULL or w.acc == NULL or w.mark == NULL \
                 or w.touched == NULL or w.cand == NULL or w.heap == NULL \
-                or (h and (w.tile == NULL or w.qh == NULL)):
+                or (h and (w.tile == NULL or w.qh == NULL or w.qhn == NULL)):
             status[0] = 1
         for ch in prange(n_chunks, schedule="dynamic"):
             poll_signals(&status[1])
@@ -383,11 +399,12 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
             if h:
                 _heavy_chunk(&Q, qc, hs, h, q_start, q_end, xhp, n, w, has_heavy)
             for qi in range(q_start, q_end):
-                dense_acc = NULL
+                heavy_dot = NULL
                 if h and has_heavy[qi - q_start]:
-                    dense_acc = w.tile + (qi - q_start) * n
+                    heavy_dot = w.tile + (qi - q_start) * n
                 _query(&X, &C, n, &Q, qc, hs, h, qi, own[qi], k, max_nnz, farthest,
-                       dense_acc, w, &sqdist[qi, 0], &ind[qi, 0])
+                       heavy_dot, w.qhn[qi - q_start] if h else 0.0, xhn, heavy_slack, w,
+                       &sqdist[qi, 0], &ind[qi, 0])
         if w != NULL:
             free(w.acc)
             free(w.mark)
@@ -396,10 +413,11 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
             free(w.heap)
             free(w.tile)
             free(w.qh)
+            free(w.qhn)
             free(w)
         free(has_heavy)
     if status[1]:
         raise_pending()
     if status[0]:
         raise MemoryError(f"kneighbors_csr: cannot allocate the per-thread buffers "
-                          f"({41 * n + 8 * k + 8 * chunk * (n + h)} bytes per thread)")
+                          f"({41 * n + 8 * k + 4 * chunk * (n + h + 2)} bytes per thread)")
