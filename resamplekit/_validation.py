@@ -737,6 +737,22 @@ def _check_finite_sparse(X, name="X"):
     )
 
 
+def _stack_csr(top, bottom):
+    """The rows of CSR matrix ``top``, then those of ``bottom`` (same dtype), as one
+    ``csr_matrix``: three concatenations into arrays of the final index dtype (int32 where
+    the entries and columns fit, as scipy would pick), nothing else allocated."""
+    nnz = top.nnz + bottom.nnz
+    wide = max(nnz, top.shape[1]) > np.iinfo(np.int32).max
+    index = np.int64 if wide else np.int32
+    data = np.concatenate([top.data[:top.nnz], bottom.data[:bottom.nnz]])
+    indices = np.concatenate([top.indices[:top.nnz], bottom.indices[:bottom.nnz]], dtype=index)
+    indptr = np.empty(top.shape[0] + bottom.shape[0] + 1, dtype=index)
+    indptr[:top.shape[0] + 1] = top.indptr
+    np.add(bottom.indptr[1:], top.nnz, out=indptr[top.shape[0] + 1:], casting="unsafe")
+    shape = (top.shape[0] + bottom.shape[0], top.shape[1])
+    return sparse.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+
+
 class Dataset:
     """Validated inputs and the way back to the caller's containers.
 
@@ -966,7 +982,10 @@ class Dataset:
             X0 = self._X_orig
             if not sparse.issparse(X_new):
                 X_new = sparse.csr_matrix(X_new)
-            X_out = sparse.vstack([X, X_new.astype(X.dtype, copy=False)], format=X0.format)
+            X_new = X_new.tocsr().astype(X.dtype, copy=False)
+            X_out = _stack_csr(X, X_new)
+            if X0.format != "csr":
+                X_out = X_out.asformat(X0.format)
             if type(X_out) is not type(X0):
                 X_out = type(X0)(X_out)
         elif self._x_kind == "polars":
