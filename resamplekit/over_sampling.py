@@ -80,6 +80,9 @@ __all__ = [
 
 # Rows of smoothed-bootstrap noise drawn at a time (bounds the float64 temporaries).
 _BLOCK_ROWS = 1 << 15
+# Sparse X: noisy values per block of new rows, and draws of the randn stream at a time.
+_BLOCK_VALUES = 1 << 22
+_BLOCK_DRAWS = 1 << 20
 
 
 def _shrinkage_factors(shrinkage, targets, classes):
@@ -316,7 +319,8 @@ def _smoothed_sparse(ds, targets, factors, h, rs, return_indices, return_provena
     deviation > 0, a subset of the columns it stores) get noise: elsewhere the noise is
     scaled by 0 and the new value is the bootstrapped row's, as on dense X. The standard
     deviations are computed from the stored values (:func:`_column_std`), equal to the dense
-    ones to rounding. Memory: the output, plus n_new x (columns with noise) float64.
+    ones to rounding. Memory: the output (every new row stores every column with noise, as
+    imbalanced-learn's dense noise does), plus blocks of about 4M float64 noise values.
     """
     X = ds.X
     n, d = X.shape
@@ -331,30 +335,32 @@ def _smoothed_sparse(ds, targets, factors, h, rs, return_indices, return_provena
             continue
         scale = factors[code] * h * _column_std(X[rows])
         support = np.flatnonzero(scale)
-        noise = np.empty((n_new, support.size), dtype=np.float64)
-        block = 1 << 20  # values of the randn(n_new, d) stream drawn at a time
-        total = n_new * d
-        for start in range(0, total, block):
-            stop = min(total, start + block)
-            values = rs.randn(stop - start)
-            first, last = start // d, (stop - 1) // d
-            for r in range(first, last + 1):
-                lo, hi = max(start, r * d) - r * d, min(stop, (r + 1) * d) - r * d
-                a, b = np.searchsorted(support, [lo, hi])
-                noise[r, a:b] = values[r * d + support[a:b] - start]
-        base = X[boot]
-        noise *= scale[support]
-        noise += base[:, support].toarray()
         keep = np.ones(d, dtype=bool)
         keep[support] = False
-        rest = base.multiply(keep[None, :]).tocoo()
-        r_nz, c_nz = np.nonzero(noise)
-        new = sparse.coo_matrix(
-            (np.concatenate([rest.data, noise[r_nz, c_nz].astype(X.dtype)]),
-             (np.concatenate([rest.row, r_nz]), np.concatenate([rest.col, support[c_nz]]))),
-            shape=(n_new, d), dtype=X.dtype,
-        ).tocsr()
-        parts.append(new)
+        # Blocks of new rows with at most ~4M noisy values each: the randn(n_new, d) stream is
+        # read in order, block after block, 1M values at a time.
+        step = max(1, _BLOCK_VALUES // max(1, support.size))
+        for b0 in range(0, n_new, step):
+            b1 = min(n_new, b0 + step)
+            noise = np.empty((b1 - b0, support.size), dtype=np.float64)
+            total = (b1 - b0) * d
+            for start in range(0, total, _BLOCK_DRAWS):
+                stop = min(total, start + _BLOCK_DRAWS)
+                values = rs.randn(stop - start)
+                for r in range(start // d, (stop - 1) // d + 1):
+                    lo, hi = max(start, r * d) - r * d, min(stop, (r + 1) * d) - r * d
+                    a, b = np.searchsorted(support, [lo, hi])
+                    noise[r, a:b] = values[r * d + support[a:b] - start]
+            base = X[boot[b0:b1]]
+            noise *= scale[support]
+            noise += base[:, support].toarray()
+            rest = base.multiply(keep[None, :]).tocoo()
+            r_nz, c_nz = np.nonzero(noise)
+            parts.append(sparse.coo_matrix(
+                (np.concatenate([rest.data, noise[r_nz, c_nz].astype(X.dtype)]),
+                 (np.concatenate([rest.row, r_nz]), np.concatenate([rest.col, support[c_nz]]))),
+                shape=(b1 - b0, d), dtype=X.dtype,
+            ).tocsr())
     sources = np.concatenate(sources) if sources else np.empty(0, dtype=np.intp)
     y_new = np.concatenate(y_new) if y_new else np.empty(0, dtype=np.intp)
     X_new = sparse.vstack(parts, format="csr") if parts else _no_rows(X)

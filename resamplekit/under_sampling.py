@@ -528,8 +528,10 @@ def cluster_centroids(
     voting : {'auto', 'hard', 'soft'}, default='auto'
         'soft' returns the centers, 'hard' the nearest real rows; 'auto' is 'hard' for sparse
         X and 'soft' otherwise. On sparse X, KMeans fits the CSR rows (scikit-learn's sparse
-        code, whose centers equal the dense ones to rounding); soft voting's centers are dense
-        rows (n_clusters x n_features), returned in X's sparse format.
+        code, whose centers equal the dense ones to rounding, so hard voting may pick the
+        other row of an exact tie); scikit-learn holds the centers as a dense
+        n_clusters x n_features array (as in imbalanced-learn), the one dense block of this
+        method; soft voting returns them in X's sparse format.
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seed of the default KMeans (a user ``estimator`` keeps its own). An integer gives the
         same centers as imbalanced-learn.

@@ -478,3 +478,15 @@ def test_random_over_shrinkage_on_sparse(fmt, dtype):
     np.testing.assert_array_equal(out[2], dense[2])
     new = out[0].toarray()[len(y):]
     assert (new[:, 2] == 0).all()
+
+
+def test_random_over_shrinkage_on_sparse_in_small_blocks(monkeypatch):
+    from resamplekit import over_sampling
+
+    X, y, kwargs = sparse_data("random_over")
+    Xs = sparse.csr_matrix(X)
+    whole = rk.random_over(Xs, y, shrinkage=1.0, ratio={1: 57}, **kwargs)[0]
+    monkeypatch.setattr(over_sampling, "_BLOCK_VALUES", 5)  # 1-row blocks
+    monkeypatch.setattr(over_sampling, "_BLOCK_DRAWS", 2)  # a row's draws over 2 chunks
+    blocks = rk.random_over(Xs, y, shrinkage=1.0, ratio={1: 57}, **kwargs)[0]
+    np.testing.assert_array_equal(blocks.toarray(), whole.toarray())
