@@ -81,6 +81,7 @@ __all__ = [
     "openmp_max_threads",
     "check_int",
     "unit_scaled",
+    "for_sklearn",
     "is_polars_frame",
     "is_polars_series",
 ]
@@ -286,6 +287,19 @@ def unit_scaled(X):
     if -_UNIT_SCALE_SLACK <= e <= _UNIT_SCALE_SLACK:
         return X, 0
     return np.ldexp(X, -e).astype(X.dtype, copy=False), e
+
+
+def for_sklearn(X):
+    """``X`` as scikit-learn's estimators take it: a sparse matrix with int64 index arrays
+    whose values fit in int32 gets int32 copies of them (the values shared), since KMeans,
+    SVC and the tree ensembles refuse 64-bit sparse indices; anything else as it is."""
+    if not sparse.issparse(X) or X.indices.dtype == np.int32:
+        return X
+    limit = np.iinfo(np.int32).max
+    if X.nnz > limit or X.shape[1] > limit:
+        return X  # scikit-learn raises its own error on 64-bit indices
+    return sparse.csr_matrix((X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)),
+                             shape=X.shape, copy=False)
 
 
 def _unit_scaled_sparse(X):

@@ -62,6 +62,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    for_sklearn,
     require_sklearn,
     unit_scaled,
 )
@@ -1048,7 +1049,8 @@ def svm_smote(
     # The default SVC (gamma='scale') is scale-invariant: fit it on X at unit scale, where its
     # kernel neither overflows nor underflows (a user's estimator gets X as it is).
     progress = _start_phase("estimator fit", 1)
-    svm.fit(unit_scaled(ds.X)[0] if svm_estimator is None else ds.X, ds.labels(ds.y))
+    svm.fit(for_sklearn(unit_scaled(ds.X)[0] if svm_estimator is None else ds.X),
+            ds.labels(ds.y))
     if progress is not None:
         progress.finish()
     support = getattr(svm, "support_", None)
@@ -1617,8 +1619,8 @@ def kmeans_smote(
     # (MiniBatch)KMeans and the sparsities are scale-invariant: computed on X at unit scale,
     # where squared distances neither overflow nor underflow (a user's clusterer gets X as is).
     X_unit = unit_scaled(Xf)[0]
-    X_fit = X_unit if kmeans_estimator is None or isinstance(
-        kmeans_estimator, numbers.Integral) else Xf
+    X_fit = for_sklearn(X_unit if kmeans_estimator is None or isinstance(
+        kmeans_estimator, numbers.Integral) else Xf)
     if hasattr(estimator, "fit_predict"):
         clusters = np.asarray(estimator.fit_predict(X_fit)).astype(np.intp, copy=False)
     else:

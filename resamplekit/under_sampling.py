@@ -42,6 +42,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    for_sklearn,
     require_sklearn,
     threads_for,
     unit_scaled,
@@ -622,7 +623,7 @@ def cluster_centroids(
         # One clusterer refitted per class, as imbalanced-learn (a RandomState random_state
         # carries on from class to class).
         clusterer.set_params(n_clusters=t)
-        clusterer.fit(X_fit)
+        clusterer.fit(for_sklearn(X_fit))
         if progress is not None:
             progress.update(progress.done + 1)
         if not hasattr(clusterer, "cluster_centers_"):
@@ -838,7 +839,7 @@ def instance_hardness_threshold(
 
     # The default forest is invariant to the scale of X but computes in float32: it gets X at
     # unit scale, so that no value overflows or underflows float32 (a user's model gets X).
-    X_fit = unit_scaled(ds.X)[0] if estimator is None else ds.X
+    X_fit = for_sklearn(unit_scaled(ds.X)[0] if estimator is None else ds.X)
     progress = _start_phase("estimator fit", 1)  # all folds: one cross_val_predict call
     proba = cross_val_predict(
         model, X_fit, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"

@@ -490,3 +490,21 @@ def test_random_over_shrinkage_on_sparse_in_small_blocks(monkeypatch):
     monkeypatch.setattr(over_sampling, "_BLOCK_DRAWS", 2)  # a row's draws over 2 chunks
     blocks = rk.random_over(Xs, y, shrinkage=1.0, ratio={1: 57}, **kwargs)[0]
     np.testing.assert_array_equal(blocks.toarray(), whole.toarray())
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_canonical_int64_indices_reach_the_kernels(name):
+    # (scikit-learn's KMeans, SVC and forests refuse 64-bit sparse indices: they get int32
+    # copies of the index arrays)
+    from resamplekit._validation import check_X_y
+
+    X, y, kwargs = sparse_data(name)
+    Xs = sparse.csr_matrix(X)
+    Xs.indices = Xs.indices.astype(np.int64)
+    Xs.indptr = Xs.indptr.astype(np.int64)
+    if X.dtype.kind == "f":  # float data: the matrix is used as it is
+        assert check_X_y(Xs, y).X.indices.dtype == np.int64
+    before = snapshot(Xs)
+    assert_same_result(getattr(rk, name)(Xs, y, **kwargs), getattr(rk, name)(X, y, **kwargs),
+                       name)
+    assert_unmodified(Xs, before)
