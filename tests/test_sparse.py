@@ -508,3 +508,23 @@ def test_canonical_int64_indices_reach_the_kernels(name):
     assert_same_result(getattr(rk, name)(Xs, y, **kwargs), getattr(rk, name)(X, y, **kwargs),
                        name)
     assert_unmodified(Xs, before)
+
+
+@pytest.mark.parametrize("name,cls,kw", [
+    ("edited_nearest_neighbours", "EditedNearestNeighbours", {}),
+    ("tomek_links", "TomekLinks", {}),
+    ("near_miss", "NearMiss", {"version": 1}),
+    ("near_miss", "NearMiss", {"version": 2}),
+    ("neighbourhood_cleaning_rule", "NeighbourhoodCleaningRule", {}),
+    ("all_knn", "AllKNN", {}),
+])
+def test_deterministic_methods_select_imblearns_rows_on_sparse(name, cls, kw):
+    imblearn_under = pytest.importorskip("imblearn.under_sampling")
+    X, y = _imblearn_data(2, 3)
+    Xs = sparse.csr_matrix(X)
+    theirs = getattr(imblearn_under, cls)(**kw)
+    X_ref, y_ref = theirs.fit_resample(Xs, y)
+    X_res, y_res, idx = getattr(rk, name)(Xs, y, return_indices=True, **kw)
+    np.testing.assert_array_equal(idx, theirs.sample_indices_)
+    np.testing.assert_array_equal(y_res, y_ref)
+    np.testing.assert_array_equal(X_res.toarray(), X_ref.toarray())
