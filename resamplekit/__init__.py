@@ -7,8 +7,9 @@ Map of the package (data flows down, never back up):
 - ``estimators``: imbalanced-learn compatible classes (``fit_resample``) over those functions;
   imported on first use (it imports scikit-learn; the functions load scikit-learn only
   when they fit one of its estimators).
-- ``_validation``: the one validation path: X and y in, contiguous arrays and integer class
-  codes out, and the wrapper that puts results back into the caller's containers.
+- ``_validation``: the one validation path: X and y in, contiguous arrays (a canonical CSR
+  matrix for sparse X, never densified) and integer class codes out, and the wrapper that
+  puts results back into the caller's containers.
 - ``_strategy``: the one ``ratio`` resolver (imbalanced-learn's ``sampling_strategy``).
 - ``_neighbors``: the one neighbour search, ``kneighbors``: validates, plans (``plan_search``)
   and runs a kernel; beside it the searches under the categorical methods' metrics
@@ -24,10 +25,10 @@ Map of the package (data flows down, never back up):
   events (exported here).
 - ``_kernels``: typed Cython kernels (no validation, no Python objects in loops): ``_knn``
   (exact kNN: brute force by chunks of queries in plan, scan and finalise steps, the symmetric
-  self-query, KD-tree re-ranking), ``_nearmiss``, ``_smote`` (interpolation),
-  ``_smote_categorical`` (SMOTE-NC/SMOTE-N searches and votes), ``_cleaning`` (the neighbour
-  rules); ``_common.pxd`` holds their shared types and helpers and ``knn_scan.h`` the plain-C
-  filter loops and the AVX-512F fused scan.
+  self-query, KD-tree re-ranking), ``_nearmiss``, ``_smote`` (interpolation, on dense and on
+  CSR rows), ``_smote_categorical`` (SMOTE-NC/SMOTE-N searches and votes), ``_cleaning`` (the
+  neighbour rules, CNN's store on dense and CSR rows); ``_common.pxd`` holds their shared
+  types and helpers and ``knn_scan.h`` the plain-C filter loops and the AVX-512F fused scan.
 
 Progress. Long calls can report how far they are: inside ``with
 resamplekit.report_progress(callback):`` the neighbour searches, editing rounds, CNN passes

@@ -15,9 +15,12 @@ What goes in, what the algorithms see, what comes out:
   array (float32 input, not copied when already C-contiguous) or float64 array (every other
   integer, bool or float input). DataFrames are converted column by column (pandas SparseDtype
   columns too, densified; a polars frame in one pass of ``to_numpy``, its nulls counting as
-  NaN); sparse CSR/CSC input is densified for the algorithm (it costs n x d floats of
-  memory) and results go back out in the input's sparse format. NaN, inf, object, string,
-  datetime and complex X are rejected.
+  NaN). Sparse input is never densified: ``Dataset.X`` is a canonical
+  ``scipy.sparse.csr_matrix`` (CSC, sparse arrays, COO and other formats converted once;
+  float32 kept, other dtypes float64; indices sorted and duplicates summed on a copy when
+  needed; int32 or int64 index arrays; explicit zeros kept), and results go back out in the
+  input's sparse format. NaN, inf (also among stored values), object, string, datetime and
+  complex X are rejected.
 - ``numeric=False`` (row-picking methods, i.e. random_under and random_over): ``Dataset.X`` is
   the caller's X itself (ndarray of any dtype, pandas or polars DataFrame, CSR/CSC), untouched
   and not copied; lists become an ndarray. NaN, inf, nulls, strings and datetimes pass through.
@@ -78,6 +81,7 @@ __all__ = [
     "openmp_max_threads",
     "check_int",
     "unit_scaled",
+    "for_sklearn",
     "is_polars_frame",
     "is_polars_series",
 ]
@@ -266,6 +270,8 @@ def unit_scaled(X):
     >>> Xs.tolist(), e
     ([[1.5, -0.5], [0.25, 0.125], [0.5, 0.5]], 601)
     """
+    if sparse.issparse(X):
+        return _unit_scaled_sparse(X)
     if X.size == 0:
         return X, 0
     # The median over evenly spaced rows (at most _UNIT_SCALE_ROWS of them) is cheap and moves
@@ -281,6 +287,44 @@ def unit_scaled(X):
     if -_UNIT_SCALE_SLACK <= e <= _UNIT_SCALE_SLACK:
         return X, 0
     return np.ldexp(X, -e).astype(X.dtype, copy=False), e
+
+
+def for_sklearn(X):
+    """``X`` as scikit-learn's estimators take it: a sparse matrix with int64 index arrays
+    whose values fit in int32 gets int32 copies of them (the values shared), since KMeans,
+    SVC and the tree ensembles refuse 64-bit sparse indices; anything else as it is."""
+    if not sparse.issparse(X) or X.indices.dtype == np.int32:
+        return X
+    limit = np.iinfo(np.int32).max
+    if X.nnz > limit or X.shape[1] > limit:
+        return X  # scikit-learn raises its own error on 64-bit indices
+    return sparse.csr_matrix((X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)),
+                             shape=X.shape, copy=False)
+
+
+def _unit_scaled_sparse(X):
+    """:func:`unit_scaled` of a CSR matrix: the same exponent as for its dense form (a row's
+    largest |value| is its largest stored |value|, or 0), the stored values scaled (a new
+    matrix sharing X's index arrays), never densified."""
+    if X.nnz == 0:
+        return X, 0
+    step = -(-X.shape[0] // _UNIT_SCALE_ROWS)
+    picked = X[::step]
+    row_top = np.zeros(picked.shape[0], dtype=np.float64)
+    lengths = np.diff(picked.indptr)
+    full = np.flatnonzero(lengths)
+    if len(full):
+        row_top[full] = np.maximum.reduceat(np.abs(picked.data), picked.indptr[full])
+    top = float(np.median(row_top))
+    if not top > 0.0:
+        top = float(np.abs(X.data).max())
+    if not (0.0 < top < np.inf):
+        return X, 0
+    e = int(np.frexp(top)[1])
+    if -_UNIT_SCALE_SLACK <= e <= _UNIT_SCALE_SLACK:
+        return X, 0
+    data = np.ldexp(X.data, -e).astype(X.dtype, copy=False)
+    return sparse.csr_matrix((data, X.indices, X.indptr), shape=X.shape, copy=False), e
 
 
 # --------------------------------------------------------------------------------------------
@@ -665,10 +709,62 @@ def _numeric_polars(X):
 
 
 def _numeric_sparse(X):
+    """The canonical CSR matrix the algorithms see for a sparse ``X`` (never densified).
+
+    A ``scipy.sparse.csr_matrix`` (also for csr_array, CSC, COO and other input) of float32
+    (float32 input) or float64 (every other integer, bool or float input), with sorted column
+    indices and no duplicate entries (duplicates summed, as scipy does), and int32 or int64
+    index arrays as given. Conversions happen on a copy, at most once each: the caller's
+    matrix is never modified, and a canonical float CSR matrix is used as it is (its arrays
+    shared, not copied). Explicit zeros are kept (they are zeros to every method). NaN or
+    infinity among the stored values is rejected, as for dense X.
+    """
     target = _float_dtype(X.dtype)
-    _check_finite(X.data)
-    # Densified for the algorithm; results go back out in X's sparse format.
-    return np.ascontiguousarray(X.astype(target, copy=False).toarray())
+    fresh = False
+    if X.format != "csr":
+        X = X.tocsr()
+        fresh = True
+    if X.dtype != target:
+        X = X.astype(target)
+        fresh = True
+    if not X.has_canonical_format:
+        if not fresh:
+            X = X.copy()
+        X.sum_duplicates()  # sorts the indices too
+    _check_finite_sparse(X)
+    if not isinstance(X, sparse.csr_matrix):  # csr_array: the same arrays, matrix semantics
+        X = sparse.csr_matrix(X)
+    return X
+
+
+def _check_finite_sparse(X, name="X"):
+    """Raise if the stored values of a CSR matrix hold NaN or inf (row and column named)."""
+    data = X.data
+    if data.size == 0 or (np.isfinite(data.min()) and np.isfinite(data.max())):
+        return
+    pos = int(np.flatnonzero(~np.isfinite(data))[0])
+    row = int(np.searchsorted(X.indptr, pos, side="right")) - 1
+    raise ValueError(
+        f"{name} contains NaN or infinity (first at row {row}, column {int(X.indices[pos])}: "
+        f"{data[pos].item()!r}); distance-based methods need finite values: impute or drop "
+        "those rows first (random_under and random_over accept them)"
+    )
+
+
+def _stack_csr(top, bottom):
+    """The rows of CSR matrix ``top``, then those of ``bottom`` (same dtype), as one
+    ``csr_matrix``: three concatenations into arrays of the final index dtype (int32 where
+    the entries and columns fit, as scipy would pick), nothing else allocated."""
+    nnz = top.nnz + bottom.nnz
+    wide = max(nnz, top.shape[1]) > np.iinfo(np.int32).max
+    index = np.int64 if wide else np.int32
+    data = np.concatenate([top.data[:top.nnz], bottom.data[:bottom.nnz]])
+    indices = np.concatenate([top.indices[:top.nnz], bottom.indices[:bottom.nnz]], dtype=index)
+    indptr = np.empty(top.shape[0] + bottom.shape[0] + 1, dtype=index)
+    indptr[:top.shape[0] + 1] = top.indptr
+    np.add(bottom.indptr[1:], top.nnz, out=indptr[top.shape[0] + 1:], casting="unsafe")
+    shape = (top.shape[0] + bottom.shape[0], top.shape[1])
+    return sparse.csr_matrix((data, indices, indptr), shape=shape, copy=False)
 
 
 class Dataset:
@@ -677,8 +773,9 @@ class Dataset:
     Attributes
     ----------
     X : ndarray, DataFrame or sparse matrix
-        ``numeric=True``: C-contiguous finite float32/float64 ndarray. ``numeric=False``: the
-        caller's X (a list becomes an ndarray).
+        ``numeric=True``: C-contiguous finite float32/float64 ndarray, or for sparse input a
+        canonical finite float32/float64 ``csr_matrix`` (never densified). ``numeric=False``:
+        the caller's X (a list becomes an ndarray).
     y : ndarray of intp
         Class codes ``0..K-1``.
     classes : ndarray
@@ -802,7 +899,8 @@ class Dataset:
 
     def _sparse_like(self, arr):
         X0 = self._X_orig
-        return type(X0)(arr).asformat(X0.format)
+        out = type(X0)(arr).asformat(X0.format)
+        return out if type(out) is type(X0) else type(X0)(out)
 
     def _new_X_out(self, arr):
         if self._x_kind == "dataframe":
@@ -879,20 +977,29 @@ class Dataset:
     def append(self, X_new, y_new, *, return_indices=False, sources=None):
         """All original rows (as ``self.X``), then new rows ``X_new`` with class codes ``y_new``.
 
-        Needs ``numeric=True``. The result has ``self.X``'s dtype. Returned indices are
+        Needs ``numeric=True``. The result has ``self.X``'s dtype. For sparse X, ``X_new`` may
+        be a sparse matrix (the SMOTE family's CSR rows) or an array, and the result is in the
+        caller's sparse format. Returned indices are
         ``0..n-1`` for the original rows, then ``sources`` (the input row each new row comes
         from), or -1 for every new row when ``sources`` is None.
         """
         if not self.numeric:
             raise TypeError("Dataset.append needs a Dataset made with numeric=True")
         X = self.X
-        X_new = np.asarray(X_new)
+        if not sparse.issparse(X_new):
+            X_new = np.asarray(X_new)
         y_new = np.asarray(y_new, dtype=np.intp)
         n, m = X.shape[0], X_new.shape[0]
         if self._x_kind == "sparse":
+            # The original rows as the algorithm saw them (canonical CSR of X's float dtype),
+            # then the new rows (CSR, or an array of new rows), in the caller's format.
             X0 = self._X_orig
-            blocks = [X0.astype(X.dtype, copy=False), type(X0)(X_new.astype(X.dtype, copy=False))]
-            X_out = sparse.vstack(blocks, format=X0.format)
+            if not sparse.issparse(X_new):
+                X_new = sparse.csr_matrix(X_new)
+            X_new = X_new.tocsr().astype(X.dtype, copy=False)
+            X_out = _stack_csr(X, X_new)
+            if X0.format != "csr":
+                X_out = X_out.asformat(X0.format)
             if type(X_out) is not type(X0):
                 X_out = type(X0)(X_out)
         elif self._x_kind == "polars":
@@ -992,8 +1099,10 @@ class Dataset:
     def wrap(self, X_res, y_res):
         """New data (no link to input rows, e.g. centroids) in the caller's containers."""
         dtype = self.X.dtype if self.numeric else None
-        arr = np.ascontiguousarray(X_res, dtype=dtype)
-        X_out = self._new_X_out(arr)
+        if sparse.issparse(X_res):
+            X_out = self._sparse_like(X_res.astype(dtype or X_res.dtype, copy=False))
+        else:
+            X_out = self._new_X_out(np.ascontiguousarray(X_res, dtype=dtype))
         return X_out, self._y_out(np.asarray(y_res, dtype=np.intp), X_out)
 
 
@@ -1007,7 +1116,8 @@ def check_X_y(X, y, *, numeric=True):
         Class labels (see :func:`encode_labels`).
     numeric : bool, default=True
         True for distance-based methods: ``Dataset.X`` is a C-contiguous finite float32
-        (float32 input) or float64 ndarray. False for row-picking methods: X is kept as it is.
+        (float32 input) or float64 ndarray (a canonical CSR matrix of those dtypes for sparse
+        input). False for row-picking methods: X is kept as it is.
 
     Returns
     -------

@@ -114,7 +114,7 @@ def _centroid_weights(X_sub, y_sub, w_sub, X_res, y_res, positions):
 
     data = check_X_y(X_sub, y_sub)
     out_labels = np.asarray(check_X_y(X_res, y_res, numeric=False)._label_array)
-    res = np.asarray(check_X_y(X_res, y_res).X)
+    res = check_X_y(X_res, y_res).X  # an ndarray, or a CSR matrix for sparse X (rows taken)
     weights = np.empty(len(positions), dtype=np.float64)
     for code, members in enumerate(data.class_indices()):
         mine = np.flatnonzero(out_labels[positions] == data.classes[code])

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Literal, overload
 
 import numpy as np
+from scipy import sparse
 
 from ._kernels import _cleaning
 from ._neighbors import kneighbors
@@ -167,8 +168,10 @@ def edited_nearest_neighbours(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels (any sortable labels: integers, strings, ...).
     k : int, default=3
@@ -406,8 +409,10 @@ def repeated_edited_nearest_neighbours(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=3
@@ -557,8 +562,10 @@ def all_knn(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=3
@@ -707,8 +714,10 @@ def neighbourhood_cleaning_rule(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=3
@@ -887,8 +896,10 @@ def tomek_links(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels (any hashable, sortable values).
     ratio : str or list, default="auto"
@@ -1045,8 +1056,10 @@ def condensed_nearest_neighbour(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=1
@@ -1127,15 +1140,26 @@ def condensed_nearest_neighbour(
         _, nbr = kneighbors(X_store, k, Y=X_c, n_jobs=n_threads)
         heap_d2 = np.empty((len(rows_c), k), dtype=np.float64)
         heap_id = np.empty((len(rows_c), k), dtype=np.intp)
-        _cleaning.store_init(
-            X_c, X_store, np.ascontiguousarray(nbr, dtype=np.intp), store, heap_d2, heap_id
-        )
+        nbr = np.ascontiguousarray(nbr, dtype=np.intp)
         skip = np.zeros(len(rows_c), dtype=np.uint8)
         skip[pos] = 1
         added = np.empty(len(rows_c), dtype=np.intp)
-        n_added = _cleaning.cnn_scan(
-            X_c, rows_c, skip, ds.y, c, minority, heap_d2, heap_id, added, n_threads
-        )
+        if sparse.issparse(X_c):  # the same scan on CSR rows (same distances, same store)
+            index = X_c.indices.dtype  # one index type for both (scipy may pick apart)
+            _cleaning.store_init_csr(X_c.data, X_c.indices, X_c.indptr.astype(index, copy=False),
+                                     X_store.data, X_store.indices.astype(index, copy=False),
+                                     X_store.indptr.astype(index, copy=False), nbr, store,
+                                     heap_d2, heap_id)
+            n_added = _cleaning.cnn_scan_csr(
+                X_c.data, X_c.indices, X_c.indptr.astype(index, copy=False), rows_c, skip,
+                ds.y, c, minority, heap_d2,
+                heap_id, added, n_threads
+            )
+        else:
+            _cleaning.store_init(X_c, X_store, nbr, store, heap_d2, heap_id)
+            n_added = _cleaning.cnn_scan(
+                X_c, rows_c, skip, ds.y, c, minority, heap_d2, heap_id, added, n_threads
+            )
         parts.append(np.concatenate([seeds, rows_c[added[:n_added]]]))
         if progress is not None:
             progress.finish()
@@ -1202,8 +1226,10 @@ def one_sided_selection(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=1

@@ -112,8 +112,10 @@ def smote_tomek(
 
     Parameters
     ----------
-    X : {array-like, DataFrame} of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -234,8 +236,10 @@ def smote_enn(
 
     Parameters
     ----------
-    X : {array-like, DataFrame} of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5

@@ -1245,7 +1245,7 @@ class SMOTENC(_BaseSampler):
         "categorical_features": ["array-like", StrOptions({"auto"})],
         "categorical_encoder": _ENCODER,
     }
-    _accepts = {"sparse": False, "dataframe": True, "string": True, "allow_nan": False}
+    _accepts = {"sparse": True, "dataframe": True, "string": True, "allow_nan": False}
     _numeric = False
 
     def __init__(

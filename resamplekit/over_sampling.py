@@ -9,23 +9,23 @@ neighbour from ``_neighbors`` (``kneighbors``; SMOTE-NC's and SMOTE-N's metrics 
 ``kneighbors_mixed`` and ``kneighbors_vdm``), draws its random numbers in Python as whole arrays
 (imbalanced-learn's ``RandomState`` call order, so an integer ``random_state`` gives
 imbalanced-learn's rows), and hands the drawn indices and gaps to the one synthesis kernel
-``_kernels._smote.interpolate`` (the categorical votes of SMOTE-NC and SMOTE-N to
-``_kernels._smote_categorical``). SMOTE-NC and SMOTE-N read their tables of mixed columns through
-``_encoding``.
+``_kernels._smote.interpolate`` (``interpolate_csr`` for sparse X: the same values, built
+straight into CSR rows; both through ``_interpolate_rows``; the categorical votes of SMOTE-NC
+and SMOTE-N to ``_kernels._smote_categorical``). SMOTE-NC and SMOTE-N read their tables of
+mixed columns through ``_encoding``.
 """
 from __future__ import annotations
 
 import math
 import numbers
-import sys
-import warnings
 from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 import numpy as np
+from scipy import sparse
 
 from ._encoding import as_table, categorical_indices, continuous_block, ordinal_codes
-from ._kernels._smote import interpolate
+from ._kernels._smote import interpolate, interpolate_csr, interpolate_csr_counts
 from ._kernels._smote_categorical import count_max_ties, mode_vote, pick_max_tie
 from ._neighbors import (
     kneighbors,
@@ -62,6 +62,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    for_sklearn,
     require_sklearn,
     unit_scaled,
 )
@@ -80,6 +81,9 @@ __all__ = [
 
 # Rows of smoothed-bootstrap noise drawn at a time (bounds the float64 temporaries).
 _BLOCK_ROWS = 1 << 15
+# Sparse X: noisy values per block of new rows, and draws of the randn stream at a time.
+_BLOCK_VALUES = 1 << 22
+_BLOCK_DRAWS = 1 << 20
 
 
 def _shrinkage_factors(shrinkage, targets, classes):
@@ -236,8 +240,10 @@ def random_over(
 
     Differences from imbalanced-learn: ``len(X) != len(y)`` raises; with shrinkage float32 X
     gives float32 output (imbalanced-learn returns float64), integer DataFrame columns give
-    float64 (imbalanced-learn truncates them back to integers), and sparse X is densified for
-    the computation and returned in its sparse format.
+    float64 (imbalanced-learn truncates them back to integers). Sparse X stays sparse (in its
+    format): with shrinkage, noise goes only to the columns where the class varies (elsewhere
+    it is scaled by 0, as on dense X), and the standard deviations come from the stored values
+    (equal to the dense ones to rounding).
 
     Examples
     --------
@@ -275,6 +281,8 @@ def random_over(
     X_alg = ds.X
     d = X_alg.shape[1]
     h = (4 / ((d + 2) * n)) ** (1 / (d + 4))
+    if sparse.issparse(X_alg):
+        return _smoothed_sparse(ds, targets, factors, h, rs, return_indices, return_provenance)
     m = sum(targets.values())
     X_new = np.empty((m, d), dtype=X_alg.dtype)
     sources = np.empty(m, dtype=np.intp)
@@ -298,6 +306,65 @@ def random_over(
         sources[pos:pos + n_new] = boot
         y_new[pos:pos + n_new] = code
         pos += n_new
+    out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
+    if return_provenance:
+        out += (inputs_then(n, made_records(sources, step="smoothed")),)
+    return out
+
+
+def _smoothed_sparse(ds, targets, factors, h, rs, return_indices, return_provenance):
+    """random_over's smoothed bootstrap on a CSR X, never densified.
+
+    The same draws as on dense X (``choice``, then the ``randn(n_new, d)`` stream, read in
+    bounded blocks of values), but only the columns where the class varies (standard
+    deviation > 0, a subset of the columns it stores) get noise: elsewhere the noise is
+    scaled by 0 and the new value is the bootstrapped row's, as on dense X. The standard
+    deviations are computed from the stored values (:func:`_column_std`), equal to the dense
+    ones to rounding. Memory: the output (every new row stores every column with noise, as
+    imbalanced-learn's dense noise does), plus blocks of about 4M float64 noise values.
+    """
+    X = ds.X
+    n, d = X.shape
+    per_class = ds.class_indices()
+    parts, sources, y_new = [], [], []
+    for code, n_new in targets.items():
+        rows = per_class[code]
+        boot = rows[rs.choice(len(rows), size=n_new, replace=True)]
+        sources.append(boot)
+        y_new.append(np.full(n_new, code, dtype=np.intp))
+        if not n_new:
+            continue
+        scale = factors[code] * h * _column_std(X[rows])
+        support = np.flatnonzero(scale)
+        keep = np.ones(d, dtype=bool)
+        keep[support] = False
+        # Blocks of new rows with at most ~4M noisy values each: the randn(n_new, d) stream is
+        # read in order, block after block, 1M values at a time.
+        step = max(1, _BLOCK_VALUES // max(1, support.size))
+        for b0 in range(0, n_new, step):
+            b1 = min(n_new, b0 + step)
+            noise = np.empty((b1 - b0, support.size), dtype=np.float64)
+            total = (b1 - b0) * d
+            for start in range(0, total, _BLOCK_DRAWS):
+                stop = min(total, start + _BLOCK_DRAWS)
+                values = rs.randn(stop - start)
+                for r in range(start // d, (stop - 1) // d + 1):
+                    lo, hi = max(start, r * d) - r * d, min(stop, (r + 1) * d) - r * d
+                    a, b = np.searchsorted(support, [lo, hi])
+                    noise[r, a:b] = values[r * d + support[a:b] - start]
+            base = X[boot[b0:b1]]
+            noise *= scale[support]
+            noise += base[:, support].toarray()
+            rest = base.multiply(keep[None, :]).tocoo()
+            r_nz, c_nz = np.nonzero(noise)
+            parts.append(sparse.coo_matrix(
+                (np.concatenate([rest.data, noise[r_nz, c_nz].astype(X.dtype)]),
+                 (np.concatenate([rest.row, r_nz]), np.concatenate([rest.col, support[c_nz]]))),
+                shape=(b1 - b0, d), dtype=X.dtype,
+            ).tocsr())
+    sources = np.concatenate(sources) if sources else np.empty(0, dtype=np.intp)
+    y_new = np.concatenate(y_new) if y_new else np.empty(0, dtype=np.intp)
+    X_new = sparse.vstack(parts, format="csr") if parts else _no_rows(X)
     out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
     if return_provenance:
         out += (inputs_then(n, made_records(sources, step="smoothed")),)
@@ -369,6 +436,56 @@ def _draw_segments(random_state, n_base, k, n_new, step_size=1.0):
     return np.floor_divide(draws, k), np.mod(draws, k), steps
 
 
+def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs):
+    """New rows ``X[rows] + gaps * (scales * (X[nbrs] - X[rows]))`` (scales None = 1).
+
+    ``X`` is an ndarray (the rows come back as one of X's dtype) or a canonical CSR matrix
+    (the rows come back as a CSR matrix built straight from the parents' non-zeros: the union
+    of their columns, entries that come out 0 not stored; never through dense rows), with the
+    same values in both cases (``_kernels._smote``).
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.intp)
+    nbrs = np.ascontiguousarray(nbrs, dtype=np.intp)
+    gaps = np.ascontiguousarray(gaps, dtype=np.float64)
+    n_new = rows.shape[0]
+    if sparse.issparse(X):
+        if scales is None:
+            scales = np.ones(n_new)
+        scales = np.ascontiguousarray(scales, dtype=np.float64)
+        counts = np.empty(n_new, dtype=np.int64)
+        # Memory-bound: a thread per ~1 million parent entries read.
+        work = int(X.nnz / max(1, X.shape[0]) * 2 * n_new)
+        n_threads = min(check_n_jobs(n_jobs), max(1, work // 1_000_000))
+        interpolate_csr_counts(X.data, X.indices, X.indptr, rows, nbrs, gaps, scales, counts,
+                               n_threads)
+        nnz = int(counts.sum())
+        wide = max(nnz, X.shape[1]) > np.iinfo(np.int32).max
+        index_dtype = np.int64 if wide else np.int32
+        indptr = np.zeros(n_new + 1, dtype=index_dtype)
+        np.cumsum(counts, out=indptr[1:])
+        data = np.empty(nnz, dtype=X.dtype)
+        indices = np.empty(nnz, dtype=index_dtype)
+        interpolate_csr(X.data, X.indices, X.indptr, rows, nbrs, gaps, scales, indptr, data,
+                        indices, n_threads)
+        return sparse.csr_matrix((data, indices, indptr), shape=(n_new, X.shape[1]),
+                                 copy=False)
+    out = np.empty((n_new, X.shape[1]), dtype=X.dtype)
+    # The kernel is memory-bound: a thread per ~2 million values written; more threads only
+    # add start-up and barrier cost (the result does not depend on it).
+    n_threads = min(check_n_jobs(n_jobs), max(1, out.size // 2_000_000))
+    if scales is not None:
+        scales = np.ascontiguousarray(scales, dtype=np.float64)
+    interpolate(X, rows, X, nbrs, gaps, out, n_threads, scales)
+    return out
+
+
+def _no_rows(X):
+    """No new rows, in the form ``_interpolate_rows`` gives them for ``X``."""
+    if sparse.issparse(X):
+        return sparse.csr_matrix((0, X.shape[1]), dtype=X.dtype)
+    return np.empty((0, X.shape[1]), dtype=X.dtype)
+
+
 def _synthesise(ds, blocks, n_jobs):
     """Run the kernel once over all classes' blocks and append the new rows to the originals.
 
@@ -378,8 +495,7 @@ def _synthesise(ds, blocks, n_jobs):
     blocks = [b for b in blocks if len(b[1])]
     X = ds.X
     if not blocks:
-        X_new = np.empty((0, X.shape[1]), dtype=X.dtype)
-        return X_new, np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
+        return _no_rows(X), np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
     rows = np.concatenate([b[1] for b in blocks]).astype(np.intp, copy=False)
     nbrs = np.concatenate([b[2] for b in blocks]).astype(np.intp, copy=False)
     gaps = np.ascontiguousarray(np.concatenate([b[3] for b in blocks]), dtype=np.float64)
@@ -389,11 +505,7 @@ def _synthesise(ds, blocks, n_jobs):
             [np.ones(len(b[1])) if b[4] is None else b[4] for b in blocks]
         ).astype(np.float64, copy=False)
     y_new = np.concatenate([np.full(len(b[1]), b[0], dtype=np.intp) for b in blocks])
-    X_new = np.empty((rows.shape[0], X.shape[1]), dtype=X.dtype)
-    # The kernel is memory-bound: a thread per ~2 million values written; more threads only
-    # add start-up and barrier cost (the result does not depend on it).
-    n_threads = min(check_n_jobs(n_jobs), max(1, X_new.size // 2_000_000))
-    interpolate(X, rows, X, nbrs, gaps, X_new, n_threads, scales)
+    X_new = _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs)
     return X_new, y_new, (rows, nbrs, gaps, scales)
 
 
@@ -410,8 +522,7 @@ def _appended(ds, X_new, y_new, made, return_indices, return_provenance):
 
 
 def _nothing_new(ds, return_indices, return_provenance):
-    X_new = np.empty((0, ds.X.shape[1]), dtype=ds.X.dtype)
-    return _appended(ds, X_new, np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),),
+    return _appended(ds, _no_rows(ds.X), np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),),
                      return_indices, return_provenance)
 
 
@@ -480,8 +591,10 @@ def smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels (any sortable labels).
     k : int, default=5
@@ -640,8 +753,10 @@ def borderline_smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -829,8 +944,10 @@ def svm_smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -932,7 +1049,8 @@ def svm_smote(
     # The default SVC (gamma='scale') is scale-invariant: fit it on X at unit scale, where its
     # kernel neither overflows nor underflows (a user's estimator gets X as it is).
     progress = _start_phase("estimator fit", 1)
-    svm.fit(unit_scaled(ds.X)[0] if svm_estimator is None else ds.X, ds.labels(ds.y))
+    svm.fit(for_sklearn(unit_scaled(ds.X)[0] if svm_estimator is None else ds.X),
+            ds.labels(ds.y))
     if progress is not None:
         progress.finish()
     support = getattr(svm, "support_", None)
@@ -1047,8 +1165,10 @@ def adasyn(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -1189,7 +1309,10 @@ def _log_sparsity(X, density_exponent, n_threads=1):
     huge distances (overflow) still give usable weights.
     """
     n = X.shape[0]
-    mean_distance = sum_pairwise_distances(X, n_jobs=n_threads) / (n * n - n)
+    if sparse.issparse(X):
+        mean_distance = _sum_pairwise_distances_sparse(X) / (n * n - n)
+    else:
+        mean_distance = sum_pairwise_distances(X, n_jobs=n_threads) / (n * n - n)
     if density_exponent == "auto":
         exponent = math.log(n, 1.6) ** 1.8 * 0.16
     else:
@@ -1199,6 +1322,34 @@ def _log_sparsity(X, density_exponent, n_threads=1):
                 exponent, 0)
     m, e = math.frexp(mean_distance)
     return exponent * math.log(m) - math.log(n), exponent, e
+
+
+def _sum_pairwise_distances_sparse(X, tile_values=1 << 22):
+    """Sum of the Euclidean distances over all ordered pairs of rows of a CSR matrix.
+
+    From row norms and sparse products, a block of rows at a time (a dense block x n float64
+    tile of at most ``tile_values`` values, 32 MB, or one row; never X densified, never
+    n x n). Equal to ``sum_pairwise_distances`` on the dense form to rounding (not bit for
+    bit: that one centres dense rows first).
+    """
+    n = X.shape[0]
+    if n < 2:
+        return 0.0
+    block = max(1, min(256, tile_values // n))
+    X = X.astype(np.float64, copy=False)
+    sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+    total = 0.0
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        tile = np.asarray((X[start:stop] @ X.T).todense())
+        tile *= -2.0
+        tile += sq[start:stop, None]
+        tile += sq[None, :]
+        np.maximum(tile, 0.0, out=tile)
+        np.sqrt(tile, out=tile)
+        tile[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        total += float(tile.sum())
+    return total
 
 
 def _cluster_log_weights(parts):
@@ -1359,8 +1510,10 @@ def kmeans_smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric features, finite. float32 stays float32; other numeric types give float64.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=2
@@ -1466,8 +1619,8 @@ def kmeans_smote(
     # (MiniBatch)KMeans and the sparsities are scale-invariant: computed on X at unit scale,
     # where squared distances neither overflow nor underflow (a user's clusterer gets X as is).
     X_unit = unit_scaled(Xf)[0]
-    X_fit = X_unit if kmeans_estimator is None or isinstance(
-        kmeans_estimator, numbers.Integral) else Xf
+    X_fit = for_sklearn(X_unit if kmeans_estimator is None or isinstance(
+        kmeans_estimator, numbers.Integral) else Xf)
     if hasattr(estimator, "fit_predict"):
         clusters = np.asarray(estimator.fit_predict(X_fit)).astype(np.intp, copy=False)
     else:
@@ -1508,18 +1661,20 @@ def kmeans_smote(
         for rows_c, m in zip(chosen, _split_exactly(n_new, _cluster_log_weights(log_weights))):
             if m == 0:
                 continue
-            X_c = np.ascontiguousarray(Xf[rows_c])
+            X_c = Xf[rows_c] if sparse.issparse(Xf) else np.ascontiguousarray(Xf[rows_c])
             nns = kneighbors(X_c, k, n_jobs=n_jobs)[1]
             base, cols, steps = _draw_segments(random_state, rows_c.shape[0], k, int(m))
-            out = np.empty((int(m), Xf.shape[1]), dtype=Xf.dtype)
-            interpolate(X_c, np.ascontiguousarray(base, dtype=np.intp), X_c,
-                        np.ascontiguousarray(nns[base, cols], dtype=np.intp),
-                        np.ascontiguousarray(steps, dtype=np.float64), out, n_threads)
-            X_parts.append(out)
+            X_parts.append(_interpolate_rows(X_c, base, nns[base, cols], steps, None,
+                                             n_threads))
             y_parts.append(np.full(int(m), code, dtype=np.intp))
             if return_provenance:
                 made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
-    X_new = np.concatenate(X_parts) if X_parts else np.empty((0, Xf.shape[1]), Xf.dtype)
+    if not X_parts:
+        X_new = _no_rows(Xf)
+    elif sparse.issparse(Xf):
+        X_new = sparse.vstack(X_parts, format="csr")
+    else:
+        X_new = np.concatenate(X_parts)
     y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
     out = ds.append(X_new, y_new, return_indices=return_indices)
     if return_provenance:
@@ -1528,6 +1683,118 @@ def kmeans_smote(
 
 
 # ---------------------------------------------------------------- SMOTE-NC
+
+def _column_std(X):
+    """Per-column standard deviation (ddof 0, float64) of a CSR matrix, in two passes over its
+    stored values (the implicit zeros counted), as ``np.std(X.toarray(), axis=0)`` up to
+    rounding; never densified."""
+    n = X.shape[0]
+    data = X.data.astype(np.float64, copy=False)
+    mean = np.bincount(X.indices, weights=data, minlength=X.shape[1]) / n
+    dev = data - mean[X.indices]
+    stored = np.bincount(X.indices, minlength=X.shape[1])
+    var = np.bincount(X.indices, weights=dev * dev, minlength=X.shape[1])
+    var += (n - stored) * mean * mean
+    return np.sqrt(var / n)
+
+
+def _one_hot(codes, n_categories, value):
+    """CSR one-hot block of integer codes (one column per category of each column), every
+    active entry ``value`` (float64)."""
+    n, f = codes.shape
+    offsets = np.concatenate(([0], np.cumsum(n_categories)))[:-1].astype(np.int64)
+    indices = (codes.astype(np.int64) + offsets[None, :]).reshape(-1)
+    indptr = np.arange(0, n * f + 1, f, dtype=np.int64)
+    data = np.full(n * f, value, dtype=np.float64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, int(sum(n_categories))))
+
+
+def _smotenc_sparse(X, y, categorical_features, k, categorical_encoder, ratio, random_state,
+                    n_jobs, return_indices, return_provenance):
+    """SMOTE-NC on a sparse X, which stays sparse: only the categorical columns are densified
+    (an n x n_categorical block, for their codes); the continuous columns are searched and
+    interpolated as CSR rows. The neighbours are those of imbalanced-learn's search on sparse
+    X: the continuous columns (at unit scale) next to the one-hot categorical columns scaled
+    by ``median_std / sqrt(2)``, exact float64 distances (``kneighbors``). The result is CSR
+    (a csr_array for a sparse array), also for CSC input, as imbalanced-learn's."""
+    method = "smotenc"
+    ds = check_X_y(X, y)
+    Xf = ds.X
+    k = check_int(k, "k", minimum=1)
+    n_threads = check_n_jobs(n_jobs)
+    random_state = _shared_random_state(random_state)
+    n_features = Xf.shape[1]
+    cat_idx = categorical_indices(X, categorical_features, n_features)
+    if cat_idx.size == n_features:
+        raise ValueError(
+            "SMOTE-NC is not designed to work only with categorical features. It requires "
+            "some numerical features; use smoten for all-categorical data."
+        )
+    if cat_idx.size == 0:
+        raise ValueError(
+            "SMOTE-NC is not designed to work only with numerical features. It requires some "
+            "categorical features; use smote for all-numerical data."
+        )
+    cont_idx = np.setdiff1d(np.arange(n_features), cat_idx)
+    targets = target_counts(ratio, ds.y, ds.classes, "over")
+    active = {int(c): int(n) for c, n in targets.items() if n > 0}
+    for code in active:
+        _check_class_size(ds, code, k, method)
+    X_cont = Xf[:, cont_idx].tocsr()
+    X_cont.sort_indices()
+    cat_block = Xf[:, cat_idx].toarray()  # n x n_categorical: the one dense block
+    codes, categories = ordinal_codes(cat_block, range(cat_idx.size), categorical_encoder,
+                                      method, one_hot=True)
+    n_categories = [len(c) for c in categories]
+
+    cont_parts, code_parts, y_parts, made_parts = [], [], [], []
+    for code, n_new in active.items():
+        rows_c = np.flatnonzero(ds.y == code)
+        X_c = X_cont[rows_c]
+        codes_c = np.ascontiguousarray(codes[rows_c])
+        n_c = rows_c.shape[0]
+        X_u = unit_scaled(X_c)[0]
+        median_std = float(np.median(_column_std(X_u)))
+        searched = sparse.hstack(
+            [X_u.astype(np.float64), _one_hot(codes_c, n_categories, median_std / math.sqrt(2))],
+            format="csr",
+        )
+        nns = kneighbors(searched, k, n_jobs=n_threads)[1]
+        base, cols, steps = _draw_segments(random_state, n_c, k, n_new)
+        base = np.ascontiguousarray(base, dtype=np.intp)
+        cont_parts.append(_interpolate_rows(X_c, base, nns[base, cols], steps, None, n_threads))
+        rng = check_random_state(random_state)  # imblearn's second state, for the ties
+        code_parts.append(_vote_with_imblearn_ties(codes_c, nns, base, rng, n_threads))
+        y_parts.append(np.full(n_new, code, dtype=np.intp))
+        if return_provenance:
+            made_parts.append(made_records(rows_c[base], rows_c[nns[base, cols]], steps))
+
+    y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
+    m = y_new.shape[0]
+    if m:
+        cont_new = sparse.vstack(cont_parts, format="coo")
+        codes_new = np.concatenate(code_parts)
+        values = np.column_stack([categories[j][codes_new[:, j]] for j in range(cat_idx.size)])
+        r_cat, c_cat = np.nonzero(values)
+        new_rows = sparse.coo_matrix(
+            (np.concatenate([cont_new.data, values[r_cat, c_cat].astype(Xf.dtype)]),
+             (np.concatenate([cont_new.row, r_cat]),
+              np.concatenate([cont_idx[cont_new.col], cat_idx[c_cat]]))),
+            shape=(m, n_features), dtype=Xf.dtype,
+        ).tocsr()
+    else:
+        new_rows = _no_rows(Xf)
+    X_out = sparse.vstack([Xf, new_rows], format="csr")
+    if not isinstance(X, sparse.spmatrix):
+        X_out = sparse.csr_array(X_out)
+    out = (X_out, ds._y_out(None, X_out, labels=ds.labels(np.concatenate([ds.y, y_new]))))
+    if return_indices:
+        out += (np.concatenate([np.arange(ds.n_samples, dtype=np.intp),
+                                np.full(m, -1, dtype=np.intp)]),)
+    if return_provenance:
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
+    return out
+
 
 def _vote_with_imblearn_ties(codes, nns, base, rng, n_threads):
     """Each new row's categories: the most frequent among its base row's k neighbours.
@@ -1619,9 +1886,13 @@ def smotenc(
 
     Parameters
     ----------
-    X : array-like or DataFrame of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Continuous columns numeric and finite; categorical columns of any sortable values
-        (strings, numbers, pandas categoricals), without missing values.
+        (strings, numbers, pandas categoricals), without missing values. scipy.sparse X stays
+        sparse: only its categorical columns are densified (an n x n_categorical block, for
+        their codes), the continuous ones are searched and interpolated as CSR rows, and the
+        result is CSR (a csr_array for sparse arrays), also for CSC input, as
+        imbalanced-learn's SMOTENC.
     y : array-like of shape (n_samples,)
         Class labels.
     categorical_features : "auto", array of int, array of bool or array of str
@@ -1669,8 +1940,8 @@ def smotenc(
     Raises
     ------
     TypeError
-        If X is sparse, or a continuous column holds complex numbers (as every numeric method,
-        rather than dropping the imaginary part).
+        If a continuous column holds complex numbers (as every numeric method, rather than
+        dropping the imaginary part).
     ValueError
         If all or none of the columns are categorical, a continuous column is not numeric or
         not finite, a categorical column has missing values, a class to over-sample has ``k``
@@ -1681,12 +1952,15 @@ def smotenc(
     Memory: O(n * (n_features + k) + n_new * n_features); no one-hot matrix and no
     ``(n_new, k, n_one_hot)`` tensor (which needs 135 GiB in imbalanced-learn#768). The
     neighbour search is a streamed brute force over the class's rows, O(n_c^2 * n_features).
+    Sparse X: the search runs on the CSR continuous columns next to a one-hot block of the
+    categories scaled by ``median_std / sqrt(2)`` (imbalanced-learn's metric, the same
+    neighbours up to exact ties), memory O(nnz + n * n_categorical + output).
 
     Differences from imbalanced-learn: a row's own index is excluded from its neighbours; the
     vote counts integer occurrences (imbalanced-learn compares scaled counts with
     ``np.isclose``, which can tie a category that no neighbour has when the median standard
     deviation is below about 1e-8); integer continuous columns give float64 (imbalanced-learn
-    truncates); sparse X is not supported; missing categorical values are rejected. With an
+    truncates); missing categorical values are rejected. With an
     int ``random_state`` and no tied distances the rows equal imbalanced-learn's, including
     its random tie-breaks of the vote.
 
@@ -1707,10 +1981,9 @@ def smotenc(
     """
     return_provenance = check_provenance_flag(return_provenance)
     method = "smotenc"
-    if "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"].issparse(X):
-        raise TypeError(
-            "smotenc does not accept sparse X; give a dense array or a DataFrame."
-        )
+    if sparse.issparse(X):
+        return _smotenc_sparse(X, y, categorical_features, k, categorical_encoder, ratio,
+                               random_state, n_jobs, return_indices, return_provenance)
     table = as_table(X, method)
     ds = check_X_y(table, y, numeric=False)
     k = check_int(k, "k", minimum=1)
@@ -1839,7 +2112,9 @@ def smoten(
     ----------
     X : array-like or DataFrame of shape (n_samples, n_features)
         Categorical values of any sortable type (strings, numbers, pandas categoricals), no
-        missing values. Sparse input is densified (with a warning) and returned sparse.
+        missing values. scipy.sparse input comes back in its format (COO as CSR); every
+        column of SMOTE-N is categorical, so its codes are read from the dense form of X
+        (n x n_features, as imbalanced-learn does), the one method that densifies X.
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -1909,15 +2184,12 @@ def smoten(
     return_provenance = check_provenance_flag(return_provenance)
     method = "smoten"
     sparse_format = None
-    table: Any = X  # densified if sparse, then a table (as_table)
-    sp = sys.modules.get("scipy.sparse")
-    if sp is not None and sp.issparse(table):
-        warnings.warn(
-            "smoten converts a sparse X to a dense array internally (categorical data); "
-            "memory is that of the dense array.",
-            UserWarning,
-            stacklevel=2,
-        )
+    table: Any = X  # its categorical block if sparse (every column), then a table (as_table)
+    if sparse.issparse(table):
+        # Every column of SMOTE-N is categorical: the block of categorical columns that the
+        # codes are read from is all of X (as in imbalanced-learn, which densifies too).
+        if table.format not in ("csr", "csc"):  # COO and others come back as CSR
+            table = table.tocsr()
         sparse_format = (type(table), table.format)
         table = table.toarray()
     table = as_table(table, method)

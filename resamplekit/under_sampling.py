@@ -12,6 +12,7 @@ import warnings
 from typing import Literal, overload
 
 import numpy as np
+from scipy import sparse
 
 from ._kernels import _cleaning, _nearmiss
 from ._neighbors import kneighbors
@@ -41,6 +42,7 @@ from ._validation import (
     check_n_jobs,
     check_random_state,
     check_X_y,
+    for_sklearn,
     require_sklearn,
     threads_for,
     unit_scaled,
@@ -283,8 +285,10 @@ def near_miss(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features (ndarray or pandas DataFrame). float32 stays float32.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     version : {1, 2, 3}, default=1
@@ -506,8 +510,10 @@ def cluster_centroids(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels.
     ratio : str, float, dict or callable, default="auto"
@@ -522,7 +528,11 @@ def cluster_centroids(
         otherwise, as imbalanced-learn).
     voting : {'auto', 'hard', 'soft'}, default='auto'
         'soft' returns the centers, 'hard' the nearest real rows; 'auto' is 'hard' for sparse
-        X and 'soft' otherwise.
+        X and 'soft' otherwise. On sparse X, KMeans fits the CSR rows (scikit-learn's sparse
+        code, whose centers equal the dense ones to rounding, so hard voting may pick the
+        other row of an exact tie); scikit-learn holds the centers as a dense
+        n_clusters x n_features array (as in imbalanced-learn), the one dense block of this
+        method; soft voting returns them in X's sparse format.
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seed of the default KMeans (a user ``estimator`` keeps its own). An integer gives the
         same centers as imbalanced-learn.
@@ -580,9 +590,7 @@ def cluster_centroids(
     if not isinstance(voting, str) or voting not in ("auto", "hard", "soft"):
         raise ValueError(f"voting must be one of 'auto', 'hard', 'soft', got {voting!r}")
     if voting == "auto":
-        import scipy.sparse
-
-        voting = "hard" if scipy.sparse.issparse(X) else "soft"
+        voting = "hard" if sparse.issparse(X) else "soft"
     ds = check_X_y(X, y)
     targets = target_counts(ratio, ds.y, ds.classes, "under")
     rs = check_random_state(random_state)
@@ -615,7 +623,7 @@ def cluster_centroids(
         # One clusterer refitted per class, as imbalanced-learn (a RandomState random_state
         # carries on from class to class).
         clusterer.set_params(n_clusters=t)
-        clusterer.fit(X_fit)
+        clusterer.fit(for_sklearn(X_fit))
         if progress is not None:
             progress.update(progress.done + 1)
         if not hasattr(clusterer, "cluster_centers_"):
@@ -642,7 +650,13 @@ def cluster_centroids(
         progress.finish()
     if voting == "hard":
         return select_recorded(ds, np.concatenate(rows), return_indices, return_provenance)
-    out = ds.wrap(np.concatenate(X_parts), np.concatenate(codes))
+    if ds.is_sparse:  # kept classes' rows stay sparse; the centres are KMeans' dense rows
+        X_all = sparse.vstack(
+            [p if sparse.issparse(p) else sparse.csr_matrix(p) for p in X_parts], format="csr"
+        )
+    else:
+        X_all = np.concatenate(X_parts)
+    out = ds.wrap(X_all, np.concatenate(codes))
     out = out + (np.concatenate(rows),) if return_indices else out
     if return_provenance:
         # centroids (-1) and the rows of classes left as they are
@@ -722,8 +736,10 @@ def instance_hardness_threshold(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
         Numeric, finite features.
+        scipy.sparse input (CSR, CSC, sparse arrays; COO and others are read as CSR) is
+        never densified, and the result comes back in its format.
     y : array-like of shape (n_samples,)
         Class labels, any values (the classifier sees the codes 0..K-1 of the sorted labels).
     estimator : classifier, default=None
@@ -823,7 +839,7 @@ def instance_hardness_threshold(
 
     # The default forest is invariant to the scale of X but computes in float32: it gets X at
     # unit scale, so that no value overflows or underflows float32 (a user's model gets X).
-    X_fit = unit_scaled(ds.X)[0] if estimator is None else ds.X
+    X_fit = for_sklearn(unit_scaled(ds.X)[0] if estimator is None else ds.X)
     progress = _start_phase("estimator fit", 1)  # all folds: one cross_val_predict call
     proba = cross_val_predict(
         model, X_fit, ds.y, cv=splitter, n_jobs=cv_jobs, method="predict_proba"

@@ -291,3 +291,25 @@ def test_nothing_to_add_gives_the_input_records(name):
     X_res, y_res, rec = _call(name, X, y, {**kwargs, "ratio": {1: 20}}, return_provenance=True)
     assert len(rec) == len(y) == len(y_res)
     assert (rec["step"] == "input").all() and np.array_equal(rec["row"], np.arange(len(y)))
+
+
+# ------------------------------------------------------------------------- sparse X
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name,extra", [(n, {}) for n in SMOTE_FAMILY]
+                         + [("borderline_smote", {"kind": "borderline-2"})])
+def test_sparse_synthetic_rows_recompute_exactly(name, extra, dtype):
+    from scipy import sparse
+
+    X, y, kwargs = _data(name, dtype)
+    X = np.where(np.abs(X) < 0.5, 0, X).astype(dtype)  # zeros: CSR rows of different columns
+    X_res, y_res, idx, rec = _call(name, sparse.csr_matrix(X), y, {**kwargs, **extra},
+                                   return_indices=True, return_provenance=True)
+    assert sparse.issparse(X_res) and X_res.format == "csr" and X_res.dtype == dtype
+    dense = _call(name, X, y, {**kwargs, **extra}, return_indices=True, return_provenance=True)
+    assert np.array_equal(rec, dense[-1]) and np.array_equal(idx, dense[2])
+    new = rec["step"] != "input"
+    assert np.array_equal(X_res.toarray()[new], _recompute(X, rec[new]))
+    kept = ~new
+    assert np.array_equal(X_res.toarray()[kept], X[rec["row"][kept]])

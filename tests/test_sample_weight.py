@@ -485,3 +485,27 @@ def test_import_resamplekit_does_not_import_imblearn():
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_sparse_x_gives_the_dense_weights(name):
+    from scipy import sparse
+
+    X, y, kwargs = _data(name)
+    if name != "smoten":
+        X = np.where(np.abs(X) < 0.5, 0, X)
+    if name == "cluster_centroids":
+        kwargs = {**kwargs, "voting": "soft"}
+    w = _weights(len(y))
+    w[3] = 0.0
+    dense = _call(name, X, y, kwargs, sample_weight=w, return_indices=True)
+    out = _call(name, sparse.csc_matrix(X), y, kwargs, sample_weight=w, return_indices=True)
+    assert sparse.issparse(out[0])
+    if name == "cluster_centroids":  # KMeans on CSR: the same centres to rounding
+        np.testing.assert_allclose(out[0].toarray(), dense[0], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(out[2], dense[2], rtol=1e-12)
+    else:
+        np.testing.assert_array_equal(out[0].toarray(), dense[0])
+        np.testing.assert_array_equal(out[2], dense[2])
+    np.testing.assert_array_equal(out[1], dense[1])
+    np.testing.assert_array_equal(out[3], dense[3])

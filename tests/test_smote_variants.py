@@ -267,8 +267,7 @@ def test_smoten_pandas_sparse_and_indices():
     from scipy import sparse
 
     Xs = sparse.csr_matrix(X.astype(int))
-    with pytest.warns(UserWarning, match="dense"):
-        Xs_res, _ = smoten(Xs, y, random_state=0)
+    Xs_res, _ = smoten(Xs, y, random_state=0)
     assert sparse.issparse(Xs_res) and Xs_res.format == "csr"
     np.testing.assert_array_equal(Xs_res.toarray(), smoten(X.astype(int), y, random_state=0)[0])
 

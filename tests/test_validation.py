@@ -167,13 +167,16 @@ def test_dataframe_numeric():
 
 
 @pytest.mark.parametrize("fmt", ["csr_matrix", "csc_matrix", "csr_array", "csc_array"])
-def test_sparse_numeric_densified(fmt):
+def test_sparse_numeric_stays_sparse(fmt):
     dense = np.array([[0, 1], [2, 0], [0, 0], [3, 4]], dtype=np.float32)
     Xs = getattr(sparse, fmt)(dense)
     ds = check_X_y(Xs, Y4)
-    assert isinstance(ds.X, np.ndarray) and ds.X.dtype == np.float32 and ds.X.flags.c_contiguous
-    np.testing.assert_array_equal(ds.X, dense)
+    assert isinstance(ds.X, sparse.csr_matrix) and ds.X.dtype == np.float32
+    assert ds.X.has_canonical_format
+    np.testing.assert_array_equal(ds.X.toarray(), dense)
     assert ds.is_sparse and check_X_y(Xs, Y4, numeric=False).X is Xs
+    if fmt == "csr_matrix":  # already canonical float CSR: used as it is, nothing copied
+        assert ds.X.data is Xs.data or np.shares_memory(ds.X.data, Xs.data)
 
 
 def test_sparse_other_formats_become_csr():

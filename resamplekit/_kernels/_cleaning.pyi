@@ -33,3 +33,30 @@ def claim_nearest_unique(
     ind: npt.NDArray[np.intp], order: npt.NDArray[np.intp], start: int,
     claimed: npt.NDArray[np.uint8], assigned: npt.NDArray[np.intp],
 ) -> int: ...
+
+def store_init_csr(
+    c_data: npt.NDArray[np.floating],
+    c_indices: npt.NDArray[np.integer],
+    c_indptr: npt.NDArray[np.integer],
+    s_data: npt.NDArray[np.floating],
+    s_indices: npt.NDArray[np.integer],
+    s_indptr: npt.NDArray[np.integer],
+    nbr: npt.NDArray[np.intp],
+    store_ids: npt.NDArray[np.intp],
+    heap_d2: npt.NDArray[np.float64],
+    heap_id: npt.NDArray[np.intp],
+) -> None: ...
+def cnn_scan_csr(
+    data: npt.NDArray[np.floating],
+    indices: npt.NDArray[np.integer],
+    indptr: npt.NDArray[np.integer],
+    cand_ids: npt.NDArray[np.intp],
+    skip: npt.NDArray[np.uint8],
+    y: npt.NDArray[np.intp],
+    target: int,
+    other: int,
+    heap_d2: npt.NDArray[np.float64],
+    heap_id: npt.NDArray[np.intp],
+    added: npt.NDArray[np.intp],
+    n_threads: int,
+) -> int: ...

@@ -22,6 +22,10 @@ lower row index. m is the number of rows a call visits, k the neighbour count, d
 - ``cnn_scan``: one pass of the condensed nearest neighbour rule, updating the store heaps.
   Time O(n d) per addition; memory: the caller's (n, k) heaps. Stops on Ctrl-C between blocks
   of candidates (KeyboardInterrupt).
+- ``store_init_csr``, ``cnn_scan_csr``: the same two on CSR rows (sparse X): the same
+  distances (each a merge of two rows' sorted columns, accumulated in float64 in column order:
+  the terms of the dense sum that are not 0), hence the same store, order and ties. Time
+  O(nnz of the two rows) per distance; memory: the caller's heaps.
 - ``claim_nearest_unique``: cluster centroids' hard voting, one distinct nearest real row per
   centroid. Time O(m k); no allocation.
 """
@@ -350,3 +354,146 @@ def claim_nearest_unique(
                 stop = a
                 break
     return stop
+
+
+# --- CNN's store on CSR rows (sparse X).
+
+ctypedef fused index_t:
+    int
+    long long
+
+
+cdef inline double _csr_sqdist(const floating* data, const index_t* indices,
+                               const index_t* indptr, intp_t a, const floating* data_b,
+                               const index_t* indices_b, const index_t* indptr_b,
+                               intp_t b) noexcept nogil:
+    # Squared distance of row a (first matrix) and row b (second), summed in column order
+    # over the union of their columns: exact_sqdist's sum without its zero terms.
+    cdef index_t pa = indptr[a], ea = indptr[a + 1], pb = indptr_b[b], eb = indptr_b[b + 1]
+    cdef double s = 0.0, t
+    while pa < ea and pb < eb:
+        if indices[pa] < indices_b[pb]:
+            t = <double>data[pa]
+            pa += 1
+        elif indices_b[pb] < indices[pa]:
+            t = <double>data_b[pb]
+            pb += 1
+        else:
+            t = <double>data[pa] - <double>data_b[pb]
+            pa += 1
+            pb += 1
+        s += t * t
+    while pa < ea:
+        t = <double>data[pa]
+        s += t * t
+        pa += 1
+    while pb < eb:
+        t = <double>data_b[pb]
+        s += t * t
+        pb += 1
+    return s
+
+
+def store_init_csr(
+    const floating[::1] c_data, const index_t[::1] c_indices, const index_t[::1] c_indptr,
+    const floating[::1] s_data, const index_t[::1] s_indices, const index_t[::1] s_indptr,
+    const intp_t[:, ::1] nbr,
+    const intp_t[::1] store_ids,
+    double[:, ::1] heap_d2,
+    intp_t[:, ::1] heap_id,
+):
+    """store_init for CSR candidates (c_*) and store rows (s_*), both canonical CSR."""
+    cdef intp_t n = nbr.shape[0], k = nbr.shape[1]
+    cdef intp_t i, t, p
+    if n == 0:
+        return
+    with nogil:
+        for i in range(n):
+            for t in range(k):
+                heap_d2[i, t] = 1.0 / 0.0
+                heap_id[i, t] = PY_SSIZE_T_MAX
+            for t in range(k):
+                p = nbr[i, t]
+                sorted_insert(&heap_d2[i, 0], &heap_id[i, 0], k,
+                              _csr_sqdist(&c_data[0] if c_data.shape[0] else NULL,
+                                          &c_indices[0] if c_indices.shape[0] else NULL,
+                                          &c_indptr[0], i,
+                                          &s_data[0] if s_data.shape[0] else NULL,
+                                          &s_indices[0] if s_indices.shape[0] else NULL,
+                                          &s_indptr[0], p),
+                              store_ids[p])
+
+
+def cnn_scan_csr(
+    const floating[::1] data, const index_t[::1] indices, const index_t[::1] indptr,
+    const intp_t[::1] cand_ids,
+    const uint8_t[::1] skip,
+    const intp_t[::1] y,
+    intp_t target,
+    intp_t other,
+    double[:, ::1] heap_d2,
+    intp_t[:, ::1] heap_id,
+    intp_t[::1] added,
+    int n_threads,
+):
+    """cnn_scan for CSR candidate rows (canonical CSR): the same pass, the same result.
+
+    After each block of _BLOCK candidates, its new store rows are pushed to all later
+    candidates in parallel over chunks of candidates (each heap is written by one thread).
+    """
+    cdef intp_t n = cand_ids.shape[0], k = heap_d2.shape[1]
+    cdef intp_t j, j0, j1, i, c, t, a, votes, g, m0, m, n_chunks, lo, hi, n_added = 0
+    cdef bint wrong
+    cdef int aborted = 0
+    cdef const floating* D
+    cdef const index_t* I
+    cdef const index_t* P
+    if n == 0:
+        return 0
+    D = &data[0] if data.shape[0] else NULL
+    I = &indices[0] if indices.shape[0] else NULL
+    P = &indptr[0]
+    with nogil:
+        j0 = 0
+        while j0 < n:
+            poll_signals(&aborted)  # Ctrl-C between blocks
+            if aborted:
+                break
+            j1 = min(n, j0 + _BLOCK)
+            m0 = n_added
+            for j in range(j0, j1):
+                if skip[j]:
+                    continue
+                votes = 0
+                for t in range(k):
+                    votes += (y[heap_id[j, t]] == target)
+                wrong = 2 * votes < k or (2 * votes == k and other < target)
+                if not wrong:
+                    continue
+                added[n_added] = j
+                n_added += 1
+                g = cand_ids[j]
+                for i in range(j + 1, j1):
+                    if not skip[i]:
+                        sorted_insert(&heap_d2[i, 0], &heap_id[i, 0], k,
+                                      _csr_sqdist(D, I, P, i, D, I, P, j), g)
+            m = n_added - m0
+            if m == 0 or j1 == n:
+                j0 = j1
+                continue
+            n_chunks = (n - j1 + _CHUNK - 1) // _CHUNK
+            for c in prange(n_chunks, schedule="dynamic",
+                            num_threads=n_threads if n_threads > 1 else 1):
+                lo = j1 + c * _CHUNK
+                hi = min(n, lo + _CHUNK)
+                for i in range(lo, hi):
+                    if skip[i]:
+                        continue
+                    for a in range(m0, m0 + m):
+                        sorted_insert(&heap_d2[i, 0], &heap_id[i, 0], k,
+                                      _csr_sqdist(D, I, P, i, D, I, P, added[a]),
+                                      cand_ids[added[a]])
+            j0 = j1
+    if aborted:
+        raise_pending()
+    return n_added
