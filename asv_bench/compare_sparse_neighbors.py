@@ -14,7 +14,8 @@ excluded. Cases (``--queries``):
   all              every row against all rows (the cleaning rules); .fit(X).kneighbors(X)
 Each contender runs in a fresh process (``OMP_NUM_THREADS`` and ``n_jobs`` set to the thread
 count, BLAS on one thread), which reports its wall time, CPU time and peak resident memory
-above the loaded data; the parent checks that the neighbour lists agree (scikit-learn does not
+above the resident memory just before the call (the loaded data; Linux's VmHWM, reset
+just before the call); the parent checks that the neighbour lists agree (scikit-learn does not
 break distance ties by index: rows whose lists differ only among equal distances count as
 agreeing). ``--sample N`` times every contender on the first N queries only (for the slow
 cases; say so when quoting the numbers).
@@ -31,11 +32,27 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, sys, time
 import numpy as np
 from scipy import sparse
 sys.path.insert(0, {here!r})
 spec = json.loads(sys.argv[1])
+
+
+def current_rss():  # resident memory now, in bytes; the peak (VmHWM) reset to it (Linux)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_rss():  # peak resident memory since the last current_rss(), in bytes
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+
+
 X = sparse.load_npz(spec["X"]).tocsr()
 minority = np.load(spec["y"]) == 1
 queries, who, threads, sample = spec["queries"], spec["who"], spec["threads"], spec["sample"]
@@ -50,7 +67,7 @@ if sample:
 if who == "resamplekit":
     from resamplekit._neighbors import kneighbors
     kneighbors(X[:50], 2)  # imports
-    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start_rss = current_rss()
     t, c = time.perf_counter(), time.process_time()
     if rows.size == X.shape[0]:
         dist, ind = kneighbors(X, 5, n_jobs=threads)
@@ -59,7 +76,7 @@ if who == "resamplekit":
 else:
     from sklearn.neighbors import NearestNeighbors
     NearestNeighbors(n_neighbors=2, algorithm="brute").fit(X[:50]).kneighbors(X[:50])
-    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start_rss = current_rss()
     t, c = time.perf_counter(), time.process_time()
     nn = NearestNeighbors(n_neighbors=6, algorithm="brute", n_jobs=threads).fit(X)
     dist, ind = nn.kneighbors(X[rows])
@@ -69,7 +86,7 @@ else:
     dist = dist[keep].reshape(-1, 5)
     ind = ind[keep].reshape(-1, 5)
 wall, cpu = time.perf_counter() - t, time.process_time() - c
-peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_rss) * 1024
+peak = peak_rss() - start_rss
 np.save(spec["out"] + "_ind.npy", ind)
 np.save(spec["out"] + "_dist.npy", dist)
 print(json.dumps({{"wall": wall, "cpu": cpu, "peak": peak}}))

@@ -25,6 +25,21 @@ The kernels:
   lists are re-ranked exactly (``_knn.rerank_candidates``); rows whose ties reach the end of
   their candidate list go to the brute-force kernel.
 
+Sparse input. scipy.sparse X or Y (matrices or arrays; CSR and CSC, other formats converted
+once to CSR) take their own exact search, never a dense copy (``_sparse_kneighbors``): canonical
+float64 CSR copies where needed (sorted, duplicates summed as scipy does; the caller's matrix
+is never modified), then ``resamplekit._kernels._sparse_knn.kneighbors_csr``, OpenMP over
+chunks of queries: per query, dot products over the column posting lists of X (the columns most
+rows and queries share multiplied as a dense float32 block by SGEMM instead), rows sharing no
+column with the query walked in norm order, candidates in a provable window above the k-th
+key re-ranked by their exact float64 distance (a merge of the two sorted rows). Same tie, self
+and exactness rules, and the same answer as on the dense form, bit for bit. Peak extra memory:
+about 16 bytes per stored value of X (its column lists; plus its float64/intp copy when the
+input has other dtypes or is not canonical), 6 bytes per stored value at most for the dense
+block of frequent columns, and per thread 33 bytes per row of X plus an 8 MB tile: nothing of
+size n_features, no n x n or n_queries x n block. ``_sparse_kneighbors_reference`` (NumPy and
+scipy, the tests' second implementation) gives the same answer.
+
 Scale. The float32 scan holds data whose largest magnitude lies in [2**-60, 2**60] (and whose
 squared norms stay far below float32's maximum): such data take that path as they are, without
 a copy. Any other data are multiplied by a power of two (exact) in a float64 copy, near the top
@@ -323,12 +338,12 @@ _blas_controller = None
 
 def _as_float_array(A, name):
     """(A as a 2-D float32 or float64 array, not copied when already one; its largest
-    magnitude). Finite values only; sparse matrices are refused."""
+    magnitude). Finite values only; sparse matrices are refused (kneighbors takes them by its
+    own path, before this is called)."""
     if _is_sparse(A):
         raise TypeError(
-            f"{name} is a scipy.sparse {type(A).__name__}: sparse input is not supported by "
-            f"the neighbour search yet; densify it explicitly ({name}.toarray()) or wait for "
-            "sparse support"
+            f"{name} is a scipy.sparse {type(A).__name__}: this function takes dense arrays "
+            f"only (kneighbors takes sparse input); densify it explicitly ({name}.toarray())"
         )
     try:
         arr = np.asarray(A)
@@ -452,6 +467,19 @@ def kneighbors(
     are recomputed on such a rescaled copy; if float64 cannot resolve them even there, a
     ValueError says so.
 
+    Sparse X or Y (scipy.sparse matrices or arrays) are searched by a kernel of their own
+    (see the module docstring), with the same answer, bit for bit, as on their dense form: the
+    same exact float64 distances, ties and self rules; NaN or infinite stored values are
+    refused as for dense input; unsorted indices, duplicate entries (summed, as scipy does),
+    explicit zeros and int32 or int64 indices are read from a copy, the input is never
+    modified. ``algorithm='kd_tree'`` and ``plan`` do not apply (``plan`` is ignored). No dense
+    copy of X or Y and nothing of size n_features is built: peak extra memory is the output,
+    about 16 bytes per stored value of X (its column lists), a float64/intp copy of X or Y
+    when they have other dtypes or unsorted or duplicate entries, at most 6 bytes per stored
+    value for the dense float32 block of the columns most rows share, and per thread 33 bytes
+    per row of X plus a tile of at most 8 MB. Its time per query grows with the frequency of
+    its columns in X: text data with very common columns (stop words) costs the most.
+
     Progress: inside ``resamplekit.report_progress(callback)``, the search reports a
     ``"neighbour search"`` phase in query rows (method ``"kneighbors"`` when called
     directly); over more than 50,000 queries it runs in slabs of queries and reports after
@@ -475,6 +503,15 @@ def kneighbors(
     array([[0]])
     >>> kneighbors(X * 2.0**600, 2)[0][1] == dist[1] * 2.0**600
     array([ True,  True])
+
+    Sparse input gets the same answer, without a dense copy:
+
+    >>> from scipy import sparse
+    >>> kneighbors(sparse.csr_matrix(X), 2)[1]
+    array([[1, 2],
+           [2, 0],
+           [1, 0],
+           [1, 2]])
     """
     if _is_sparse(X) or _is_sparse(Y):
         return _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm)
@@ -1321,18 +1358,19 @@ def _as_sparse_rows(A, name):
             f"{name} must be a sparse matrix of integers or floats, got dtype {A.dtype}")
     if A.format != "csr":
         A = A.tocsr()  # CSC, COO, ...: converted once (a new matrix)
-    data = np.asarray(A.data)
-    if data.size and not np.isfinite(data).all():
+    data, indices, indptr = np.asarray(A.data), np.asarray(A.indices), np.asarray(A.indptr)
+    if data.dtype.kind == "f" and data.size and not np.isfinite(data).all():
         raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
-    indptr = np.asarray(A.indptr).astype(np.intp, copy=False)
-    indices = np.asarray(A.indices).astype(np.intp, copy=False)
-    data = data.astype(np.float64, copy=False)
     shape = (int(A.shape[0]), int(A.shape[1]))
-    # Canonical form (sorted, no duplicates) on a copy: scipy's sum_duplicates is in place.
+    # Canonical form (sorted, no duplicates) on a copy (scipy's sum_duplicates is in place),
+    # summed in the input's dtype as toarray() sums, before the conversion to float64.
     if not _csr_is_canonical(indices, indptr):
         B = sparse.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape)
-        B.sum_duplicates()  # sums in float64: as toarray() of float64 data
-        data, indices, indptr = B.data, B.indices.astype(np.intp), B.indptr.astype(np.intp)
+        B.sum_duplicates()
+        data, indices, indptr = B.data, B.indices, B.indptr
+    data = data.astype(np.float64, copy=False)
+    indptr = indptr.astype(np.intp, copy=False)
+    indices = indices.astype(np.intp, copy=False)
     return _SparseRows(data, indices, indptr, shape)
 
 
@@ -1426,7 +1464,7 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
     Extra memory: the column lists of X over the u columns it uses (16 nnz(X) + 8 u bytes),
     the queries' column ids (8 nnz(Q)), the rows' norm order (8 n), the dense float32 block of
     X's h heavy columns (4 n h <= 6 nnz(X) bytes, plus 8 n for their norms) and, per thread,
-    41 n + 8 k bytes plus, with heavy columns, a chunk x n float32 tile (4 chunk n <= 8 MB).
+    33 n + 8 k bytes plus, with heavy columns, a chunk x n float32 tile (4 chunk n <= 8 MB).
     """
     n, n_q = Xs.shape[0], Qs.shape[0]
     used, x_cols = _used_columns(Xs.indices, Xs.shape[1])
@@ -1467,8 +1505,8 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
     # columns' frequencies); with heavy columns, a chunk x n tile of at most 2**21 values.
     if chunk is None:
         chunk = int(min(64, max(1, n_q // (16 * n_threads))))
-        if h:
-            chunk = int(min(chunk, max(1, 2**21 // n)))  # float32 tile: 8 MB at most
+    if h:
+        chunk = int(min(chunk, max(1, 2**21 // n)))  # float32 tile: 8 MB at most
     # work: the posting-list entries the queries visit (estimated from the mean list length)
     work = Qs.indptr[-1] * (Xs.indptr[-1] / max(used.size, 1)) + 16 * n_q + n_q * n * (h > 0)
     threads = threads_for(n_threads, work, _SPARSE_WORK_PER_THREAD)

@@ -168,7 +168,8 @@ def test_formats_and_sparse_arrays(rng, method, fmt, array):
 @pytest.mark.parametrize("method", [None] + METHODS)
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_malformed_csr_is_read_not_modified(rng, method, index_dtype, dtype):
+@pytest.mark.parametrize("kind", ["ties", "normal"])
+def test_malformed_csr_is_read_not_modified(rng, method, index_dtype, dtype, kind):
     """Unsorted indices, duplicate entries (summed, as scipy does), explicit zeros, int32 and
     int64 indices: the answer of the dense form, the input untouched."""
     n, d = 40, 12
@@ -180,7 +181,10 @@ def test_malformed_csr_is_read_not_modified(rng, method, index_dtype, dtype):
         c = rng.integers(0, d, m)  # duplicates among the columns
         rows += [i] * m
         cols += list(c)
-        vals += list(rng.integers(-2, 3, m).astype(float))  # zeros: explicit zeros
+        if kind == "ties":
+            vals += list(rng.integers(-2, 3, m).astype(float))  # zeros: explicit zeros
+        else:  # duplicates summed in the input's precision, as toarray() does
+            vals += list(rng.normal(size=m) * np.where(rng.random(m) < 0.2, 0.0, 1.0))
     order = rng.permutation(len(rows))  # unsorted inside each row once grouped
     rows, cols, vals = np.array(rows)[order], np.array(cols)[order], np.array(vals)[order]
     by_row = np.argsort(rows, kind="stable")
