@@ -724,13 +724,13 @@ def _numeric_sparse(X):
     if X.format != "csr":
         X = X.tocsr()
         fresh = True
-    if X.dtype != target:
-        X = X.astype(target)
-        fresh = True
     if not X.has_canonical_format:
         if not fresh:
             X = X.copy()
-        X.sum_duplicates()  # sorts the indices too
+            fresh = True
+        X.sum_duplicates()  # in X's dtype, as toarray() sums them; sorts the indices too
+    if X.dtype != target:
+        X = X.astype(target)
     _check_finite_sparse(X)
     if not isinstance(X, sparse.csr_matrix):  # csr_array: the same arrays, matrix semantics
         X = sparse.csr_matrix(X)
