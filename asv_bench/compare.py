@@ -97,8 +97,8 @@ WORKLOADS = [
     Workload("5k_x_20_5cls", 5_000, 20, (0.5, 0.2, 0.15, 0.1, 0.05), quick=True, default=False),
     Workload("4k_x_10_cat", 4_000, 10, (0.8, 0.2), kind="categorical", quick=True,
              default=False),
-    # text-like scipy.sparse CSR (benchmarks/common.py make_sparse_text: ~50 stored values a
-    # row, Zipf columns), run on request (--workloads)
+    # text-like scipy.sparse CSR (benchmarks/sparse_data.py: ~50 stored values a row, Zipf
+    # columns), run on request (--workloads)
     Workload("100k_x_200k_sparse", 100_000, 200_000, (0.9, 0.1), kind="sparse", default=False),
     Workload("20k_x_1m_sparse", 20_000, 1_000_000, (0.9, 0.1), kind="sparse", default=False),
     Workload("5k_x_50k_sparse", 5_000, 50_000, (0.9, 0.1), kind="sparse", quick=False,
@@ -115,12 +115,13 @@ WORKLOADS_BY_ID = {w.id: w for w in WORKLOADS}
 def make_workload(w, seed=0):
     """The workload's (X, y): make_classification, seeded, flip_y=0; categorical workloads are
     its features cut into 3 to 6 quantile bins each (int64 codes); sparse workloads are
-    benchmarks/common.py's make_sparse_text (54 words drawn a row, about 50 distinct)."""
+    benchmarks/sparse_data.py's make_sparse_dataset (text-like CSR, about 50 stored values a
+    row)."""
     if w.kind == "sparse":
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from benchmarks.common import make_sparse_text
+        from benchmarks.sparse_data import make_sparse_dataset
 
-        return make_sparse_text(w.n, w.d, nnz_per_row=54, weights=w.weights, seed=seed)
+        return make_sparse_dataset(w.n, w.d, nnz_per_row=50, weights=w.weights, seed=seed)
     from sklearn.datasets import make_classification
 
     n_classes = len(w.weights)

@@ -221,9 +221,11 @@ def test_compare_agreement(tmp_path):
     assert compare.agreement(counts, ok, compare.Outcome(status="timeout"), None, None) == "-"
 
 
-def test_make_sparse_text_is_text_like_and_seeded():
+def test_make_sparse_dataset_is_text_like_and_seeded():
     sp = pytest.importorskip("scipy.sparse")
-    X, y = common.make_sparse_text(3_000, 40_000, nnz_per_row=30, seed=2)
+    sparse_data = _load("_rk_bench_sparse_data",
+                        os.path.join(ASV_BENCH, "benchmarks", "sparse_data.py"))
+    X, y = sparse_data.make_sparse_dataset(3_000, 40_000, nnz_per_row=30, seed=2)
     assert sp.issparse(X) and X.format == "csr" and X.shape == (3_000, 40_000)
     assert X.has_sorted_indices and X.dtype == np.float64
     np.testing.assert_array_equal(np.bincount(y), [2700, 300])
@@ -232,10 +234,8 @@ def test_make_sparse_text_is_text_like_and_seeded():
     np.testing.assert_allclose(np.sqrt(X.multiply(X).sum(axis=1)).A1, 1.0)  # unit rows
     df = np.bincount(X.indices, minlength=X.shape[1])
     assert df.max() > 0.2 * X.shape[0] and np.median(df) <= 2  # Zipf: few common columns
-    X2, y2 = common.make_sparse_text(3_000, 40_000, nnz_per_row=30, seed=2)
+    X2, y2 = sparse_data.make_sparse_dataset(3_000, 40_000, nnz_per_row=30, seed=2)
     assert (X != X2).nnz == 0 and np.array_equal(y, y2)
-    X32, _ = common.make_sparse_text(100, 1_000, dtype=np.float32)
-    assert X32.dtype == np.float32
 
 
 def test_compare_sparse_workloads_and_agreement(tmp_path):

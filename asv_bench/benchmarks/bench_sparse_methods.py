@@ -1,7 +1,7 @@
 """The resamplers on text-like scipy.sparse CSR data (issue: sparse end to end).
 
-Data: ``common.make_sparse_text`` (TF-IDF-like rows, ~50 stored values a row drawn from a Zipf
-law over the columns, 90/10 labels), written in ``setup_cache`` as ``.npz`` and read back in
+Data: ``sparse_data.make_sparse_dataset`` (TF-IDF-like rows, ~50 stored values a row drawn from
+a Zipf law over the columns, 90/10 labels), written in ``setup_cache`` as ``.npz`` and read back in
 ``setup``, so that ``peakmem_`` sees the matrix and the method only. Two shapes, those of
 asv_bench/compare.py's sparse workloads: 100,000 x 200,000 (about 5 million stored values,
 60 MB) and 20,000 x 1,000,000. Their dense forms (149 GiB each) do not fit in memory:
@@ -12,7 +12,8 @@ The side-by-side comparison with imbalanced-learn on the same matrices is
 """
 import os
 
-from .common import get_function, make_sparse_text
+from .common import get_function
+from .sparse_data import make_sparse_dataset
 
 SHAPES = {"100k_x_200k": (100_000, 200_000), "20k_x_1m": (20_000, 1_000_000)}
 METHODS = {
@@ -44,7 +45,7 @@ class SparseMethods:
         for name, (n, d) in SHAPES.items():
             stem = f"sparse_{name}"
             if not os.path.exists(stem + "_X.npz"):
-                X, y = make_sparse_text(n, d, nnz_per_row=54, seed=0)
+                X, y = make_sparse_dataset(n, d, nnz_per_row=50, seed=0)
                 sp.save_npz(stem + "_X.npz", X, compressed=False)
                 np.save(stem + "_y.npy", y)
             files[name] = stem

@@ -1,7 +1,7 @@
 """Shared pieces of the resamplekit asv suite.
 
-- Seeded data generators (NumPy, and scipy.sparse for :func:`make_sparse_text`, a TF-IDF-like
-  CSR matrix with Zipf-distributed columns and row lengths): :func:`make_dataset` by kind (``"binary_90_10"``,
+- Seeded data generators (NumPy only; text-like sparse data are in ``sparse_data.py``):
+  :func:`make_dataset` by kind (``"binary_90_10"``,
   ``"binary_95_5"``, ``"five_class"``) with a given ``n``, ``d`` and dtype, built in place so
   that generating ``X`` never needs more than about one extra copy of it; its last
   ``n_categorical`` columns can be cut into quantile levels (SMOTE-NC, SMOTE-N).
@@ -41,7 +41,6 @@ __all__ = [
     "BALANCES",
     "STANDARD_CASES",
     "make_dataset",
-    "make_sparse_text",
     "Dataset",
     "cache_datasets",
     "load_dataset",
@@ -155,45 +154,6 @@ class Dataset(NamedTuple):
     def stem(self):
         cat = f"_cat{self.n_categorical}x{self.levels}" if self.n_categorical else ""
         return f"data_{self.kind}_{self.n}x{self.d}_{self.dtype}{cat}"
-
-
-def make_sparse_text(n, d, nnz_per_row=50, weights=(0.9, 0.1), dtype=np.float64, seed=0,
-                     zipf=1.1):
-    """A seeded TF-IDF-like CSR matrix (n x d) and labels, shaped like text.
-
-    Row lengths follow a discrete Pareto law with mean about ``nnz_per_row`` (few long
-    documents, many short ones; at least 1); each row's columns are words drawn from a Zipf law
-    of exponent ``zipf`` over the vocabulary (column r has weight 1 / (r + 10) ** zipf), so a few
-    columns are in most rows and most columns in few. Class c draws from the vocabulary shifted
-    by ``c * d // 7`` columns (its own frequent words). Values: log(1 + count) * idf, rows
-    normalised to unit length. Repeated words in a row are summed (canonical CSR: sorted
-    indices, no duplicates). Memory: about 12 bytes per stored value, plus d floats.
-    """
-    import scipy.sparse as sp
-
-    rng = np.random.default_rng(seed)
-    counts = np.round(np.asarray(weights) / np.sum(weights) * n).astype(np.int64)
-    counts[0] += n - counts.sum()
-    y = np.repeat(np.arange(len(counts)), counts)
-    alpha = 2.5  # Pareto tail: mean = xm * alpha / (alpha - 1)
-    lengths = np.maximum(1, (rng.pareto(alpha, n) + 1) * nnz_per_row * (alpha - 1) / alpha)
-    lengths = np.minimum(lengths.astype(np.int64), d)
-    cdf = np.cumsum(1.0 / (np.arange(d) + 10.0) ** zipf)
-    cdf /= cdf[-1]
-    rows = np.repeat(np.arange(n), lengths)
-    cols = np.searchsorted(cdf, rng.random(rows.shape[0]), side="right")
-    cols = (np.minimum(cols, d - 1) + y[rows] * (d // 7)) % d
-    X = sp.csr_matrix((np.ones(rows.shape[0]), (rows, cols)), shape=(n, d))
-    X.sum_duplicates()
-    df = np.bincount(X.indices, minlength=d)
-    idf = np.log((1 + n) / (1 + df)) + 1.0
-    X.data = np.log1p(X.data) * idf[X.indices]
-    norms = np.sqrt(np.add.reduceat(X.data ** 2, X.indptr[:-1])) if X.nnz else np.ones(0)
-    norms = np.where(np.diff(X.indptr) > 0, norms, 1.0)
-    X.data /= np.repeat(norms, np.diff(X.indptr))
-    order = np.random.default_rng(seed + 1).permutation(n)  # classes interleaved
-    X = X[order]
-    return X.astype(dtype), y[order]
 
 
 def cache_datasets(specs, seed=0):
