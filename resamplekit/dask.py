@@ -147,7 +147,7 @@ class _Data:
     one pass over y).
     """
 
-    def __init__(self, X, y, method):
+    def __init__(self, X, y, method, labels=True):
         self.method = method
         if _is_frame(X):
             self.kind = "dataframe"
@@ -180,6 +180,8 @@ class _Data:
         _check_shape((n, self.n_features))
         self.y_name = None
         self.y_kind = "array"
+        if not labels:  # a neighbour search: one class, no labels read
+            y = np.zeros(n, dtype=np.int8)
         if _is_series(y):
             self.y_kind = "series"
             self.y_name = y.name
@@ -209,9 +211,12 @@ class _Data:
         self.offsets = np.concatenate(([0], np.cumsum(self.lengths)[:-1])).astype(np.int64)
         self.n_samples = n
         self.y_dtype = y.dtype
-        summaries = dask.compute(*[delayed(_label_summary)(p) for p in self.y_parts])
+        if not labels:
+            summaries = [(np.zeros(1, dtype=np.int8), np.array([m])) for m in self.lengths]
+        else:
+            summaries = dask.compute(*[delayed(_label_summary)(p) for p in self.y_parts])
         classes = np.unique(np.concatenate([s[0] for s in summaries]))
-        if len(classes) < 2:
+        if len(classes) < 2 and labels:
             shown = classes[0].item() if hasattr(classes[0], "item") else classes[0]
             raise ValueError(
                 f"y must contain at least 2 classes, got 1 class ({shown!r}); resampling needs "
@@ -224,6 +229,7 @@ class _Data:
         self.block_counts = counts
         self.counts = counts.sum(axis=0)
         self._numeric = None
+        self._codes = {}
 
     @property
     def n_blocks(self):
@@ -238,7 +244,14 @@ class _Data:
         return target_counts(ratio, None, self.classes, kind, counts=self.counts)
 
     def codes(self, b):
-        return delayed(_codes)(self.y_parts[b], self.classes)
+        """Delayed class codes of block b (one node per block)."""
+        if b not in self._codes:
+            self._codes[b] = delayed(_codes, pure=True)(self.y_parts[b], self.classes)
+        return self._codes[b]
+
+    def label(self, code):
+        value = self.classes[code]
+        return value.item() if hasattr(value, "item") else value
 
     # ---- numeric view (distance-based methods)
     def numeric(self):
@@ -661,4 +674,438 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
                 x = delayed(_smoothed_block)(data.numeric()[b], local, scales[c], seed)
                 piece = (x,) + piece[1:]
             pieces.append(piece)
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# SMOTE: the classes gathered, the synthesis spread over blocks of new rows
+
+
+def _class_rows(block, codes, offset, wanted):
+    """Rows of each wanted class in a block, and their global row numbers."""
+    return [(block[codes == c], np.flatnonzero(codes == c) + offset) for c in wanted]
+
+
+def _smote_piece(shared, k, state_int, state_uniform, n):
+    """New rows ``n`` draws into the stream: the in-memory ``_draw_segments`` and
+    ``interpolate``, from the RandomState states recorded at this piece's draws."""
+    X_c, nns = shared
+    rs = np.random.RandomState()
+    rs.set_state(state_int)
+    draws = rs.randint(low=0, high=X_c.shape[0] * k, size=n)
+    rs.set_state(state_uniform)
+    steps = 1.0 * rs.uniform(size=n)
+    rows = np.floor_divide(draws, k)
+    nbrs = np.ascontiguousarray(nns[rows, np.mod(draws, k)], dtype=np.intp)
+    out = np.empty((n, X_c.shape[1]), dtype=X_c.dtype)
+    interpolate(X_c, rows.astype(np.intp, copy=False), X_c, nbrs,
+                np.ascontiguousarray(steps, dtype=np.float64), out, 1)
+    return out
+
+
+def _stream_states(rs, n_total, piece, draw):
+    """The RandomState states at the start of each piece of ``n_total`` draws (advancing rs
+    exactly as one call of ``n_total`` draws would)."""
+    states = []
+    for start in range(0, n_total, piece):
+        states.append(rs.get_state())
+        draw(min(piece, n_total - start))
+    return states
+
+
+def _gather_check(method, need, budget, what, alternative):
+    if need > budget:
+        raise ValueError(
+            f"{method}: {what} needs {need:,} bytes in one process, more than "
+            f"max_gather_bytes={budget:,}; raise max_gather_bytes (workers with more memory), "
+            f"or {alternative}"
+        )
+
+
+def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False,
+          max_gather_bytes=None, rows_per_block=None):
+    """SMOTE over a dask array: the classes to over-sample gathered, the synthesis spread.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, ratio, random_state, n_jobs
+        As :func:`resamplekit.smote` (``n_jobs``: threads of the neighbour search of the
+        gathered classes).
+    return_indices : bool, default=False
+        Also return the global row number of each output row (-1 for a new row).
+    max_gather_bytes : int or None, default=None
+        Most bytes the gathered classes (their rows and neighbour lists) may take in one
+        process; None: :func:`default_gather_bytes` (a quarter of the smallest worker's
+        memory). A larger need raises ValueError.
+    rows_per_block : int or None, default=None
+        New rows per output block (None: the largest block of X).
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        X's blocks (as float32/float64), then the new rows class by class.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The rows of each class to over-sample are gathered (one pass over X and y), their
+    neighbours found by :func:`resamplekit._neighbors.kneighbors` and the random draws made
+    with the in-memory function's stream and call order; the driver only records the stream's
+    state at the start of each block of new rows, and the workers redraw their block's values
+    and interpolate (the gathered class broadcast once). So with an integer ``random_state``
+    the new rows equal :func:`resamplekit.smote`'s, to the bit. A class that does not fit
+    ``max_gather_bytes`` is refused (no block-wise fallback yet).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import smote
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 2))
+    >>> y = np.array([0] * 90 + [1] * 10)
+    >>> X_res, y_res = smote(da.from_array(X, chunks=30), y, random_state=0)
+    >>> bool((X_res.compute() == resamplekit.smote(X, y, random_state=0)[0]).all())
+    True
+    """
+    data = _Data(X, y, "smote")
+    k = check_int(k, "k", minimum=1)
+    n_jobs = check_n_jobs(n_jobs)
+    budget = _budget(max_gather_bytes)
+    targets = {int(c): int(n) for c, n in data.targets(ratio, "over").items() if n > 0}
+    for c in targets:
+        _over_mod._check_class_size(data, c, k, "smote")
+    blocks = data.numeric()
+    width = data.n_features * data.num_dtype.itemsize + 8 * (k + 1)
+    need = int(sum(data.counts[c] for c in targets)) * width
+    _gather_check("smote", need, budget, "gathering the classes to over-sample",
+                  "under-sample the other classes first (random_under) or over-sample fewer "
+                  "classes (ratio=)")
+    wanted = list(targets)
+    per_block = dask.compute(*[
+        delayed(_class_rows)(blocks[b], data.codes(b), int(data.offsets[b]), wanted)
+        for b in range(data.n_blocks)
+    ])
+    piece = int(rows_per_block or max(data.lengths))
+    pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
+    for j, (c, n_new) in enumerate(targets.items()):
+        X_c = np.concatenate([per_block[b][j][0] for b in range(data.n_blocks)])
+        nns = np.ascontiguousarray(_kneighbors(X_c, k, n_jobs=n_jobs)[1])
+        rs = check_random_state(random_state)
+        high = X_c.shape[0] * k
+        s_int = _stream_states(rs, n_new, piece,
+                               lambda m: rs.randint(low=0, high=high, size=m))
+        s_uni = _stream_states(rs, n_new, piece, lambda m: rs.uniform(size=m))
+        shared = _broadcast((X_c, nns))
+        for i, start in enumerate(range(0, n_new, piece)):
+            m = min(piece, n_new - start)
+            x = delayed(_smote_piece)(shared, k, s_int[i], s_uni[i], m)
+            label = delayed(np.full)(m, data.classes[c], dtype=data.y_dtype)
+            pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# Block-wise exact neighbour search
+
+
+def _pad(dist, ind, lab, k):
+    m, w = dist.shape
+    if w == k:
+        return dist, ind, lab
+    return (np.hstack([dist, np.full((m, k - w), np.inf)]),
+            np.hstack([ind, np.full((m, k - w), _NO_INDEX, dtype=np.intp)]),
+            np.hstack([lab, np.full((m, k - w), -1, dtype=np.intp)]))
+
+
+def _pair(Xq, Xr, codes_r, k, rows_q, same, offset_r):
+    """The k nearest rows of block r for the query rows of block q, in global numbers, with
+    their class codes: kneighbors on the pair (self excluded by index when r is q)."""
+    n_q = Xq.shape[0] if rows_q is None else len(rows_q)
+    empty = (np.empty((n_q, 0)), np.empty((n_q, 0), dtype=np.intp),
+             np.empty((n_q, 0), dtype=np.intp))
+    kk = min(k, Xr.shape[0] - (1 if same else 0))
+    if n_q == 0 or kk < 1:
+        return _pad(*empty, k)
+    if same:
+        dist, ind = _kneighbors(Xr, kk, rows=rows_q, n_jobs=1)
+    else:
+        Y = Xq if rows_q is None else Xq[rows_q]
+        dist, ind = _kneighbors(Xr, kk, Y=Y, n_jobs=1)
+    return _pad(dist, ind + offset_r, codes_r[ind], k)
+
+
+def _merge(a, b, k):
+    """Two candidate lists merged by (distance, global row), the k first kept."""
+    dist = np.hstack([a[0], b[0]])
+    ind = np.hstack([a[1], b[1]])
+    lab = np.hstack([a[2], b[2]])
+    order = np.lexsort((ind, dist), axis=-1)[:, :k]
+    return (np.take_along_axis(dist, order, 1), np.take_along_axis(ind, order, 1),
+            np.take_along_axis(lab, order, 1))
+
+
+def _tree(items, combine):
+    while len(items) > 1:
+        items = [combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
+                 for i in range(0, len(items), 2)]
+    return items[0]
+
+
+def _self_pass(Xq, codes_q, k, rows_q, offset):
+    """The self pair of block q, its bounding box and the largest k-th distance of its
+    queries (-inf without queries: no other block needed)."""
+    lists = _pair(Xq, Xq, codes_q, k, rows_q, True, offset)
+    kth = float(lists[0][:, k - 1].max()) if lists[0].shape[0] else -np.inf
+    return lists, Xq.min(axis=0).astype(np.float64), Xq.max(axis=0).astype(np.float64), kth
+
+
+def _box_gap(lo_a, hi_a, lo_b, hi_b):
+    gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
+    return float(np.sqrt(np.sum(gap * gap)))
+
+
+def _targeted_rows(codes, mask):
+    return np.flatnonzero(mask[codes])
+
+
+def _block_search(data, k, query_mask=None):
+    """Per block, delayed (dist, global ind, class codes) of the k nearest other rows of its
+    query rows (the rows of the classes set in ``query_mask``; all rows when None), exactly
+    kneighbors' lists over all of X; and the number of block pairs searched."""
+    blocks = data.numeric()
+    B = data.n_blocks
+    rows = [None if query_mask is None else delayed(_targeted_rows)(data.codes(b), query_mask)
+            for b in range(B)]
+    passes = [delayed(_self_pass)(blocks[b], data.codes(b), k, rows[b], int(data.offsets[b]))
+              for b in range(B)]
+    passes = dask.persist(*passes)
+    small = dask.compute(*[delayed(_pick)(p, slice(1, 4)) for p in passes])
+    lists = []
+    n_pairs = B
+    for q in range(B):
+        lo_q, hi_q, kth = small[q]
+        cands = [delayed(_pick)(passes[q], 0)]
+        for r in range(B):
+            if r == q or kth == -np.inf:
+                continue
+            lo_r, hi_r, _ = small[r]
+            # Prune only what provably holds no neighbour (a margin for rounding).
+            if _box_gap(lo_q, hi_q, lo_r, hi_r) > kth * (1 + 1e-9):
+                continue
+            n_pairs += 1
+            cands.append(delayed(_pair)(blocks[q], blocks[r], data.codes(r), k, rows[q], False,
+                                        int(data.offsets[r])))
+        lists.append(_tree(cands, lambda a, b: delayed(_merge)(a, b, k)))
+    return lists, rows, n_pairs
+
+
+def kneighbors(X, k):
+    """Exact k nearest other rows of every row of a dask array, block by block.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    k : int
+        Neighbours per row, ``1 <= k < n_samples``.
+
+    Returns
+    -------
+    distances : dask array of shape (n_samples, k), float64 (lazy)
+    indices : dask array of shape (n_samples, k), intp (lazy)
+        Global row numbers.
+
+    Notes
+    -----
+    For each block of queries, :func:`resamplekit._neighbors.kneighbors` runs against every
+    block of rows (itself excluded by index in its own block), and the lists are merged by
+    (distance, global row) in a tree. The self pairs run first (kept on the workers); a block
+    whose bounding box is farther from the query block's box than every query's k-th
+    distance so far cannot hold a neighbour and is skipped (blocks of rows sorted or
+    clustered in space prune well; blocks of random rows cannot be pruned). The distances
+    are kneighbors' exact float64 distances, so the lists equal kneighbors(X, k) on the same
+    data, ties (by lower row) and duplicates included. Eager work: the self pairs and the
+    blocks' bounding boxes.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit._neighbors import kneighbors as kneighbors_in_memory
+    >>> from resamplekit.dask import kneighbors
+    >>> X = np.random.default_rng(0).normal(size=(50, 3))
+    >>> dist, ind = kneighbors(da.from_array(X, chunks=12), 4)
+    >>> bool((ind.compute() == kneighbors_in_memory(X, 4)[1]).all())
+    True
+    """
+    data = _Data(X, None, "kneighbors", labels=False)
+    k = check_int(k, "k", minimum=1)
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    lists, _, _ = _block_search(data, k)
+    dist = da.concatenate([da.from_delayed(delayed(_pick)(lst, 0), (int(m), k), dtype=np.float64)
+                           for lst, m in zip(lists, data.lengths)])
+    ind = da.concatenate([da.from_delayed(delayed(_pick)(lst, 1), (int(m), k), dtype=np.intp)
+                          for lst, m in zip(lists, data.lengths)])
+    return dist, ind
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning on the block-wise lists
+
+
+def _enn_block(lists, codes, rows, k, mode, n_classes):
+    """The in-memory ENN vote (``_cleaning.enn_keep``) on one block's lists, whose neighbours'
+    labels travel with them; the kept local rows, per class, ascending."""
+    m = len(rows)
+    keep = np.ones(len(codes), dtype=bool)
+    if m:
+        y_local = np.ascontiguousarray(np.concatenate([codes[rows], lists[2].ravel()]),
+                                       dtype=np.intp)
+        nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
+        vote = _cleaning.enn_keep(nbr, np.arange(m, dtype=np.intp), y_local, k, mode, False,
+                                  1).view(bool)
+        keep[rows[~vote]] = False
+    return [np.flatnonzero(keep & (codes == c)) for c in range(n_classes)]
+
+
+def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto",
+                              return_indices=False):
+    """Edited nearest neighbours over a dask array, with the block-wise exact search.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, kind_sel, ratio
+        As :func:`resamplekit.edited_nearest_neighbours`.
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows, class by class, ascending row number inside a class: the rows
+        :func:`resamplekit.edited_nearest_neighbours` keeps, in its order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The neighbours of the targeted rows come from the block-wise search (see
+    :func:`kneighbors`), each carrying its label, and the in-memory vote runs on each block's
+    lists. Eager work: the search and the votes (one kept flag per row is brought back); the
+    output rows are gathered lazily from X's blocks.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import edited_nearest_neighbours
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.normal(size=200) > 1).astype(int)
+    >>> idx = edited_nearest_neighbours(da.from_array(X, chunks=64), y, return_indices=True)[2]
+    >>> expected = resamplekit.edited_nearest_neighbours(X, y, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "edited_nearest_neighbours")
+    k = check_int(k, "k")
+    mode = _cleaning_mod._check_kind_sel(kind_sel)
+    codes, mask = _targeted(data, ratio)
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    lists, rows, _ = _block_search(data, k, mask)
+    kept = dask.compute(*[delayed(_enn_block)(lists[b], data.codes(b), rows[b], k, mode,
+                                              data.n_classes) for b in range(data.n_blocks)])
+    pieces = [data.take(b, kept[b][c], len(kept[b][c]))
+              for c in range(data.n_classes) for b in range(data.n_blocks)]
+    return data.output(pieces, return_indices=return_indices)
+
+
+def _targeted(data, ratio):
+    codes = list(data.targets(ratio, "clean"))
+    mask = np.zeros(data.n_classes, dtype=bool)
+    mask[codes] = True
+    return codes, mask
+
+
+def _nn_of(lists):
+    return lists[1][:, 0], lists[2][:, 0]
+
+
+def _nn_lookup(nn_q, nn_r, offset_r):
+    """nn[nn_q] where nn_q falls in block r (its nearest rows' own nearest row), else -1."""
+    out = np.full(len(nn_q), -1, dtype=np.intp)
+    inside = (nn_q >= offset_r) & (nn_q < offset_r + len(nn_r))
+    out[inside] = nn_r[nn_q[inside] - offset_r]
+    return out
+
+
+def _tomek_block(nn_pair, nnn, codes, offset, targeted):
+    """The in-memory rule (``_cleaning.tomek_link_mask``) on one block: local rows 0..m-1,
+    their nearest rows as m..2m-1 (pointing back at their row when the pair is mutual)."""
+    nn, lab = nn_pair
+    m = len(nn)
+    own = np.arange(m, dtype=np.intp)
+    back = np.where(nnn == offset + own, own, m + own)
+    nn_local = np.ascontiguousarray(np.concatenate([m + own, back]), dtype=np.intp)
+    y_local = np.ascontiguousarray(np.concatenate([codes, lab]), dtype=np.intp)
+    remove = np.zeros(2 * m, dtype=np.uint8)
+    _cleaning.tomek_link_mask(nn_local, y_local, targeted, remove)
+    return np.flatnonzero(remove[:m] == 0)
+
+
+def tomek_links(X, y, *, ratio="auto", return_indices=False):
+    """Remove Tomek links over a dask array, with the block-wise exact search.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    ratio : str or list, default="auto"
+        As :func:`resamplekit.tomek_links`.
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows in input order: the rows :func:`resamplekit.tomek_links` keeps.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    Each row's nearest other row comes from the block-wise search; whether the pair is
+    mutual is read block pair by block pair (the nearest rows' own nearest rows), and the
+    in-memory rule marks the links. Eager work: the search and one kept flag per row.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit.dask import tomek_links
+    >>> X = np.array([[0.0], [1.0], [2.0], [2.4], [5.0], [6.0], [7.0]])
+    >>> y = np.array([0, 0, 0, 1, 1, 1, 1])
+    >>> tomek_links(da.from_array(X, chunks=3), y, return_indices=True)[2].compute()
+    array([0, 1, 2, 4, 5, 6])
+    """
+    data = _Data(X, y, "tomek_links")
+    codes, mask = _targeted(data, ratio)
+    lists, _, _ = _block_search(data, 1)
+    nn = [delayed(_nn_of)(lst) for lst in lists]
+    B = data.n_blocks
+    nn_rows = [delayed(_pick)(pair, 0) for pair in nn]
+    nnn = [_tree([delayed(_nn_lookup)(nn_rows[q], nn_rows[r], int(data.offsets[r]))
+                  for r in range(B)], lambda a, b: delayed(np.maximum)(a, b))
+           for q in range(B)]
+    targeted = mask.astype(np.uint8)
+    kept = dask.compute(*[delayed(_tomek_block)(nn[b], nnn[b], data.codes(b),
+                                                int(data.offsets[b]), targeted)
+                          for b in range(B)])
+    pieces = [data.take(b, kept[b], len(kept[b])) for b in range(B)]
     return data.output(pieces, return_indices=return_indices)
