@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -185,12 +186,16 @@ class _Data:
         if _is_series(y):
             self.y_kind = "series"
             self.y_name = y.name
-            y = y.to_dask_array(lengths=True)
+            self.y_meta = y._meta
+            with warnings.catch_warnings():
+                # string labels become an object array (the Series dtype comes back on output)
+                warnings.simplefilter("ignore", UserWarning)
+                y = y.to_dask_array(lengths=True)
         elif not isinstance(y, da.Array):
             y = np.asarray(y)
             if y.ndim != 1:
                 encode_labels(y)  # the in-memory message
-            y = da.from_array(y, chunks=(tuple(lengths),))
+            y = da.from_array(y, chunks=(tuple(lengths),) if len(y) == n else -1)
         if y.ndim != 1:
             raise ValueError(f"y must be 1-dimensional (one label per row of X), got shape "
                              f"{y.shape}")
@@ -246,7 +251,7 @@ class _Data:
     def codes(self, b):
         """Delayed class codes of block b (one node per block)."""
         if b not in self._codes:
-            self._codes[b] = delayed(_codes, pure=True)(self.y_parts[b], self.classes)
+            self._codes[b] = delayed(_codes)(self.y_parts[b], self.classes)
         return self._codes[b]
 
     def label(self, code):
@@ -312,11 +317,9 @@ class _Data:
         ys = [da.from_delayed(p[1], (int(p[3]),), dtype=self.y_dtype) for p in pieces]
         y_out = da.concatenate(ys) if ys else da.zeros((0,), dtype=self.y_dtype)
         if self.y_kind == "series":
-            series = [delayed(_as_series)(p[1], self.y_name, int(s), p[3], x, keep_index)
+            meta_y = self.y_meta.rename(self.y_name)
+            series = [delayed(_as_series)(p[1], meta_y, int(s), p[3], x, keep_index)
                       for p, s, x in zip(pieces, starts, xs)]
-            import pandas as pd
-
-            meta_y = pd.Series(np.empty(0, dtype=self.y_dtype), name=self.y_name)
             if keep_index:
                 meta_y.index = self.meta.index[:0]
             y_out = _dd().from_delayed(series or [delayed(meta_y)], meta=meta_y,
@@ -364,11 +367,11 @@ def _as_frame(block, columns, start, keep_index):
                         index=pd.RangeIndex(start, start + len(block)))
 
 
-def _as_series(labels, name, start, n, x_block, keep_index):
+def _as_series(labels, meta, start, n, x_block, keep_index):
     import pandas as pd
 
     index = x_block.index if keep_index else pd.RangeIndex(start, start + n)
-    return pd.Series(np.asarray(labels), name=name, index=index)
+    return pd.Series(np.asarray(labels), name=meta.name, index=index).astype(meta.dtype)
 
 
 # --------------------------------------------------------------------------------------------
@@ -435,14 +438,9 @@ def _budget(max_gather_bytes):
 
 
 def _broadcast(obj):
-    """``obj`` as one graph node (scattered to every worker once under dask.distributed)."""
-    try:
-        from distributed import get_client
-
-        client = get_client()
-    except (ImportError, ValueError):
-        return delayed(obj, pure=True)
-    return client.scatter(obj, broadcast=True, hash=False)
+    """``obj`` as one graph node: shipped once to each worker that needs it. (Not a scattered
+    future: a lazy result must not depend on futures the caller may let go of.)"""
+    return delayed(obj)
 
 
 # --------------------------------------------------------------------------------------------
@@ -873,10 +871,14 @@ def _targeted_rows(codes, mask):
     return np.flatnonzero(mask[codes])
 
 
-def _block_search(data, k, query_mask=None):
+def _block_search(data, k, query_mask=None, *, lazy=False):
     """Per block, delayed (dist, global ind, class codes) of the k nearest other rows of its
     query rows (the rows of the classes set in ``query_mask``; all rows when None), exactly
-    kneighbors' lists over all of X; and the number of block pairs searched."""
+    kneighbors' lists over all of X; and the number of block pairs searched.
+
+    The self pairs run first (persisted on the workers) for the bounds. With ``lazy=True`` the
+    lists do not reuse them (they are searched again when computed), so that the lazy result
+    holds no future the caller could let go of."""
     blocks = data.numeric()
     B = data.n_blocks
     rows = [None if query_mask is None else delayed(_targeted_rows)(data.codes(b), query_mask)
@@ -889,7 +891,12 @@ def _block_search(data, k, query_mask=None):
     n_pairs = B
     for q in range(B):
         lo_q, hi_q, kth = small[q]
-        cands = [delayed(_pick)(passes[q], 0)]
+        if lazy:
+            again = delayed(_self_pass)(blocks[q], data.codes(q), k, rows[q],
+                                        int(data.offsets[q]))
+            cands = [delayed(_pick)(again, 0)]
+        else:
+            cands = [delayed(_pick)(passes[q], 0)]
         for r in range(B):
             if r == q or kth == -np.inf:
                 continue
@@ -924,13 +931,13 @@ def kneighbors(X, k):
     -----
     For each block of queries, :func:`resamplekit._neighbors.kneighbors` runs against every
     block of rows (itself excluded by index in its own block), and the lists are merged by
-    (distance, global row) in a tree. The self pairs run first (kept on the workers); a block
+    (distance, global row) in a tree. The self pairs run first (eagerly); a block
     whose bounding box is farther from the query block's box than every query's k-th
     distance so far cannot hold a neighbour and is skipped (blocks of rows sorted or
     clustered in space prune well; blocks of random rows cannot be pruned). The distances
     are kneighbors' exact float64 distances, so the lists equal kneighbors(X, k) on the same
     data, ties (by lower row) and duplicates included. Eager work: the self pairs and the
-    blocks' bounding boxes.
+    blocks' bounding boxes (the lazy result searches the self pairs again when computed).
 
     Examples
     --------
@@ -945,7 +952,7 @@ def kneighbors(X, k):
     data = _Data(X, None, "kneighbors", labels=False)
     k = check_int(k, "k", minimum=1)
     _cleaning_mod._check_k_rows(k, data.n_samples)
-    lists, _, _ = _block_search(data, k)
+    lists, _, _ = _block_search(data, k, lazy=True)
     dist = da.concatenate([da.from_delayed(delayed(_pick)(lst, 0), (int(m), k), dtype=np.float64)
                            for lst, m in zip(lists, data.lengths)])
     ind = da.concatenate([da.from_delayed(delayed(_pick)(lst, 1), (int(m), k), dtype=np.intp)
@@ -1109,3 +1116,123 @@ def tomek_links(X, y, *, ratio="auto", return_indices=False):
                           for b in range(B)])
     pieces = [data.take(b, kept[b], len(kept[b])) for b in range(B)]
     return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# Methods that run in one process: gathered within the budget, else refused
+
+
+def _wrap_gathered(data, out, n_rows):
+    """The in-memory results as dask collections of the caller's kind."""
+    chunk = max(1, int(max(data.lengths)))
+    wrapped = []
+    for i, value in enumerate(out):
+        if i >= 3 or not hasattr(value, "shape"):
+            wrapped.append(value)
+        elif hasattr(value, "iloc"):
+            wrapped.append(_dd().from_pandas(value, chunksize=chunk, sort=False))
+        else:
+            value = np.asarray(value)
+            wrapped.append(da.from_array(value, chunks=(chunk,) + value.shape[1:]))
+    return tuple(wrapped)
+
+
+def _gathering(name, module, reason, alternative):
+    in_memory = getattr(module, name)
+
+    def method(X, y, *, max_gather_bytes=None, **kwargs):
+        data = _Data(X, y, name)
+        budget = _budget(max_gather_bytes)
+        width = data.n_features * max(8, data.dtype.itemsize if data.dtype is not None else 8)
+        need = int(data.n_samples) * (width + 16)
+        _gather_check(name, need, budget, f"{reason}; gathering X and y", alternative)
+        if isinstance(y, da.Array) or _is_series(y):
+            X_mem, y_mem = dask.compute(X, y)
+        else:
+            X_mem, y_mem = X.compute(), y
+        out = in_memory(X_mem, y_mem, **kwargs)
+        return _wrap_gathered(data, out, data.n_samples)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"""{name} over dask collections, gathered into one process.
+
+    {reason[0].upper() + reason[1:]}. So X and y are computed into this process when they fit
+    ``max_gather_bytes`` (about ``n_samples * (n_features * 8 + 16)`` bytes), and
+    :func:`resamplekit.{name}` runs on them: the result is exactly the in-memory one. Larger
+    data is refused with a ValueError that says why; the alternative: {alternative}.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    max_gather_bytes : int or None, default=None
+        Most bytes X and y may take in one process; None: :func:`default_gather_bytes`.
+    **kwargs
+        The keywords of :func:`resamplekit.{name}`.
+
+    Returns
+    -------
+    X_res, y_res[, ...] : dask collections of the caller's kind, then any further outputs of
+        :func:`resamplekit.{name}` (indices as a dask array).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit.dask import {name}
+    >>> X = da.from_array(np.random.default_rng(0).normal(size=(60, 2)), chunks=20)
+    >>> y = np.array([0] * 40 + [1] * 20)
+    >>> try:
+    ...     {name}(X, y, max_gather_bytes=0)
+    ... except ValueError as exc:
+    ...     print(str(exc).split(" needs ")[0])
+    {name}: {reason}; gathering X and y
+    """
+    return method
+
+
+_ONE_FIT = "it fits one {} on all the rows"
+_SEQUENTIAL = ("it is sequential by nature (each row's fate depends on the store built from "
+               "the rows before it)")
+_SEARCH_ALTERNATIVE = ("edited_nearest_neighbours or tomek_links (block-wise, exact), or "
+                       "random_under first to bring the data within the budget")
+_OVER_ALTERNATIVE = ("smote (the classes to over-sample gathered, the rest block-wise), or "
+                     "random_under first to bring the data within the budget")
+
+condensed_nearest_neighbour = _gathering(
+    "condensed_nearest_neighbour", _cleaning_mod, _SEQUENTIAL, _SEARCH_ALTERNATIVE)
+one_sided_selection = _gathering(
+    "one_sided_selection", _cleaning_mod, _SEQUENTIAL, _SEARCH_ALTERNATIVE)
+cluster_centroids = _gathering(
+    "cluster_centroids", _under_mod, _ONE_FIT.format("KMeans per class"),
+    "random_under (block-wise), or random_under first to bring the data within the budget")
+instance_hardness_threshold = _gathering(
+    "instance_hardness_threshold", _under_mod,
+    _ONE_FIT.format("cross-validated classifier"),
+    "random_under or edited_nearest_neighbours (block-wise)")
+svm_smote = _gathering("svm_smote", _over_mod, _ONE_FIT.format("SVM"), _OVER_ALTERNATIVE)
+kmeans_smote = _gathering("kmeans_smote", _over_mod, _ONE_FIT.format("KMeans"),
+                          _OVER_ALTERNATIVE)
+smotenc = _gathering(
+    "smotenc", _over_mod,
+    "its mixed metric and categorical votes are not block-wise yet", _OVER_ALTERNATIVE)
+smoten = _gathering(
+    "smoten", _over_mod,
+    "its value-difference metric and votes are not block-wise yet", _OVER_ALTERNATIVE)
+borderline_smote = _gathering(
+    "borderline_smote", _over_mod,
+    "its danger-set search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
+adasyn = _gathering(
+    "adasyn", _over_mod,
+    "its density search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
+near_miss = _gathering(
+    "near_miss", _under_mod, "its searches are not block-wise yet",
+    "random_under (block-wise), or random_under first to bring the data within the budget")
+repeated_edited_nearest_neighbours = _gathering(
+    "repeated_edited_nearest_neighbours", _cleaning_mod,
+    "its rounds of editing are not block-wise yet", _SEARCH_ALTERNATIVE)
+all_knn = _gathering(
+    "all_knn", _cleaning_mod, "its rounds of editing are not block-wise yet",
+    _SEARCH_ALTERNATIVE)
+neighbourhood_cleaning_rule = _gathering(
+    "neighbourhood_cleaning_rule", _cleaning_mod, "its rules are not block-wise yet",
+    _SEARCH_ALTERNATIVE)
