@@ -811,30 +811,31 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
 # Block-wise exact neighbour search
 
 
-def _pad(dist, ind, lab, k):
-    m, w = dist.shape
-    if w == k:
-        return dist, ind, lab
-    return (np.hstack([dist, np.full((m, k - w), np.inf)]),
-            np.hstack([ind, np.full((m, k - w), _NO_INDEX, dtype=np.intp)]),
-            np.hstack([lab, np.full((m, k - w), -1, dtype=np.intp)]))
-
-
-def _pair(Xq, Xr, codes_r, k, rows_q, same, offset_r):
-    """The k nearest rows of block r for the query rows of block q, in global numbers, with
-    their class codes: kneighbors on the pair (self excluded by index when r is q)."""
-    n_q = Xq.shape[0] if rows_q is None else len(rows_q)
-    empty = (np.empty((n_q, 0)), np.empty((n_q, 0), dtype=np.intp),
-             np.empty((n_q, 0), dtype=np.intp))
-    kk = min(k, Xr.shape[0] - (1 if same else 0))
-    if n_q == 0 or kk < 1:
-        return _pad(*empty, k)
-    if same:
-        dist, ind = _kneighbors(Xr, kk, rows=rows_q, n_jobs=1)
-    else:
-        Y = Xq if rows_q is None else Xq[rows_q]
-        dist, ind = _kneighbors(Xr, kk, Y=Y, n_jobs=1)
-    return _pad(dist, ind + offset_r, codes_r[ind], k)
+def _search_pair(Xr, codes_r, k, offset_r, Q, inside):
+    """The k nearest rows of block r for the query rows ``Q`` of a query group, in global row
+    numbers, with their class codes: ``kneighbors`` on the pair. ``inside`` is None, or
+    ``(start, local)`` when the queries ``Q[start:start + len(local)]`` are the rows ``local``
+    of block r itself: those are searched with ``rows=local``, each excluded by index."""
+    n_q = Q.shape[0]
+    n_r = Xr.shape[0]
+    dist = np.full((n_q, k), np.inf)
+    ind = np.full((n_q, k), _NO_INDEX, dtype=np.intp)
+    lab = np.full((n_q, k), -1, dtype=np.intp)
+    own = np.zeros(n_q, dtype=bool)
+    if inside is not None:
+        start, local = inside
+        own[start:start + len(local)] = True
+        kk = min(k, n_r - 1)
+        if len(local) and kk >= 1:
+            d, i = _kneighbors(Xr, kk, rows=local, n_jobs=1)
+            sl = slice(start, start + len(local))
+            dist[sl, :kk], ind[sl, :kk], lab[sl, :kk] = d, i + offset_r, codes_r[i]
+    others = np.flatnonzero(~own)
+    kk = min(k, n_r)
+    if len(others) and kk >= 1:
+        d, i = _kneighbors(Xr, kk, Y=Q[others], n_jobs=1)
+        dist[others, :kk], ind[others, :kk], lab[others, :kk] = d, i + offset_r, codes_r[i]
+    return dist, ind, lab
 
 
 def _merge(a, b, k):
@@ -854,12 +855,22 @@ def _tree(items, combine):
     return items[0]
 
 
-def _self_pass(Xq, codes_q, k, rows_q, offset):
-    """The self pair of block q, its bounding box and the largest k-th distance of its
-    queries (-inf without queries: no other block needed)."""
-    lists = _pair(Xq, Xq, codes_q, k, rows_q, True, offset)
-    kth = float(lists[0][:, k - 1].max()) if lists[0].shape[0] else -np.inf
-    return lists, Xq.min(axis=0).astype(np.float64), Xq.max(axis=0).astype(np.float64), kth
+def _query_rows(blocks, rows):
+    """The query rows of a group of blocks, concatenated (all rows of a block when None)."""
+    return np.concatenate([X if r is None else X[r] for X, r in zip(blocks, rows)])
+
+
+def _bounds(lists, Q, k):
+    """The largest k-th distance so far among the group's queries (-inf without queries),
+    and the bounding box of the queries."""
+    if Q.shape[0] == 0:
+        return -np.inf, None, None
+    return (float(lists[0][:, k - 1].max()), Q.min(axis=0).astype(np.float64),
+            Q.max(axis=0).astype(np.float64))
+
+
+def _box(X):
+    return X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
 
 
 def _box_gap(lo_a, hi_a, lo_b, hi_b):
@@ -871,44 +882,91 @@ def _targeted_rows(codes, mask):
     return np.flatnonzero(mask[codes])
 
 
+def _slice_lists(lists, start, stop):
+    return tuple(a[start:stop] for a in lists)
+
+
+def _query_groups(n_queries, limit):
+    """Consecutive blocks grouped so that a group holds at most ``limit`` query rows (a block
+    with more is a group of its own); blocks without queries are left out."""
+    groups, current, size = [], [], 0
+    for b, m in enumerate(n_queries):
+        if m == 0:
+            continue
+        if current and size + m > limit:
+            groups.append(current)
+            current, size = [], 0
+        current.append(b)
+        size += int(m)
+    if current:
+        groups.append(current)
+    return groups
+
+
 def _block_search(data, k, query_mask=None, *, lazy=False):
     """Per block, delayed (dist, global ind, class codes) of the k nearest other rows of its
     query rows (the rows of the classes set in ``query_mask``; all rows when None), exactly
-    kneighbors' lists over all of X; and the number of block pairs searched.
+    kneighbors' lists over all of X; the query rows of each block; and the number of
+    (query group, row block) pairs searched.
 
-    The self pairs run first (persisted on the workers) for the bounds. With ``lazy=True`` the
-    lists do not reuse them (they are searched again when computed), so that the lazy result
-    holds no future the caller could let go of."""
+    Query rows are grouped over consecutive blocks (up to the largest block's length: a
+    group of few queries, such as one small class, is searched against each block of rows
+    once). First each group is searched against its own blocks (persisted on the workers),
+    which bounds every query's k-th distance; then only the blocks whose bounding box can hold
+    a nearer row are searched, and the lists are merged in a tree. With ``lazy=True`` the
+    lists do not reuse the persisted first step (it is searched again when computed), so
+    that a lazy result holds no future the caller could let go of."""
     blocks = data.numeric()
     B = data.n_blocks
-    rows = [None if query_mask is None else delayed(_targeted_rows)(data.codes(b), query_mask)
-            for b in range(B)]
-    passes = [delayed(_self_pass)(blocks[b], data.codes(b), k, rows[b], int(data.offsets[b]))
-              for b in range(B)]
-    passes = dask.persist(*passes)
-    small = dask.compute(*[delayed(_pick)(p, slice(1, 4)) for p in passes])
-    lists = []
-    n_pairs = B
-    for q in range(B):
-        lo_q, hi_q, kth = small[q]
-        if lazy:
-            again = delayed(_self_pass)(blocks[q], data.codes(q), k, rows[q],
-                                        int(data.offsets[q]))
-            cands = [delayed(_pick)(again, 0)]
-        else:
-            cands = [delayed(_pick)(passes[q], 0)]
+    if query_mask is None:
+        n_queries = data.lengths
+        rows = [None] * B
+    else:
+        n_queries = data.block_counts[:, query_mask].sum(axis=1)
+        rows = [delayed(_targeted_rows)(data.codes(b), query_mask) for b in range(B)]
+    groups = _query_groups(n_queries, int(max(data.lengths)))
+    queries, starts, firsts = [], [], []
+    for g in groups:
+        Q = delayed(_query_rows)([blocks[b] for b in g], [rows[b] for b in g])
+        seg = np.concatenate(([0], np.cumsum([n_queries[b] for b in g]))).astype(np.int64)
+        local = [delayed(np.arange)(int(data.lengths[b])) if rows[b] is None else rows[b]
+                 for b in g]
+        pairs = [delayed(_search_pair)(blocks[b], data.codes(b), k, int(data.offsets[b]), Q,
+                                       (int(seg[i]), local[i])) for i, b in enumerate(g)]
+        first = _tree(pairs, lambda a, c: delayed(_merge)(a, c, k))
+        queries.append(Q)
+        starts.append(seg)
+        firsts.append(first)
+    persisted = dask.persist(*queries, *firsts)
+    queries_p, firsts_p = persisted[:len(groups)], persisted[len(groups):]
+    small = dask.compute(
+        [delayed(_bounds)(f, Q, k) for f, Q in zip(firsts_p, queries_p)],
+        [delayed(_box)(blocks[b]) for b in range(B)],
+    )
+    bounds, boxes = small
+    lists = [None] * B
+    n_pairs = 0
+    for j, g in enumerate(groups):
+        kth, lo_q, hi_q = bounds[j]
+        Q = queries[j] if lazy else queries_p[j]
+        cands = [firsts[j] if lazy else firsts_p[j]]
+        n_pairs += len(g)
         for r in range(B):
-            if r == q or kth == -np.inf:
+            if r in g or kth == -np.inf:
                 continue
-            lo_r, hi_r, _ = small[r]
             # Prune only what provably holds no neighbour (a margin for rounding).
-            if _box_gap(lo_q, hi_q, lo_r, hi_r) > kth * (1 + 1e-9):
+            if _box_gap(lo_q, hi_q, *boxes[r]) > kth * (1 + 1e-9):
                 continue
             n_pairs += 1
-            cands.append(delayed(_pair)(blocks[q], blocks[r], data.codes(r), k, rows[q], False,
-                                        int(data.offsets[r])))
-        lists.append(_tree(cands, lambda a, b: delayed(_merge)(a, b, k)))
-    return lists, rows, n_pairs
+            cands.append(delayed(_search_pair)(blocks[r], data.codes(r), k,
+                                               int(data.offsets[r]), Q, None))
+        merged = _tree(cands, lambda a, c: delayed(_merge)(a, c, k))
+        for i, b in enumerate(g):
+            lists[b] = delayed(_slice_lists)(merged, int(starts[j][i]), int(starts[j][i + 1]))
+    empty = (np.empty((0, k)), np.empty((0, k), dtype=np.intp), np.empty((0, k), dtype=np.intp))
+    lists = [delayed(empty) if lst is None else lst for lst in lists]
+    return lists, [delayed(np.empty)(0, dtype=np.intp) if r is None and n_queries[b] == 0
+                   else r for b, r in enumerate(rows)], n_pairs
 
 
 def kneighbors(X, k):
