@@ -65,6 +65,8 @@ __all__ = [
     "kneighbors",
     "edited_nearest_neighbours",
     "tomek_links",
+    "smote_tomek",
+    "smote_enn",
     "condensed_nearest_neighbour",
     "one_sided_selection",
     "cluster_centroids",
@@ -811,7 +813,7 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
 # Block-wise exact neighbour search
 
 
-def _search_pair(Xr, codes_r, k, offset_r, Q, inside):
+def _search_pair(Xr, codes_r, k, offset_r, Q, inside, n_jobs=1):
     """The k nearest rows of block r for the query rows ``Q`` of a query group, in global row
     numbers, with their class codes: ``kneighbors`` on the pair. ``inside`` is None, or
     ``(start, local)`` when the queries ``Q[start:start + len(local)]`` are the rows ``local``
@@ -827,13 +829,13 @@ def _search_pair(Xr, codes_r, k, offset_r, Q, inside):
         own[start:start + len(local)] = True
         kk = min(k, n_r - 1)
         if len(local) and kk >= 1:
-            d, i = _kneighbors(Xr, kk, rows=local, n_jobs=1)
+            d, i = _kneighbors(Xr, kk, rows=local, n_jobs=n_jobs)
             sl = slice(start, start + len(local))
             dist[sl, :kk], ind[sl, :kk], lab[sl, :kk] = d, i + offset_r, codes_r[i]
     others = np.flatnonzero(~own)
     kk = min(k, n_r)
     if len(others) and kk >= 1:
-        d, i = _kneighbors(Xr, kk, Y=Q[others], n_jobs=1)
+        d, i = _kneighbors(Xr, kk, Y=Q[others], n_jobs=n_jobs)
         dist[others, :kk], ind[others, :kk], lab[others, :kk] = d, i + offset_r, codes_r[i]
     return dist, ind, lab
 
@@ -903,7 +905,7 @@ def _query_groups(n_queries, limit):
     return groups
 
 
-def _block_search(data, k, query_mask=None, *, lazy=False):
+def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
     """Per block, delayed (dist, global ind, class codes) of the k nearest other rows of its
     query rows (the rows of the classes set in ``query_mask``; all rows when None), exactly
     kneighbors' lists over all of X; the query rows of each block; and the number of
@@ -932,7 +934,8 @@ def _block_search(data, k, query_mask=None, *, lazy=False):
         local = [delayed(np.arange)(int(data.lengths[b])) if rows[b] is None else rows[b]
                  for b in g]
         pairs = [delayed(_search_pair)(blocks[b], data.codes(b), k, int(data.offsets[b]), Q,
-                                       (int(seg[i]), local[i])) for i, b in enumerate(g)]
+                                       (int(seg[i]), local[i]), n_jobs)
+                 for i, b in enumerate(g)]
         first = _tree(pairs, lambda a, c: delayed(_merge)(a, c, k))
         queries.append(Q)
         starts.append(seg)
@@ -959,7 +962,7 @@ def _block_search(data, k, query_mask=None, *, lazy=False):
                 continue
             n_pairs += 1
             cands.append(delayed(_search_pair)(blocks[r], data.codes(r), k,
-                                               int(data.offsets[r]), Q, None))
+                                               int(data.offsets[r]), Q, None, n_jobs))
         merged = _tree(cands, lambda a, c: delayed(_merge)(a, c, k))
         for i, b in enumerate(g):
             lists[b] = delayed(_slice_lists)(merged, int(starts[j][i]), int(starts[j][i + 1]))
@@ -969,7 +972,11 @@ def _block_search(data, k, query_mask=None, *, lazy=False):
                    else r for b, r in enumerate(rows)], n_pairs
 
 
-def kneighbors(X, k):
+def _task_threads(n_jobs):
+    return 1 if n_jobs is None else check_n_jobs(n_jobs)
+
+
+def kneighbors(X, k, *, n_jobs=None):
     """Exact k nearest other rows of every row of a dask array, block by block.
 
     Parameters
@@ -978,6 +985,9 @@ def kneighbors(X, k):
         Numeric, finite.
     k : int
         Neighbours per row, ``1 <= k < n_samples``.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1; dask runs the tasks in
+        parallel). The result does not depend on it.
 
     Returns
     -------
@@ -1010,7 +1020,7 @@ def kneighbors(X, k):
     data = _Data(X, None, "kneighbors", labels=False)
     k = check_int(k, "k", minimum=1)
     _cleaning_mod._check_k_rows(k, data.n_samples)
-    lists, _, _ = _block_search(data, k, lazy=True)
+    lists, _, _ = _block_search(data, k, lazy=True, n_jobs=_task_threads(n_jobs))
     dist = da.concatenate([da.from_delayed(delayed(_pick)(lst, 0), (int(m), k), dtype=np.float64)
                            for lst, m in zip(lists, data.lengths)])
     ind = da.concatenate([da.from_delayed(delayed(_pick)(lst, 1), (int(m), k), dtype=np.intp)
@@ -1037,7 +1047,7 @@ def _enn_block(lists, codes, rows, k, mode, n_classes):
     return [np.flatnonzero(keep & (codes == c)) for c in range(n_classes)]
 
 
-def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto",
+def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs=None,
                               return_indices=False):
     """Edited nearest neighbours over a dask array, with the block-wise exact search.
 
@@ -1048,6 +1058,8 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto",
     y : dask array, dask Series or NumPy array of shape (n_samples,)
     k, kind_sel, ratio
         As :func:`resamplekit.edited_nearest_neighbours`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
 
@@ -1083,7 +1095,7 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto",
     mode = _cleaning_mod._check_kind_sel(kind_sel)
     codes, mask = _targeted(data, ratio)
     _cleaning_mod._check_k_rows(k, data.n_samples)
-    lists, rows, _ = _block_search(data, k, mask)
+    lists, rows, _ = _block_search(data, k, mask, n_jobs=_task_threads(n_jobs))
     kept = dask.compute(*[delayed(_enn_block)(lists[b], data.codes(b), rows[b], k, mode,
                                               data.n_classes) for b in range(data.n_blocks)])
     pieces = [data.take(b, kept[b][c], len(kept[b][c]))
@@ -1124,7 +1136,7 @@ def _tomek_block(nn_pair, nnn, codes, offset, targeted):
     return np.flatnonzero(remove[:m] == 0)
 
 
-def tomek_links(X, y, *, ratio="auto", return_indices=False):
+def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
     """Remove Tomek links over a dask array, with the block-wise exact search.
 
     Parameters
@@ -1134,6 +1146,8 @@ def tomek_links(X, y, *, ratio="auto", return_indices=False):
     y : dask array, dask Series or NumPy array of shape (n_samples,)
     ratio : str or list, default="auto"
         As :func:`resamplekit.tomek_links`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
 
@@ -1161,7 +1175,7 @@ def tomek_links(X, y, *, ratio="auto", return_indices=False):
     """
     data = _Data(X, y, "tomek_links")
     codes, mask = _targeted(data, ratio)
-    lists, _, _ = _block_search(data, 1)
+    lists, _, _ = _block_search(data, 1, n_jobs=_task_threads(n_jobs))
     nn = [delayed(_nn_of)(lst) for lst in lists]
     B = data.n_blocks
     nn_rows = [delayed(_pick)(pair, 0) for pair in nn]
@@ -1174,6 +1188,102 @@ def tomek_links(X, y, *, ratio="auto", return_indices=False):
                           for b in range(B)])
     pieces = [data.take(b, kept[b], len(kept[b])) for b in range(B)]
     return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# Combinations: smote, then a block-wise cleaning of its result
+
+
+def _composed_indices(idx_res, n):
+    # the smote step's index of output row j is j for an input row, -1 for a new row
+    return da.where(idx_res < n, idx_res, -1)
+
+
+def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
+                return_indices=False, max_gather_bytes=None):
+    """SMOTE, then Tomek links over all classes: :func:`smote` then :func:`tomek_links`.
+
+    Parameters
+    ----------
+    X, y, k, ratio, random_state, n_jobs, max_gather_bytes
+        As :func:`smote` (``n_jobs`` also for the cleaning step's searches).
+    return_indices : bool, default=False
+        Also return the global input row of each output row (-1 for a new row).
+
+    Returns
+    -------
+    X_res, y_res[, indices] : lazy dask collections; with an integer seed the rows of
+        :func:`resamplekit.smote_tomek`, in its order.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import smote_tomek
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 2)); y = np.array([0] * 100 + [1] * 20)
+    >>> got = smote_tomek(da.from_array(X, chunks=50), y, random_state=0)[0].compute()
+    >>> bool((got == resamplekit.smote_tomek(X, y, random_state=0)[0]).all())
+    True
+    """
+    X_mid, y_mid, _ = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
+                            return_indices=True, max_gather_bytes=max_gather_bytes)
+    out = tomek_links(X_mid, y_mid, ratio="all", n_jobs=n_jobs, return_indices=True)
+    n = _n_input_rows(X)
+    return out[:2] + ((_composed_indices(out[2], n),) if return_indices else ())
+
+
+def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=None,
+              return_indices=False, max_gather_bytes=None):
+    """SMOTE, then ENN over all classes: :func:`smote` then :func:`edited_nearest_neighbours`.
+
+    Parameters
+    ----------
+    X, y, k, ratio, random_state, n_jobs, max_gather_bytes
+        As :func:`smote` (``n_jobs`` also for the cleaning step's searches).
+    enn_k : int, default=3
+        The editing step's neighbour count (``kind_sel='all'``, all classes cleaned).
+    return_indices : bool, default=False
+        Also return the global input row of each output row (-1 for a new row).
+
+    Returns
+    -------
+    X_res, y_res[, indices] : lazy dask collections; with an integer seed the rows of
+        :func:`resamplekit.smote_enn`, in its order.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import smote_enn
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 2)); y = np.array([0] * 100 + [1] * 20)
+    >>> got = smote_enn(da.from_array(X, chunks=50), y, random_state=0)[0].compute()
+    >>> bool((got == resamplekit.smote_enn(X, y, random_state=0)[0]).all())
+    True
+    """
+    enn_k = check_int(enn_k, "enn_k", minimum=1)
+    X_mid, y_mid, _ = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
+                            return_indices=True, max_gather_bytes=max_gather_bytes)
+    n_mid = int(X_mid.shape[0]) if not _is_frame(X_mid) else None
+    if n_mid is not None and enn_k >= n_mid:
+        raise ValueError(
+            f"smote_enn: enn_k must be smaller than the number of rows after over-sampling "
+            f"({n_mid}), since each row needs {enn_k} other rows as neighbours; got "
+            f"enn_k={enn_k}"
+        )
+    out = edited_nearest_neighbours(X_mid, y_mid, k=enn_k, kind_sel="all", ratio="all",
+                                    n_jobs=n_jobs, return_indices=True)
+    n = _n_input_rows(X)
+    return out[:2] + ((_composed_indices(out[2], n),) if return_indices else ())
+
+
+def _n_input_rows(X):
+    if isinstance(X, da.Array) and not math.isnan(X.shape[0]):
+        return int(X.shape[0])
+    if isinstance(X, da.Array):
+        return int(X.compute_chunk_sizes().shape[0])
+    return int(X.map_partitions(len).compute().sum())
 
 
 # --------------------------------------------------------------------------------------------
