@@ -63,7 +63,7 @@ def _codes_for(keys, classes):
     return codes
 
 
-def target_counts(ratio, y, classes, kind):
+def target_counts(ratio, y, classes, kind, *, counts=None):
     """Resolve ``ratio`` for a sampler of the given ``kind``.
 
     Parameters
@@ -75,6 +75,10 @@ def target_counts(ratio, y, classes, kind):
     classes : ndarray
         Original labels; ``classes[code]`` is the label of ``code``.
     kind : {"over", "under", "clean"}
+    counts : ndarray of int, default=None
+        Rows per class code, when ``y`` is not at hand (``resamplekit.dask``: ``y`` may then
+        be None; a callable ``ratio`` gets the labels in sorted order, each repeated as often
+        as it occurs).
 
     Returns
     -------
@@ -93,7 +97,10 @@ def target_counts(ratio, y, classes, kind):
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    counts = np.bincount(y, minlength=len(classes))
+    if counts is None:
+        counts = np.bincount(y, minlength=len(classes))
+    else:
+        counts = np.asarray(counts, dtype=np.intp)
     n_classes = len(classes)
     if n_classes < 2:
         raise ValueError(
@@ -184,7 +191,7 @@ def target_counts(ratio, y, classes, kind):
                 "ratio cannot be a callable for cleaning methods; give a list of the classes "
                 "to clean."
             )
-        result = ratio(classes[y])
+        result = ratio(classes[y] if y is not None else np.repeat(classes, counts))
         if not isinstance(result, Mapping):
             raise TypeError(
                 f"ratio as a callable must return a dict {{label: count}}, got "

@@ -1,0 +1,188 @@
+"""Time resamplekit.dask on data larger than one worker's memory, and its overhead.
+
+Not an asv suite (it starts its own dask.distributed cluster): a script that prints one line
+per measurement. Two parts:
+
+- ``scale``: X of N x D float32 made lazily on the workers by dask's seeded generator (never in
+  this process), labels with a 1% minority class; a LocalCluster of W worker processes (one
+  thread each) with a memory limit each. random_under, random_over and smote are computed to a
+  small reduction (the column sums of X_res, so every output row is made but none is sent
+  back); ``--clean N`` adds edited_nearest_neighbours and tomek_links on N rows sorted along
+  one coordinate (where the block bounds prune; isotropic random rows would make every search
+  quadratic, in memory too). Each method gets a fresh cluster, so
+  the peak RSS reported per worker is that method's.
+- ``overhead``: the same methods on 1,000,000 x 20 float64 (ENN on a smaller n: its search is
+  quadratic on isotropic data) with one worker of one thread, against the in-memory function
+  with ``n_jobs=1`` on the same values (made block by block by the same seeded function).
+
+Usage (from the repository root, PYTHONPATH at it)::
+
+    OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py scale --n 5000000 --workers 2 \\
+        --memory 1.5GB
+    OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py overhead --n 1000000
+"""
+import argparse
+import resource
+import sys
+import time
+
+import numpy as np
+
+import dask
+import dask.array as da
+import distributed
+
+import resamplekit as rk
+from resamplekit import dask as rkd
+
+
+def _peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _labels(n, chunk, seed=1, minority=0.01):
+    return (da.random.default_rng(seed).random(n, chunks=chunk) < minority).astype(np.int8)
+
+
+def _lazy_X(n, d, chunk, seed=0, sort=False):
+    X = da.random.default_rng(seed).standard_normal((n, d), chunks=(chunk, d),
+                                                    dtype=np.float32)
+    if sort:
+        # column 0 increasing over the rows (blocks are slabs along it: the bounds prune),
+        # the other columns narrow (about 1,000 rows within a row's typical neighbour
+        # distance: low intrinsic dimension, as in data sorted by time or place)
+        offset = da.arange(n, chunks=chunk, dtype=np.float32)[:, None] * np.float32(0.001)
+        X = da.concatenate([X[:, :1] * np.float32(0.001) + offset,
+                            X[:, 1:] * np.float32(0.16)], axis=1)
+    return X
+
+
+def _reduce(out):
+    X_res, y_res = out[0], out[1]
+    return dask.compute(X_res.sum(axis=0), y_res.sum(), X_res.shape[0])
+
+
+def _warm():
+    import resamplekit.dask  # noqa: F401  (imports on the worker, outside the timings)
+
+
+def _cluster(n_workers, memory="auto"):
+    cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1,
+                                       processes=True, memory_limit=memory,
+                                       dashboard_address=None, silence_logs=50)
+    client = distributed.Client(cluster)
+    client.run(_warm)
+    return cluster, client
+
+
+def scale(args):
+    chunk = args.chunk
+    X = _lazy_X(args.n, args.d, chunk)
+    y = _labels(args.n, chunk)
+    print(f"# scale: X {args.n:,} x {args.d} float32 ({X.nbytes / 1e9:.2f} GB, chunks of "
+          f"{chunk:,} rows), 1% minority; {args.workers} workers x 1 thread, memory_limit "
+          f"{args.memory}")
+    runs = [
+        ("generate (X.sum)", lambda: dask.compute(X.sum(axis=0), y.sum())),
+        ("random_under", lambda: _reduce(rkd.random_under(X, y, random_state=0))),
+        ("random_over", lambda: _reduce(rkd.random_over(X, y, random_state=0))),
+        ("smote", lambda: _reduce(rkd.smote(X, y, random_state=0))),
+    ]
+    if args.clean:
+        Xs = _lazy_X(args.clean, args.d, chunk, sort=True)
+        ys = _labels(args.clean, chunk, minority=0.1)
+        runs += [
+            (f"edited_nearest_neighbours (n={args.clean:,}, sorted)",
+             lambda: _reduce(rkd.edited_nearest_neighbours(Xs, ys))),
+            (f"tomek_links (n={args.clean:,}, sorted)",
+             lambda: _reduce(rkd.tomek_links(Xs, ys))),
+        ]
+    for name, run in runs:
+        cluster, client = _cluster(args.workers, args.memory)  # fresh workers: their own peak
+        t0 = time.perf_counter()
+        result = run()
+        seconds = time.perf_counter() - t0
+        peaks = sorted(client.run(_peak_rss_mb).values())
+        rows = f", {result[2]:,} rows out" if len(result) > 2 else ""
+        print(f"{name}: {seconds:.1f} s{rows}; peak worker RSS "
+              f"{', '.join(f'{p:.0f}' for p in peaks)} MB; driver peak "
+              f"{_peak_rss_mb():.0f} MB", flush=True)
+        client.close()
+        cluster.close()
+
+
+def _block(b, rows, d, seed):
+    return np.random.default_rng([seed, b]).standard_normal((rows, d))
+
+
+def _same_data(n, d, chunk, seed=0):
+    n_blocks = n // chunk
+    lazy = da.concatenate([da.from_delayed(dask.delayed(_block)(b, chunk, d, seed), (chunk, d),
+                                           dtype=np.float64) for b in range(n_blocks)])
+    return lazy, lambda: np.concatenate([_block(b, chunk, d, seed) for b in range(n_blocks)])
+
+
+def overhead(args):
+    cluster, client = _cluster(1)
+    print(f"# overhead: 1 worker x 1 thread vs in-memory n_jobs=1; float64, chunks of "
+          f"{args.chunk:,} rows, 10% minority")
+    cases = [
+        ("random_under", args.n, lambda X, y: rkd.random_under(X, y, random_state=0),
+         lambda X, y: rk.random_under(X, y, random_state=0)),
+        ("smote", args.n, lambda X, y: rkd.smote(X, y, random_state=0),
+         lambda X, y: rk.smote(X, y, random_state=0, n_jobs=1)),
+        ("edited_nearest_neighbours", args.n_enn,
+         lambda X, y: rkd.edited_nearest_neighbours(X, y),
+         lambda X, y: rk.edited_nearest_neighbours(X, y, n_jobs=1)),
+    ]
+    for name, n, lazy_fn, mem_fn in cases:
+        X, make = _same_data(n, args.d, min(args.chunk, n))
+        y = (np.random.default_rng(1).random(n) < 0.1).astype(np.int8)
+        X_mem = make()
+        times_dask, times_mem = [], []
+        for _ in range(args.repeat):  # alternate, report medians
+            t0 = time.perf_counter()
+            gen = dask.compute(X.sum(axis=0))
+            t_gen = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            _reduce(lazy_fn(X, y))
+            times_dask.append((time.perf_counter() - t0, t_gen))
+            t0 = time.perf_counter()
+            out = mem_fn(X_mem, y)
+            out[0].sum(axis=0)
+            times_mem.append(time.perf_counter() - t0)
+        del gen
+        t_dask = float(np.median([t for t, _ in times_dask]))
+        t_gen = float(np.median([g for _, g in times_dask]))
+        t_mem = float(np.median(times_mem))
+        print(f"{name} (n={n:,}, d={args.d}): dask {t_dask:.2f} s (of which making X on the "
+              f"worker ~{t_gen:.2f} s), in memory {t_mem:.2f} s; ratio "
+              f"{t_dask / t_mem:.2f}x, {(t_dask - t_gen) / t_mem:.2f}x without making X",
+              flush=True)
+    client.close()
+    cluster.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    p = sub.add_parser("scale")
+    p.add_argument("--n", type=int, default=5_000_000)
+    p.add_argument("--d", type=int, default=20)
+    p.add_argument("--chunk", type=int, default=500_000)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--memory", default="1.5GB")
+    p.add_argument("--clean", type=int, default=0,
+                   help="rows for edited_nearest_neighbours and tomek_links (0: skip)")
+    p = sub.add_parser("overhead")
+    p.add_argument("--n", type=int, default=1_000_000)
+    p.add_argument("--n-enn", type=int, default=200_000)
+    p.add_argument("--d", type=int, default=20)
+    p.add_argument("--chunk", type=int, default=250_000)
+    p.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    scale(args) if args.what == "scale" else overhead(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1406 @@
+"""Resampling over Dask collections: data larger than one process's memory.
+
+The same function names and keywords as the in-memory API, over a dask array ``X`` (chunked by
+rows; column chunks are merged) and a dask or NumPy array ``y``, or a dask DataFrame and Series.
+The results are lazy dask collections of the same kind (and, with ``return_indices=True``, a
+dask array of global row numbers, -1 for a synthetic row). Install with
+``pip install resamplekit[dask]``; ``import resamplekit`` never imports dask.
+
+How each kind of method scales (see the user guide page "Scaling out with Dask"):
+
+- ``random_under``, ``random_over``: each class's quota is split across the blocks
+  (multivariate hypergeometric without replacement, multinomial with), and each block draws its
+  rows with its own seed, spawned from ``random_state`` by ``numpy.random.SeedSequence``. Exact
+  class counts; the rows depend on the seed and the chunking only, never on the scheduler or
+  the number of workers. Only the labels are read eagerly (class counts per block).
+- ``smote``: the rows of the classes to over-sample are gathered (within ``max_gather_bytes``),
+  their neighbour search and random draws run exactly as in memory, and the new rows are
+  synthesised block by block on the workers. With an integer seed the new rows equal
+  :func:`resamplekit.smote`'s.
+- ``kneighbors``, ``edited_nearest_neighbours``, ``tomek_links``: a block-wise exact neighbour
+  search (every pair of query block and row block, skipped when the blocks' bounding boxes prove
+  it holds no neighbour, merged by (distance, global row) in a tree); the rules run on the
+  merged lists with the in-memory kernels. Same neighbours, same rows, same order as in memory.
+- The other methods gather ``X`` and ``y`` and call the in-memory function when they fit
+  ``max_gather_bytes``; otherwise they refuse with an error that names the reason.
+
+Nothing here computes all of ``X`` in one process unless it fits ``max_gather_bytes``.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+
+import dask
+import dask.array as da
+from dask import delayed
+
+from . import cleaning as _cleaning_mod
+from . import over_sampling as _over_mod
+from . import under_sampling as _under_mod
+from ._kernels import _cleaning
+from ._kernels._smote import interpolate
+from ._neighbors import kneighbors as _kneighbors
+from ._strategy import target_counts
+from ._validation import (
+    _check_shape,
+    _float_dtype,
+    _numeric_dataframe,
+    _numeric_dense,
+    check_int,
+    check_n_jobs,
+    check_random_state,
+    encode_labels,
+)
+
+__all__ = [
+    "random_under",
+    "random_over",
+    "smote",
+    "kneighbors",
+    "edited_nearest_neighbours",
+    "tomek_links",
+    "smote_tomek",
+    "smote_enn",
+    "condensed_nearest_neighbour",
+    "one_sided_selection",
+    "cluster_centroids",
+    "instance_hardness_threshold",
+    "svm_smote",
+    "kmeans_smote",
+    "smotenc",
+    "smoten",
+    "borderline_smote",
+    "adasyn",
+    "near_miss",
+    "repeated_edited_nearest_neighbours",
+    "all_knn",
+    "neighbourhood_cleaning_rule",
+    "default_gather_bytes",
+]
+
+#: Fraction of the smallest worker's memory limit (or of the machine's memory when no
+#: dask.distributed client is active) that ``max_gather_bytes=None`` allows.
+GATHER_FRACTION = 0.25
+
+_NO_INDEX = np.iinfo(np.intp).max
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+
+
+def _dd():
+    import dask.dataframe as dd
+
+    return dd
+
+
+def _is_frame(obj):
+    try:
+        dd = _dd()
+    except ImportError:
+        return False
+    return isinstance(obj, dd.DataFrame)
+
+
+def _is_series(obj):
+    try:
+        dd = _dd()
+    except ImportError:
+        return False
+    return isinstance(obj, dd.Series)
+
+
+def _codes(labels, classes):
+    return np.searchsorted(classes, np.asarray(labels)).astype(np.intp, copy=False)
+
+
+def _label_summary(labels):
+    """Distinct labels of one block and their counts (the in-memory label checks apply)."""
+    arr = np.asarray(labels)
+    if arr.shape[0] == 0:
+        return arr[:0], np.zeros(0, dtype=np.intp)
+    _, classes, codes = encode_labels(arr)
+    return classes, np.bincount(codes, minlength=len(classes))
+
+
+def _numeric_block(part, offset, frame):
+    """A block as the in-memory path makes it (float32/float64, finite); row numbers in the
+    error message are global."""
+    try:
+        return _numeric_dataframe(part) if frame else _numeric_dense(np.asarray(part))
+    except ValueError as exc:
+        message = re.sub(r"first at row (\d+)",
+                         lambda m: f"first at row {int(m.group(1)) + offset}", str(exc))
+        raise ValueError(message) from None
+
+
+class _Data:
+    """A dask X and its labels, as blocks of rows with known lengths.
+
+    ``parts[b]``: delayed block b of the caller's X (ndarray or pandas DataFrame);
+    ``y_parts[b]``: delayed labels of block b; ``lengths``, ``offsets``; ``classes`` (sorted
+    labels) and ``block_counts`` (B, K): rows of each class in each block (computed eagerly:
+    one pass over y).
+    """
+
+    def __init__(self, X, y, method, labels=True):
+        self.method = method
+        if _is_frame(X):
+            self.kind = "dataframe"
+            self.columns = X.columns
+            self.meta = X._meta
+            _check_shape((1, len(X.columns)))
+            parts = list(X.to_delayed())
+            lengths = [int(v) for v in X.map_partitions(len).compute()]
+            self.dtype = None
+        elif isinstance(X, da.Array):
+            self.kind = "array"
+            _check_shape(X.shape if X.ndim != 2 else (max(X.shape[0], 1), X.shape[1]))
+            if any(math.isnan(c) for c in X.chunks[0]):
+                # Unknown block lengths (after boolean indexing, from a DataFrame): one pass.
+                X = X.compute_chunk_sizes()
+            if X.numblocks[1] > 1:
+                X = X.rechunk({1: -1})
+            parts = list(X.to_delayed().ravel())
+            lengths = [int(c) for c in X.chunks[0]]
+            self.dtype = X.dtype
+            self.meta = None
+        else:
+            name = method
+            raise TypeError(
+                f"X must be a dask array or a dask DataFrame, got {type(X).__name__}; for data "
+                f"in memory use resamplekit.{name}(X, y, ...)"
+            )
+        self.n_features = int(X.shape[1])
+        n = sum(lengths)
+        _check_shape((n, self.n_features))
+        self.y_name = None
+        self.y_kind = "array"
+        if not labels:  # a neighbour search: one class, no labels read
+            y = np.zeros(n, dtype=np.int8)
+        if _is_series(y):
+            self.y_kind = "series"
+            self.y_name = y.name
+            self.y_meta = y._meta
+            with warnings.catch_warnings():
+                # string labels become an object array (the Series dtype comes back on output)
+                warnings.simplefilter("ignore", UserWarning)
+                y = y.to_dask_array(lengths=True)
+        elif not isinstance(y, da.Array):
+            y = np.asarray(y)
+            if y.ndim != 1:
+                encode_labels(y)  # the in-memory message
+            y = da.from_array(y, chunks=(tuple(lengths),) if len(y) == n else -1)
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-dimensional (one label per row of X), got shape "
+                             f"{y.shape}")
+        if any(math.isnan(c) for c in y.chunks[0]):
+            y = y.compute_chunk_sizes()
+        if y.shape[0] != n:
+            raise ValueError(
+                f"X and y must have the same number of rows, got {n} rows in X and "
+                f"{y.shape[0]} labels in y"
+            )
+        if tuple(y.chunks[0]) != tuple(lengths):
+            y = y.rechunk((tuple(lengths),))  # misaligned chunks: y follows X
+        y_parts = list(y.to_delayed())
+        keep = [b for b, m in enumerate(lengths) if m > 0]
+        self.parts = [parts[b] for b in keep]
+        self.y_parts = [y_parts[b] for b in keep]
+        self.lengths = np.array([lengths[b] for b in keep], dtype=np.int64)
+        self.offsets = np.concatenate(([0], np.cumsum(self.lengths)[:-1])).astype(np.int64)
+        self.n_samples = n
+        self.y_dtype = y.dtype
+        if not labels:
+            summaries = [(np.zeros(1, dtype=np.int8), np.array([m])) for m in self.lengths]
+        else:
+            summaries = dask.compute(*[delayed(_label_summary)(p) for p in self.y_parts])
+        classes = np.unique(np.concatenate([s[0] for s in summaries]))
+        if len(classes) < 2 and labels:
+            shown = classes[0].item() if hasattr(classes[0], "item") else classes[0]
+            raise ValueError(
+                f"y must contain at least 2 classes, got 1 class ({shown!r}); resampling needs "
+                "an imbalance between classes"
+            )
+        counts = np.zeros((len(self.lengths), len(classes)), dtype=np.int64)
+        for b, (cls, cnt) in enumerate(summaries):
+            counts[b, np.searchsorted(classes, cls)] = cnt
+        self.classes = classes
+        self.block_counts = counts
+        self.counts = counts.sum(axis=0)
+        self._numeric = None
+        self._codes = {}
+
+    @property
+    def n_blocks(self):
+        return len(self.lengths)
+
+    @property
+    def n_classes(self):
+        return len(self.classes)
+
+    def targets(self, ratio, kind):
+        """``target_counts`` from the class counts (a callable ratio sees the labels, sorted)."""
+        return target_counts(ratio, None, self.classes, kind, counts=self.counts)
+
+    def codes(self, b):
+        """Delayed class codes of block b (one node per block)."""
+        if b not in self._codes:
+            self._codes[b] = delayed(_codes)(self.y_parts[b], self.classes)
+        return self._codes[b]
+
+    def label(self, code):
+        value = self.classes[code]
+        return value.item() if hasattr(value, "item") else value
+
+    # ---- numeric view (distance-based methods)
+    def numeric(self):
+        """Delayed float blocks (float32 for float32 input, else float64), checked lazily as
+        in memory (TypeError now for a non-numeric dtype, ValueError when a block with NaN or
+        inf is computed)."""
+        if self._numeric is None:
+            frame = self.kind == "dataframe"
+            if frame:
+                _numeric_dataframe(self.meta)  # non-numeric columns: the in-memory TypeError
+                all32 = all(np.dtype(getattr(t, "numpy_dtype", t)) == np.float32
+                            for t in self.meta.dtypes)
+                self.num_dtype = np.dtype(np.float32 if all32 else np.float64)
+            else:
+                self.num_dtype = _float_dtype(self.dtype)
+            self._numeric = [
+                delayed(_numeric_block)(p, int(o), frame)
+                for p, o in zip(self.parts, self.offsets)
+            ]
+        return self._numeric
+
+    def numeric_array(self):
+        blocks = self.numeric()
+        return da.concatenate([
+            da.from_delayed(b, (int(m), self.n_features), dtype=self.num_dtype)
+            for b, m in zip(blocks, self.lengths)
+        ])
+
+    # ---- outputs
+    def _x_piece(self, block, n, *, numeric, start, keep_index):
+        if self.kind == "array":
+            dtype = self.num_dtype if numeric else self.dtype
+            return da.from_delayed(block, (int(n), self.n_features), dtype=dtype)
+        return delayed(_as_frame)(block, self.columns, start, keep_index)
+
+    def output(self, pieces, *, return_indices, keep_index=False):
+        """The result collections from ``pieces``: a list of
+        ``(x_block, y_block, index_block, n_rows, numeric)`` delayed blocks in output order."""
+        pieces = [p for p in pieces if p[3] > 0]
+        starts = np.concatenate(([0], np.cumsum([p[3] for p in pieces]))).astype(np.int64)
+        xs = [self._x_piece(p[0], p[3], numeric=p[4], start=int(s), keep_index=keep_index)
+              for p, s in zip(pieces, starts)]
+        numeric = bool(pieces) and pieces[0][4]
+        if self.kind == "array":
+            dtype = self.num_dtype if numeric else self.dtype
+            X_out = (da.concatenate(xs) if xs
+                     else da.zeros((0, self.n_features), dtype=dtype))
+        else:
+            meta = self.meta
+            if numeric:
+                meta = _as_frame(np.empty((0, self.n_features), dtype=self.num_dtype),
+                                 self.columns, 0, False)
+            divisions = None if keep_index else tuple(int(s) for s in starts[:-1]) + (
+                max(int(starts[-1]) - 1, 0),)
+            X_out = _dd().from_delayed(xs or [delayed(meta)], meta=meta,
+                                       divisions=divisions if xs else None,
+                                       verify_meta=False)
+        ys = [da.from_delayed(p[1], (int(p[3]),), dtype=self.y_dtype) for p in pieces]
+        y_out = da.concatenate(ys) if ys else da.zeros((0,), dtype=self.y_dtype)
+        if self.y_kind == "series":
+            meta_y = self.y_meta.rename(self.y_name)
+            series = [delayed(_as_series)(p[1], meta_y, int(s), p[3], x, keep_index)
+                      for p, s, x in zip(pieces, starts, xs)]
+            if keep_index:
+                meta_y.index = self.meta.index[:0]
+            y_out = _dd().from_delayed(series or [delayed(meta_y)], meta=meta_y,
+                                       divisions=X_out.divisions if xs else None,
+                                       verify_meta=False)
+        out = (X_out, y_out)
+        if return_indices:
+            idx = [da.from_delayed(p[2], (int(p[3]),), dtype=np.intp) for p in pieces]
+            out += (da.concatenate(idx) if idx else da.zeros((0,), dtype=np.intp),)
+        return out
+
+    def take(self, b, local, n, *, numeric=False):
+        """A piece: rows ``local`` (delayed positions) of block b."""
+        src = self.numeric()[b] if numeric else self.parts[b]
+        return (delayed(_take)(src, local), delayed(_take)(self.y_parts[b], local),
+                delayed(_shift)(local, int(self.offsets[b])), int(n), numeric)
+
+    def whole(self, b, *, numeric=False):
+        """A piece: all of block b."""
+        src = self.numeric()[b] if numeric else self.parts[b]
+        m = int(self.lengths[b])
+        return (src, delayed(np.asarray)(self.y_parts[b]),
+                delayed(np.arange)(int(self.offsets[b]), int(self.offsets[b]) + m,
+                                   dtype=np.intp), m, numeric)
+
+
+def _take(block, local):
+    if hasattr(block, "iloc"):
+        return block.iloc[local]
+    return np.take(np.asarray(block), local, axis=0)
+
+
+def _shift(local, offset):
+    return np.asarray(local, dtype=np.intp) + offset
+
+
+def _as_frame(block, columns, start, keep_index):
+    import pandas as pd
+
+    if isinstance(block, pd.DataFrame):
+        out = block if keep_index else block.set_axis(
+            pd.RangeIndex(start, start + len(block)), axis=0)
+        return out
+    return pd.DataFrame(block, columns=columns,
+                        index=pd.RangeIndex(start, start + len(block)))
+
+
+def _as_series(labels, meta, start, n, x_block, keep_index):
+    import pandas as pd
+
+    index = x_block.index if keep_index else pd.RangeIndex(start, start + n)
+    return pd.Series(np.asarray(labels), name=meta.name, index=index).astype(meta.dtype)
+
+
+# --------------------------------------------------------------------------------------------
+# Randomness and the memory budget
+
+
+def _seed_sequence(random_state):
+    """The SeedSequence every block's seed is spawned from (an int seeds it directly)."""
+    rs = check_random_state(random_state)
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return np.random.SeedSequence(int(random_state))
+    return np.random.SeedSequence(rs.randint(0, 2**32, size=4, dtype=np.uint64))
+
+
+def default_gather_bytes():
+    """The budget ``max_gather_bytes=None`` stands for.
+
+    ``GATHER_FRACTION`` (a quarter) of the smallest memory limit among the workers of the
+    active dask.distributed client, or, without one, a quarter of this machine's memory.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from resamplekit.dask import default_gather_bytes
+    >>> default_gather_bytes() > 0
+    True
+    """
+    limits = []
+    try:
+        from distributed import get_client
+
+        client = get_client()
+        limits = [w.get("memory_limit") or 0
+                  for w in client.scheduler_info()["workers"].values()]
+        limits = [v for v in limits if v > 0]
+    except (ImportError, ValueError):
+        pass
+    if not limits:
+        try:
+            limits = [os_memory()]
+        except (ValueError, OSError, AttributeError):
+            limits = [8 << 30]
+    return int(GATHER_FRACTION * min(limits))
+
+
+def os_memory():
+    import os
+
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def _budget(max_gather_bytes):
+    if max_gather_bytes is None:
+        return default_gather_bytes()
+    if isinstance(max_gather_bytes, bool) or not isinstance(max_gather_bytes, numbers.Real) \
+            or not max_gather_bytes >= 0:
+        raise ValueError(
+            f"max_gather_bytes must be None or a number of bytes >= 0, got {max_gather_bytes!r}"
+        )
+    return int(max_gather_bytes)
+
+
+def _broadcast(obj):
+    """``obj`` as one graph node: shipped once to each worker that needs it. (Not a scattered
+    future: a lazy result must not depend on futures the caller may let go of.)"""
+    return delayed(obj)
+
+
+# --------------------------------------------------------------------------------------------
+# random_under, random_over
+
+
+def _under_block(labels, classes, quotas, replacement, seed):
+    codes = _codes(labels, classes)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    out = []
+    for c, q in enumerate(quotas):
+        rows = np.flatnonzero(codes == c)
+        if q >= 0:
+            rows = rows[rng.choice(len(rows), size=int(q), replace=bool(replacement))]
+        out.append(rows)
+    return out
+
+
+def _pick(lists, c):
+    return lists[c]
+
+
+def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
+                 return_indices=False):
+    """Randomly keep a subset of the rows of each targeted class, block by block.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Any values (rows are only picked). Chunked by rows; column chunks are merged.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+        Class labels; rechunked to X's row chunks when they differ.
+    ratio : str, float, dict or callable, default="auto"
+        As :func:`resamplekit.random_under` (the number of rows to keep per class). A
+        callable gets the labels sorted (the counts are what it can rely on).
+    replacement : bool, default=False
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows class by class in sorted label order; inside a class block by block, and
+        inside a block in draw order (targeted classes) or input order (other classes). A
+        DataFrame keeps the index labels of the rows kept.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    Exactly :func:`resamplekit.random_under`'s class counts for every ``ratio``. Each targeted
+    class's quota is split across the blocks by one multivariate hypergeometric draw (with
+    ``replacement=True``: one multinomial draw, block weights proportional to the class's rows
+    in the block), so every subset of the class is equally likely, as in memory. Block ``b``
+    then draws its rows with ``numpy.random.Generator(PCG64(s_b))``, ``s_b`` the b-th child of
+    ``SeedSequence(random_state)``. The result depends on the seed and the chunking only (not
+    on the scheduler or the number of workers), but the rows differ from the in-memory
+    function's for the same seed: that one makes one draw per class over all the class's rows
+    with imbalanced-learn's ``RandomState`` stream, which cannot be split across blocks.
+    Eager work: one pass over y (class counts per block).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit.dask import random_under
+    >>> X = da.from_array(np.arange(40).reshape(20, 2), chunks=(7, 2))
+    >>> y = np.array([0] * 14 + [1] * 6)
+    >>> X_res, y_res = random_under(X, y, random_state=0)
+    >>> np.bincount(y_res.compute()).tolist()
+    [6, 6]
+    """
+    data = _Data(X, y, "random_under")
+    if not isinstance(replacement, (bool, np.bool_)):
+        raise TypeError(f"replacement must be True or False, got {replacement!r}")
+    targets = data.targets(ratio, "under")
+    seq = _seed_sequence(random_state)
+    children = seq.spawn(data.n_blocks + 1)
+    rng = np.random.Generator(np.random.PCG64(children[0]))
+    quotas = -np.ones((data.n_blocks, data.n_classes), dtype=np.int64)
+    for c in range(data.n_classes):
+        col = data.block_counts[:, c]
+        if c in targets:
+            if replacement:
+                quotas[:, c] = rng.multinomial(int(targets[c]), col / col.sum())
+            else:
+                quotas[:, c] = rng.multivariate_hypergeometric(col, int(targets[c]))
+        else:
+            quotas[:, c] = -1
+    draws = [delayed(_under_block, nout=None)(data.y_parts[b], data.classes, quotas[b],
+                                              bool(replacement), children[b + 1])
+             for b in range(data.n_blocks)]
+    pieces = []
+    for c in range(data.n_classes):
+        for b in range(data.n_blocks):
+            n = quotas[b, c] if quotas[b, c] >= 0 else data.block_counts[b, c]
+            pieces.append(data.take(b, delayed(_pick)(draws[b], c), n))
+    return data.output(pieces, return_indices=return_indices, keep_index=True)
+
+
+def _over_block(labels, classes, quotas, seed):
+    codes = _codes(labels, classes)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    out = []
+    for c, q in enumerate(quotas):
+        rows = np.flatnonzero(codes == c) if q > 0 else np.empty(0, dtype=np.intp)
+        out.append(rows[rng.integers(0, len(rows), size=int(q))] if q > 0 else rows)
+    return out
+
+
+def _smoothed_block(block, local, scale, seed):
+    rng = np.random.Generator(np.random.PCG64(seed))
+    noise = rng.standard_normal((len(local), block.shape[1]))
+    noise *= scale
+    noise += block[local]
+    return noise.astype(block.dtype, copy=False)
+
+
+def _moments(block, codes, n_classes):
+    """Per class: row count, sum and sum of squared deviations from the block mean."""
+    out = []
+    for c in range(n_classes):
+        rows = block[codes == c].astype(np.float64)
+        n = rows.shape[0]
+        mean = rows.mean(axis=0) if n else np.zeros(block.shape[1])
+        out.append((n, mean, ((rows - mean) ** 2).sum(axis=0)))
+    return out
+
+
+def _class_std(data, codes_needed):
+    """Per class standard deviation of the numeric X (Chan's parallel merge of moments)."""
+    blocks = data.numeric()
+    parts = dask.compute(*[delayed(_moments)(blocks[b], data.codes(b), data.n_classes)
+                           for b in range(data.n_blocks)])
+    out = {}
+    for c in codes_needed:
+        n, mean, m2 = 0, np.zeros(data.n_features), np.zeros(data.n_features)
+        for part in parts:
+            nb, mb, m2b = part[c]
+            if nb == 0:
+                continue
+            delta = mb - mean
+            tot = n + nb
+            mean = mean + delta * nb / tot
+            m2 = m2 + m2b + delta ** 2 * n * nb / tot
+            n = tot
+        out[c] = np.sqrt(m2 / n).astype(data.num_dtype)
+    return out
+
+
+def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
+                return_indices=False):
+    """Randomly repeat rows of the targeted classes (bootstrap), block by block.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Without ``shrinkage`` any values; with it numeric and finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    ratio : str, float, dict or callable, default="auto"
+        As :func:`resamplekit.random_over` (the final count per class).
+    shrinkage : None, float or dict, default=None
+        As :func:`resamplekit.random_over`: Gaussian noise ``shrinkage * h * std_c`` per
+        feature (the class's standard deviation is computed block-wise, one pass over X).
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+    return_indices : bool, default=False
+        Also return the global row number each output row comes from.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        All input rows in order, then the new rows class by class in sorted label order, block
+        by block inside a class.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    Exactly :func:`resamplekit.random_over`'s class counts. Each class's number of new rows is
+    split across the blocks by one multinomial draw (block weights proportional to the class's
+    rows in the block), and block ``b`` draws its rows uniformly with replacement (and its
+    noise) from ``Generator(PCG64(s_b))``, ``s_b`` the b-th child of
+    ``SeedSequence(random_state)``: together a uniform draw with replacement over the class, as
+    in memory. The result depends on the seed and the chunking only; the rows differ from the
+    in-memory function's for the same seed, which draws from one imbalanced-learn
+    ``RandomState`` stream per call, a stream that cannot be split across blocks.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit.dask import random_over
+    >>> X = da.from_array(np.arange(40.0).reshape(20, 2), chunks=(7, 2))
+    >>> y = np.array([0] * 14 + [1] * 6)
+    >>> X_res, y_res, idx = random_over(X, y, random_state=0, return_indices=True)
+    >>> X_res.shape, np.bincount(y_res.compute()).tolist()
+    ((28, 2), [14, 14])
+    >>> bool((X_res.compute() == X.compute()[idx.compute()]).all())
+    True
+    """
+    data = _Data(X, y, "random_over")
+    targets = data.targets(ratio, "over")
+    factors = None if shrinkage is None else _over_mod._shrinkage_factors(
+        shrinkage, targets, data.classes)
+    seq = _seed_sequence(random_state)
+    children = seq.spawn(data.n_blocks + 1)
+    rng = np.random.Generator(np.random.PCG64(children[0]))
+    quotas = np.zeros((data.n_blocks, data.n_classes), dtype=np.int64)
+    for c, n_new in targets.items():
+        col = data.block_counts[:, c]
+        quotas[:, c] = rng.multinomial(int(n_new), col / col.sum())
+    numeric = factors is not None
+    scales = {}
+    if numeric:
+        data.numeric()
+        d = data.n_features
+        h = (4 / ((d + 2) * data.n_samples)) ** (1 / (d + 4))
+        stds = _class_std(data, list(targets))
+        scales = {c: factors[c] * h * stds[c] for c in targets}
+    draws = [delayed(_over_block)(data.y_parts[b], data.classes, quotas[b], children[b + 1])
+             for b in range(data.n_blocks)]
+    noise_seeds = [s.spawn(1)[0] for s in children[1:]] if numeric else None
+    pieces = [data.whole(b, numeric=numeric) for b in range(data.n_blocks)]
+    for c in targets:
+        for b in range(data.n_blocks):
+            local = delayed(_pick)(draws[b], c)
+            piece = data.take(b, local, quotas[b, c], numeric=numeric)
+            if numeric:
+                seed = noise_seeds[b].spawn(1)[0]
+                x = delayed(_smoothed_block)(data.numeric()[b], local, scales[c], seed)
+                piece = (x,) + piece[1:]
+            pieces.append(piece)
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# SMOTE: the classes gathered, the synthesis spread over blocks of new rows
+
+
+def _class_rows(block, codes, offset, wanted):
+    """Rows of each wanted class in a block, and their global row numbers."""
+    return [(block[codes == c], np.flatnonzero(codes == c) + offset) for c in wanted]
+
+
+def _smote_piece(shared, k, state_int, state_uniform, n):
+    """New rows ``n`` draws into the stream: the in-memory ``_draw_segments`` and
+    ``interpolate``, from the RandomState states recorded at this piece's draws."""
+    X_c, nns = shared
+    rs = np.random.RandomState()
+    rs.set_state(state_int)
+    draws = rs.randint(low=0, high=X_c.shape[0] * k, size=n)
+    rs.set_state(state_uniform)
+    steps = 1.0 * rs.uniform(size=n)
+    rows = np.floor_divide(draws, k)
+    nbrs = np.ascontiguousarray(nns[rows, np.mod(draws, k)], dtype=np.intp)
+    out = np.empty((n, X_c.shape[1]), dtype=X_c.dtype)
+    interpolate(X_c, rows.astype(np.intp, copy=False), X_c, nbrs,
+                np.ascontiguousarray(steps, dtype=np.float64), out, 1)
+    return out
+
+
+def _stream_states(rs, n_total, piece, draw):
+    """The RandomState states at the start of each piece of ``n_total`` draws (advancing rs
+    exactly as one call of ``n_total`` draws would)."""
+    states = []
+    for start in range(0, n_total, piece):
+        states.append(rs.get_state())
+        draw(min(piece, n_total - start))
+    return states
+
+
+def _gather_check(method, need, budget, what, alternative):
+    if need > budget:
+        raise ValueError(
+            f"{method}: {what} needs {need:,} bytes in one process, more than "
+            f"max_gather_bytes={budget:,}; raise max_gather_bytes (workers with more memory), "
+            f"or {alternative}"
+        )
+
+
+def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False,
+          max_gather_bytes=None, rows_per_block=None):
+    """SMOTE over a dask array: the classes to over-sample gathered, the synthesis spread.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, ratio, random_state, n_jobs
+        As :func:`resamplekit.smote` (``n_jobs``: threads of the neighbour search of the
+        gathered classes).
+    return_indices : bool, default=False
+        Also return the global row number of each output row (-1 for a new row).
+    max_gather_bytes : int or None, default=None
+        Most bytes the gathered classes (their rows and neighbour lists) may take in one
+        process; None: :func:`default_gather_bytes` (a quarter of the smallest worker's
+        memory). A larger need raises ValueError.
+    rows_per_block : int or None, default=None
+        New rows per output block (None: the largest block of X).
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        X's blocks (as float32/float64), then the new rows class by class.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The rows of each class to over-sample are gathered (one pass over X and y), their
+    neighbours found by :func:`resamplekit._neighbors.kneighbors` and the random draws made
+    with the in-memory function's stream and call order; the driver only records the stream's
+    state at the start of each block of new rows, and the workers redraw their block's values
+    and interpolate (the gathered class broadcast once). So with an integer ``random_state``
+    the new rows equal :func:`resamplekit.smote`'s, to the bit. A class that does not fit
+    ``max_gather_bytes`` is refused (no block-wise fallback yet).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import smote
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 2))
+    >>> y = np.array([0] * 90 + [1] * 10)
+    >>> X_res, y_res = smote(da.from_array(X, chunks=30), y, random_state=0)
+    >>> bool((X_res.compute() == resamplekit.smote(X, y, random_state=0)[0]).all())
+    True
+    """
+    data = _Data(X, y, "smote")
+    k = check_int(k, "k", minimum=1)
+    n_jobs = check_n_jobs(n_jobs)
+    budget = _budget(max_gather_bytes)
+    targets = {int(c): int(n) for c, n in data.targets(ratio, "over").items() if n > 0}
+    for c in targets:
+        _over_mod._check_class_size(data, c, k, "smote")
+    blocks = data.numeric()
+    width = data.n_features * data.num_dtype.itemsize + 8 * (k + 1)
+    need = int(sum(data.counts[c] for c in targets)) * width
+    _gather_check("smote", need, budget, "gathering the classes to over-sample",
+                  "under-sample the other classes first (random_under) or over-sample fewer "
+                  "classes (ratio=)")
+    wanted = list(targets)
+    per_block = dask.compute(*[
+        delayed(_class_rows)(blocks[b], data.codes(b), int(data.offsets[b]), wanted)
+        for b in range(data.n_blocks)
+    ])
+    piece = int(rows_per_block or max(data.lengths))
+    pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
+    for j, (c, n_new) in enumerate(targets.items()):
+        X_c = np.concatenate([per_block[b][j][0] for b in range(data.n_blocks)])
+        nns = np.ascontiguousarray(_kneighbors(X_c, k, n_jobs=n_jobs)[1])
+        rs = check_random_state(random_state)
+        high = X_c.shape[0] * k
+        s_int = _stream_states(rs, n_new, piece,
+                               lambda m: rs.randint(low=0, high=high, size=m))
+        s_uni = _stream_states(rs, n_new, piece, lambda m: rs.uniform(size=m))
+        shared = _broadcast((X_c, nns))
+        for i, start in enumerate(range(0, n_new, piece)):
+            m = min(piece, n_new - start)
+            x = delayed(_smote_piece)(shared, k, s_int[i], s_uni[i], m)
+            label = delayed(np.full)(m, data.classes[c], dtype=data.y_dtype)
+            pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# Block-wise exact neighbour search
+
+
+def _search_pair(Xr, codes_r, k, offset_r, Q, inside, n_jobs=1):
+    """The k nearest rows of block r for the query rows ``Q`` of a query group, in global row
+    numbers, with their class codes: ``kneighbors`` on the pair. ``inside`` is None, or
+    ``(start, local)`` when the queries ``Q[start:start + len(local)]`` are the rows ``local``
+    of block r itself: those are searched with ``rows=local``, each excluded by index."""
+    n_q = Q.shape[0]
+    n_r = Xr.shape[0]
+    dist = np.full((n_q, k), np.inf)
+    ind = np.full((n_q, k), _NO_INDEX, dtype=np.intp)
+    lab = np.full((n_q, k), -1, dtype=np.intp)
+    own = np.zeros(n_q, dtype=bool)
+    if inside is not None:
+        start, local = inside
+        own[start:start + len(local)] = True
+        kk = min(k, n_r - 1)
+        if len(local) and kk >= 1:
+            d, i = _kneighbors(Xr, kk, rows=local, n_jobs=n_jobs)
+            sl = slice(start, start + len(local))
+            dist[sl, :kk], ind[sl, :kk], lab[sl, :kk] = d, i + offset_r, codes_r[i]
+    others = np.flatnonzero(~own)
+    kk = min(k, n_r)
+    if len(others) and kk >= 1:
+        d, i = _kneighbors(Xr, kk, Y=Q[others], n_jobs=n_jobs)
+        dist[others, :kk], ind[others, :kk], lab[others, :kk] = d, i + offset_r, codes_r[i]
+    return dist, ind, lab
+
+
+def _merge(a, b, k):
+    """Two candidate lists merged by (distance, global row), the k first kept."""
+    dist = np.hstack([a[0], b[0]])
+    ind = np.hstack([a[1], b[1]])
+    lab = np.hstack([a[2], b[2]])
+    order = np.lexsort((ind, dist), axis=-1)[:, :k]
+    return (np.take_along_axis(dist, order, 1), np.take_along_axis(ind, order, 1),
+            np.take_along_axis(lab, order, 1))
+
+
+def _tree(items, combine):
+    while len(items) > 1:
+        items = [combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
+                 for i in range(0, len(items), 2)]
+    return items[0]
+
+
+def _query_rows(blocks, rows):
+    """The query rows of a group of blocks, concatenated (all rows of a block when None)."""
+    return np.concatenate([X if r is None else X[r] for X, r in zip(blocks, rows)])
+
+
+def _bounds(lists, Q, k):
+    """The largest k-th distance so far among the group's queries (-inf without queries),
+    and the bounding box of the queries."""
+    if Q.shape[0] == 0:
+        return -np.inf, None, None
+    return (float(lists[0][:, k - 1].max()), Q.min(axis=0).astype(np.float64),
+            Q.max(axis=0).astype(np.float64))
+
+
+def _box(X):
+    return X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
+
+
+def _box_gap(lo_a, hi_a, lo_b, hi_b):
+    gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
+    return float(np.sqrt(np.sum(gap * gap)))
+
+
+def _targeted_rows(codes, mask):
+    return np.flatnonzero(mask[codes])
+
+
+def _slice_lists(lists, start, stop):
+    return tuple(a[start:stop] for a in lists)
+
+
+def _query_groups(n_queries, limit):
+    """Consecutive blocks grouped so that a group holds at most ``limit`` query rows (a block
+    with more is a group of its own); blocks without queries are left out."""
+    groups, current, size = [], [], 0
+    for b, m in enumerate(n_queries):
+        if m == 0:
+            continue
+        if current and size + m > limit:
+            groups.append(current)
+            current, size = [], 0
+        current.append(b)
+        size += int(m)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
+    """Per block, delayed (dist, global ind, class codes) of the k nearest other rows of its
+    query rows (the rows of the classes set in ``query_mask``; all rows when None), exactly
+    kneighbors' lists over all of X; the query rows of each block; and the number of
+    (query group, row block) pairs searched.
+
+    Query rows are grouped over consecutive blocks (up to the largest block's length: a
+    group of few queries, such as one small class, is searched against each block of rows
+    once). First each group is searched against its own blocks (persisted on the workers),
+    which bounds every query's k-th distance; then only the blocks whose bounding box can hold
+    a nearer row are searched, and the lists are merged in a tree. With ``lazy=True`` the
+    lists do not reuse the persisted first step (it is searched again when computed), so
+    that a lazy result holds no future the caller could let go of."""
+    blocks = data.numeric()
+    B = data.n_blocks
+    if query_mask is None:
+        n_queries = data.lengths
+        rows = [None] * B
+    else:
+        n_queries = data.block_counts[:, query_mask].sum(axis=1)
+        rows = [delayed(_targeted_rows)(data.codes(b), query_mask) for b in range(B)]
+    groups = _query_groups(n_queries, int(max(data.lengths)))
+    queries, starts, firsts = [], [], []
+    for g in groups:
+        Q = delayed(_query_rows)([blocks[b] for b in g], [rows[b] for b in g])
+        seg = np.concatenate(([0], np.cumsum([n_queries[b] for b in g]))).astype(np.int64)
+        local = [delayed(np.arange)(int(data.lengths[b])) if rows[b] is None else rows[b]
+                 for b in g]
+        pairs = [delayed(_search_pair)(blocks[b], data.codes(b), k, int(data.offsets[b]), Q,
+                                       (int(seg[i]), local[i]), n_jobs)
+                 for i, b in enumerate(g)]
+        first = _tree(pairs, lambda a, c: delayed(_merge)(a, c, k))
+        queries.append(Q)
+        starts.append(seg)
+        firsts.append(first)
+    persisted = dask.persist(*queries, *firsts)
+    queries_p, firsts_p = persisted[:len(groups)], persisted[len(groups):]
+    small = dask.compute(
+        [delayed(_bounds)(f, Q, k) for f, Q in zip(firsts_p, queries_p)],
+        [delayed(_box)(blocks[b]) for b in range(B)],
+    )
+    bounds, boxes = small
+    lists = [None] * B
+    n_pairs = 0
+    for j, g in enumerate(groups):
+        kth, lo_q, hi_q = bounds[j]
+        Q = queries[j] if lazy else queries_p[j]
+        cands = [firsts[j] if lazy else firsts_p[j]]
+        n_pairs += len(g)
+        for r in range(B):
+            if r in g or kth == -np.inf:
+                continue
+            # Prune only what provably holds no neighbour (a margin for rounding).
+            if _box_gap(lo_q, hi_q, *boxes[r]) > kth * (1 + 1e-9):
+                continue
+            n_pairs += 1
+            cands.append(delayed(_search_pair)(blocks[r], data.codes(r), k,
+                                               int(data.offsets[r]), Q, None, n_jobs))
+        merged = _tree(cands, lambda a, c: delayed(_merge)(a, c, k))
+        for i, b in enumerate(g):
+            lists[b] = delayed(_slice_lists)(merged, int(starts[j][i]), int(starts[j][i + 1]))
+    empty = (np.empty((0, k)), np.empty((0, k), dtype=np.intp), np.empty((0, k), dtype=np.intp))
+    lists = [delayed(empty) if lst is None else lst for lst in lists]
+    return lists, [delayed(np.empty)(0, dtype=np.intp) if r is None and n_queries[b] == 0
+                   else r for b, r in enumerate(rows)], n_pairs
+
+
+def _task_threads(n_jobs):
+    return 1 if n_jobs is None else check_n_jobs(n_jobs)
+
+
+def kneighbors(X, k, *, n_jobs=None):
+    """Exact k nearest other rows of every row of a dask array, block by block.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    k : int
+        Neighbours per row, ``1 <= k < n_samples``.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1; dask runs the tasks in
+        parallel). The result does not depend on it.
+
+    Returns
+    -------
+    distances : dask array of shape (n_samples, k), float64 (lazy)
+    indices : dask array of shape (n_samples, k), intp (lazy)
+        Global row numbers.
+
+    Notes
+    -----
+    For each block of queries, :func:`resamplekit._neighbors.kneighbors` runs against every
+    block of rows (itself excluded by index in its own block), and the lists are merged by
+    (distance, global row) in a tree. The self pairs run first (eagerly); a block
+    whose bounding box is farther from the query block's box than every query's k-th
+    distance so far cannot hold a neighbour and is skipped (blocks of rows sorted or
+    clustered in space prune well; blocks of random rows cannot be pruned). The distances
+    are kneighbors' exact float64 distances, so the lists equal kneighbors(X, k) on the same
+    data, ties (by lower row) and duplicates included. Eager work: the self pairs and the
+    blocks' bounding boxes (the lazy result searches the self pairs again when computed).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit._neighbors import kneighbors as kneighbors_in_memory
+    >>> from resamplekit.dask import kneighbors
+    >>> X = np.random.default_rng(0).normal(size=(50, 3))
+    >>> dist, ind = kneighbors(da.from_array(X, chunks=12), 4)
+    >>> bool((ind.compute() == kneighbors_in_memory(X, 4)[1]).all())
+    True
+    """
+    data = _Data(X, None, "kneighbors", labels=False)
+    k = check_int(k, "k", minimum=1)
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    lists, _, _ = _block_search(data, k, lazy=True, n_jobs=_task_threads(n_jobs))
+    dist = da.concatenate([da.from_delayed(delayed(_pick)(lst, 0), (int(m), k), dtype=np.float64)
+                           for lst, m in zip(lists, data.lengths)])
+    ind = da.concatenate([da.from_delayed(delayed(_pick)(lst, 1), (int(m), k), dtype=np.intp)
+                          for lst, m in zip(lists, data.lengths)])
+    return dist, ind
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning on the block-wise lists
+
+
+def _enn_block(lists, codes, rows, k, mode, n_classes):
+    """The in-memory ENN vote (``_cleaning.enn_keep``) on one block's lists, whose neighbours'
+    labels travel with them; the kept local rows, per class, ascending."""
+    m = len(rows)
+    keep = np.ones(len(codes), dtype=bool)
+    if m:
+        y_local = np.ascontiguousarray(np.concatenate([codes[rows], lists[2].ravel()]),
+                                       dtype=np.intp)
+        nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
+        vote = _cleaning.enn_keep(nbr, np.arange(m, dtype=np.intp), y_local, k, mode, False,
+                                  1).view(bool)
+        keep[rows[~vote]] = False
+    return [np.flatnonzero(keep & (codes == c)) for c in range(n_classes)]
+
+
+def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs=None,
+                              return_indices=False):
+    """Edited nearest neighbours over a dask array, with the block-wise exact search.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, kind_sel, ratio
+        As :func:`resamplekit.edited_nearest_neighbours`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows, class by class, ascending row number inside a class: the rows
+        :func:`resamplekit.edited_nearest_neighbours` keeps, in its order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The neighbours of the targeted rows come from the block-wise search (see
+    :func:`kneighbors`), each carrying its label, and the in-memory vote runs on each block's
+    lists. Eager work: the search and the votes (one kept flag per row is brought back); the
+    output rows are gathered lazily from X's blocks.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import edited_nearest_neighbours
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.normal(size=200) > 1).astype(int)
+    >>> idx = edited_nearest_neighbours(da.from_array(X, chunks=64), y, return_indices=True)[2]
+    >>> expected = resamplekit.edited_nearest_neighbours(X, y, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "edited_nearest_neighbours")
+    k = check_int(k, "k")
+    mode = _cleaning_mod._check_kind_sel(kind_sel)
+    codes, mask = _targeted(data, ratio)
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    lists, rows, _ = _block_search(data, k, mask, n_jobs=_task_threads(n_jobs))
+    kept = dask.compute(*[delayed(_enn_block)(lists[b], data.codes(b), rows[b], k, mode,
+                                              data.n_classes) for b in range(data.n_blocks)])
+    pieces = [data.take(b, kept[b][c], len(kept[b][c]))
+              for c in range(data.n_classes) for b in range(data.n_blocks)]
+    return data.output(pieces, return_indices=return_indices)
+
+
+def _targeted(data, ratio):
+    codes = list(data.targets(ratio, "clean"))
+    mask = np.zeros(data.n_classes, dtype=bool)
+    mask[codes] = True
+    return codes, mask
+
+
+def _nn_of(lists):
+    return lists[1][:, 0], lists[2][:, 0]
+
+
+def _nn_lookup(nn_q, nn_r, offset_r):
+    """nn[nn_q] where nn_q falls in block r (its nearest rows' own nearest row), else -1."""
+    out = np.full(len(nn_q), -1, dtype=np.intp)
+    inside = (nn_q >= offset_r) & (nn_q < offset_r + len(nn_r))
+    out[inside] = nn_r[nn_q[inside] - offset_r]
+    return out
+
+
+def _tomek_block(nn_pair, nnn, codes, offset, targeted):
+    """The in-memory rule (``_cleaning.tomek_link_mask``) on one block: local rows 0..m-1,
+    their nearest rows as m..2m-1 (pointing back at their row when the pair is mutual)."""
+    nn, lab = nn_pair
+    m = len(nn)
+    own = np.arange(m, dtype=np.intp)
+    back = np.where(nnn == offset + own, own, m + own)
+    nn_local = np.ascontiguousarray(np.concatenate([m + own, back]), dtype=np.intp)
+    y_local = np.ascontiguousarray(np.concatenate([codes, lab]), dtype=np.intp)
+    remove = np.zeros(2 * m, dtype=np.uint8)
+    _cleaning.tomek_link_mask(nn_local, y_local, targeted, remove)
+    return np.flatnonzero(remove[:m] == 0)
+
+
+def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
+    """Remove Tomek links over a dask array, with the block-wise exact search.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    ratio : str or list, default="auto"
+        As :func:`resamplekit.tomek_links`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows in input order: the rows :func:`resamplekit.tomek_links` keeps.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    Each row's nearest other row comes from the block-wise search; whether the pair is
+    mutual is read block pair by block pair (the nearest rows' own nearest rows), and the
+    in-memory rule marks the links. Eager work: the search and one kept flag per row.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit.dask import tomek_links
+    >>> X = np.array([[0.0], [1.0], [2.0], [2.4], [5.0], [6.0], [7.0]])
+    >>> y = np.array([0, 0, 0, 1, 1, 1, 1])
+    >>> tomek_links(da.from_array(X, chunks=3), y, return_indices=True)[2].compute()
+    array([0, 1, 2, 4, 5, 6])
+    """
+    data = _Data(X, y, "tomek_links")
+    codes, mask = _targeted(data, ratio)
+    lists, _, _ = _block_search(data, 1, n_jobs=_task_threads(n_jobs))
+    nn = [delayed(_nn_of)(lst) for lst in lists]
+    B = data.n_blocks
+    nn_rows = [delayed(_pick)(pair, 0) for pair in nn]
+    nnn = [_tree([delayed(_nn_lookup)(nn_rows[q], nn_rows[r], int(data.offsets[r]))
+                  for r in range(B)], lambda a, b: delayed(np.maximum)(a, b))
+           for q in range(B)]
+    targeted = mask.astype(np.uint8)
+    kept = dask.compute(*[delayed(_tomek_block)(nn[b], nnn[b], data.codes(b),
+                                                int(data.offsets[b]), targeted)
+                          for b in range(B)])
+    pieces = [data.take(b, kept[b], len(kept[b])) for b in range(B)]
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# Combinations: smote, then a block-wise cleaning of its result
+
+
+def _composed_indices(idx_res, n):
+    # the smote step's index of output row j is j for an input row, -1 for a new row
+    return da.where(idx_res < n, idx_res, -1)
+
+
+def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
+                return_indices=False, max_gather_bytes=None):
+    """SMOTE, then Tomek links over all classes: :func:`smote` then :func:`tomek_links`.
+
+    Parameters
+    ----------
+    X, y, k, ratio, random_state, n_jobs, max_gather_bytes
+        As :func:`smote` (``n_jobs`` also for the cleaning step's searches).
+    return_indices : bool, default=False
+        Also return the global input row of each output row (-1 for a new row).
+
+    Returns
+    -------
+    X_res, y_res[, indices] : lazy dask collections; with an integer seed the rows of
+        :func:`resamplekit.smote_tomek`, in its order.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import smote_tomek
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 2)); y = np.array([0] * 100 + [1] * 20)
+    >>> got = smote_tomek(da.from_array(X, chunks=50), y, random_state=0)[0].compute()
+    >>> bool((got == resamplekit.smote_tomek(X, y, random_state=0)[0]).all())
+    True
+    """
+    X_mid, y_mid, _ = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
+                            return_indices=True, max_gather_bytes=max_gather_bytes)
+    out = tomek_links(X_mid, y_mid, ratio="all", n_jobs=n_jobs, return_indices=True)
+    n = _n_input_rows(X)
+    return out[:2] + ((_composed_indices(out[2], n),) if return_indices else ())
+
+
+def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=None,
+              return_indices=False, max_gather_bytes=None):
+    """SMOTE, then ENN over all classes: :func:`smote` then :func:`edited_nearest_neighbours`.
+
+    Parameters
+    ----------
+    X, y, k, ratio, random_state, n_jobs, max_gather_bytes
+        As :func:`smote` (``n_jobs`` also for the cleaning step's searches).
+    enn_k : int, default=3
+        The editing step's neighbour count (``kind_sel='all'``, all classes cleaned).
+    return_indices : bool, default=False
+        Also return the global input row of each output row (-1 for a new row).
+
+    Returns
+    -------
+    X_res, y_res[, indices] : lazy dask collections; with an integer seed the rows of
+        :func:`resamplekit.smote_enn`, in its order.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import smote_enn
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 2)); y = np.array([0] * 100 + [1] * 20)
+    >>> got = smote_enn(da.from_array(X, chunks=50), y, random_state=0)[0].compute()
+    >>> bool((got == resamplekit.smote_enn(X, y, random_state=0)[0]).all())
+    True
+    """
+    enn_k = check_int(enn_k, "enn_k", minimum=1)
+    X_mid, y_mid, _ = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
+                            return_indices=True, max_gather_bytes=max_gather_bytes)
+    n_mid = int(X_mid.shape[0]) if not _is_frame(X_mid) else None
+    if n_mid is not None and enn_k >= n_mid:
+        raise ValueError(
+            f"smote_enn: enn_k must be smaller than the number of rows after over-sampling "
+            f"({n_mid}), since each row needs {enn_k} other rows as neighbours; got "
+            f"enn_k={enn_k}"
+        )
+    out = edited_nearest_neighbours(X_mid, y_mid, k=enn_k, kind_sel="all", ratio="all",
+                                    n_jobs=n_jobs, return_indices=True)
+    n = _n_input_rows(X)
+    return out[:2] + ((_composed_indices(out[2], n),) if return_indices else ())
+
+
+def _n_input_rows(X):
+    if isinstance(X, da.Array) and not math.isnan(X.shape[0]):
+        return int(X.shape[0])
+    if isinstance(X, da.Array):
+        return int(X.compute_chunk_sizes().shape[0])
+    return int(X.map_partitions(len).compute().sum())
+
+
+# --------------------------------------------------------------------------------------------
+# Methods that run in one process: gathered within the budget, else refused
+
+
+def _wrap_gathered(data, out, n_rows):
+    """The in-memory results as dask collections of the caller's kind."""
+    chunk = max(1, int(max(data.lengths)))
+    wrapped = []
+    for i, value in enumerate(out):
+        if i >= 3 or not hasattr(value, "shape"):
+            wrapped.append(value)
+        elif hasattr(value, "iloc"):
+            wrapped.append(_dd().from_pandas(value, chunksize=chunk, sort=False))
+        else:
+            value = np.asarray(value)
+            wrapped.append(da.from_array(value, chunks=(chunk,) + value.shape[1:]))
+    return tuple(wrapped)
+
+
+def _gathering(name, module, reason, alternative):
+    in_memory = getattr(module, name)
+
+    def method(X, y, *, max_gather_bytes=None, **kwargs):
+        data = _Data(X, y, name)
+        budget = _budget(max_gather_bytes)
+        width = data.n_features * max(8, data.dtype.itemsize if data.dtype is not None else 8)
+        need = int(data.n_samples) * (width + 16)
+        _gather_check(name, need, budget, f"{reason}; gathering X and y", alternative)
+        if isinstance(y, da.Array) or _is_series(y):
+            X_mem, y_mem = dask.compute(X, y)
+        else:
+            X_mem, y_mem = X.compute(), y
+        out = in_memory(X_mem, y_mem, **kwargs)
+        return _wrap_gathered(data, out, data.n_samples)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"""{name} over dask collections, gathered into one process.
+
+    {reason[0].upper() + reason[1:]}. So X and y are computed into this process when they fit
+    ``max_gather_bytes`` (about ``n_samples * (n_features * 8 + 16)`` bytes), and
+    :func:`resamplekit.{name}` runs on them: the result is exactly the in-memory one. Larger
+    data is refused with a ValueError that says why; the alternative: {alternative}.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    max_gather_bytes : int or None, default=None
+        Most bytes X and y may take in one process; None: :func:`default_gather_bytes`.
+    **kwargs
+        The keywords of :func:`resamplekit.{name}`.
+
+    Returns
+    -------
+    X_res, y_res[, ...] : dask collections of the caller's kind, then any further outputs of
+        :func:`resamplekit.{name}` (indices as a dask array).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from resamplekit.dask import {name}
+    >>> X = da.from_array(np.random.default_rng(0).normal(size=(60, 2)), chunks=20)
+    >>> y = np.array([0] * 40 + [1] * 20)
+    >>> try:
+    ...     {name}(X, y, max_gather_bytes=0)
+    ... except ValueError as exc:
+    ...     print(str(exc).split(" needs ")[0])
+    {name}: {reason}; gathering X and y
+    """
+    return method
+
+
+_ONE_FIT = "it fits one {} on all the rows"
+_SEQUENTIAL = ("it is sequential by nature (each row's fate depends on the store built from "
+               "the rows before it)")
+_SEARCH_ALTERNATIVE = ("edited_nearest_neighbours or tomek_links (block-wise, exact), or "
+                       "random_under first to bring the data within the budget")
+_OVER_ALTERNATIVE = ("smote (the classes to over-sample gathered, the rest block-wise), or "
+                     "random_under first to bring the data within the budget")
+
+condensed_nearest_neighbour = _gathering(
+    "condensed_nearest_neighbour", _cleaning_mod, _SEQUENTIAL, _SEARCH_ALTERNATIVE)
+one_sided_selection = _gathering(
+    "one_sided_selection", _cleaning_mod, _SEQUENTIAL, _SEARCH_ALTERNATIVE)
+cluster_centroids = _gathering(
+    "cluster_centroids", _under_mod, _ONE_FIT.format("KMeans per class"),
+    "random_under (block-wise), or random_under first to bring the data within the budget")
+instance_hardness_threshold = _gathering(
+    "instance_hardness_threshold", _under_mod,
+    _ONE_FIT.format("cross-validated classifier"),
+    "random_under or edited_nearest_neighbours (block-wise)")
+svm_smote = _gathering("svm_smote", _over_mod, _ONE_FIT.format("SVM"), _OVER_ALTERNATIVE)
+kmeans_smote = _gathering("kmeans_smote", _over_mod, _ONE_FIT.format("KMeans"),
+                          _OVER_ALTERNATIVE)
+smotenc = _gathering(
+    "smotenc", _over_mod,
+    "its mixed metric and categorical votes are not block-wise yet", _OVER_ALTERNATIVE)
+smoten = _gathering(
+    "smoten", _over_mod,
+    "its value-difference metric and votes are not block-wise yet", _OVER_ALTERNATIVE)
+borderline_smote = _gathering(
+    "borderline_smote", _over_mod,
+    "its danger-set search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
+adasyn = _gathering(
+    "adasyn", _over_mod,
+    "its density search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
+near_miss = _gathering(
+    "near_miss", _under_mod, "its searches are not block-wise yet",
+    "random_under (block-wise), or random_under first to bring the data within the budget")
+repeated_edited_nearest_neighbours = _gathering(
+    "repeated_edited_nearest_neighbours", _cleaning_mod,
+    "its rounds of editing are not block-wise yet", _SEARCH_ALTERNATIVE)
+all_knn = _gathering(
+    "all_knn", _cleaning_mod, "its rounds of editing are not block-wise yet",
+    _SEARCH_ALTERNATIVE)
+neighbourhood_cleaning_rule = _gathering(
+    "neighbourhood_cleaning_rule", _cleaning_mod, "its rules are not block-wise yet",
+    _SEARCH_ALTERNATIVE)

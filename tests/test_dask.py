@@ -1,0 +1,446 @@
+"""resamplekit.dask against the in-memory functions, on the default scheduler and on a
+dask.distributed LocalCluster of two worker processes.
+
+- random_under / random_over: exactly the in-memory class counts for every kind of ratio;
+  uniform draws (rows of the right class, no repeats without replacement); results depend on
+  the seed and the chunking only (schedulers and worker counts give the same rows).
+- smote: the new rows equal resamplekit.smote's for the same integer seed.
+- kneighbors, edited_nearest_neighbours, tomek_links: exactly the in-memory neighbours and rows,
+  in the same order, with ties and duplicated rows; several chunkings (uneven, one chunk,
+  chunked columns).
+- The methods that gather: the in-memory result within the budget, a ValueError beyond it.
+- Bad input is refused as in memory (lazily for values, at once for dtypes and shapes).
+- Out of core: workers whose memory limit is below the size of X give exact results.
+"""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+dask = pytest.importorskip("dask")
+pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import resamplekit as rk  # noqa: E402
+from resamplekit import dask as rkd  # noqa: E402
+from resamplekit._neighbors import kneighbors as kneighbors_in_memory  # noqa: E402
+
+CHUNKINGS = {
+    "uneven": ((37, 150, 13, 100), (2, 1)),
+    "single": -1,
+    "even": 60,
+}
+
+
+def _data(n=300, seed=0, ties=False):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    y = rng.choice([0, 1, 2], p=[0.65, 0.25, 0.1], size=n)
+    if ties:
+        X = np.round(X * 2) / 2  # many equal distances
+        X[5] = X[200]  # duplicated rows of different classes
+        y[5], y[200] = 0, 2
+    return X, y
+
+
+def _dask(X, chunking):
+    return da.from_array(X, chunks=CHUNKINGS[chunking])
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def test_import_resamplekit_does_not_import_dask():
+    code = textwrap.dedent("""
+        import sys
+        import resamplekit
+        resamplekit.smote
+        print(sorted(m for m in sys.modules if m == "dask" or m.startswith("dask.")
+                     or m == "distributed"))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ}, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_api_page_lists_every_dask_function():
+    sys.path.insert(0, os.path.dirname(__file__))
+    from test_docs import autosummary_entries
+
+    listed = autosummary_entries("api.rst").get("resamplekit.dask", [])
+    assert sorted(listed) == sorted(rkd.__all__)
+
+
+# ---- random_under, random_over -------------------------------------------------------------
+
+UNDER_RATIOS = ["auto", "majority", "not minority", "not majority", "all", {0: 50, 1: 30},
+                lambda y: {0: int((y == 0).sum()) // 2}]
+OVER_RATIOS = ["auto", "minority", "not minority", "not majority", "all", {1: 120, 2: 90},
+               lambda y: {2: int((y == 2).sum()) * 3}]
+
+
+def _check_selection(X, y, X_res, y_res, idx, *, unique):
+    assert (X_res == X[idx]).all() and (y_res == y[idx]).all()
+    if unique:
+        assert len(np.unique(idx)) == len(idx)
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ratio", UNDER_RATIOS, ids=lambda r: str(r)[:12])
+def test_random_under_counts_and_rows(chunking, ratio):
+    X, y = _data()
+    X_res, y_res, idx = dask.compute(*rkd.random_under(_dask(X, chunking), y, ratio=ratio,
+                                                       random_state=0, return_indices=True))
+    expected = rk.random_under(X, y, ratio=ratio, random_state=0)[1]
+    assert np.bincount(y_res).tolist() == np.bincount(expected).tolist()
+    assert (np.diff(y_res) >= 0).all()  # class by class, as in memory
+    _check_selection(X, y, X_res, y_res, idx, unique=True)
+
+
+def test_random_under_float_ratio_and_replacement():
+    X, y = _data()
+    y = (y > 0).astype(int)
+    for kwargs in ({"ratio": 0.7}, {"replacement": True}):
+        got = rkd.random_under(_dask(X, "uneven"), y, random_state=3, return_indices=True,
+                               **kwargs)
+        X_res, y_res, idx = dask.compute(*got)
+        expected = rk.random_under(X, y, random_state=3, **kwargs)[1]
+        assert np.bincount(y_res).tolist() == np.bincount(expected).tolist()
+        _check_selection(X, y, X_res, y_res, idx, unique=False)
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ratio", OVER_RATIOS, ids=lambda r: str(r)[:12])
+def test_random_over_counts_and_rows(chunking, ratio):
+    X, y = _data()
+    X_res, y_res, idx = dask.compute(*rkd.random_over(_dask(X, chunking), y, ratio=ratio,
+                                                      random_state=0, return_indices=True))
+    expected = rk.random_over(X, y, ratio=ratio, random_state=0)[1]
+    assert np.bincount(y_res).tolist() == np.bincount(expected).tolist()
+    assert (idx[:len(y)] == np.arange(len(y))).all()
+    _check_selection(X, y, X_res, y_res, idx, unique=False)
+
+
+def test_random_over_shrinkage():
+    X, y = _data()
+    X32 = X.astype(np.float32)
+    X_res, y_res, idx = dask.compute(*rkd.random_over(_dask(X32, "uneven"), y, shrinkage=0.5,
+                                                      random_state=0, return_indices=True))
+    X_mem, y_mem = rk.random_over(X32, y, shrinkage=0.5, random_state=0)
+    assert X_res.dtype == np.float32 and X_res.shape == X_mem.shape
+    assert np.bincount(y_res).tolist() == np.bincount(y_mem).tolist()
+    assert (X_res[:len(y)] == X32).all() and (y_res[len(y):] == y[idx[len(y):]]).all()
+    assert not (X_res[len(y):] == X32[idx[len(y):]]).all(axis=1).any()  # noise added
+
+
+def test_random_samplers_depend_on_seed_and_chunking_only():
+    X, y = _data()
+    a = dask.compute(*rkd.random_under(_dask(X, "uneven"), y, random_state=7,
+                                       return_indices=True))[2]
+    b = dask.compute(*rkd.random_under(_dask(X, "uneven"), y, random_state=7,
+                                       return_indices=True), scheduler="sync")[2]
+    c = dask.compute(*rkd.random_under(_dask(X, "uneven"), y, random_state=8,
+                                       return_indices=True))[2]
+    assert (a == b).all() and not np.array_equal(a, c)
+
+
+def test_random_under_keeps_any_values():
+    X = np.array([["a", 1], ["b", 2], ["c", 3], ["d", 4], ["e", 5]], dtype=object)
+    y = np.array([0, 0, 0, 1, 1])
+    X_res, y_res = dask.compute(*rkd.random_under(da.from_array(X, chunks=2), y,
+                                                  random_state=0))
+    assert X_res.dtype == object and np.bincount(y_res).tolist() == [2, 2]
+
+
+# ---- smote ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("seed", [0, 11])
+def test_smote_equals_in_memory(chunking, seed):
+    X, y = _data()
+    got = dask.compute(*rkd.smote(_dask(X, chunking), y, random_state=seed,
+                                  return_indices=True, rows_per_block=53))
+    expected = rk.smote(X, y, random_state=seed, return_indices=True)
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_smote_float32_ratio_and_random_state_objects():
+    X, y = _data(seed=1)
+    X = X.astype(np.float32)
+    got = rkd.smote(_dask(X, "uneven"), y, k=3, ratio={2: 100},
+                    random_state=np.random.RandomState(4))[0].compute()
+    expected = rk.smote(X, y, k=3, ratio={2: 100}, random_state=np.random.RandomState(4))[0]
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_smote_refuses_beyond_budget():
+    X, y = _data()
+    with pytest.raises(ValueError, match="max_gather_bytes=100"):
+        rkd.smote(_dask(X, "even"), y, max_gather_bytes=100)
+    with pytest.raises(ValueError, match="class 1 has 85 rows"):
+        rkd.smote(_dask(X, "even"), y, k=1000)
+
+
+# ---- the block-wise neighbour search and the cleaning rules --------------------------------
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+def test_kneighbors_equals_in_memory(chunking, ties):
+    X, _ = _data(ties=ties)
+    dist, ind = dask.compute(*rkd.kneighbors(_dask(X, chunking), 5))
+    expected = kneighbors_in_memory(X, 5)
+    np.testing.assert_array_equal(ind, expected[1])
+    np.testing.assert_array_equal(dist, expected[0])
+
+
+def test_kneighbors_prunes_sorted_blocks():
+    rng = np.random.default_rng(0)
+    X = np.sort(rng.uniform(0, 100, size=(1000, 1)), axis=0) @ np.ones((1, 2))
+    X += rng.normal(scale=0.01, size=X.shape)
+    data = rkd._Data(da.from_array(X, chunks=100), None, "kneighbors", labels=False)
+    lists, _, n_pairs = rkd._block_search(data, 3)
+    assert n_pairs < 3 * data.n_blocks  # itself and its two neighbours at most
+    got = np.concatenate([r[1] for r in dask.compute(*lists)])
+    np.testing.assert_array_equal(got, kneighbors_in_memory(X, 3)[1])
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("kwargs", [{}, {"kind_sel": "mode"}, {"k": 5, "ratio": "all"},
+                                    {"ratio": [2]}])
+def test_edited_nearest_neighbours_equals_in_memory(chunking, ties, kwargs):
+    X, y = _data(ties=ties)
+    got = dask.compute(*rkd.edited_nearest_neighbours(_dask(X, chunking), y,
+                                                      return_indices=True, **kwargs))
+    expected = rk.edited_nearest_neighbours(X, y, return_indices=True, **kwargs)
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("ratio", ["auto", "all", [0]])
+def test_tomek_links_equals_in_memory(chunking, ties, ratio):
+    X, y = _data(ties=ties)
+    got = dask.compute(*rkd.tomek_links(_dask(X, chunking), y, ratio=ratio,
+                                        return_indices=True))
+    expected = rk.tomek_links(X, y, ratio=ratio, return_indices=True)
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("chunking", ["uneven", "single"])
+@pytest.mark.parametrize("name", ["smote_tomek", "smote_enn"])
+def test_combinations_equal_in_memory(chunking, name):
+    X, y = _data(ties=True)
+    got = dask.compute(*getattr(rkd, name)(_dask(X, chunking), y, random_state=2,
+                                           return_indices=True))
+    expected = getattr(rk, name)(X, y, random_state=2, return_indices=True)
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+
+
+def test_cleaning_keeps_the_input_dtype():
+    X, y = _data()
+    Xi = np.round(X * 10).astype(np.int32)
+    got = rkd.edited_nearest_neighbours(_dask(Xi, "uneven"), y)[0].compute()
+    expected = rk.edited_nearest_neighbours(Xi, y)[0]
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, expected)
+
+
+# ---- gathered methods ----------------------------------------------------------------------
+
+GATHERED = {
+    "condensed_nearest_neighbour": {"random_state": 0},
+    "one_sided_selection": {"random_state": 0},
+    "near_miss": {"version": 2},
+    "repeated_edited_nearest_neighbours": {},
+    "all_knn": {},
+    "neighbourhood_cleaning_rule": {},
+    "borderline_smote": {"random_state": 0},
+    "adasyn": {"random_state": 0},
+    "cluster_centroids": {"random_state": 0},
+    "svm_smote": {"random_state": 0},
+}
+
+
+@pytest.mark.parametrize("name", list(GATHERED))
+def test_gathered_methods_equal_in_memory(name):
+    X, y = _data()
+    kwargs = dict(GATHERED[name], return_indices=True) if name not in (
+        "cluster_centroids",) else GATHERED[name]
+    got = getattr(rkd, name)(_dask(X, "uneven"), y, **kwargs)
+    expected = getattr(rk, name)(X, y, **kwargs)
+    assert all(isinstance(g, da.Array) for g in got)
+    for g, e in zip(dask.compute(*got), expected):
+        np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("name", sorted(set(GATHERED) | {"kmeans_smote", "smotenc", "smoten",
+                                                         "instance_hardness_threshold"}))
+def test_gathered_methods_refuse_beyond_budget(name):
+    X, y = _data()
+    with pytest.raises(ValueError, match=f"^{name}: .*max_gather_bytes=1,000; .* or "):
+        getattr(rkd, name)(_dask(X, "even"), y, max_gather_bytes=1000)
+
+
+# ---- containers and bad input --------------------------------------------------------------
+
+
+def test_dataframe_and_series():
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    X, y = _data()
+    df = pd.DataFrame(X, columns=["a", "b", "c"], index=np.arange(len(y)) * 3)
+    ys = pd.Series(np.array(["p", "q", "r"])[y], name="label", index=df.index)
+    ddf, dys = dd.from_pandas(df, npartitions=4), dd.from_pandas(ys, npartitions=3)
+    X_res, y_res, idx = dask.compute(*rkd.random_under(ddf, dys, random_state=0,
+                                                       return_indices=True))
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["a", "b", "c"]
+    assert X_res.index.equals(df.index[idx]) and y_res.index.equals(X_res.index)
+    assert y_res.name == "label" and (y_res.to_numpy() == ys.to_numpy()[idx]).all()
+    for name, kwargs in [("smote", {"random_state": 0}), ("edited_nearest_neighbours", {}),
+                         ("tomek_links", {})]:
+        got = dask.compute(*getattr(rkd, name)(ddf, dys, **kwargs))
+        expected = getattr(rk, name)(df, dys.compute(), **kwargs)  # dask's string dtype
+        pd.testing.assert_frame_equal(got[0], expected[0])
+        pd.testing.assert_series_equal(got[1], expected[1])
+
+
+def test_nan_found_lazily_raises_the_in_memory_error():
+    X, y = _data()
+    X[150, 1] = np.nan
+    with pytest.raises(ValueError) as expected:
+        rk.smote(X, y)
+    for name in ("smote", "edited_nearest_neighbours", "tomek_links"):
+        with pytest.raises(ValueError) as got:  # raised when the blocks are computed
+            getattr(rkd, name)(_dask(X, "even"), y)
+        assert str(got.value) == str(expected.value)
+    # random_over without shrinkage never looks at the values: NaN passes through lazily
+    assert np.isnan(rkd.random_over(_dask(X, "even"), y)[0].compute()).sum() >= 1
+
+
+def test_bad_input():
+    X, y = _data()
+    with pytest.raises(TypeError, match="dtype <U"):
+        rkd.smote(_dask(X.astype(str), "even"), y)
+    with pytest.raises(ValueError, match="same number of rows"):
+        rkd.random_under(_dask(X, "even"), y[:-1])
+    with pytest.raises(TypeError, match="for data in memory use resamplekit.smote"):
+        rkd.smote(X, y)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        rkd.random_under(_dask(X, "even"), np.zeros(len(y)))
+    with pytest.raises(ValueError, match="missing labels"):
+        rkd.random_under(_dask(X, "even"), np.where(y == 1, np.nan, y))
+
+
+def test_unknown_chunk_sizes_and_misaligned_y():
+    X, y = _data()
+    Xd = _dask(X, "even")
+    keep = Xd[:, 0] > -100  # all rows, unknown chunk sizes
+    X_unknown = Xd[keep]
+    y_misaligned = da.from_array(y, chunks=47)
+    got = dask.compute(*rkd.edited_nearest_neighbours(X_unknown, y_misaligned,
+                                                      return_indices=True))
+    np.testing.assert_array_equal(got[2], rk.edited_nearest_neighbours(
+        X, y, return_indices=True)[2])
+    a = rkd.random_under(X_unknown, y_misaligned, random_state=0)[1].compute()
+    b = rkd.random_under(Xd, y, random_state=0)[1].compute()
+    np.testing.assert_array_equal(a, b)
+
+
+# ---- distributed ---------------------------------------------------------------------------
+
+
+def _all_results(X, y):
+    Xd = _dask(X, "uneven")
+    return {
+        "under": rkd.random_under(Xd, y, random_state=0, return_indices=True),
+        "over": rkd.random_over(Xd, y, random_state=0, return_indices=True),
+        "smote": rkd.smote(Xd, y, random_state=0, return_indices=True),
+        "enn": rkd.edited_nearest_neighbours(Xd, y, return_indices=True),
+        "tomek": rkd.tomek_links(Xd, y, return_indices=True),
+        "knn": rkd.kneighbors(Xd, 3),
+    }
+
+
+def test_distributed_gives_the_default_schedulers_results(client):
+    X, y = _data(ties=True)
+    with dask.config.set(scheduler="threads"):
+        local = dask.compute(_all_results(X, y))[0]
+    distributed_results = client.compute(_all_results(X, y), sync=True)
+    for name, parts in local.items():
+        for a, b in zip(parts, distributed_results[name]):
+            np.testing.assert_array_equal(a, b, err_msg=name)
+    assert (distributed_results["smote"][0] == rk.smote(X, y, random_state=0)[0]).all()
+
+
+def test_worker_count_does_not_change_results(client):
+    X, y = _data(seed=3)
+    two = client.compute(_all_results(X, y), sync=True)
+    client.cluster.scale(1)
+    client.wait_for_workers(1)
+    while len(client.scheduler_info()["workers"]) > 1:
+        client.sync(lambda: __import__("asyncio").sleep(0.1))
+    try:
+        one = client.compute(_all_results(X, y), sync=True)
+    finally:
+        client.cluster.scale(2)
+        client.wait_for_workers(2)
+    for name in two:
+        for a, b in zip(two[name], one[name]):
+            np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def _random_block(block_id, n_rows, d, seed):
+    """Block ``block_id`` of the out-of-core data (a seeded generator per block)."""
+    return np.random.default_rng([seed, block_id]).normal(size=(n_rows, d))
+
+
+@pytest.mark.slow
+def test_out_of_core_results_are_exact():
+    """X of 200 MB on two workers whose memory limit is 150 MB each: exact results.
+
+    X is made block by block on the workers (never in this process until the in-memory
+    comparison); the workers spill to disk (pausing and restarting on memory are off, so
+    the limit only drives spilling). ENN cleans the 1% class (against all rows).
+    """
+    n_blocks, n_rows, d = 20, 50_000, 25  # 1,000,000 x 25 float64 = 200 MB
+    X = da.concatenate([
+        da.from_delayed(dask.delayed(_random_block)(b, n_rows, d, 5), (n_rows, d),
+                        dtype=np.float64) for b in range(n_blocks)])
+    y = (np.random.default_rng(1).random(n_blocks * n_rows) < 0.01).astype(np.int8)
+    with dask.config.set({"distributed.worker.memory.pause": False,
+                          "distributed.worker.memory.terminate": False}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           memory_limit="150MB", dashboard_address=None,
+                                           silence_logs=50)
+        with distributed.Client(cluster) as c:
+            assert X.nbytes > 150e6
+            under = c.compute(rkd.random_under(X, y, random_state=0, return_indices=True)[2],
+                              sync=True)
+            smoted = c.compute(rkd.smote(X, y, random_state=0)[0][-50_000:], sync=True)
+            kept = c.compute(rkd.edited_nearest_neighbours(X, y, ratio=[1],
+                                                           return_indices=True)[2], sync=True)
+        cluster.close()
+    X_mem = np.concatenate([_random_block(b, n_rows, d, 5) for b in range(n_blocks)])
+    assert np.bincount(y[under]).tolist() == [int((y == 1).sum())] * 2
+    np.testing.assert_array_equal(smoted, rk.smote(X_mem, y, random_state=0)[0][-50_000:])
+    np.testing.assert_array_equal(kept, rk.edited_nearest_neighbours(
+        X_mem, y, ratio=[1], return_indices=True)[2])
