@@ -9,23 +9,33 @@ search's on the densified rows.
 
 How. X is also held as column posting lists (``column_lists``: the CSC of X over the columns X
 uses). Per query, the dot products q.r are accumulated over the posting lists of q's columns
-into a per-thread length-n accumulator; the rows touched are listed (and only they are reset).
-A row sharing no column with q has the key |q|^2 + |r|^2, so among the untouched rows only
-those with the smallest (farthest: largest) norms can be neighbours: they are walked in norm
-order (``norm_order``, precomputed once), skipping touched rows. The keys |q|^2 + |r|^2 - 2 q.r
-are within c (|q|^2 + |r|^2) + 2**-1000 of the exact squared distance, c = (4 (nnz(q) +
-max_nnz) + 16) eps (rounding of the norms, the product and the exact sum; twice the worst
-case): T is the k-th smallest upper bound (key + bound), every row whose lower bound is at most
-T is a candidate, and the candidates' exact distances (a merge of the two sorted rows) sorted by
-(distance, index) give the answer.
+into a per-thread length-n float64 accumulator; the rows touched are listed (and only they are
+reset). A row sharing no column with q has the key |q|^2 + |r|^2, so among the untouched rows
+only those with the smallest (farthest: largest) norms can be neighbours: they are walked in
+norm order (``norm_order``, precomputed once), skipping touched rows ("sparse mode").
+The h heavy columns (those most rows and queries use, chosen by the caller; h may be 0) are
+multiplied instead as a dense float32 n x h block by one SGEMM per chunk of queries, into a
+chunk x n float32 tile; a query with a heavy column then scans every row ("dense mode"), its
+light columns still accumulated over their posting lists.
+The keys |q|^2 + |r|^2 - 2 q.r are within c (|q|^2 + |r|^2) + c32 |q_H| |r_H| + slack of the
+exact squared distance: c = (4 (nnz(q) + max_nnz + h) + 16) eps for the float64 parts (norms,
+products, and the exact sum itself), c32 = (4 h + 16) eps32 for the float32 heavy part (|q_H|,
+|r_H| the norms of the heavy parts; Cauchy-Schwarz), slack = 2**-1000 plus, in dense mode, the
+caller's bound for float32's flushed tiny values: at least twice the worst case. T is the k-th
+smallest upper bound (key + bound), every row whose lower bound is at most T is a candidate, and
+the candidates' exact distances (a merge of the two sorted rows) sorted by (distance, index)
+give the answer.
 
-Complexity per query: the posting lists of its columns (sum of their lengths), plus O(nnz(q) +
-nnz(r)) per candidate, plus a sort of the candidates (k plus the near-ties of the k-th).
+Complexity per query: sparse mode, the posting lists of its columns (sum of their lengths);
+dense mode, its share of the chunk's SGEMM (2 n h flops), the posting lists of its light
+columns and two passes over the n rows; plus O(nnz(q) + nnz(r)) per candidate and a sort of the
+candidates (k plus the near-ties of the k-th).
 
-Memory. Peak extra memory of kneighbors_csr: per thread 41 n + 8 k bytes (accumulator, touched
-flags and list, candidate (key, row) pairs, a k-heap), allocated once per thread; nothing of
-size n_features, no dense block of queries or rows. ``column_lists``: 16 nnz(X) + 8 (u + 1)
-bytes for the u columns X uses.
+Memory. Peak extra memory of kneighbors_csr: per thread 33 n + 8 k bytes (float64 accumulator,
+touched flags and list, candidate (key, row) pairs, a k-heap) and, with heavy columns, a chunk x
+n float32 tile and 4 chunk (h + 2) bytes, allocated once per thread; nothing of size n_features,
+no dense block of queries or rows beyond the tile (the caller bounds chunk n at 2**21: 8 MB).
+``column_lists``: 16 nnz(X) + 8 (u + 1) bytes for the u columns X uses.
 """
 from cython.parallel cimport parallel, prange
 
@@ -420,4 +430,4 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
         raise_pending()
     if status[0]:
         raise MemoryError(f"kneighbors_csr: cannot allocate the per-thread buffers "
-                          f"({41 * n + 8 * k + 4 * chunk * (n + h + 2)} bytes per thread)")
+                          f"({33 * n + 8 * k + 4 * chunk * (n + h + 2)} bytes per thread)")
