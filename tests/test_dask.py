@@ -10,7 +10,7 @@ dask.distributed LocalCluster of two worker processes.
   chunked columns).
 - The methods that gather: the in-memory result within the budget, a ValueError beyond it.
 - Bad input is refused as in memory (lazily for values, at once for dtypes and shapes).
-- Out of core: workers whose memory limit is below the size of X give exact results.
+- Out of core: tests/test_dask_out_of_core.py (its own cluster, in its own module).
 """
 import os
 import subprocess
@@ -406,41 +406,3 @@ def test_worker_count_does_not_change_results(client):
     for name in two:
         for a, b in zip(two[name], one[name]):
             np.testing.assert_array_equal(a, b, err_msg=name)
-
-
-def _random_block(block_id, n_rows, d, seed):
-    """Block ``block_id`` of the out-of-core data (a seeded generator per block)."""
-    return np.random.default_rng([seed, block_id]).normal(size=(n_rows, d))
-
-
-@pytest.mark.slow
-def test_out_of_core_results_are_exact():
-    """X of 200 MB on two workers whose memory limit is 150 MB each: exact results.
-
-    X is made block by block on the workers (never in this process until the in-memory
-    comparison); the workers spill to disk (pausing and restarting on memory are off, so
-    the limit only drives spilling). ENN cleans the 1% class (against all rows).
-    """
-    n_blocks, n_rows, d = 20, 50_000, 25  # 1,000,000 x 25 float64 = 200 MB
-    X = da.concatenate([
-        da.from_delayed(dask.delayed(_random_block)(b, n_rows, d, 5), (n_rows, d),
-                        dtype=np.float64) for b in range(n_blocks)])
-    y = (np.random.default_rng(1).random(n_blocks * n_rows) < 0.01).astype(np.int8)
-    with dask.config.set({"distributed.worker.memory.pause": False,
-                          "distributed.worker.memory.terminate": False}):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           memory_limit="150MB", dashboard_address=None,
-                                           silence_logs=50)
-        with distributed.Client(cluster) as c:
-            assert X.nbytes > 150e6
-            under = c.compute(rkd.random_under(X, y, random_state=0, return_indices=True)[2],
-                              sync=True)
-            smoted = c.compute(rkd.smote(X, y, random_state=0)[0][-50_000:], sync=True)
-            kept = c.compute(rkd.edited_nearest_neighbours(X, y, ratio=[1],
-                                                           return_indices=True)[2], sync=True)
-        cluster.close()
-    X_mem = np.concatenate([_random_block(b, n_rows, d, 5) for b in range(n_blocks)])
-    assert np.bincount(y[under]).tolist() == [int((y == 1).sum())] * 2
-    np.testing.assert_array_equal(smoted, rk.smote(X_mem, y, random_state=0)[0][-50_000:])
-    np.testing.assert_array_equal(kept, rk.edited_nearest_neighbours(
-        X_mem, y, ratio=[1], return_indices=True)[2])
