@@ -1709,21 +1709,10 @@ def _one_hot(codes, n_categories, value):
     return sparse.csr_matrix((data, indices, indptr), shape=(n, int(sum(n_categories))))
 
 
-def _smotenc_sparse(X, y, categorical_features, k, categorical_encoder, ratio, random_state,
-                    n_jobs, return_indices, return_provenance):
-    """SMOTE-NC on a sparse X, which stays sparse: only the categorical columns are densified
-    (an n x n_categorical block, for their codes); the continuous columns are searched and
-    interpolated as CSR rows. The neighbours are those of imbalanced-learn's search on sparse
-    X: the continuous columns (at unit scale) next to the one-hot categorical columns scaled
-    by ``median_std / sqrt(2)``, exact float64 distances (``kneighbors``). The result is CSR
-    (a csr_array for a sparse array), also for CSC input, as imbalanced-learn's."""
-    method = "smotenc"
-    ds = check_X_y(X, y)
-    Xf = ds.X
-    k = check_int(k, "k", minimum=1)
-    n_threads = check_n_jobs(n_jobs)
-    random_state = _shared_random_state(random_state)
-    n_features = Xf.shape[1]
+def _smotenc_plan(ds, X, categorical_features, n_features, ratio, k):
+    """SMOTE-NC's columns and classes, for dense and sparse X alike: (categorical column
+    indices, continuous column indices, {class code: rows to make} for the classes that get
+    rows), after the checks (both kinds of columns present, each class large enough)."""
     cat_idx = categorical_indices(X, categorical_features, n_features)
     if cat_idx.size == n_features:
         raise ValueError(
@@ -1739,7 +1728,26 @@ def _smotenc_sparse(X, y, categorical_features, k, categorical_encoder, ratio, r
     targets = target_counts(ratio, ds.y, ds.classes, "over")
     active = {int(c): int(n) for c, n in targets.items() if n > 0}
     for code in active:
-        _check_class_size(ds, code, k, method)
+        _check_class_size(ds, code, k, "smotenc")
+    return cat_idx, cont_idx, active
+
+
+def _smotenc_sparse(X, y, categorical_features, k, categorical_encoder, ratio, random_state,
+                    n_jobs, return_indices, return_provenance):
+    """SMOTE-NC on a sparse X, which stays sparse: only the categorical columns are densified
+    (an n x n_categorical block, for their codes); the continuous columns are searched and
+    interpolated as CSR rows. The neighbours are those of imbalanced-learn's search on sparse
+    X: the continuous columns (at unit scale) next to the one-hot categorical columns scaled
+    by ``median_std / sqrt(2)``, exact float64 distances (``kneighbors``). The result is CSR
+    (a csr_array for a sparse array), also for CSC input, as imbalanced-learn's."""
+    method = "smotenc"
+    ds = check_X_y(X, y)
+    Xf = ds.X
+    k = check_int(k, "k", minimum=1)
+    n_threads = check_n_jobs(n_jobs)
+    random_state = _shared_random_state(random_state)
+    n_features = Xf.shape[1]
+    cat_idx, cont_idx, active = _smotenc_plan(ds, X, categorical_features, n_features, ratio, k)
     X_cont = Xf[:, cont_idx].tocsr()
     X_cont.sort_indices()
     cat_block = Xf[:, cat_idx].toarray()  # n x n_categorical: the one dense block
@@ -1990,22 +1998,8 @@ def smotenc(
     n_threads = check_n_jobs(n_jobs)
     random_state = _shared_random_state(random_state)
     n_features = table.shape[1]
-    cat_idx = categorical_indices(table, categorical_features, n_features)
-    if cat_idx.size == n_features:
-        raise ValueError(
-            "SMOTE-NC is not designed to work only with categorical features. It requires "
-            "some numerical features; use smoten for all-categorical data."
-        )
-    if cat_idx.size == 0:
-        raise ValueError(
-            "SMOTE-NC is not designed to work only with numerical features. It requires some "
-            "categorical features; use smote for all-numerical data."
-        )
-    cont_idx = np.setdiff1d(np.arange(n_features), cat_idx)
-    targets = target_counts(ratio, ds.y, ds.classes, "over")
-    active = {int(c): int(n) for c, n in targets.items() if n > 0}
-    for code in active:
-        _check_class_size(ds, code, k, method)
+    cat_idx, cont_idx, active = _smotenc_plan(ds, table, categorical_features, n_features,
+                                              ratio, k)
     X_cont = continuous_block(table, cont_idx)
     codes, categories = ordinal_codes(table, cat_idx, categorical_encoder, method, one_hot=True)
 
