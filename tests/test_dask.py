@@ -73,6 +73,16 @@ def test_import_resamplekit_does_not_import_dask():
     assert out.stdout.strip() == "[]"
 
 
+def test_dask_extra_is_declared_and_tested_in_ci():
+    import tomllib
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "pyproject.toml"), "rb") as f:
+        extras = tomllib.load(f)["project"]["optional-dependencies"]
+    assert {"dask[array,dataframe]>=2024.1", "distributed>=2024.1"} <= set(extras["dask"])
+    assert set(extras["dask"]) <= set(extras["test"])
+
+
 def test_api_page_lists_every_dask_function():
     sys.path.insert(0, os.path.dirname(__file__))
     from test_docs import autosummary_entries
