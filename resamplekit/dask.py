@@ -32,7 +32,6 @@ import math
 import numbers
 import re
 import warnings
-from typing import Any
 
 import numpy as np
 
@@ -416,13 +415,13 @@ def default_gather_bytes():
         pass
     if not limits:
         try:
-            limits = [os_memory()]
+            limits = [_machine_memory()]
         except (ValueError, OSError, AttributeError):
             limits = [8 << 30]
     return int(GATHER_FRACTION * min(limits))
 
 
-def os_memory():
+def _machine_memory():
     import os
 
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")

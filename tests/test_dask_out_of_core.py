@@ -26,13 +26,13 @@ def test_out_of_core_results_are_exact():
 
     X is made block by block on the workers (never in this process until the in-memory
     comparison); the workers spill to disk (pausing and restarting on memory are off, so
-    the limit only drives spilling). ENN cleans the 1% class (against all rows).
+    the limit only drives spilling). ENN cleans the 0.5% class (against all rows).
     """
     n_blocks, n_rows, d = 20, 50_000, 25  # 1,000,000 x 25 float64 = 200 MB
     X = da.concatenate([
         da.from_delayed(dask.delayed(_random_block)(b, n_rows, d, 5), (n_rows, d),
                         dtype=np.float64) for b in range(n_blocks)])
-    y = (np.random.default_rng(1).random(n_blocks * n_rows) < 0.01).astype(np.int8)
+    y = (np.random.default_rng(1).random(n_blocks * n_rows) < 0.005).astype(np.int8)
     with dask.config.set({"distributed.worker.memory.pause": False,
                           "distributed.worker.memory.terminate": False}):
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
