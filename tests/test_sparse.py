@@ -268,6 +268,7 @@ def test_smotenc_equals_imblearn_on_sparse_and_returns_csr():
 # ---------------------------------------------------------------- the kernel itself
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
 @pytest.mark.parametrize("scaled", [False, True])
@@ -443,6 +444,7 @@ def test_matrix_whose_dense_form_does_not_fit_in_memory(name):
     assert peak_mb - start_mb < 150, (start_mb, peak_mb)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("n_jobs", [1, 2])
 @pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
 def test_condensed_nearest_neighbour_on_sparse_over_many_blocks(n_jobs, dtype):
@@ -492,6 +494,7 @@ def test_random_over_shrinkage_on_sparse_in_small_blocks(monkeypatch):
     np.testing.assert_array_equal(blocks.toarray(), whole.toarray())
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_canonical_int64_indices_reach_the_kernels(name):
     # (scikit-learn's KMeans, SVC and forests refuse 64-bit sparse indices: they get int32
