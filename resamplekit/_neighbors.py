@@ -389,7 +389,8 @@ def kneighbors(
         The rows searched. Integer, boolean and float data are accepted; float32 is computed in
         float32 (with exact re-ranking), anything else in float64. Any memory order, read-only
         or non-contiguous arrays are fine; the input is never modified. scipy.sparse matrices
-        are not supported yet (TypeError).
+        and arrays are searched as they are, never densified (see the user guide's "Sparse
+        data"), with the same answer as on their dense form.
     k : int
         Number of neighbours per query, ``1 <= k <= n_samples`` (``n_samples - 1`` when ``Y``
         is None).
@@ -576,38 +577,22 @@ class _Search:
         return _Search(**{**{a: getattr(self, a) for a in self.__slots__}, **values})
 
 
-def _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm):
-    """Check every argument of kneighbors; the arrays as float32 or float64 (not copied when
-    already one)."""
-    Xo, magnitude = _as_float_array(X, "X")
-    n, d = Xo.shape
-    if n == 0:
-        raise ValueError(f"X must have at least one row, got an array of shape {Xo.shape}")
-    if d == 0:
-        raise ValueError(f"X must have at least one feature, got an array of shape {Xo.shape}")
-    self_query = Y is None
-    if rows is not None:
-        if not self_query:
-            raise ValueError("rows and Y cannot both be given: rows queries rows of X itself")
-        rows = np.asarray(rows)
-        if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
-            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
-        rows = rows.astype(np.intp, copy=False)
-        if rows.size and (rows.min() < 0 or rows.max() >= n):
-            raise ValueError(f"rows must be indices in [0, {n - 1}]")
-        if rows.size == n and np.array_equal(rows, np.arange(n)):
-            rows = None  # every row, in order: the self-query
-    Yo = None
-    if not self_query:
-        Yo, y_magnitude = _as_float_array(Y, "Y")
-        magnitude = max(magnitude, y_magnitude)
-        if Yo.shape[1] != d:
-            raise ValueError(
-                f"Y must have the same number of features as X ({d}), got {Yo.shape[1]}"
-            )
-        if Yo.dtype != Xo.dtype:  # mixed precisions: compute in float64
-            Xo = Xo.astype(np.float64)
-            Yo = Yo.astype(np.float64)
+def _check_rows(rows, n):
+    """kneighbors' rows= checked against n rows of X: an intp array of indices in [0, n)."""
+    rows = np.asarray(rows)
+    if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
+        raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
+    rows = rows.astype(np.intp, copy=False)
+    if rows.size and (rows.min() < 0 or rows.max() >= n):
+        raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    return rows
+
+
+def _check_search_keywords(n, k, self_query, farthest, n_jobs, chunk_size, algorithm, *,
+                           sparse):
+    """kneighbors' k, farthest, n_jobs, chunk_size and algorithm checked, the same for dense
+    and sparse X (which differ only in what kd_tree can do): (k, farthest, n_threads,
+    chunk_size) as plain Python values."""
     available = n - 1 if self_query else n
     k = check_int(k, "k", minimum=1)
     if k > available:
@@ -625,11 +610,44 @@ def _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm):
         raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}")
     if algorithm not in _ALGORITHMS:
         raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
+    if algorithm == "kd_tree" and sparse:
+        raise ValueError("algorithm='kd_tree' cannot search sparse data; use 'auto' or 'brute'")
     if algorithm == "kd_tree" and farthest:
         raise ValueError("algorithm='kd_tree' cannot search the farthest rows; use 'brute'")
-    return _Search(X=Xo, Y=Yo, rows=rows, k=k, farthest=bool(farthest), n_threads=n_threads,
-                   chunk_size=None if chunk_size is None else int(chunk_size),
-                   algorithm=algorithm, magnitude=magnitude)
+    return k, bool(farthest), n_threads, None if chunk_size is None else int(chunk_size)
+
+
+def _validate(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm):
+    """Check every argument of kneighbors; the arrays as float32 or float64 (not copied when
+    already one)."""
+    Xo, magnitude = _as_float_array(X, "X")
+    n, d = Xo.shape
+    if n == 0:
+        raise ValueError(f"X must have at least one row, got an array of shape {Xo.shape}")
+    if d == 0:
+        raise ValueError(f"X must have at least one feature, got an array of shape {Xo.shape}")
+    self_query = Y is None
+    if rows is not None:
+        if not self_query:
+            raise ValueError("rows and Y cannot both be given: rows queries rows of X itself")
+        rows = _check_rows(rows, n)
+        if rows.size == n and np.array_equal(rows, np.arange(n)):
+            rows = None  # every row, in order: the self-query
+    Yo = None
+    if not self_query:
+        Yo, y_magnitude = _as_float_array(Y, "Y")
+        magnitude = max(magnitude, y_magnitude)
+        if Yo.shape[1] != d:
+            raise ValueError(
+                f"Y must have the same number of features as X ({d}), got {Yo.shape[1]}"
+            )
+        if Yo.dtype != Xo.dtype:  # mixed precisions: compute in float64
+            Xo = Xo.astype(np.float64)
+            Yo = Yo.astype(np.float64)
+    k, farthest, n_threads, chunk_size = _check_search_keywords(
+        n, k, self_query, farthest, n_jobs, chunk_size, algorithm, sparse=False)
+    return _Search(X=Xo, Y=Yo, rows=rows, k=k, farthest=farthest, n_threads=n_threads,
+                   chunk_size=chunk_size, algorithm=algorithm, magnitude=magnitude)
 
 
 _PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(SearchPlan))
@@ -1583,37 +1601,15 @@ def _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm,
     if rows is not None:
         if not self_query:
             raise ValueError("rows and Y cannot both be given: rows queries rows of X itself")
-        rows = np.asarray(rows)
-        if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
-            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
-        rows = rows.astype(np.intp, copy=False)
-        if rows.size and (rows.min() < 0 or rows.max() >= n):
-            raise ValueError(f"rows must be indices in [0, {n - 1}]")
+        rows = _check_rows(rows, n)
     if not self_query:
         Ys = _as_sparse_rows(Y if _is_sparse(Y) else sparse.csr_matrix(
             _as_float_array(Y, "Y")[0]), "Y")
         if Ys.shape[1] != d:
             raise ValueError(
                 f"Y must have the same number of features as X ({d}), got {Ys.shape[1]}")
-    available = n - 1 if self_query else n
-    k = check_int(k, "k", minimum=1)
-    if k > available:
-        what = "the number of rows of X minus one (each row is excluded from its own list)" \
-            if self_query else "the number of rows of X"
-        raise ValueError(f"k must be <= {available}, {what}, got {k!r}")
-    if not isinstance(farthest, (bool, np.bool_)):
-        raise TypeError(f"farthest must be True or False, got {farthest!r}")
-    n_threads = check_n_jobs(n_jobs)
-    if chunk_size is not None and (
-        isinstance(chunk_size, (bool, np.bool_))
-        or not isinstance(chunk_size, numbers.Integral)
-        or chunk_size < 1
-    ):
-        raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}")
-    if algorithm not in _ALGORITHMS:
-        raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
-    if algorithm == "kd_tree":
-        raise ValueError("algorithm='kd_tree' cannot search sparse data; use 'auto' or 'brute'")
+    k, farthest, n_threads, chunk_size = _check_search_keywords(
+        n, k, self_query, farthest, n_jobs, chunk_size, algorithm, sparse=True)
     if self_query:
         own = np.arange(n, dtype=np.intp) if rows is None else rows
         Qs = Xs if rows is None else Xs.take(rows)
