@@ -144,9 +144,11 @@ class _Data:
     """A dask X and its labels, as blocks of rows with known lengths.
 
     ``parts[b]``: delayed block b of the caller's X (ndarray or pandas DataFrame);
-    ``y_parts[b]``: delayed labels of block b; ``lengths``, ``offsets``; ``classes`` (sorted
-    labels) and ``block_counts`` (B, K): rows of each class in each block (computed eagerly:
-    one pass over y).
+    ``y_parts[b]``: delayed labels of block b; ``y_local[b]``: the same labels as a NumPy
+    array when the caller's y is one (None otherwise: then y is read on the workers);
+    ``lengths``, ``offsets``; ``classes`` (sorted labels) and ``block_counts`` (B, K): rows of
+    each class in each block (computed eagerly: one pass over y, in this process when y is a
+    NumPy array).
     """
 
     def __init__(self, X, y, method, labels=True):
@@ -182,6 +184,7 @@ class _Data:
         _check_shape((n, self.n_features))
         self.y_name = None
         self.y_kind = "array"
+        y_local = None  # y as a NumPy array, when the caller gave one: read in this process
         if not labels:  # a neighbour search: one class, no labels read
             y = np.zeros(n, dtype=np.int8)
         if _is_series(y):
@@ -196,6 +199,8 @@ class _Data:
             y = np.asarray(y)
             if y.ndim != 1:
                 encode_labels(y)  # the in-memory message
+            if len(y) == n:
+                y_local = y
             y = da.from_array(y, chunks=(tuple(lengths),) if len(y) == n else -1)
         if y.ndim != 1:
             raise ValueError(f"y must be 1-dimensional (one label per row of X), got shape "
@@ -217,8 +222,13 @@ class _Data:
         self.offsets = np.concatenate(([0], np.cumsum(self.lengths)[:-1])).astype(np.int64)
         self.n_samples = n
         self.y_dtype = y.dtype
+        self.y_local = None
+        if y_local is not None and labels:
+            self.y_local = [y_local[o:o + m] for o, m in zip(self.offsets, self.lengths)]
         if not labels:
             summaries = [(np.zeros(1, dtype=np.int8), np.array([m])) for m in self.lengths]
+        elif self.y_local is not None:
+            summaries = [_label_summary(part) for part in self.y_local]
         else:
             summaries = dask.compute(*[delayed(_label_summary)(p) for p in self.y_parts])
         classes = np.unique(np.concatenate([s[0] for s in summaries]))
@@ -315,7 +325,7 @@ class _Data:
             X_out = _dd().from_delayed(xs or [delayed(meta)], meta=meta,
                                        divisions=divisions if xs else None,
                                        verify_meta=False)
-        ys = [da.from_delayed(p[1], (int(p[3]),), dtype=self.y_dtype) for p in pieces]
+        ys = [_lazy_vector(p[1], p[3], self.y_dtype) for p in pieces]
         y_out = da.concatenate(ys) if ys else da.zeros((0,), dtype=self.y_dtype)
         if self.y_kind == "series":
             meta_y = self.y_meta.rename(self.y_name)
@@ -328,13 +338,17 @@ class _Data:
                                        verify_meta=False)
         out = (X_out, y_out)
         if return_indices:
-            idx = [da.from_delayed(p[2], (int(p[3]),), dtype=np.intp) for p in pieces]
+            idx = [_lazy_vector(p[2], p[3], np.intp) for p in pieces]
             out += (da.concatenate(idx) if idx else da.zeros((0,), dtype=np.intp),)
         return out
 
     def take(self, b, local, n, *, numeric=False):
-        """A piece: rows ``local`` (delayed positions) of block b."""
+        """A piece: rows ``local`` (positions: delayed, or a NumPy array) of block b. With
+        NumPy positions and labels, the labels and row numbers are made here, not as tasks."""
         src = self.numeric()[b] if numeric else self.parts[b]
+        if isinstance(local, np.ndarray) and self.y_local is not None:
+            return (delayed(_take)(src, local), self.y_local[b][local],
+                    local + int(self.offsets[b]), int(n), numeric)
         return (delayed(_take)(src, local), delayed(_take)(self.y_parts[b], local),
                 delayed(_shift)(local, int(self.offsets[b])), int(n), numeric)
 
@@ -342,9 +356,23 @@ class _Data:
         """A piece: all of block b."""
         src = self.numeric()[b] if numeric else self.parts[b]
         m = int(self.lengths[b])
+        start = int(self.offsets[b])
+        if self.y_local is not None:
+            return (src, self.y_local[b], np.arange(start, start + m, dtype=np.intp), m,
+                    numeric)
         return (src, delayed(np.asarray)(self.y_parts[b]),
-                delayed(np.arange)(int(self.offsets[b]), int(self.offsets[b]) + m,
-                                   dtype=np.intp), m, numeric)
+                delayed(np.arange)(start, start + m, dtype=np.intp), m, numeric)
+
+    def labels(self, b):
+        """Labels of block b: a NumPy array when y is local, else a delayed block."""
+        return self.y_parts[b] if self.y_local is None else self.y_local[b]
+
+
+def _lazy_vector(part, n, dtype):
+    """A 1-d dask array of one chunk from a delayed block or a NumPy array."""
+    if isinstance(part, np.ndarray):
+        return da.from_array(part, chunks=-1)
+    return da.from_delayed(part, (int(n),), dtype=dtype)
 
 
 def _take(block, local):
@@ -464,6 +492,11 @@ def _pick(lists, c):
     return lists[c]
 
 
+def _pick_from(lists, c):
+    """lists[c] now (lists computed here) or as a task (lists delayed)."""
+    return lists[c] if isinstance(lists, list) else delayed(_pick)(lists, c)
+
+
 def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
                  return_indices=False):
     """Randomly keep a subset of the rows of each targeted class, block by block.
@@ -531,14 +564,14 @@ def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
                 quotas[:, c] = rng.multivariate_hypergeometric(col, int(targets[c]))
         else:
             quotas[:, c] = -1
-    draws = [delayed(_under_block, nout=None)(data.y_parts[b], data.classes, quotas[b],
-                                              bool(replacement), children[b + 1])
+    draw = _under_block if data.y_local is not None else delayed(_under_block, nout=None)
+    draws = [draw(data.labels(b), data.classes, quotas[b], bool(replacement), children[b + 1])
              for b in range(data.n_blocks)]
     pieces = []
     for c in range(data.n_classes):
         for b in range(data.n_blocks):
             n = quotas[b, c] if quotas[b, c] >= 0 else data.block_counts[b, c]
-            pieces.append(data.take(b, delayed(_pick)(draws[b], c), n))
+            pieces.append(data.take(b, _pick_from(draws[b], c), n))
     return data.output(pieces, return_indices=return_indices, keep_index=True)
 
 
@@ -660,13 +693,14 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
         h = (4 / ((d + 2) * data.n_samples)) ** (1 / (d + 4))
         stds = _class_std(data, list(targets))
         scales = {c: factors[c] * h * stds[c] for c in targets}
-    draws = [delayed(_over_block)(data.y_parts[b], data.classes, quotas[b], children[b + 1])
+    draw = _over_block if data.y_local is not None else delayed(_over_block)
+    draws = [draw(data.labels(b), data.classes, quotas[b], children[b + 1])
              for b in range(data.n_blocks)]
     noise_seeds = [s.spawn(1)[0] for s in children[1:]] if numeric else None
     pieces = [data.whole(b, numeric=numeric) for b in range(data.n_blocks)]
     for c in targets:
         for b in range(data.n_blocks):
-            local = delayed(_pick)(draws[b], c)
+            local = _pick_from(draws[b], c)
             piece = data.take(b, local, quotas[b, c], numeric=numeric)
             if numeric:
                 seed = noise_seeds[b].spawn(1)[0]

@@ -18,6 +18,7 @@ import sys
 import textwrap
 
 import numpy as np
+from numpy.testing import assert_array_equal
 import pytest
 
 da = pytest.importorskip("dask.array")
@@ -162,6 +163,21 @@ def test_random_samplers_depend_on_seed_and_chunking_only():
     c = dask.compute(*rkd.random_under(_dask(X, "uneven"), y, random_state=8,
                                        return_indices=True))[2]
     assert (a == b).all() and not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("method", ["random_under", "random_over"])
+def test_random_samplers_same_rows_for_numpy_and_dask_labels(method):
+    # NumPy labels are read in this process (draws made here), dask labels on the workers:
+    # the same rows, labels and order for the same seed and chunking.
+    X, y = _data()
+    fn = getattr(rkd, method)
+    y_dask = da.from_array(y, chunks=50)  # not X's chunking: rechunked to it
+    a = dask.compute(*fn(_dask(X, "uneven"), y, random_state=3, return_indices=True))
+    b = dask.compute(*fn(_dask(X, "uneven"), y_dask, random_state=3, return_indices=True))
+    for u, v in zip(a, b):
+        assert_array_equal(u, v)
+    assert_array_equal(a[0], X[a[2]])
+    assert_array_equal(a[1], y[a[2]])
 
 
 def test_random_under_keeps_any_values():
