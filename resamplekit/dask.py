@@ -17,6 +17,9 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
   their neighbour search and random draws run exactly as in memory, and the new rows are
   synthesised block by block on the workers. With an integer seed the new rows equal
   :func:`resamplekit.smote`'s.
+- ``borderline_smote``, ``adasyn``: as ``smote``, but the search of the gathered rows against
+  all of X (the danger test, the weights) is the block-wise search below; the rest is the
+  in-memory functions' own code. With an integer seed the new rows equal theirs.
 - ``kneighbors``, ``edited_nearest_neighbours``, ``tomek_links``: a block-wise exact neighbour
   search (every pair of query block and row block, skipped when the blocks' bounding boxes prove
   it holds no neighbour, merged by (distance, global row) in a tree); the rules run on the
@@ -1190,6 +1193,272 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
 
 
 # --------------------------------------------------------------------------------------------
+# Borderline-SMOTE and ADASYN: the classes gathered, their search over X block-wise
+
+
+def _class_lists(block, codes, offset, wanted, rows, lists):
+    """Per wanted class: its rows of the block, their global row numbers, and their lists
+    from the block-wise search (global rows, class codes); ``rows`` are the block's query
+    rows (ascending), ``lists`` their lists."""
+    q_codes = codes[rows]
+    out = []
+    for c in wanted:
+        sel = q_codes == c
+        local = rows[sel]
+        out.append((block[local], local + offset, lists[1][sel], lists[2][sel]))
+    return out
+
+
+def _gather_searched(data, wanted, width, n_jobs):
+    """The rows of the classes ``wanted`` gathered, with the ``width`` nearest other rows of
+    all of X of each (block-wise search): ``members`` {code: global rows, ascending},
+    ``X_of`` {code: their rows}, and the lists (global rows, class codes) of the members
+    class after class, as the in-memory functions search them."""
+    mask = np.zeros(data.n_classes, dtype=bool)
+    mask[wanted] = True
+    lists, rows, _ = _block_search(data, width, mask, n_jobs=n_jobs)
+    blocks = data.numeric()
+    per_block = dask.compute(*[
+        delayed(_class_lists)(blocks[b], data.codes(b), int(data.offsets[b]), wanted, rows[b],
+                              lists[b])
+        for b in range(data.n_blocks)
+    ])
+    members, X_of, nbrs, nbr_codes = {}, {}, [], []
+    for j, c in enumerate(wanted):
+        parts = [per_block[b][j] for b in range(data.n_blocks)]
+        X_of[c] = np.concatenate([p[0] for p in parts])
+        members[c] = np.concatenate([p[1] for p in parts]).astype(np.intp, copy=False)
+        nbrs.append(np.concatenate([p[2] for p in parts]))
+        nbr_codes.append(np.concatenate([p[3] for p in parts]))
+    return members, X_of, np.concatenate(nbrs), np.concatenate(nbr_codes)
+
+
+def _rows_of_block(block, local):
+    return block[local]
+
+
+def _fetch_rows(data, rows):
+    """The rows ``rows`` (global, ascending) of the numeric X, computed (a few rows)."""
+    blocks = data.numeric()
+    ends = data.offsets + data.lengths
+    parts = []
+    for b in range(data.n_blocks):
+        inside = rows[(rows >= data.offsets[b]) & (rows < ends[b])]
+        if len(inside):
+            parts.append(delayed(_rows_of_block)(blocks[b], inside - int(data.offsets[b])))
+    got = dask.compute(*parts)
+    return (np.concatenate(got) if got
+            else np.empty((0, data.n_features), dtype=data.num_dtype))
+
+
+def _interpolate_piece(pool, rows, nbrs, gaps, scales):
+    return _over_mod._interpolate_rows(pool, rows, nbrs, gaps, scales, 1)
+
+
+def _synthesis_pieces(data, segment_blocks, members, X_of, piece):
+    """The new rows of ``segment_blocks`` (``(code, rows, nbrs, gaps, scales)`` in global rows,
+    the in-memory helpers' output) as output pieces of ``piece`` rows, interpolated on the
+    workers from one broadcast pool: the rows the segments use (from the gathered classes,
+    else fetched from X's blocks)."""
+    made = _over_mod._segments(segment_blocks)
+    if made is None:
+        return []
+    rows, nbrs, gaps, scales, codes = made
+    used = np.unique(np.concatenate([rows, nbrs]))
+    have_rows = np.concatenate([members[c] for c in members])
+    have_X = np.concatenate([X_of[c] for c in members])
+    order = np.argsort(have_rows, kind="stable")
+    have_rows, have_X = have_rows[order], have_X[order]
+    at = np.minimum(np.searchsorted(have_rows, used), len(have_rows) - 1)
+    found = have_rows[at] == used
+    pool = np.empty((len(used), data.n_features), dtype=data.num_dtype)
+    pool[found] = have_X[at[found]]
+    if not found.all():
+        pool[~found] = _fetch_rows(data, used[~found])
+    shared = _broadcast(pool)
+    rows, nbrs = np.searchsorted(used, rows), np.searchsorted(used, nbrs)
+    pieces = []
+    for start in range(0, len(rows), piece):
+        sl = slice(start, start + piece)
+        m = len(rows[sl])
+        x = delayed(_interpolate_piece)(shared, rows[sl], nbrs[sl], gaps[sl],
+                                        None if scales is None else scales[sl])
+        label = delayed(np.asarray)(data.classes[codes[sl]], dtype=data.y_dtype)
+        pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
+    return pieces
+
+
+def _over_setup(data, method, ratio, k, width, max_gather_bytes):
+    """Targets of an over-sampler that gathers its classes with lists of ``width``
+    neighbours; refuses beyond the budget."""
+    targets = {int(c): int(n) for c, n in data.targets(ratio, "over").items() if n > 0}
+    budget = _budget(max_gather_bytes)
+    row_bytes = data.n_features * data.num_dtype.itemsize
+    n_rows = int(sum(data.counts[c] for c in targets))
+    n_new = int(sum(targets.values()))
+    # the class rows and their lists; the draws; the pool and the new rows' segments
+    need = n_rows * (row_bytes + 8 + 16 * width + 8 * (k + 1)) + n_new * (40 + row_bytes)
+    _gather_check(method, need, budget, "gathering the classes to over-sample",
+                  "under-sample the other classes first (random_under) or over-sample fewer "
+                  "classes (ratio=)")
+    return targets
+
+
+def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
+                     random_state=None, n_jobs=None, return_indices=False,
+                     max_gather_bytes=None, rows_per_block=None):
+    """Borderline-SMOTE over a dask array: the classes to over-sample gathered, their danger
+    test searched block-wise against all of X.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, m, kind, ratio, random_state
+        As :func:`resamplekit.borderline_smote`.
+    n_jobs : int or None, default=None
+        Threads of the in-class neighbour search of the gathered classes (None: all cores)
+        and of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row (-1 for a new row).
+    max_gather_bytes : int or None, default=None
+        Most bytes the gathered classes (their rows, neighbour lists and draws) may take in
+        one process; None: :func:`default_gather_bytes`. A larger need raises ValueError.
+    rows_per_block : int or None, default=None
+        New rows per output block (None: the largest block of X).
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        X's blocks (as float32/float64), then the new rows class by class.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The rows of each class to over-sample are gathered, and their ``m`` nearest other rows
+    of all of X (``max(m, k)`` for borderline-2) come from the block-wise exact search (see
+    :func:`kneighbors`), each with its label. The danger test, the in-class search
+    (borderline-1), the draws (the in-memory function's stream and call order) and the
+    interpolation are the in-memory function's own code; the new rows are interpolated on
+    the workers, block by block, from the rows they use (borderline-2's neighbours of other
+    classes are fetched from X's blocks). With an integer ``random_state`` the new rows equal
+    :func:`resamplekit.borderline_smote`'s. The draws (four numbers per new row) are made in
+    this process; ``sample_weight`` and ``return_provenance`` are not supported here.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import borderline_smote
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(0.5, 1.0, size=(10, 2))])
+    >>> y = np.array([0] * 90 + [1] * 10)
+    >>> X_res, y_res = borderline_smote(da.from_array(X, chunks=30), y, k=3, m=5,
+    ...                                 random_state=0)
+    >>> expected = resamplekit.borderline_smote(X, y, k=3, m=5, random_state=0)[0]
+    >>> bool((X_res.compute() == expected).all())
+    True
+    """
+    method = "borderline_smote"
+    data = _Data(X, y, method)
+    k = check_int(k, "k", minimum=1)
+    m = check_int(m, "m", minimum=1)
+    check_n_jobs(n_jobs)
+    if kind not in ("borderline-1", "borderline-2"):
+        raise ValueError(f"kind must be 'borderline-1' or 'borderline-2', got {kind!r}")
+    data.numeric()
+    width = max(m, k) if kind == "borderline-2" else m
+    targets = _over_setup(data, method, ratio, k, width, max_gather_bytes)
+    pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
+    if not targets:
+        return data.output(pieces, return_indices=return_indices)
+    _over_mod._check_enough_rows(data, m, "m", method)
+    if kind == "borderline-2":
+        _over_mod._check_enough_rows(data, k, "k", method)
+    members, X_of, nbrs, nbr_codes = _gather_searched(data, list(targets), width,
+                                                      _task_threads(n_jobs))
+    blocks = _over_mod._borderline_segments(
+        data, targets, members, X_of.__getitem__, nbrs, nbr_codes, None, k=k, m=m,
+        kind=kind, random_state=random_state, n_jobs=n_jobs)
+    piece = int(rows_per_block or max(data.lengths))
+    pieces += _synthesis_pieces(data, blocks, members, X_of, piece)
+    return data.output(pieces, return_indices=return_indices)
+
+
+def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False,
+           max_gather_bytes=None, rows_per_block=None):
+    """ADASYN over a dask array: the classes to over-sample gathered, their weights from a
+    block-wise search against all of X.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, ratio, random_state
+        As :func:`resamplekit.adasyn`.
+    n_jobs : int or None, default=None
+        Threads of the in-class neighbour search of the gathered classes (None: all cores)
+        and of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row (-1 for a new row).
+    max_gather_bytes : int or None, default=None
+        As :func:`borderline_smote`.
+    rows_per_block : int or None, default=None
+        New rows per output block (None: the largest block of X).
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        X's blocks (as float32/float64), then the new rows class by class.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The rows of each class to over-sample are gathered, and the labels of their ``k``
+    nearest other rows of all of X (the weights) come from the block-wise exact search (see
+    :func:`kneighbors`). The weights, their rounding, the in-class search, the draws and the
+    interpolation are the in-memory function's own code; the new rows are interpolated on
+    the workers, block by block. With an integer ``random_state`` the new rows equal
+    :func:`resamplekit.adasyn`'s. ``sample_weight`` and ``return_provenance`` are not
+    supported here.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import adasyn
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(1.0, 1.0, size=(10, 2))])
+    >>> y = np.array([0] * 90 + [1] * 10)
+    >>> X_res, y_res = adasyn(da.from_array(X, chunks=30), y, k=3, random_state=0)
+    >>> bool((X_res.compute() == resamplekit.adasyn(X, y, k=3, random_state=0)[0]).all())
+    True
+    """
+    method = "adasyn"
+    data = _Data(X, y, method)
+    k = check_int(k, "k", minimum=1)
+    check_n_jobs(n_jobs)
+    data.numeric()
+    targets = _over_setup(data, method, ratio, k, k, max_gather_bytes)
+    pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
+    if not targets:
+        return data.output(pieces, return_indices=return_indices)
+    for c in targets:
+        _over_mod._check_class_size(data, c, k, method)
+    members, X_of, _, nbr_codes = _gather_searched(data, list(targets), k,
+                                                   _task_threads(n_jobs))
+    blocks = _over_mod._adasyn_segments(data, targets, members, X_of.__getitem__, nbr_codes,
+                                        k=k, random_state=random_state, n_jobs=n_jobs)
+    piece = int(rows_per_block or max(data.lengths))
+    pieces += _synthesis_pieces(data, blocks, members, X_of, piece)
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
 # Combinations: smote, then a block-wise cleaning of its result
 
 
@@ -1385,12 +1654,6 @@ smotenc = _gathering(
 smoten = _gathering(
     "smoten", _over_mod,
     "its value-difference metric and votes are not block-wise yet", _OVER_ALTERNATIVE)
-borderline_smote = _gathering(
-    "borderline_smote", _over_mod,
-    "its danger-set search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
-adasyn = _gathering(
-    "adasyn", _over_mod,
-    "its density search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
 near_miss = _gathering(
     "near_miss", _under_mod, "its searches are not block-wise yet",
     "random_under (block-wise), or random_under first to bring the data within the budget")

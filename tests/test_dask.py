@@ -4,7 +4,8 @@ dask.distributed LocalCluster of two worker processes.
 - random_under / random_over: exactly the in-memory class counts for every kind of ratio;
   uniform draws (rows of the right class, no repeats without replacement); results depend on
   the seed and the chunking only (schedulers and worker counts give the same rows).
-- smote: the new rows equal resamplekit.smote's for the same integer seed.
+- smote, borderline_smote, adasyn: the new rows equal the in-memory function's for the same
+  integer seed (borderline_smote's and adasyn's searches over all of X block-wise).
 - kneighbors, edited_nearest_neighbours, tomek_links: exactly the in-memory neighbours and rows,
   in the same order, with ties and duplicated rows; several chunkings (uneven, one chunk,
   chunked columns).
@@ -205,6 +206,52 @@ def test_smote_refuses_beyond_budget():
         rkd.smote(_dask(X, "even"), y, k=1000)
 
 
+OVER_SEARCHED = [
+    ("borderline_smote", {}),
+    ("borderline_smote", {"kind": "borderline-2"}),  # neighbours of other classes fetched
+    ("borderline_smote", {"kind": "borderline-2", "k": 7, "m": 4, "ratio": "all"}),
+    ("adasyn", {}),
+    ("adasyn", {"k": 7, "ratio": {2: 100}}),
+]
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("name, kwargs", OVER_SEARCHED,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(OVER_SEARCHED)])
+def test_searched_over_samplers_equal_in_memory(chunking, ties, name, kwargs):
+    X, y = _data(ties=ties)
+    got = dask.compute(*getattr(rkd, name)(_dask(X, chunking), y, random_state=5,
+                                           return_indices=True, rows_per_block=41, **kwargs))
+    expected = getattr(rk, name)(X, y, random_state=5, return_indices=True, **kwargs)
+    assert len(got[0]) > len(X)
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_searched_over_samplers_float32_and_random_state_object():
+    X, y = _data(seed=1)
+    X = X.astype(np.float32)
+    for name in ("borderline_smote", "adasyn"):
+        got = getattr(rkd, name)(_dask(X, "uneven"), y, k=3,
+                                 random_state=np.random.RandomState(4))[0].compute()
+        expected = getattr(rk, name)(X, y, k=3, random_state=np.random.RandomState(4))[0]
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_searched_over_samplers_errors_as_in_memory():
+    X, y = _data()
+    for name, kwargs in [("borderline_smote", {"m": 300}), ("adasyn", {"k": 40}),
+                         ("borderline_smote", {"kind": "borderline-3"})]:
+        with pytest.raises(ValueError) as expected:
+            getattr(rk, name)(X, y, **kwargs)
+        with pytest.raises(ValueError) as got:
+            getattr(rkd, name)(_dask(X, "even"), y, **kwargs)
+        assert str(got.value) == str(expected.value)
+
+
 # ---- the block-wise neighbour search and the cleaning rules --------------------------------
 
 
@@ -283,8 +330,6 @@ GATHERED = {
     "repeated_edited_nearest_neighbours": {},
     "all_knn": {},
     "neighbourhood_cleaning_rule": {},
-    "borderline_smote": {"random_state": 0},
-    "adasyn": {"random_state": 0},
     "cluster_centroids": {"random_state": 0},
     "svm_smote": {"random_state": 0},
 }
@@ -303,7 +348,8 @@ def test_gathered_methods_equal_in_memory(name):
 
 
 @pytest.mark.parametrize("name", sorted(set(GATHERED) | {"kmeans_smote", "smotenc", "smoten",
-                                                         "instance_hardness_threshold"}))
+                                                         "instance_hardness_threshold",
+                                                         "borderline_smote", "adasyn"}))
 def test_gathered_methods_refuse_beyond_budget(name):
     X, y = _data()
     with pytest.raises(ValueError, match=f"^{name}: .*max_gather_bytes=1,000; .* or "):
@@ -326,7 +372,7 @@ def test_dataframe_and_series():
     assert X_res.index.equals(df.index[idx]) and y_res.index.equals(X_res.index)
     assert y_res.name == "label" and (y_res.to_numpy() == ys.to_numpy()[idx]).all()
     for name, kwargs in [("smote", {"random_state": 0}), ("edited_nearest_neighbours", {}),
-                         ("tomek_links", {})]:
+                         ("tomek_links", {}), ("adasyn", {"random_state": 0})]:
         got = dask.compute(*getattr(rkd, name)(ddf, dys, **kwargs))
         expected = getattr(rk, name)(df, dys.compute(), **kwargs)  # dask's string dtype
         pd.testing.assert_frame_equal(got[0], expected[0])
@@ -387,6 +433,9 @@ def _all_results(X, y):
         "enn": rkd.edited_nearest_neighbours(Xd, y, return_indices=True),
         "tomek": rkd.tomek_links(Xd, y, return_indices=True),
         "knn": rkd.kneighbors(Xd, 3),
+        "borderline": rkd.borderline_smote(Xd, y, kind="borderline-2", random_state=0,
+                                           return_indices=True),
+        "adasyn": rkd.adasyn(Xd, y, random_state=0, return_indices=True),
     }
 
 
@@ -409,4 +458,7 @@ def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(cl
             np.testing.assert_array_equal(a, b, err_msg=name)
             np.testing.assert_array_equal(a, c, err_msg=name)
     assert (two["smote"][0] == rk.smote(X, y, random_state=0)[0]).all()
+    assert (two["borderline"][0] == rk.borderline_smote(X, y, kind="borderline-2",
+                                                        random_state=0)[0]).all()
+    assert (two["adasyn"][0] == rk.adasyn(X, y, random_state=0)[0]).all()
 
