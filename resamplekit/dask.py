@@ -24,6 +24,10 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
   search (every pair of query block and row block, skipped when the blocks' bounding boxes prove
   it holds no neighbour, merged by (distance, global row) in a tree); the rules run on the
   merged lists with the in-memory kernels. Same neighbours, same rows, same order as in memory.
+- ``near_miss`` (1-3): the minority class gathered (its scores are distances to it), each block
+  scores its own rows with the in-memory code and returns its best few; version 3's
+  candidates come from a block-wise search of the targeted class's blocks. Same rows, same
+  order as :func:`resamplekit.near_miss`.
 - The other methods gather ``X`` and ``y`` and call the in-memory function when they fit
   ``max_gather_bytes``; otherwise they refuse with an error that names the reason.
 
@@ -45,7 +49,7 @@ from dask import delayed
 from . import cleaning as _cleaning_mod
 from . import over_sampling as _over_mod
 from . import under_sampling as _under_mod
-from ._kernels import _cleaning
+from ._kernels import _cleaning, _nearmiss
 from ._kernels._smote import interpolate
 from ._neighbors import kneighbors as _kneighbors
 from ._strategy import target_counts
@@ -340,6 +344,15 @@ class _Data:
         src = self.numeric()[b] if numeric else self.parts[b]
         return (delayed(_take)(src, local), delayed(_take)(self.y_parts[b], local),
                 delayed(_shift)(local, int(self.offsets[b])), int(n), numeric)
+
+    def take_ordered(self, locals_, sizes, order, *, numeric=False):
+        """A piece from several blocks: rows ``locals_[b]`` (delayed or not; ``sizes[b]`` of
+        them) of every block b taken on the block's worker, then concatenated and put in
+        ``order`` in one task (for a few rows)."""
+        used = [b for b in range(self.n_blocks) if sizes[b]]
+        parts = [self.take(b, locals_[b], sizes[b], numeric=numeric) for b in used]
+        return tuple(delayed(_concat_ordered)([p[i] for p in parts], order) for i in range(3)) \
+            + (len(order), numeric)
 
     def whole(self, b, *, numeric=False):
         """A piece: all of block b."""
@@ -1459,6 +1472,180 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
 
 
 # --------------------------------------------------------------------------------------------
+# NearMiss: the minority gathered, the targeted classes scored block by block
+
+
+def _class_local(codes, c):
+    return np.flatnonzero(codes == c)
+
+
+def _concat_ordered(parts, order):
+    """Blocks of rows (arrays or pandas objects) concatenated, then put in ``order``."""
+    if parts and hasattr(parts[0], "iloc"):
+        import pandas as pd
+
+        return pd.concat(parts).iloc[order]
+    if not parts:
+        return np.empty(0, dtype=np.intp)
+    return np.concatenate(parts)[order]
+
+
+def _near_miss_scores(block, codes, c, X_min, k, farthest, n_keep, n_threads):
+    """The block's rows of class c (ascending) with their NearMiss scores: only its
+    ``n_keep`` best (the only ones that can be among the class's ``n_keep`` best: a stable
+    order restricted to a block is the block's stable order)."""
+    local = np.flatnonzero(codes == c)
+    if not len(local):
+        return local, np.empty(0)
+    score = _under_mod._minority_distance_sums(X_min, block[local], k, farthest, n_threads)
+    best = np.sort(_under_mod._first_by_score(score, n_keep))
+    return local[best], score[best]
+
+
+def _class_search(block, codes, c, class_offset, k, Q, n_threads):
+    """The k nearest rows of class c in the block of each row of ``Q``, as class positions
+    (``class_offset`` + rank in the block), padded with (inf, _NO_INDEX): ``_merge``'s lists."""
+    X_c = block[codes == c]
+    dist = np.full((Q.shape[0], k), np.inf)
+    ind = np.full((Q.shape[0], k), _NO_INDEX, dtype=np.intp)
+    kk = min(k, X_c.shape[0])
+    if kk:
+        d, i = _kneighbors(X_c, kk, Y=Q, n_jobs=n_threads)
+        dist[:, :kk], ind[:, :kk] = d, i + class_offset
+    return dist, ind, ind
+
+
+def _candidate_scores(block, codes, c, ranks, X_min, k, n_threads):
+    """Version 3: the scores of the block's candidates (their ranks in the block's class c)."""
+    local = np.flatnonzero(codes == c)[ranks]
+    return _under_mod._minority_distance_sums(X_min, block[local], k, False, n_threads)
+
+
+def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
+              return_indices=False, max_gather_bytes=None):
+    """NearMiss over a dask array: the minority class gathered, the other classes scored
+    block by block.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    version, k, k_ver3, ratio
+        As :func:`resamplekit.near_miss`.
+    n_jobs : int or None, default=None
+        Threads of each block's search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+    max_gather_bytes : int or None, default=None
+        Most bytes the minority class's rows may take in one process; None:
+        :func:`default_gather_bytes`. A larger need raises ValueError.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The rows :func:`resamplekit.near_miss` keeps, in its order: class by class, a
+        targeted class in score order, the other classes in row order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    Every score is a sum of distances from one row to the minority class, so the minority is
+    gathered (broadcast once) and each block scores its own rows with the in-memory code
+    (versions 1 and 2), bringing back only its best ``t`` rows and scores (``t`` rows to
+    keep): the class's best ``t`` are among them, and the in-memory stable selection of
+    them gives the same rows in the same order. Version 3's candidates (the ``k_ver3``
+    nearest rows of the class of every minority row) come from each block's search merged
+    by (distance, row), then the blocks score their candidates. The kept rows of a targeted
+    class are assembled in one task from the blocks holding them. Eager work: the
+    minority's rows, ``t`` scores per block and class (version 3: the candidates' lists).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import near_miss
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 2)); y = np.array([0] * 100 + [1] * 20)
+    >>> idx = near_miss(da.from_array(X, chunks=50), y, version=3, return_indices=True)[2]
+    >>> expected = resamplekit.near_miss(X, y, version=3, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "near_miss")
+    version = _under_mod._check_version(version)
+    k = check_int(k, "k")
+    k_ver3 = check_int(k_ver3, "k_ver3")
+    n_threads = _task_threads(n_jobs)
+    targets = data.targets(ratio, "under")
+    minority = _under_mod._near_miss_minority(data, targets, version, k, k_ver3)
+    blocks = data.numeric()
+    need = int(data.counts[minority]) * (data.n_features * data.num_dtype.itemsize + 8)
+    _gather_check("near_miss", need, _budget(max_gather_bytes),
+                  "gathering the minority class",
+                  "random_under (block-wise), or random_under first to bring the data within "
+                  "the budget")
+    B = data.n_blocks
+    per_block = dask.compute(*[
+        delayed(_class_rows)(blocks[b], data.codes(b), int(data.offsets[b]), [minority])
+        for b in range(B)
+    ])
+    X_min = np.concatenate([per_block[b][0][0] for b in range(B)])
+    shared = _broadcast(X_min)
+    wanted = [c for c in range(data.n_classes) if c in targets]
+    # Per targeted class and block: the chosen rows' block positions (ascending) and scores.
+    if version in (1, 2):
+        found = dask.compute(*[[
+            delayed(_near_miss_scores)(blocks[b], data.codes(b), c, shared, k, version == 2,
+                                       int(targets[c]), n_threads)
+            for b in range(B)] for c in wanted])
+    else:
+        found = []
+        class_offsets = np.vstack([np.zeros((1, data.n_classes), dtype=np.int64),
+                                   np.cumsum(data.block_counts, axis=0)])
+        merged = dask.compute(*[_tree([
+            delayed(_class_search)(blocks[b], data.codes(b), c, int(class_offsets[b, c]),
+                                   k_ver3, shared, n_threads)
+            for b in range(B) if data.block_counts[b, c]],
+            lambda a, o: delayed(_merge)(a, o, k_ver3)) for c in wanted])
+        cands = [_nearmiss.candidate_rows(np.ascontiguousarray(lists[1], dtype=np.intp),
+                                          int(data.counts[c]))
+                 for c, lists in zip(wanted, merged)]
+        ranks = [[cand[(cand >= class_offsets[b, c]) & (cand < class_offsets[b + 1, c])]
+                  - class_offsets[b, c] for b in range(B)] for c, cand in zip(wanted, cands)]
+        scores = dask.compute(*[[
+            delayed(_candidate_scores)(blocks[b], data.codes(b), c, r[b], shared, k, n_threads)
+            for b in range(B)] for c, r in zip(wanted, ranks)])
+        for c, cand, sc in zip(wanted, cands, scores):
+            picked = _under_mod._best_candidates(cand, np.concatenate(sc), int(targets[c]))
+            found.append((cand, picked))
+    pieces = []
+    for c in range(data.n_classes):
+        if c not in targets:
+            for b in range(B):
+                local = delayed(_class_local)(data.codes(b), c)
+                pieces.append(data.take(b, local, int(data.block_counts[b, c])))
+            continue
+        j = wanted.index(c)
+        if version in (1, 2):
+            locals_ = [found[j][b][0] for b in range(B)]
+            sizes = [len(loc) for loc in locals_]
+            score = np.concatenate([found[j][b][1] for b in range(B)])
+            order = _under_mod._first_by_score(score, int(targets[c]))
+        else:
+            cand, picked = found[j]
+            pos = np.empty(int(data.counts[c]), dtype=np.intp)
+            pos[cand] = np.arange(len(cand))  # candidate -> its place among the candidates
+            locals_ = [delayed(_class_local)(data.codes(b), c) for b in range(B)]
+            locals_ = [delayed(_pick)(loc, r) for loc, r in zip(locals_, ranks[j])]
+            sizes = [len(r) for r in ranks[j]]
+            order = pos[picked]
+        pieces.append(data.take_ordered(locals_, sizes, order))
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
 # Combinations: smote, then a block-wise cleaning of its result
 
 
@@ -1654,9 +1841,6 @@ smotenc = _gathering(
 smoten = _gathering(
     "smoten", _over_mod,
     "its value-difference metric and votes are not block-wise yet", _OVER_ALTERNATIVE)
-near_miss = _gathering(
-    "near_miss", _under_mod, "its searches are not block-wise yet",
-    "random_under (block-wise), or random_under first to bring the data within the budget")
 repeated_edited_nearest_neighbours = _gathering(
     "repeated_edited_nearest_neighbours", _cleaning_mod,
     "its rounds of editing are not block-wise yet", _SEARCH_ALTERNATIVE)

@@ -6,6 +6,8 @@ dask.distributed LocalCluster of two worker processes.
   the seed and the chunking only (schedulers and worker counts give the same rows).
 - smote, borderline_smote, adasyn: the new rows equal the in-memory function's for the same
   integer seed (borderline_smote's and adasyn's searches over all of X block-wise).
+- near_miss (1-3): exactly the in-memory rows in the same order (minority gathered, the other
+  classes scored block by block).
 - kneighbors, edited_nearest_neighbours, tomek_links: exactly the in-memory neighbours and rows,
   in the same order, with ties and duplicated rows; several chunkings (uneven, one chunk,
   chunked columns).
@@ -252,6 +254,43 @@ def test_searched_over_samplers_errors_as_in_memory():
         assert str(got.value) == str(expected.value)
 
 
+NEAR_MISS = [{}, {"ratio": "all"}, {"ratio": {0: 40, 1: 70}, "k": 5, "k_ver3": 2}]
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("kwargs", NEAR_MISS, ids=range(len(NEAR_MISS)))
+@pytest.mark.filterwarnings("ignore:The number of the samples to be selected")
+def test_near_miss_equals_in_memory(chunking, ties, version, kwargs):
+    X, y = _data(ties=ties)
+    got = dask.compute(*rkd.near_miss(_dask(X, chunking), y, version=version,
+                                      return_indices=True, **kwargs))
+    expected = rk.near_miss(X, y, version=version, return_indices=True, **kwargs)
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_near_miss_short_warning_errors_and_budget():
+    X, y = _data()
+    with pytest.warns(UserWarning, match="balancing ratio cannot be ensure"):
+        idx = rkd.near_miss(_dask(X, "uneven"), y, version=3, k_ver3=1, ratio={0: 100},
+                            return_indices=True)[2]
+    with pytest.warns(UserWarning, match="balancing ratio cannot be ensure"):
+        expected = rk.near_miss(X, y, version=3, k_ver3=1, ratio={0: 100},
+                                return_indices=True)[2]
+    np.testing.assert_array_equal(idx.compute(), expected)
+    for kwargs in ({"k": 40}, {"version": 3, "k_ver3": 80, "ratio": "all"}, {"version": 4}):
+        with pytest.raises(ValueError) as want:
+            rk.near_miss(X, y, **kwargs)
+        with pytest.raises(ValueError) as got:
+            rkd.near_miss(_dask(X, "even"), y, **kwargs)
+        assert str(got.value) == str(want.value)
+    with pytest.raises(ValueError, match="^near_miss: gathering the minority class needs"):
+        rkd.near_miss(_dask(X, "even"), y, max_gather_bytes=100)
+
+
 # ---- the block-wise neighbour search and the cleaning rules --------------------------------
 
 
@@ -326,7 +365,6 @@ def test_cleaning_keeps_the_input_dtype():
 GATHERED = {
     "condensed_nearest_neighbour": {"random_state": 0},
     "one_sided_selection": {"random_state": 0},
-    "near_miss": {"version": 2},
     "repeated_edited_nearest_neighbours": {},
     "all_knn": {},
     "neighbourhood_cleaning_rule": {},
@@ -436,6 +474,7 @@ def _all_results(X, y):
         "borderline": rkd.borderline_smote(Xd, y, kind="borderline-2", random_state=0,
                                            return_indices=True),
         "adasyn": rkd.adasyn(Xd, y, random_state=0, return_indices=True),
+        "near_miss": rkd.near_miss(Xd, y, version=3, return_indices=True),
     }
 
 
@@ -461,4 +500,5 @@ def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(cl
     assert (two["borderline"][0] == rk.borderline_smote(X, y, kind="borderline-2",
                                                         random_state=0)[0]).all()
     assert (two["adasyn"][0] == rk.adasyn(X, y, random_state=0)[0]).all()
+    assert (two["near_miss"][2] == rk.near_miss(X, y, version=3, return_indices=True)[2]).all()
 
