@@ -24,6 +24,9 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
   search (every pair of query block and row block, skipped when the blocks' bounding boxes prove
   it holds no neighbour, merged by (distance, global row) in a tree); the rules run on the
   merged lists with the in-memory kernels. Same neighbours, same rows, same order as in memory.
+- ``neighbourhood_cleaning_rule``: one block-wise search, the in-memory rules on each block's
+  lists. ``repeated_edited_nearest_neighbours``, ``all_knn``: the in-memory loop, each round a
+  block-wise search over the rows still kept. Same rows, same order as in memory.
 - ``near_miss`` (1-3): the minority class gathered (its scores are distances to it), each block
   scores its own rows with the in-memory code and returns its best few; version 3's
   candidates come from a block-wise search of the targeted class's blocks. Same rows, same
@@ -35,6 +38,7 @@ Nothing here computes all of ``X`` in one process unless it fits ``max_gather_by
 """
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import re
@@ -1047,18 +1051,24 @@ def kneighbors(X, k, *, n_jobs=None):
 # Cleaning on the block-wise lists
 
 
-def _enn_block(lists, codes, rows, k, mode, n_classes):
+def _enn_removed(lists, codes, rows, k, mode):
     """The in-memory ENN vote (``_cleaning.enn_keep``) on one block's lists, whose neighbours'
-    labels travel with them; the kept local rows, per class, ascending."""
+    labels travel with them: the query rows ``rows`` (local, ascending) it removes."""
     m = len(rows)
+    if not m:
+        return np.asarray(rows, dtype=np.intp)
+    y_local = np.ascontiguousarray(np.concatenate([codes[rows], lists[2].ravel()]),
+                                   dtype=np.intp)
+    nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
+    vote = _cleaning.enn_keep(nbr, np.arange(m, dtype=np.intp), y_local, k, mode, False,
+                              1).view(bool)
+    return rows[~vote]
+
+
+def _enn_block(lists, codes, rows, k, mode, n_classes):
+    """ENN on one block's lists: the kept local rows, per class, ascending."""
     keep = np.ones(len(codes), dtype=bool)
-    if m:
-        y_local = np.ascontiguousarray(np.concatenate([codes[rows], lists[2].ravel()]),
-                                       dtype=np.intp)
-        nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
-        vote = _cleaning.enn_keep(nbr, np.arange(m, dtype=np.intp), y_local, k, mode, False,
-                                  1).view(bool)
-        keep[rows[~vote]] = False
+    keep[_enn_removed(lists, codes, rows, k, mode)] = False
     return [np.flatnonzero(keep & (codes == c)) for c in range(n_classes)]
 
 
@@ -1646,6 +1656,333 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
 
 
 # --------------------------------------------------------------------------------------------
+# Neighbourhood cleaning rule: one block-wise search, two rules
+
+
+def _ncr_block(lists, codes, rows, offset, k, mask, minority, clean_class):
+    """The in-memory NCR rules on one block's lists (whose neighbours' labels travel with
+    them): the global rows A1 removes (ENN, kind_sel='mode', of the targeted rows), and the
+    global rows A2 marks (the neighbours of misclassified minority rows, any block)."""
+    m = len(rows)
+    if not m:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    q_codes = codes[rows]
+    y_local = np.ascontiguousarray(np.concatenate([q_codes, lists[2].ravel()]), dtype=np.intp)
+    nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
+    t = np.flatnonzero(mask[q_codes])
+    keep = _cleaning.enn_keep(np.ascontiguousarray(nbr[t]), t, y_local, k, True, False,
+                              1).view(bool)
+    a1 = rows[t[~keep]] + offset
+    is_min = np.flatnonzero(q_codes == minority)
+    marked = np.zeros(m + m * k, dtype=np.uint8)
+    _cleaning.ncr_a2_mark(np.ascontiguousarray(nbr[is_min]), is_min, y_local, k, clean_class,
+                          marked)
+    a2 = lists[1].ravel()[np.flatnonzero(marked[m:])]
+    return a1.astype(np.intp, copy=False), a2.astype(np.intp, copy=False)
+
+
+def _kept_local(n, removed_local):
+    keep = np.ones(n, dtype=bool)
+    keep[removed_local] = False
+    return np.flatnonzero(keep)
+
+
+def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="auto",
+                                n_jobs=None, return_indices=False):
+    """Neighbourhood cleaning rule over a dask array, with the block-wise exact search.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, threshold_cleaning, ratio
+        As :func:`resamplekit.neighbourhood_cleaning_rule`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows in input order: the rows
+        :func:`resamplekit.neighbourhood_cleaning_rule` keeps.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    One block-wise search (see :func:`kneighbors`) gives the ``k`` nearest other rows of the
+    targeted and minority rows, each with its label; each block runs the in-memory rules on
+    its lists: A1 (ENN with ``kind_sel='mode'``) removes rows of its own, A2 marks neighbours
+    anywhere in X. Eager work: the search, and the removed and marked row numbers (a few);
+    the kept rows are taken lazily from X's blocks.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import neighbourhood_cleaning_rule
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (60, 2)), rng.normal(1.5, 1, (20, 2))])
+    >>> y = np.array([0] * 60 + [1] * 20)
+    >>> idx = neighbourhood_cleaning_rule(da.from_array(X, chunks=25), y,
+    ...                                   return_indices=True)[2]
+    >>> expected = resamplekit.neighbourhood_cleaning_rule(X, y, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "neighbourhood_cleaning_rule")
+    k = check_int(k, "k")
+    _cleaning_mod._check_threshold_cleaning(threshold_cleaning)
+    codes, mask = _targeted(data, ratio)
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    minority = int(np.argmin(data.counts))
+    n_min = int(data.counts[minority])
+    need = mask.copy()
+    need[minority] = True
+    lists, rows, _ = _block_search(data, k, need, n_jobs=_task_threads(n_jobs))
+    clean_class = _cleaning_mod._ncr_clean_classes(data.counts, codes, n_min,
+                                                   threshold_cleaning)
+    found = dask.compute(*[delayed(_ncr_block)(lists[b], data.codes(b), rows[b],
+                                               int(data.offsets[b]), k, mask, minority,
+                                               clean_class)
+                           for b in range(data.n_blocks)])
+    removed = np.unique(np.concatenate([f[0] for f in found] + [f[1] for f in found]))
+    pieces = []
+    for b in range(data.n_blocks):
+        start, m = int(data.offsets[b]), int(data.lengths[b])
+        local = removed[(removed >= start) & (removed < start + m)] - start
+        pieces.append(data.take(b, delayed(_kept_local)(m, local), m - len(local)))
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# RENN and AllKNN: rounds of ENN, each a block-wise search over the rows still kept
+
+
+class _AliveView:
+    """The rows of a :class:`_Data` not removed yet, as blocks for :func:`_block_search`.
+
+    Block j holds the alive rows of the data's block ``src[j]`` (blocks left empty are
+    dropped); row numbers are positions among the alive rows, which keep the rows' order,
+    so ties break as the in-memory search over the alive rows breaks them.
+    """
+
+    def __init__(self, data, alive_local, alive_counts):
+        self.src = [b for b in range(data.n_blocks) if alive_counts[b].sum() > 0]
+        self.alive_local = [alive_local[b] for b in self.src]
+        self.block_counts = alive_counts[self.src]
+        self.lengths = self.block_counts.sum(axis=1)
+        self.offsets = np.concatenate(([0], np.cumsum(self.lengths)[:-1])).astype(np.int64)
+        self.n_classes = data.n_classes
+        self._blocks = [delayed(_take)(data.numeric()[b], loc)
+                        for b, loc in zip(self.src, self.alive_local)]
+        self._code_blocks = [delayed(_take)(data.codes(b), loc)
+                             for b, loc in zip(self.src, self.alive_local)]
+
+    @property
+    def n_blocks(self):
+        return len(self.src)
+
+    def numeric(self):
+        return self._blocks
+
+    def codes(self, j):
+        return self._code_blocks[j]
+
+
+def _round_removed(lists, codes, rows, k, mode, alive_local):
+    """One block's ENN vote in a round: the block positions (of the data's block) it removes
+    and their class codes."""
+    gone = _enn_removed(lists, codes, rows, k, mode)
+    return alive_local[gone], codes[gone]
+
+
+class _BlockRounds:
+    """The rounds object of ``cleaning._edit_in_rounds`` over a dask X: every round is one
+    block-wise exact search over the rows still alive, and the in-memory ENN vote on each
+    block's lists. Held in this process: the removed rows of each block and the alive rows
+    per block and class."""
+
+    def __init__(self, data, n_jobs):
+        self.data = data
+        self.n_jobs = n_jobs
+        self.removed = [np.empty(0, dtype=np.intp) for _ in range(data.n_blocks)]
+        self.alive_counts = data.block_counts.copy()
+
+    def counts(self):
+        return self.alive_counts.sum(axis=0)
+
+    def targeted(self, ratio):
+        codes = list(target_counts(ratio, None, self.data.classes, "clean",
+                                   counts=self.counts()))
+        mask = np.zeros(self.data.n_classes, dtype=bool)
+        mask[codes] = True
+        return mask
+
+    def alive_local(self, b):
+        return delayed(_kept_local)(int(self.data.lengths[b]), self.removed[b])
+
+    def edit(self, mask, k, mode):
+        data = self.data
+        n_alive = int(self.alive_counts.sum())
+        if not self.alive_counts[:, mask].sum():
+            return 0
+        if n_alive < data.n_samples:
+            _cleaning_mod._check_k_rows(k, n_alive, what="rows left after the previous rounds")
+        view = _AliveView(data, [self.alive_local(b) for b in range(data.n_blocks)],
+                          self.alive_counts)
+        lists, rows, _ = _block_search(view, k, mask, n_jobs=self.n_jobs)
+        found = dask.compute(*[delayed(_round_removed)(lists[j], view.codes(j), rows[j], k,
+                                                       mode, view.alive_local[j])
+                               for j in range(view.n_blocks)])
+        n_gone = 0
+        for b, (gone, codes) in zip(view.src, found):
+            if len(gone):
+                self.removed[b] = np.union1d(self.removed[b], gone)
+                self.alive_counts[b] -= np.bincount(codes, minlength=data.n_classes)
+                n_gone += len(gone)
+        return n_gone
+
+    def pieces(self):
+        """The alive rows, class by class, ascending row number inside a class."""
+        data = self.data
+        return [data.take(b, delayed(_alive_of_class)(data.codes(b), self.removed[b], c),
+                          int(self.alive_counts[b, c]))
+                for c in range(data.n_classes) for b in range(data.n_blocks)]
+
+
+def _alive_of_class(codes, removed_local, c):
+    keep = codes == c
+    keep[removed_local] = False
+    return np.flatnonzero(keep)
+
+
+def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all",
+                                       ratio="auto", n_jobs=None, return_indices=False,
+                                       return_n_iter=False):
+    """Repeated edited nearest neighbours over a dask array: rounds of block-wise ENN.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, max_iter, kind_sel, ratio
+        As :func:`resamplekit.repeated_edited_nearest_neighbours`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+    return_n_iter : bool, default=False
+        Also return the number of rounds run.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows, class by class, ascending row number inside a class: the rows
+        :func:`resamplekit.repeated_edited_nearest_neighbours` keeps, in its order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+    n_iter : int, only with ``return_n_iter=True``
+
+    Notes
+    -----
+    The in-memory loop and stopping rules (imbalanced-learn's) run here; each round is an
+    ENN over the rows still kept: one block-wise exact search over them (see
+    :func:`kneighbors`; the removed rows are left out of every block) and the in-memory vote
+    on each block's lists, so every round removes the rows the in-memory round removes.
+    Each round reads X's blocks again (a search per round, where the in-memory function
+    repairs one set of lists). Eager work: the searches and the removed row numbers.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import repeated_edited_nearest_neighbours
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (60, 2)), rng.normal(1.5, 1, (20, 2))])
+    >>> y = np.array([0] * 60 + [1] * 20)
+    >>> idx = repeated_edited_nearest_neighbours(da.from_array(X, chunks=25), y,
+    ...                                          return_indices=True)[2]
+    >>> expected = resamplekit.repeated_edited_nearest_neighbours(X, y, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "repeated_edited_nearest_neighbours")
+    k = check_int(k, "k")
+    max_iter = check_int(max_iter, "max_iter")
+    mode = _cleaning_mod._check_kind_sel(kind_sel)
+    data.targets(ratio, "clean")  # reject a bad ratio before any work
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    minority = int(np.argmin(data.counts))
+    rounds = _BlockRounds(data, _task_threads(n_jobs))
+    n_iter = _cleaning_mod._edit_in_rounds(
+        rounds, ratio, itertools.repeat(k, max_iter), mode, minority,
+        int(data.counts[minority]), check_minority=True, until_unchanged=True, total=None)
+    out = data.output(rounds.pieces(), return_indices=return_indices)
+    return out + (n_iter,) if return_n_iter else out
+
+
+def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_jobs=None,
+            return_indices=False):
+    """AllKNN over a dask array: ENN with 1, 2, ..., k neighbours, each round block-wise.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, kind_sel, allow_minority, ratio
+        As :func:`resamplekit.all_knn`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows, class by class, ascending row number inside a class: the rows
+        :func:`resamplekit.all_knn` keeps, in its order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    As :func:`repeated_edited_nearest_neighbours`: the in-memory loop, each round one
+    block-wise exact search over the rows still kept and the in-memory vote.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import all_knn
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (60, 2)), rng.normal(1.5, 1, (20, 2))])
+    >>> y = np.array([0] * 60 + [1] * 20)
+    >>> idx = all_knn(da.from_array(X, chunks=25), y, return_indices=True)[2]
+    >>> bool((idx.compute() == resamplekit.all_knn(X, y, return_indices=True)[2]).all())
+    True
+    """
+    data = _Data(X, y, "all_knn")
+    k = check_int(k, "k")
+    mode = _cleaning_mod._check_kind_sel(kind_sel)
+    if not isinstance(allow_minority, (bool, np.bool_)):
+        raise TypeError(f"allow_minority must be True or False, got {allow_minority!r}")
+    data.targets(ratio, "clean")
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    minority = int(np.argmin(data.counts))
+    rounds = _BlockRounds(data, _task_threads(n_jobs))
+    _cleaning_mod._edit_in_rounds(
+        rounds, ratio, range(1, k + 1), mode, minority, int(data.counts[minority]),
+        check_minority=not allow_minority, until_unchanged=False, total=k)
+    return data.output(rounds.pieces(), return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
 # Combinations: smote, then a block-wise cleaning of its result
 
 
@@ -1841,12 +2178,3 @@ smotenc = _gathering(
 smoten = _gathering(
     "smoten", _over_mod,
     "its value-difference metric and votes are not block-wise yet", _OVER_ALTERNATIVE)
-repeated_edited_nearest_neighbours = _gathering(
-    "repeated_edited_nearest_neighbours", _cleaning_mod,
-    "its rounds of editing are not block-wise yet", _SEARCH_ALTERNATIVE)
-all_knn = _gathering(
-    "all_knn", _cleaning_mod, "its rounds of editing are not block-wise yet",
-    _SEARCH_ALTERNATIVE)
-neighbourhood_cleaning_rule = _gathering(
-    "neighbourhood_cleaning_rule", _cleaning_mod, "its rules are not block-wise yet",
-    _SEARCH_ALTERNATIVE)

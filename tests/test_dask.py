@@ -11,6 +11,8 @@ dask.distributed LocalCluster of two worker processes.
 - kneighbors, edited_nearest_neighbours, tomek_links: exactly the in-memory neighbours and rows,
   in the same order, with ties and duplicated rows; several chunkings (uneven, one chunk,
   chunked columns).
+- neighbourhood_cleaning_rule, repeated_edited_nearest_neighbours, all_knn: the in-memory rows in
+  the same order (RENN on data where it runs several rounds).
 - The methods that gather: the in-memory result within the budget, a ValueError beyond it.
 - Bad input is refused as in memory (lazily for values, at once for dtypes and shapes).
 - Out of core: tests/test_dask_out_of_core.py (its own cluster, in its own module).
@@ -351,6 +353,54 @@ def test_combinations_equal_in_memory(chunking, name):
         np.testing.assert_array_equal(g, e)
 
 
+def _overlapping(seed=0, ties=False):
+    """Two overlapping classes: RENN runs several rounds (3 to 6) on them."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(300) < 0.3).astype(int)
+    X = rng.normal(size=(300, 3)) + y[:, None] * 1.2
+    return (np.round(X * 2) / 2 if ties else X), y
+
+
+CLEANING_ROUNDS = [
+    ("neighbourhood_cleaning_rule", {}),
+    ("neighbourhood_cleaning_rule", {"k": 5, "ratio": "all", "threshold_cleaning": 0.1}),
+    ("repeated_edited_nearest_neighbours", {"return_n_iter": True}),
+    ("repeated_edited_nearest_neighbours", {"kind_sel": "mode", "ratio": "all", "k": 4,
+                                            "return_n_iter": True}),
+    ("all_knn", {}),
+    ("all_knn", {"k": 5, "kind_sel": "mode", "allow_minority": True, "ratio": "all"}),
+]
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("name, kwargs", CLEANING_ROUNDS,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(CLEANING_ROUNDS)])
+def test_ncr_renn_all_knn_equal_in_memory(chunking, ties, name, kwargs):
+    X, y = _overlapping(ties=ties) if name != "neighbourhood_cleaning_rule" else _data(ties=ties)
+    got = getattr(rkd, name)(_dask(X, chunking), y, return_indices=True, **kwargs)
+    expected = getattr(rk, name)(X, y, return_indices=True, **kwargs)
+    if kwargs.get("return_n_iter"):
+        assert got[3] == expected[3] and expected[3] >= 2
+        got, expected = got[:3], expected[:3]
+    assert len(expected[2]) < len(y)
+    for g, e in zip(dask.compute(*got), expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_ncr_renn_all_knn_errors_as_in_memory():
+    X, y = _data()
+    for name, kwargs in [("neighbourhood_cleaning_rule", {"threshold_cleaning": 0}),
+                         ("repeated_edited_nearest_neighbours", {"k": 300}),
+                         ("all_knn", {"kind_sel": "any"})]:
+        with pytest.raises(ValueError) as want:
+            getattr(rk, name)(X, y, **kwargs)
+        with pytest.raises(ValueError) as got:
+            getattr(rkd, name)(_dask(X, "even"), y, **kwargs)
+        assert str(got.value) == str(want.value)
+
+
 def test_cleaning_keeps_the_input_dtype():
     X, y = _data()
     Xi = np.round(X * 10).astype(np.int32)
@@ -365,9 +415,6 @@ def test_cleaning_keeps_the_input_dtype():
 GATHERED = {
     "condensed_nearest_neighbour": {"random_state": 0},
     "one_sided_selection": {"random_state": 0},
-    "repeated_edited_nearest_neighbours": {},
-    "all_knn": {},
-    "neighbourhood_cleaning_rule": {},
     "cluster_centroids": {"random_state": 0},
     "svm_smote": {"random_state": 0},
 }
@@ -475,6 +522,8 @@ def _all_results(X, y):
                                            return_indices=True),
         "adasyn": rkd.adasyn(Xd, y, random_state=0, return_indices=True),
         "near_miss": rkd.near_miss(Xd, y, version=3, return_indices=True),
+        "ncr": rkd.neighbourhood_cleaning_rule(Xd, y, return_indices=True),
+        "renn": rkd.repeated_edited_nearest_neighbours(Xd, y, return_indices=True),
     }
 
 
@@ -501,4 +550,6 @@ def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(cl
                                                         random_state=0)[0]).all()
     assert (two["adasyn"][0] == rk.adasyn(X, y, random_state=0)[0]).all()
     assert (two["near_miss"][2] == rk.near_miss(X, y, version=3, return_indices=True)[2]).all()
+    assert (two["renn"][2] == rk.repeated_edited_nearest_neighbours(
+        X, y, return_indices=True)[2]).all()
 
