@@ -832,11 +832,18 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
 # Block-wise exact neighbour search
 
 
-def _search_pair(Xr, codes_r, k, offset_r, Q, inside, n_jobs=1):
+def _global_rows(i, ids_r):
+    """Block positions ``i`` as global row numbers: ``ids_r`` is the block's first row
+    number, or the row number of each of its rows (increasing)."""
+    return ids_r[i] if isinstance(ids_r, np.ndarray) else i + ids_r
+
+
+def _search_pair(Xr, codes_r, k, ids_r, Q, inside, n_jobs=1):
     """The k nearest rows of block r for the query rows ``Q`` of a query group, in global row
-    numbers, with their class codes: ``kneighbors`` on the pair. ``inside`` is None, or
-    ``(start, local)`` when the queries ``Q[start:start + len(local)]`` are the rows ``local``
-    of block r itself: those are searched with ``rows=local``, each excluded by index."""
+    numbers (``ids_r``: see ``_global_rows``), with their class codes: ``kneighbors`` on the
+    pair. ``inside`` is None, or ``(start, local)`` when the queries
+    ``Q[start:start + len(local)]`` are the rows ``local`` of block r itself: those are
+    searched with ``rows=local``, each excluded by index."""
     n_q = Q.shape[0]
     n_r = Xr.shape[0]
     dist = np.full((n_q, k), np.inf)
@@ -850,12 +857,13 @@ def _search_pair(Xr, codes_r, k, offset_r, Q, inside, n_jobs=1):
         if len(local) and kk >= 1:
             d, i = _kneighbors(Xr, kk, rows=local, n_jobs=n_jobs)
             sl = slice(start, start + len(local))
-            dist[sl, :kk], ind[sl, :kk], lab[sl, :kk] = d, i + offset_r, codes_r[i]
+            dist[sl, :kk], ind[sl, :kk], lab[sl, :kk] = d, _global_rows(i, ids_r), codes_r[i]
     others = np.flatnonzero(~own)
     kk = min(k, n_r)
     if len(others) and kk >= 1:
         d, i = _kneighbors(Xr, kk, Y=Q[others], n_jobs=n_jobs)
-        dist[others, :kk], ind[others, :kk], lab[others, :kk] = d, i + offset_r, codes_r[i]
+        dist[others, :kk], ind[others, :kk], lab[others, :kk] = (
+            d, _global_rows(i, ids_r), codes_r[i])
     return dist, ind, lab
 
 
@@ -924,11 +932,18 @@ def _query_groups(n_queries, limit):
     return groups
 
 
-def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
+def _ids(data, b):
+    """Block b's row numbers for ``_search_pair``: its first row's number, or (a view of some
+    rows, ``_AliveView``) the delayed row number of each of its rows."""
+    return data.row_ids(b) if hasattr(data, "row_ids") else int(data.offsets[b])
+
+
+def _block_search(data, k, query_mask=None, *, query_rows=None, lazy=False, n_jobs=1):
     """Per block, delayed (dist, global ind, class codes) of the k nearest other rows of its
-    query rows (the rows of the classes set in ``query_mask``; all rows when None), exactly
-    kneighbors' lists over all of X; the query rows of each block; and the number of
-    (query group, row block) pairs searched.
+    query rows (the rows of the classes set in ``query_mask``; or ``query_rows``:
+    ``(rows, counts)``, each block's query rows, ascending positions, and their number; all
+    rows when both are None), exactly kneighbors' lists over all of X; the query rows of each
+    block; and the number of (query group, row block) pairs searched.
 
     Query rows are grouped over consecutive blocks (up to the largest block's length: a
     group of few queries, such as one small class, is searched against each block of rows
@@ -939,7 +954,9 @@ def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
     that a lazy result holds no future the caller could let go of."""
     blocks = data.numeric()
     B = data.n_blocks
-    if query_mask is None:
+    if query_rows is not None:
+        rows, n_queries = list(query_rows[0]), np.asarray(query_rows[1], dtype=np.int64)
+    elif query_mask is None:
         n_queries = data.lengths
         rows = [None] * B
     else:
@@ -952,7 +969,7 @@ def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
         seg = np.concatenate(([0], np.cumsum([n_queries[b] for b in g]))).astype(np.int64)
         local = [delayed(np.arange)(int(data.lengths[b])) if rows[b] is None else rows[b]
                  for b in g]
-        pairs = [delayed(_search_pair)(blocks[b], data.codes(b), k, int(data.offsets[b]), Q,
+        pairs = [delayed(_search_pair)(blocks[b], data.codes(b), k, _ids(data, b), Q,
                                        (int(seg[i]), local[i]), n_jobs)
                  for i, b in enumerate(g)]
         first = _tree(pairs, lambda a, c: delayed(_merge)(a, c, k))
@@ -981,7 +998,7 @@ def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
                 continue
             n_pairs += 1
             cands.append(delayed(_search_pair)(blocks[r], data.codes(r), k,
-                                               int(data.offsets[r]), Q, None, n_jobs))
+                                               _ids(data, r), Q, None, n_jobs))
         merged = _tree(cands, lambda a, c: delayed(_merge)(a, c, k))
         for i, b in enumerate(g):
             lists[b] = delayed(_slice_lists)(merged, int(starts[j][i]), int(starts[j][i + 1]))
@@ -1765,9 +1782,9 @@ def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="aut
 class _AliveView:
     """The rows of a :class:`_Data` not removed yet, as blocks for :func:`_block_search`.
 
-    Block j holds the alive rows of the data's block ``src[j]`` (blocks left empty are
-    dropped); row numbers are positions among the alive rows, which keep the rows' order,
-    so ties break as the in-memory search over the alive rows breaks them.
+    Block j holds the alive rows ``alive_local[j]`` of the data's block ``src[j]`` (blocks
+    left empty are dropped), numbered by their global row numbers (``row_ids``), so ties
+    break as the in-memory search over the alive rows breaks them.
     """
 
     def __init__(self, data, alive_local, alive_counts):
@@ -1781,6 +1798,8 @@ class _AliveView:
                         for b, loc in zip(self.src, self.alive_local)]
         self._code_blocks = [delayed(_take)(data.codes(b), loc)
                              for b, loc in zip(self.src, self.alive_local)]
+        self._ids = [delayed(_shift)(loc, int(data.offsets[b]))
+                     for b, loc in zip(self.src, self.alive_local)]
 
     @property
     def n_blocks(self):
@@ -1792,25 +1811,66 @@ class _AliveView:
     def codes(self, j):
         return self._code_blocks[j]
 
+    def row_ids(self, j):
+        return self._ids[j]
 
-def _round_removed(lists, codes, rows, k, mode, alive_local):
-    """One block's ENN vote in a round: the block positions (of the data's block) it removes
-    and their class codes."""
-    gone = _enn_removed(lists, codes, rows, k, mode)
-    return alive_local[gone], codes[gone]
+
+def _no_lists(n, width):
+    """A block's neighbour lists before any search: (global rows, class codes, valid)."""
+    return (np.zeros((n, width), dtype=np.intp), np.zeros((n, width), dtype=np.intp),
+            np.zeros(n, dtype=np.intp))
+
+
+def _compacted(state, removed):
+    """The lists without the rows ``removed`` (global, sorted), order kept: the survivors
+    are still the nearest alive rows (the invariant of ``cleaning._EditingRounds``)."""
+    nbr, lab, valid = state
+    if not len(removed) or not valid.any():
+        return state
+    keep = (np.arange(nbr.shape[1]) < valid[:, None]) & ~np.isin(nbr, removed)
+    order = np.argsort(~keep, axis=1, kind="stable")
+    return (np.take_along_axis(nbr, order, 1), np.take_along_axis(lab, order, 1),
+            keep.sum(axis=1))
+
+
+def _stale_rows(state, codes, removed_local, mask, k):
+    """The block's alive rows of the targeted classes whose lists hold fewer than k rows."""
+    alive = mask[codes]
+    alive[removed_local] = False
+    return np.flatnonzero(alive & (state[2] < k))
+
+
+def _repaired(state, stale, lists, width):
+    nbr, lab, valid = (a.copy() for a in state)
+    nbr[stale, :width], lab[stale, :width], valid[stale] = lists[1], lists[2], width
+    return nbr, lab, valid
+
+
+def _round_vote(state, codes, removed_local, mask, k, mode):
+    """The in-memory ENN vote of the block's alive targeted rows on their lists' first k
+    rows: the block positions it removes and their class codes."""
+    alive = mask[codes]
+    alive[removed_local] = False
+    rows = np.flatnonzero(alive)
+    gone = _enn_removed((None, None, state[1][rows, :k]), codes, rows, k, mode)
+    return gone, codes[gone]
 
 
 class _BlockRounds:
-    """The rounds object of ``cleaning._edit_in_rounds`` over a dask X: every round is one
-    block-wise exact search over the rows still alive, and the in-memory ENN vote on each
-    block's lists. Held in this process: the removed rows of each block and the alive rows
-    per block and class."""
+    """The rounds object of ``cleaning._edit_in_rounds`` over a dask X, repairing lists as
+    ``cleaning._EditingRounds`` does: each block keeps, on the workers, the ``k_max + 1``
+    nearest alive rows of its rows (and their labels); after removals the lists are
+    compacted, and only the rows left with fewer than a round's k are searched again,
+    block-wise over the alive rows. Held in this process: the removed rows of each block and
+    the alive rows per block and class."""
 
-    def __init__(self, data, n_jobs):
+    def __init__(self, data, k_max, n_jobs):
         self.data = data
         self.n_jobs = n_jobs
+        self.width = k_max + 1
         self.removed = [np.empty(0, dtype=np.intp) for _ in range(data.n_blocks)]
         self.alive_counts = data.block_counts.copy()
+        self.lists = [delayed(_no_lists)(int(m), self.width) for m in data.lengths]
 
     def counts(self):
         return self.alive_counts.sum(axis=0)
@@ -1827,19 +1887,32 @@ class _BlockRounds:
 
     def edit(self, mask, k, mode):
         data = self.data
-        n_alive = int(self.alive_counts.sum())
-        if not self.alive_counts[:, mask].sum():
-            return 0
-        if n_alive < data.n_samples:
-            _cleaning_mod._check_k_rows(k, n_alive, what="rows left after the previous rounds")
-        view = _AliveView(data, [self.alive_local(b) for b in range(data.n_blocks)],
-                          self.alive_counts)
-        lists, rows, _ = _block_search(view, k, mask, n_jobs=self.n_jobs)
-        found = dask.compute(*[delayed(_round_removed)(lists[j], view.codes(j), rows[j], k,
-                                                       mode, view.alive_local[j])
-                               for j in range(view.n_blocks)])
+        B = data.n_blocks
+        removed = _broadcast(np.sort(np.concatenate(
+            [r + int(o) for r, o in zip(self.removed, data.offsets)])))
+        lists = dask.persist(*[delayed(_compacted)(self.lists[b], removed) for b in range(B)])
+        stale = dask.compute(*[delayed(_stale_rows)(lists[b], data.codes(b), self.removed[b],
+                                                    mask, k) for b in range(B)])
+        if sum(len(s) for s in stale):
+            n_alive = int(self.alive_counts.sum())
+            _cleaning_mod._check_k_rows(k, n_alive,
+                                        what="rows left after the previous rounds")
+            width = min(self.width, n_alive - 1)
+            alive = [self.alive_local(b) for b in range(B)]
+            view = _AliveView(data, alive, self.alive_counts)
+            positions = [delayed(np.searchsorted)(alive[b], stale[b]) for b in view.src]
+            found, _, _ = _block_search(view, width, query_rows=(
+                positions, [len(stale[b]) for b in view.src]), n_jobs=self.n_jobs)
+            lists = list(lists)
+            for j, b in enumerate(view.src):
+                if len(stale[b]):
+                    lists[b] = delayed(_repaired)(lists[b], stale[b], found[j], width)
+        self.lists = list(dask.persist(*lists))
+        votes = dask.compute(*[delayed(_round_vote)(self.lists[b], data.codes(b),
+                                                    self.removed[b], mask, k, mode)
+                               for b in range(B)])
         n_gone = 0
-        for b, (gone, codes) in zip(view.src, found):
+        for b, (gone, codes) in enumerate(votes):
             if len(gone):
                 self.removed[b] = np.union1d(self.removed[b], gone)
                 self.alive_counts[b] -= np.bincount(codes, minlength=data.n_classes)
@@ -1918,7 +1991,7 @@ def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all
     data.targets(ratio, "clean")  # reject a bad ratio before any work
     _cleaning_mod._check_k_rows(k, data.n_samples)
     minority = int(np.argmin(data.counts))
-    rounds = _BlockRounds(data, _task_threads(n_jobs))
+    rounds = _BlockRounds(data, k, _task_threads(n_jobs))
     n_iter = _cleaning_mod._edit_in_rounds(
         rounds, ratio, itertools.repeat(k, max_iter), mode, minority,
         int(data.counts[minority]), check_minority=True, until_unchanged=True, total=None)
@@ -1975,7 +2048,7 @@ def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_
     data.targets(ratio, "clean")
     _cleaning_mod._check_k_rows(k, data.n_samples)
     minority = int(np.argmin(data.counts))
-    rounds = _BlockRounds(data, _task_threads(n_jobs))
+    rounds = _BlockRounds(data, k, _task_threads(n_jobs))
     _cleaning_mod._edit_in_rounds(
         rounds, ratio, range(1, k + 1), mode, minority, int(data.counts[minority]),
         check_minority=not allow_minority, until_unchanged=False, total=k)

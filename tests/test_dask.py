@@ -520,9 +520,7 @@ def _all_results(X, y):
         "knn": rkd.kneighbors(Xd, 3),
         "borderline": rkd.borderline_smote(Xd, y, kind="borderline-2", random_state=0,
                                            return_indices=True),
-        "adasyn": rkd.adasyn(Xd, y, random_state=0, return_indices=True),
         "near_miss": rkd.near_miss(Xd, y, version=3, return_indices=True),
-        "ncr": rkd.neighbourhood_cleaning_rule(Xd, y, return_indices=True),
         "renn": rkd.repeated_edited_nearest_neighbours(Xd, y, return_indices=True),
     }
 
@@ -548,7 +546,6 @@ def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(cl
     assert (two["smote"][0] == rk.smote(X, y, random_state=0)[0]).all()
     assert (two["borderline"][0] == rk.borderline_smote(X, y, kind="borderline-2",
                                                         random_state=0)[0]).all()
-    assert (two["adasyn"][0] == rk.adasyn(X, y, random_state=0)[0]).all()
     assert (two["near_miss"][2] == rk.near_miss(X, y, version=3, return_indices=True)[2]).all()
     assert (two["renn"][2] == rk.repeated_edited_nearest_neighbours(
         X, y, return_indices=True)[2]).all()
