@@ -1273,10 +1273,6 @@ def _gather_searched(data, wanted, width, n_jobs):
     return members, X_of, np.concatenate(nbrs), np.concatenate(nbr_codes)
 
 
-def _rows_of_block(block, local):
-    return block[local]
-
-
 def _fetch_rows(data, rows):
     """The rows ``rows`` (global, ascending) of the numeric X, computed (a few rows)."""
     blocks = data.numeric()
@@ -1285,7 +1281,7 @@ def _fetch_rows(data, rows):
     for b in range(data.n_blocks):
         inside = rows[(rows >= data.offsets[b]) & (rows < ends[b])]
         if len(inside):
-            parts.append(delayed(_rows_of_block)(blocks[b], inside - int(data.offsets[b])))
+            parts.append(delayed(_take)(blocks[b], inside - int(data.offsets[b])))
     got = dask.compute(*parts)
     return (np.concatenate(got) if got
             else np.empty((0, data.n_features), dtype=data.num_dtype))
