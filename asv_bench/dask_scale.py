@@ -14,10 +14,10 @@ per measurement. Two parts:
 - ``overhead``: the same methods on 1,000,000 x 20 float64 (ENN on a smaller n: its search is
   quadratic on isotropic data) with one worker of one thread, against the in-memory function
   with ``n_jobs=1`` on the same values (made block by block by the same seeded function).
-- ``blockwise``: the neighbour-rule methods that used to gather X (near_miss,
+- ``blockwise``: the block-wise neighbour rules (by default near_miss,
   neighbourhood_cleaning_rule, repeated_edited_nearest_neighbours) on N x D float64 with one
   worker of one thread: the block-wise function against gathering X and y into this process
-  and running the in-memory function with ``n_jobs=1`` (what ``resamplekit.dask`` did before),
+  and running the in-memory function with ``n_jobs=1`` (possible when X fits one process),
   same rows checked.
 
 Usage (from the repository root, PYTHONPATH at it)::
