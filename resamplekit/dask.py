@@ -25,8 +25,9 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
   it holds no neighbour, merged by (distance, global row) in a tree); the rules run on the
   merged lists with the in-memory kernels. Same neighbours, same rows, same order as in memory.
 - ``neighbourhood_cleaning_rule``: one block-wise search, the in-memory rules on each block's
-  lists. ``repeated_edited_nearest_neighbours``, ``all_knn``: the in-memory loop, each round a
-  block-wise search over the rows still kept. Same rows, same order as in memory.
+  lists. ``repeated_edited_nearest_neighbours``, ``all_knn``: the in-memory loop; each block
+  keeps its rows' neighbour lists and repairs them as in memory (block-wise searches over the
+  rows still kept). Same rows, same order as in memory.
 - ``near_miss`` (1-3): the minority class gathered (its scores are distances to it), each block
   scores its own rows with the in-memory code and returns its best few; version 3's
   candidates come from a block-wise search of the targeted class's blocks. Same rows, same
@@ -1959,12 +1960,15 @@ def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all
 
     Notes
     -----
-    The in-memory loop and stopping rules (imbalanced-learn's) run here; each round is an
-    ENN over the rows still kept: one block-wise exact search over them (see
-    :func:`kneighbors`; the removed rows are left out of every block) and the in-memory vote
-    on each block's lists, so every round removes the rows the in-memory round removes.
-    Each round reads X's blocks again (a search per round, where the in-memory function
-    repairs one set of lists). Eager work: the searches and the removed row numbers.
+    The in-memory loop and stopping rules (imbalanced-learn's) run here, and the in-memory
+    repair of the neighbour lists: each block keeps, on the workers, the ``k + 1`` nearest
+    rows still kept of each of its rows and their labels (``16 (k + 1)`` bytes per row); after
+    a round the removed rows are dropped from the lists, and only the rows left with fewer
+    than ``k`` are searched again, block-wise over the rows still kept (see
+    :func:`kneighbors`; the removed rows are left out of every block, and X's blocks are
+    read again). The in-memory vote runs on each block's lists, so every round removes the
+    rows the in-memory round removes. Eager work: the searches, the rows to search again and
+    the removed row numbers.
 
     Examples
     --------
@@ -2021,8 +2025,8 @@ def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_
 
     Notes
     -----
-    As :func:`repeated_edited_nearest_neighbours`: the in-memory loop, each round one
-    block-wise exact search over the rows still kept and the in-memory vote.
+    As :func:`repeated_edited_nearest_neighbours`: the in-memory loop and list repairs
+    (block-wise searches over the rows still kept) and the in-memory vote.
 
     Examples
     --------

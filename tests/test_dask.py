@@ -457,7 +457,8 @@ def test_dataframe_and_series():
     assert X_res.index.equals(df.index[idx]) and y_res.index.equals(X_res.index)
     assert y_res.name == "label" and (y_res.to_numpy() == ys.to_numpy()[idx]).all()
     for name, kwargs in [("smote", {"random_state": 0}), ("edited_nearest_neighbours", {}),
-                         ("tomek_links", {}), ("adasyn", {"random_state": 0})]:
+                         ("tomek_links", {}), ("adasyn", {"random_state": 0}),
+                         ("near_miss", {}), ("repeated_edited_nearest_neighbours", {})]:
         got = dask.compute(*getattr(rkd, name)(ddf, dys, **kwargs))
         expected = getattr(rk, name)(df, dys.compute(), **kwargs)  # dask's string dtype
         pd.testing.assert_frame_equal(got[0], expected[0])
@@ -469,7 +470,8 @@ def test_nan_found_lazily_raises_the_in_memory_error():
     X[150, 1] = np.nan
     with pytest.raises(ValueError) as expected:
         rk.smote(X, y)
-    for name in ("smote", "edited_nearest_neighbours", "tomek_links"):
+    for name in ("smote", "edited_nearest_neighbours", "tomek_links", "borderline_smote",
+                 "near_miss", "all_knn"):
         with pytest.raises(ValueError) as got:  # raised when the blocks are computed
             getattr(rkd, name)(_dask(X, "even"), y)
         assert str(got.value) == str(expected.value)
