@@ -1514,16 +1514,23 @@ def _concat_ordered(parts, order):
     return np.concatenate(parts)[order]
 
 
-def _near_miss_scores(block, codes, c, X_min, k, farthest, n_keep, n_threads):
-    """The block's rows of class c (ascending) with their NearMiss scores: only its
+def _near_miss_scores(block, codes, c, offset, X_min, k, farthest, n_keep, n_threads):
+    """The block's rows of class c (global, ascending) with their NearMiss scores: only its
     ``n_keep`` best (the only ones that can be among the class's ``n_keep`` best: a stable
-    order restricted to a block is the block's stable order)."""
+    order restricted to some of the rows is their own stable order)."""
     local = np.flatnonzero(codes == c)
-    if not len(local):
-        return local, np.empty(0)
-    score = _under_mod._minority_distance_sums(X_min, block[local], k, farthest, n_threads)
+    score = (_under_mod._minority_distance_sums(X_min, block[local], k, farthest, n_threads)
+             if len(local) else np.empty(0))
+    return _best_of((local + offset, score), None, n_keep)
+
+
+def _best_of(a, b, n_keep):
+    """The ``n_keep`` best of two (global rows, scores) sets whose rows are in order, a's
+    before b's (``_first_by_score``'s stable order), in row order."""
+    rows, score = a if b is None else (np.concatenate([a[0], b[0]]),
+                                       np.concatenate([a[1], b[1]]))
     best = np.sort(_under_mod._first_by_score(score, n_keep))
-    return local[best], score[best]
+    return rows[best], score[best]
 
 
 def _class_search(block, codes, c, class_offset, k, Q, n_threads):
@@ -1577,13 +1584,14 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
     -----
     Every score is a sum of distances from one row to the minority class, so the minority is
     gathered (broadcast once) and each block scores its own rows with the in-memory code
-    (versions 1 and 2), bringing back only its best ``t`` rows and scores (``t`` rows to
-    keep): the class's best ``t`` are among them, and the in-memory stable selection of
-    them gives the same rows in the same order. Version 3's candidates (the ``k_ver3``
-    nearest rows of the class of every minority row) come from each block's search merged
-    by (distance, row), then the blocks score their candidates. The kept rows of a targeted
-    class are assembled in one task from the blocks holding them. Eager work: the
-    minority's rows, ``t`` scores per block and class (version 3: the candidates' lists).
+    (versions 1 and 2) and keeps its best ``t`` (``t`` rows to keep); these are merged in a
+    tree on the workers, the best ``t`` of each pair (the class's best ``t`` are always
+    among them), and the in-memory stable selection of the last ``t`` gives the same rows in
+    the same order. Version 3's candidates (the ``k_ver3`` nearest rows of the class of
+    every minority row) come from each block's search merged by (distance, row), then the
+    blocks score their candidates. The kept rows of a targeted class are assembled in one
+    task from the blocks holding them. Eager work: the minority's rows, ``t`` scores per
+    targeted class (version 3: the candidates' lists and scores).
 
     Examples
     --------
@@ -1618,12 +1626,15 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
     X_min = np.concatenate([per_block[b][0][0] for b in range(B)])
     shared = _broadcast(X_min)
     wanted = [c for c in range(data.n_classes) if c in targets]
-    # Per targeted class and block: the chosen rows' block positions (ascending) and scores.
+    # Per targeted class: versions 1-2, the best rows (ascending) and their scores;
+    # version 3, the candidates and the picked ones.
     if version in (1, 2):
-        found = dask.compute(*[[
-            delayed(_near_miss_scores)(blocks[b], data.codes(b), c, shared, k, version == 2,
-                                       int(targets[c]), n_threads)
-            for b in range(B)] for c in wanted])
+        # Each block's t best, merged in a tree (t best of each pair): t scores come back.
+        found = dask.compute(*[_tree([
+            delayed(_near_miss_scores)(blocks[b], data.codes(b), c, int(data.offsets[b]),
+                                       shared, k, version == 2, int(targets[c]), n_threads)
+            for b in range(B)], lambda a, o, t=int(targets[c]): delayed(_best_of)(a, o, t))
+            for c in wanted])
     else:
         found = []
         class_offsets = np.vstack([np.zeros((1, data.n_classes), dtype=np.int64),
@@ -1653,9 +1664,10 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
             continue
         j = wanted.index(c)
         if version in (1, 2):
-            locals_ = [found[j][b][0] for b in range(B)]
+            rows, score = found[j]  # ascending rows
+            ends = np.searchsorted(rows, np.append(data.offsets, data.n_samples))
+            locals_ = [rows[ends[b]:ends[b + 1]] - int(data.offsets[b]) for b in range(B)]
             sizes = [len(loc) for loc in locals_]
-            score = np.concatenate([found[j][b][1] for b in range(B)])
             order = _under_mod._first_by_score(score, int(targets[c]))
         else:
             cand, picked = found[j]
