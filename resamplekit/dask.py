@@ -1302,14 +1302,13 @@ def _synthesis_pieces(data, segment_blocks, members, X_of, piece):
         return []
     rows, nbrs, gaps, scales, codes = made
     used = np.unique(np.concatenate([rows, nbrs]))
-    have_rows = np.concatenate([members[c] for c in members])
-    have_X = np.concatenate([X_of[c] for c in members])
-    order = np.argsort(have_rows, kind="stable")
-    have_rows, have_X = have_rows[order], have_X[order]
-    at = np.minimum(np.searchsorted(have_rows, used), len(have_rows) - 1)
-    found = have_rows[at] == used
     pool = np.empty((len(used), data.n_features), dtype=data.num_dtype)
-    pool[found] = have_X[at[found]]
+    found = np.zeros(len(used), dtype=bool)
+    for c, rows_c in members.items():
+        at = np.minimum(np.searchsorted(rows_c, used), len(rows_c) - 1)
+        hit = rows_c[at] == used
+        pool[hit] = X_of[c][at[hit]]
+        found |= hit
     if not found.all():
         pool[~found] = _fetch_rows(data, used[~found])
     shared = _broadcast(pool)
