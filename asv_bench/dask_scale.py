@@ -18,12 +18,18 @@ per measurement. Two parts:
   process), so both times are the resampling and a reduction of its output (column sums).
   The same call on dask's threaded scheduler with one thread (X a dask array over the
   in-memory array) is timed too: the cost of the graph without the distributed round trips.
+- ``blockwise``: the block-wise neighbour rules (by default near_miss,
+  neighbourhood_cleaning_rule, repeated_edited_nearest_neighbours) on N x D float64 with one
+  worker of one thread: the block-wise function against gathering X and y into this process
+  and running the in-memory function with ``n_jobs=1`` (possible when X fits one process),
+  same rows checked.
 
 Usage (from the repository root, PYTHONPATH at it)::
 
     OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py scale --n 5000000 --workers 2 \\
         --memory 1.5GB
     OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py overhead --n 1000000
+    OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py blockwise --n 200000
 """
 import argparse
 import resource
@@ -176,6 +182,30 @@ def overhead(args):
     cluster.close()
 
 
+def blockwise(args):
+    cluster, client = _cluster(1)
+    print(f"# block-wise vs gathered: 1 worker x 1 thread, n_jobs=1; float64, chunks of "
+          f"{args.chunk:,} rows, 10% minority; wall time (s)")
+    X, make = _same_data(args.n, args.d, min(args.chunk, args.n))
+    y = (np.random.default_rng(1).random(args.n) < 0.1).astype(np.int8)
+    for name in args.methods.split(","):
+        blockwise_fn = getattr(rkd, name)
+        in_memory = getattr(rk, name)
+        t0 = time.perf_counter()
+        idx_dask = blockwise_fn(X, y, n_jobs=1, return_indices=True)[2].compute()
+        t_dask = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        X_mem = X.compute()  # the gathering path: X and y into this process, then in memory
+        idx_mem = in_memory(X_mem, y, n_jobs=1, return_indices=True)[2]
+        t_mem = time.perf_counter() - t0
+        del X_mem
+        same = bool(np.array_equal(idx_dask, idx_mem))
+        print(f"{name} (n={args.n:,}, d={args.d}): block-wise {t_dask:.1f} s, gathered "
+              f"{t_mem:.1f} s, ratio {t_dask / t_mem:.2f}x; same rows: {same}", flush=True)
+    client.close()
+    cluster.close()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -195,8 +225,14 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--methods", default="",
                    help="comma-separated subset of random_under,smote,edited_nearest_neighbours")
+    p = sub.add_parser("blockwise")
+    p.add_argument("--n", type=int, default=200_000)
+    p.add_argument("--d", type=int, default=20)
+    p.add_argument("--chunk", type=int, default=50_000)
+    p.add_argument("--methods", default="near_miss,neighbourhood_cleaning_rule,"
+                   "repeated_edited_nearest_neighbours")
     args = parser.parse_args(argv)
-    scale(args) if args.what == "scale" else overhead(args)
+    {"scale": scale, "overhead": overhead, "blockwise": blockwise}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ remove, so a float, a dict or a callable is an error.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -265,13 +266,24 @@ class _EditingRounds:
     the fastest of k_max, k_max + 1, k_max + 2 and k_max + min(k_max, 8)).
     """
 
-    def __init__(self, X, y, k_max, n_threads):
+    def __init__(self, X, y, k_max, n_threads, classes):
         n = X.shape[0]
-        self.X, self.y, self.n_threads = X, y, n_threads
+        self.X, self.y, self.n_threads, self.classes = X, y, n_threads, classes
         self.width = k_max + 1
         self.alive = np.ones(n, dtype=np.uint8)
         self.nbr = np.zeros((n, self.width), dtype=np.intp)
         self.valid_len = np.zeros(n, dtype=np.intp)
+
+    # The interface of _edit_in_rounds (also implemented by resamplekit.dask's rounds)
+    def counts(self):
+        return np.bincount(self.y[self.alive.view(bool)], minlength=len(self.classes))
+
+    def targeted(self, ratio):
+        return _targeted_classes(ratio, self.y[self.alive.view(bool)], self.classes)[1]
+
+    def edit(self, mask, k, mode):
+        alive_rows = np.flatnonzero(self.alive)
+        return len(self.round(alive_rows[mask[self.y[alive_rows]]], k, mode))
 
     def round(self, rows, k, mode):
         """ENN on the alive rows, voting for the alive rows ``rows`` (ascending); returns the
@@ -301,6 +313,29 @@ class _EditingRounds:
             local = _neighbour_ids(X_alive, self_local, kq, self.n_threads)
             self.nbr[stale, :kq] = alive_rows[local]
         self.valid_len[stale] = kq
+
+
+def _edit_in_rounds(rounds, ratio, ks, mode, minority, n_min, *, check_minority,
+                    until_unchanged, total):
+    """imbalanced-learn's loop of RENN (``ks``: k, max_iter times; it also stops when a round
+    removes nothing) and AllKNN (``ks``: 1..k) over a rounds object: ``rounds.targeted(ratio)``
+    the (K,) mask of the classes ``ratio`` targets among the alive rows, ``rounds.edit(mask, k,
+    mode)`` one ENN on the alive rows voting for the alive rows of those classes (returns how
+    many it removed), ``rounds.counts()`` the alive rows per class. Shared by the in-memory
+    functions (:class:`_EditingRounds`) and ``resamplekit.dask`` (block-wise searches).
+    Returns the number of rounds run."""
+    progress = _start_phase("editing round", total)
+    n_iter = 0
+    for n_iter, k_round in enumerate(ks, 1):
+        if progress is not None:
+            progress.update(n_iter - 1)
+        n_gone = rounds.edit(rounds.targeted(ratio), k_round, mode)
+        if (until_unchanged and n_gone == 0) or _stop(rounds.counts(), minority, n_min,
+                                                      check_minority):
+            break
+    if progress is not None:
+        progress.finish(n_iter)  # the rounds run (fewer than planned when they stopped early)
+    return n_iter
 
 
 def _stop(counts_after, minority, n_min_orig, check_minority):
@@ -481,23 +516,10 @@ def repeated_edited_nearest_neighbours(
     _check_k_rows(k, len(ds.y))
     minority = int(np.argmin(ds.counts))
     n_min = int(ds.counts[minority])
-    n_classes = ds.n_classes
 
-    rounds = _EditingRounds(ds.X, ds.y, k, n_threads)
-    progress = _start_phase("editing round", None)  # the rounds run are not known ahead
-    n_iter = 0
-    for n_iter in range(1, max_iter + 1):
-        if progress is not None:
-            progress.update(n_iter - 1)
-        alive_rows = np.flatnonzero(rounds.alive)
-        y_alive = ds.y[alive_rows]
-        _, mask = _targeted_classes(ratio, y_alive, ds.classes)
-        gone = rounds.round(alive_rows[mask[y_alive]], k, mode)
-        counts = np.bincount(ds.y[rounds.alive.view(bool)], minlength=n_classes)
-        if len(gone) == 0 or _stop(counts, minority, n_min, True):
-            break
-    if progress is not None:
-        progress.finish(n_iter)
+    rounds = _EditingRounds(ds.X, ds.y, k, n_threads, ds.classes)
+    n_iter = _edit_in_rounds(rounds, ratio, itertools.repeat(k, max_iter), mode, minority,
+                             n_min, check_minority=True, until_unchanged=True, total=None)
 
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
     out = ds.select(indices, return_indices=return_indices)
@@ -629,25 +651,36 @@ def all_knn(
     _check_k_rows(k, len(ds.y))
     minority = int(np.argmin(ds.counts))
     n_min = int(ds.counts[minority])
-    n_classes = ds.n_classes
 
-    rounds = _EditingRounds(ds.X, ds.y, k, n_threads)
-    progress = _start_phase("editing round", k)
-    for k_round in range(1, k + 1):
-        if progress is not None:
-            progress.update(k_round - 1)
-        alive_rows = np.flatnonzero(rounds.alive)
-        y_alive = ds.y[alive_rows]
-        _, mask = _targeted_classes(ratio, y_alive, ds.classes)
-        rounds.round(alive_rows[mask[y_alive]], k_round, mode)
-        counts = np.bincount(ds.y[rounds.alive.view(bool)], minlength=n_classes)
-        if _stop(counts, minority, n_min, not allow_minority):
-            break
-    if progress is not None:
-        progress.finish(k_round)  # k, or the rounds run when they stopped early
+    rounds = _EditingRounds(ds.X, ds.y, k, n_threads, ds.classes)
+    _edit_in_rounds(rounds, ratio, range(1, k + 1), mode, minority, n_min,
+                    check_minority=not allow_minority, until_unchanged=False, total=k)
 
     indices = _class_grouped(ds.y, np.flatnonzero(rounds.alive))
     return select_recorded(ds, indices, return_indices, return_provenance)
+
+
+def _check_threshold_cleaning(threshold_cleaning):
+    if isinstance(threshold_cleaning, (bool, np.bool_)) or not isinstance(
+        threshold_cleaning, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(
+            f"threshold_cleaning must be a finite number > 0, got {threshold_cleaning!r}"
+        )
+    if not 0.0 < float(threshold_cleaning) < np.inf:  # also rejects NaN
+        raise ValueError(
+            f"threshold_cleaning must be a finite number > 0, got {threshold_cleaning!r}"
+        )
+
+
+def _ncr_clean_classes(counts, codes, n_min, threshold_cleaning):
+    """NCR step A2's (K,) uint8 mask: the targeted classes with more than
+    ``threshold_cleaning`` times the minority's rows."""
+    clean_class = np.zeros(len(counts), dtype=np.uint8)
+    for c in codes:
+        if counts[c] > n_min * float(threshold_cleaning):
+            clean_class[c] = 1
+    return clean_class
 
 
 # --- NCR --------------------------------------------------------------------------------------
@@ -776,16 +809,7 @@ def neighbourhood_cleaning_rule(
     return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     k = check_int(k, "k")
-    if isinstance(threshold_cleaning, (bool, np.bool_)) or not isinstance(
-        threshold_cleaning, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(
-            f"threshold_cleaning must be a finite number > 0, got {threshold_cleaning!r}"
-        )
-    if not 0.0 < float(threshold_cleaning) < np.inf:  # also rejects NaN
-        raise ValueError(
-            f"threshold_cleaning must be a finite number > 0, got {threshold_cleaning!r}"
-        )
+    _check_threshold_cleaning(threshold_cleaning)
     n_threads = check_n_jobs(n_jobs)
     codes, mask = _targeted_classes(ratio, ds.y, ds.classes)
     _check_k_rows(k, len(ds.y))
@@ -806,10 +830,7 @@ def neighbourhood_cleaning_rule(
                               threads_for(n_threads, t_nbr.size)).view(bool)
     removed[t_rows[~keep]] = 1  # A1
 
-    clean_class = np.zeros(ds.n_classes, dtype=np.uint8)
-    for c in codes:
-        if ds.counts[c] > n_min * float(threshold_cleaning):
-            clean_class[c] = 1
+    clean_class = _ncr_clean_classes(ds.counts, codes, n_min, threshold_cleaning)
     is_min = ds.y[rows] == minority
     _cleaning.ncr_a2_mark(
         np.ascontiguousarray(nbr[is_min]), rows[is_min], ds.y, k, clean_class, removed

@@ -17,10 +17,21 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
   their neighbour search and random draws run exactly as in memory, and the new rows are
   synthesised block by block on the workers. With an integer seed the new rows equal
   :func:`resamplekit.smote`'s.
+- ``borderline_smote``, ``adasyn``: as ``smote``, but the search of the gathered rows against
+  all of X (the danger test, the weights) is the block-wise search below; the rest is the
+  in-memory functions' own code. With an integer seed the new rows equal theirs.
 - ``kneighbors``, ``edited_nearest_neighbours``, ``tomek_links``: a block-wise exact neighbour
   search (every pair of query block and row block, skipped when the blocks' bounding boxes prove
   it holds no neighbour, merged by (distance, global row) in a tree); the rules run on the
   merged lists with the in-memory kernels. Same neighbours, same rows, same order as in memory.
+- ``neighbourhood_cleaning_rule``: one block-wise search, the in-memory rules on each block's
+  lists. ``repeated_edited_nearest_neighbours``, ``all_knn``: the in-memory loop; each block
+  keeps its rows' neighbour lists and repairs them as in memory (block-wise searches over the
+  rows still kept). Same rows, same order as in memory.
+- ``near_miss`` (1-3): the minority class gathered (its scores are distances to it), each block
+  scores its own rows with the in-memory code and returns its best few; version 3's
+  candidates come from a block-wise search of the targeted class's blocks. Same rows, same
+  order as :func:`resamplekit.near_miss`.
 - The other methods gather ``X`` and ``y`` and call the in-memory function when they fit
   ``max_gather_bytes``; otherwise they refuse with an error that names the reason.
 
@@ -28,6 +39,7 @@ Nothing here computes all of ``X`` in one process unless it fits ``max_gather_by
 """
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import re
@@ -42,7 +54,7 @@ from dask import delayed
 from . import cleaning as _cleaning_mod
 from . import over_sampling as _over_mod
 from . import under_sampling as _under_mod
-from ._kernels import _cleaning
+from ._kernels import _cleaning, _nearmiss
 from ._kernels._smote import interpolate
 from ._neighbors import kneighbors as _kneighbors
 from ._strategy import target_counts
@@ -351,6 +363,15 @@ class _Data:
                     local + int(self.offsets[b]), int(n), numeric)
         return (delayed(_take)(src, local), delayed(_take)(self.y_parts[b], local),
                 delayed(_shift)(local, int(self.offsets[b])), int(n), numeric)
+
+    def take_ordered(self, locals_, sizes, order, *, numeric=False):
+        """A piece from several blocks: rows ``locals_[b]`` (delayed or not; ``sizes[b]`` of
+        them) of every block b taken on the block's worker, then concatenated and put in
+        ``order`` in one task (for a few rows)."""
+        used = [b for b in range(self.n_blocks) if sizes[b]]
+        parts = [self.take(b, locals_[b], sizes[b], numeric=numeric) for b in used]
+        return tuple(delayed(_concat_ordered)([p[i] for p in parts], order) for i in range(3)) \
+            + (len(order), numeric)
 
     def whole(self, b, *, numeric=False):
         """A piece: all of block b."""
@@ -846,11 +867,18 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
 # Block-wise exact neighbour search
 
 
-def _search_pair(Xr, codes_r, k, offset_r, Q, inside, n_jobs=1):
+def _global_rows(i, ids_r):
+    """Block positions ``i`` as global row numbers: ``ids_r`` is the block's first row
+    number, or the row number of each of its rows (increasing)."""
+    return ids_r[i] if isinstance(ids_r, np.ndarray) else i + ids_r
+
+
+def _search_pair(Xr, codes_r, k, ids_r, Q, inside, n_jobs=1):
     """The k nearest rows of block r for the query rows ``Q`` of a query group, in global row
-    numbers, with their class codes: ``kneighbors`` on the pair. ``inside`` is None, or
-    ``(start, local)`` when the queries ``Q[start:start + len(local)]`` are the rows ``local``
-    of block r itself: those are searched with ``rows=local``, each excluded by index."""
+    numbers (``ids_r``: see ``_global_rows``), with their class codes: ``kneighbors`` on the
+    pair. ``inside`` is None, or ``(start, local)`` when the queries
+    ``Q[start:start + len(local)]`` are the rows ``local`` of block r itself: those are
+    searched with ``rows=local``, each excluded by index."""
     n_q = Q.shape[0]
     n_r = Xr.shape[0]
     dist = np.full((n_q, k), np.inf)
@@ -864,12 +892,13 @@ def _search_pair(Xr, codes_r, k, offset_r, Q, inside, n_jobs=1):
         if len(local) and kk >= 1:
             d, i = _kneighbors(Xr, kk, rows=local, n_jobs=n_jobs)
             sl = slice(start, start + len(local))
-            dist[sl, :kk], ind[sl, :kk], lab[sl, :kk] = d, i + offset_r, codes_r[i]
+            dist[sl, :kk], ind[sl, :kk], lab[sl, :kk] = d, _global_rows(i, ids_r), codes_r[i]
     others = np.flatnonzero(~own)
     kk = min(k, n_r)
     if len(others) and kk >= 1:
         d, i = _kneighbors(Xr, kk, Y=Q[others], n_jobs=n_jobs)
-        dist[others, :kk], ind[others, :kk], lab[others, :kk] = d, i + offset_r, codes_r[i]
+        dist[others, :kk], ind[others, :kk], lab[others, :kk] = (
+            d, _global_rows(i, ids_r), codes_r[i])
     return dist, ind, lab
 
 
@@ -938,11 +967,18 @@ def _query_groups(n_queries, limit):
     return groups
 
 
-def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
+def _ids(data, b):
+    """Block b's row numbers for ``_search_pair``: its first row's number, or (a view of some
+    rows, ``_AliveView``) the delayed row number of each of its rows."""
+    return data.row_ids(b) if hasattr(data, "row_ids") else int(data.offsets[b])
+
+
+def _block_search(data, k, query_mask=None, *, query_rows=None, lazy=False, n_jobs=1):
     """Per block, delayed (dist, global ind, class codes) of the k nearest other rows of its
-    query rows (the rows of the classes set in ``query_mask``; all rows when None), exactly
-    kneighbors' lists over all of X; the query rows of each block; and the number of
-    (query group, row block) pairs searched.
+    query rows (the rows of the classes set in ``query_mask``; or ``query_rows``:
+    ``(rows, counts)``, each block's query rows, ascending positions, and their number; all
+    rows when both are None), exactly kneighbors' lists over all of X; the query rows of each
+    block; and the number of (query group, row block) pairs searched.
 
     Query rows are grouped over consecutive blocks (up to the largest block's length: a
     group of few queries, such as one small class, is searched against each block of rows
@@ -953,7 +989,9 @@ def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
     that a lazy result holds no future the caller could let go of."""
     blocks = data.numeric()
     B = data.n_blocks
-    if query_mask is None:
+    if query_rows is not None:
+        rows, n_queries = list(query_rows[0]), np.asarray(query_rows[1], dtype=np.int64)
+    elif query_mask is None:
         n_queries = data.lengths
         rows = [None] * B
     else:
@@ -966,7 +1004,7 @@ def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
         seg = np.concatenate(([0], np.cumsum([n_queries[b] for b in g]))).astype(np.int64)
         local = [delayed(np.arange)(int(data.lengths[b])) if rows[b] is None else rows[b]
                  for b in g]
-        pairs = [delayed(_search_pair)(blocks[b], data.codes(b), k, int(data.offsets[b]), Q,
+        pairs = [delayed(_search_pair)(blocks[b], data.codes(b), k, _ids(data, b), Q,
                                        (int(seg[i]), local[i]), n_jobs)
                  for i, b in enumerate(g)]
         first = _tree(pairs, lambda a, c: delayed(_merge)(a, c, k))
@@ -995,7 +1033,7 @@ def _block_search(data, k, query_mask=None, *, lazy=False, n_jobs=1):
                 continue
             n_pairs += 1
             cands.append(delayed(_search_pair)(blocks[r], data.codes(r), k,
-                                               int(data.offsets[r]), Q, None, n_jobs))
+                                               _ids(data, r), Q, None, n_jobs))
         merged = _tree(cands, lambda a, c: delayed(_merge)(a, c, k))
         for i, b in enumerate(g):
             lists[b] = delayed(_slice_lists)(merged, int(starts[j][i]), int(starts[j][i + 1]))
@@ -1065,18 +1103,24 @@ def kneighbors(X, k, *, n_jobs=None):
 # Cleaning on the block-wise lists
 
 
-def _enn_block(lists, codes, rows, k, mode, n_classes):
+def _enn_removed(lists, codes, rows, k, mode):
     """The in-memory ENN vote (``_cleaning.enn_keep``) on one block's lists, whose neighbours'
-    labels travel with them; the kept local rows, per class, ascending."""
+    labels travel with them: the query rows ``rows`` (local, ascending) it removes."""
     m = len(rows)
+    if not m:
+        return np.asarray(rows, dtype=np.intp)
+    y_local = np.ascontiguousarray(np.concatenate([codes[rows], lists[2].ravel()]),
+                                   dtype=np.intp)
+    nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
+    vote = _cleaning.enn_keep(nbr, np.arange(m, dtype=np.intp), y_local, k, mode, False,
+                              1).view(bool)
+    return rows[~vote]
+
+
+def _enn_block(lists, codes, rows, k, mode, n_classes):
+    """ENN on one block's lists: the kept local rows, per class, ascending."""
     keep = np.ones(len(codes), dtype=bool)
-    if m:
-        y_local = np.ascontiguousarray(np.concatenate([codes[rows], lists[2].ravel()]),
-                                       dtype=np.intp)
-        nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
-        vote = _cleaning.enn_keep(nbr, np.arange(m, dtype=np.intp), y_local, k, mode, False,
-                                  1).view(bool)
-        keep[rows[~vote]] = False
+    keep[_enn_removed(lists, codes, rows, k, mode)] = False
     return [np.flatnonzero(keep & (codes == c)) for c in range(n_classes)]
 
 
@@ -1221,6 +1265,839 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
                           for b in range(B)])
     pieces = [data.take(b, kept[b], len(kept[b])) for b in range(B)]
     return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# Borderline-SMOTE and ADASYN: the classes gathered, their search over X block-wise
+
+
+def _class_lists(block, codes, offset, wanted, rows, lists):
+    """Per wanted class: its rows of the block, their global row numbers, and their lists
+    from the block-wise search (global rows, class codes); ``rows`` are the block's query
+    rows (ascending), ``lists`` their lists."""
+    q_codes = codes[rows]
+    out = []
+    for c in wanted:
+        sel = q_codes == c
+        local = rows[sel]
+        out.append((block[local], local + offset, lists[1][sel], lists[2][sel]))
+    return out
+
+
+def _gather_searched(data, wanted, width, n_jobs):
+    """The rows of the classes ``wanted`` gathered, with the ``width`` nearest other rows of
+    all of X of each (block-wise search): ``members`` {code: global rows, ascending},
+    ``X_of`` {code: their rows}, and the lists (global rows, class codes) of the members
+    class after class, as the in-memory functions search them."""
+    mask = np.zeros(data.n_classes, dtype=bool)
+    mask[wanted] = True
+    lists, rows, _ = _block_search(data, width, mask, n_jobs=n_jobs)
+    blocks = data.numeric()
+    per_block = dask.compute(*[
+        delayed(_class_lists)(blocks[b], data.codes(b), int(data.offsets[b]), wanted, rows[b],
+                              lists[b])
+        for b in range(data.n_blocks)
+    ])
+    members, X_of, nbrs, nbr_codes = {}, {}, [], []
+    for j, c in enumerate(wanted):
+        parts = [per_block[b][j] for b in range(data.n_blocks)]
+        X_of[c] = np.concatenate([p[0] for p in parts])
+        members[c] = np.concatenate([p[1] for p in parts]).astype(np.intp, copy=False)
+        nbrs.append(np.concatenate([p[2] for p in parts]))
+        nbr_codes.append(np.concatenate([p[3] for p in parts]))
+    return members, X_of, np.concatenate(nbrs), np.concatenate(nbr_codes)
+
+
+def _fetch_rows(data, rows):
+    """The rows ``rows`` (global, ascending) of the numeric X, computed (a few rows)."""
+    blocks = data.numeric()
+    ends = data.offsets + data.lengths
+    parts = []
+    for b in range(data.n_blocks):
+        inside = rows[(rows >= data.offsets[b]) & (rows < ends[b])]
+        if len(inside):
+            parts.append(delayed(_take)(blocks[b], inside - int(data.offsets[b])))
+    got = dask.compute(*parts)
+    return (np.concatenate(got) if got
+            else np.empty((0, data.n_features), dtype=data.num_dtype))
+
+
+def _interpolate_piece(pool, rows, nbrs, gaps, scales):
+    return _over_mod._interpolate_rows(pool, rows, nbrs, gaps, scales, 1)
+
+
+def _synthesis_pieces(data, segment_blocks, members, X_of, piece):
+    """The new rows of ``segment_blocks`` (``(code, rows, nbrs, gaps, scales)`` in global rows,
+    the in-memory helpers' output) as output pieces of ``piece`` rows, interpolated on the
+    workers from one broadcast pool: the rows the segments use (from the gathered classes,
+    else fetched from X's blocks)."""
+    made = _over_mod._segments(segment_blocks)
+    if made is None:
+        return []
+    rows, nbrs, gaps, scales, codes = made
+    used = np.unique(np.concatenate([rows, nbrs]))
+    pool = np.empty((len(used), data.n_features), dtype=data.num_dtype)
+    found = np.zeros(len(used), dtype=bool)
+    for c, rows_c in members.items():
+        at = np.minimum(np.searchsorted(rows_c, used), len(rows_c) - 1)
+        hit = rows_c[at] == used
+        pool[hit] = X_of[c][at[hit]]
+        found |= hit
+    if not found.all():
+        pool[~found] = _fetch_rows(data, used[~found])
+    shared = _broadcast(pool)
+    rows, nbrs = np.searchsorted(used, rows), np.searchsorted(used, nbrs)
+    pieces = []
+    for start in range(0, len(rows), piece):
+        sl = slice(start, start + piece)
+        m = len(rows[sl])
+        x = delayed(_interpolate_piece)(shared, rows[sl], nbrs[sl], gaps[sl],
+                                        None if scales is None else scales[sl])
+        label = delayed(np.asarray)(data.classes[codes[sl]], dtype=data.y_dtype)
+        pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
+    return pieces
+
+
+def _over_setup(data, method, ratio, k, width, max_gather_bytes):
+    """Targets of an over-sampler that gathers its classes with lists of ``width``
+    neighbours; refuses beyond the budget."""
+    targets = {int(c): int(n) for c, n in data.targets(ratio, "over").items() if n > 0}
+    budget = _budget(max_gather_bytes)
+    row_bytes = data.n_features * data.num_dtype.itemsize
+    n_rows = int(sum(data.counts[c] for c in targets))
+    n_new = int(sum(targets.values()))
+    # the class rows and their lists; the draws; the pool and the new rows' segments
+    need = n_rows * (row_bytes + 8 + 16 * width + 8 * (k + 1)) + n_new * (40 + row_bytes)
+    _gather_check(method, need, budget, "gathering the classes to over-sample",
+                  "under-sample the other classes first (random_under) or over-sample fewer "
+                  "classes (ratio=)")
+    return targets
+
+
+def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
+                     random_state=None, n_jobs=None, return_indices=False,
+                     max_gather_bytes=None, rows_per_block=None):
+    """Borderline-SMOTE over a dask array: the classes to over-sample gathered, their danger
+    test searched block-wise against all of X.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, m, kind, ratio, random_state
+        As :func:`resamplekit.borderline_smote`.
+    n_jobs : int or None, default=None
+        Threads of the in-class neighbour search of the gathered classes (None: all cores)
+        and of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row (-1 for a new row).
+    max_gather_bytes : int or None, default=None
+        Most bytes the gathered classes (their rows, neighbour lists and draws) may take in
+        one process; None: :func:`default_gather_bytes`. A larger need raises ValueError.
+    rows_per_block : int or None, default=None
+        New rows per output block (None: the largest block of X).
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        X's blocks (as float32/float64), then the new rows class by class.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The rows of each class to over-sample are gathered, and their ``m`` nearest other rows
+    of all of X (``max(m, k)`` for borderline-2) come from the block-wise exact search (see
+    :func:`kneighbors`), each with its label. The danger test, the in-class search
+    (borderline-1), the draws (the in-memory function's stream and call order) and the
+    interpolation are the in-memory function's own code; the new rows are interpolated on
+    the workers, block by block, from the rows they use (borderline-2's neighbours of other
+    classes are fetched from X's blocks). With an integer ``random_state`` the new rows equal
+    :func:`resamplekit.borderline_smote`'s. The draws (four numbers per new row) are made in
+    this process; ``sample_weight`` and ``return_provenance`` are not supported here.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import borderline_smote
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(0.5, 1.0, size=(10, 2))])
+    >>> y = np.array([0] * 90 + [1] * 10)
+    >>> X_res, y_res = borderline_smote(da.from_array(X, chunks=30), y, k=3, m=5,
+    ...                                 random_state=0)
+    >>> expected = resamplekit.borderline_smote(X, y, k=3, m=5, random_state=0)[0]
+    >>> bool((X_res.compute() == expected).all())
+    True
+    """
+    method = "borderline_smote"
+    data = _Data(X, y, method)
+    k = check_int(k, "k", minimum=1)
+    m = check_int(m, "m", minimum=1)
+    check_n_jobs(n_jobs)
+    if kind not in ("borderline-1", "borderline-2"):
+        raise ValueError(f"kind must be 'borderline-1' or 'borderline-2', got {kind!r}")
+    data.numeric()
+    width = max(m, k) if kind == "borderline-2" else m
+    targets = _over_setup(data, method, ratio, k, width, max_gather_bytes)
+    pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
+    if not targets:
+        return data.output(pieces, return_indices=return_indices)
+    _over_mod._check_enough_rows(data, m, "m", method)
+    if kind == "borderline-2":
+        _over_mod._check_enough_rows(data, k, "k", method)
+    members, X_of, nbrs, nbr_codes = _gather_searched(data, list(targets), width,
+                                                      _task_threads(n_jobs))
+    blocks = _over_mod._borderline_segments(
+        data, targets, members, X_of.__getitem__, nbrs, nbr_codes, None, k=k, m=m,
+        kind=kind, random_state=random_state, n_jobs=n_jobs)
+    piece = int(rows_per_block or max(data.lengths))
+    pieces += _synthesis_pieces(data, blocks, members, X_of, piece)
+    return data.output(pieces, return_indices=return_indices)
+
+
+def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False,
+           max_gather_bytes=None, rows_per_block=None):
+    """ADASYN over a dask array: the classes to over-sample gathered, their weights from a
+    block-wise search against all of X.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, ratio, random_state
+        As :func:`resamplekit.adasyn`.
+    n_jobs : int or None, default=None
+        Threads of the in-class neighbour search of the gathered classes (None: all cores)
+        and of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row (-1 for a new row).
+    max_gather_bytes : int or None, default=None
+        As :func:`borderline_smote`.
+    rows_per_block : int or None, default=None
+        New rows per output block (None: the largest block of X).
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        X's blocks (as float32/float64), then the new rows class by class.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    The rows of each class to over-sample are gathered, and the labels of their ``k``
+    nearest other rows of all of X (the weights) come from the block-wise exact search (see
+    :func:`kneighbors`). The weights, their rounding, the in-class search, the draws and the
+    interpolation are the in-memory function's own code; the new rows are interpolated on
+    the workers, block by block. With an integer ``random_state`` the new rows equal
+    :func:`resamplekit.adasyn`'s. ``sample_weight`` and ``return_provenance`` are not
+    supported here.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import adasyn
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(1.0, 1.0, size=(10, 2))])
+    >>> y = np.array([0] * 90 + [1] * 10)
+    >>> X_res, y_res = adasyn(da.from_array(X, chunks=30), y, k=3, random_state=0)
+    >>> bool((X_res.compute() == resamplekit.adasyn(X, y, k=3, random_state=0)[0]).all())
+    True
+    """
+    method = "adasyn"
+    data = _Data(X, y, method)
+    k = check_int(k, "k", minimum=1)
+    check_n_jobs(n_jobs)
+    data.numeric()
+    targets = _over_setup(data, method, ratio, k, k, max_gather_bytes)
+    pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
+    if not targets:
+        return data.output(pieces, return_indices=return_indices)
+    for c in targets:
+        _over_mod._check_class_size(data, c, k, method)
+    members, X_of, _, nbr_codes = _gather_searched(data, list(targets), k,
+                                                   _task_threads(n_jobs))
+    blocks = _over_mod._adasyn_segments(data, targets, members, X_of.__getitem__, nbr_codes,
+                                        k=k, random_state=random_state, n_jobs=n_jobs)
+    piece = int(rows_per_block or max(data.lengths))
+    pieces += _synthesis_pieces(data, blocks, members, X_of, piece)
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# NearMiss: the minority gathered, the targeted classes scored block by block
+
+
+def _class_local(codes, c):
+    return np.flatnonzero(codes == c)
+
+
+def _concat_ordered(parts, order):
+    """Blocks of rows (arrays or pandas objects) concatenated, then put in ``order``."""
+    if parts and hasattr(parts[0], "iloc"):
+        import pandas as pd
+
+        return pd.concat(parts).iloc[order]
+    if not parts:
+        return np.empty(0, dtype=np.intp)
+    return np.concatenate(parts)[order]
+
+
+def _near_miss_scores(block, codes, c, offset, X_min, k, farthest, n_keep, n_threads):
+    """The block's rows of class c (global, ascending) with their NearMiss scores: only its
+    ``n_keep`` best (the only ones that can be among the class's ``n_keep`` best: a stable
+    order restricted to some of the rows is their own stable order)."""
+    local = np.flatnonzero(codes == c)
+    score = (_under_mod._minority_distance_sums(X_min, block[local], k, farthest, n_threads)
+             if len(local) else np.empty(0))
+    return _best_of((local + offset, score), None, n_keep)
+
+
+def _best_of(a, b, n_keep):
+    """The ``n_keep`` best of two (global rows, scores) sets whose rows are in order, a's
+    before b's (``_first_by_score``'s stable order), in row order."""
+    rows, score = a if b is None else (np.concatenate([a[0], b[0]]),
+                                       np.concatenate([a[1], b[1]]))
+    best = np.sort(_under_mod._first_by_score(score, n_keep))
+    return rows[best], score[best]
+
+
+def _class_search(block, codes, c, class_offset, k, Q, n_threads):
+    """The k nearest rows of class c in the block of each row of ``Q``, as class positions
+    (``class_offset`` + rank in the block), padded with (inf, _NO_INDEX): ``_merge``'s lists."""
+    X_c = block[codes == c]
+    dist = np.full((Q.shape[0], k), np.inf)
+    ind = np.full((Q.shape[0], k), _NO_INDEX, dtype=np.intp)
+    kk = min(k, X_c.shape[0])
+    if kk:
+        d, i = _kneighbors(X_c, kk, Y=Q, n_jobs=n_threads)
+        dist[:, :kk], ind[:, :kk] = d, i + class_offset
+    return dist, ind, ind
+
+
+def _candidate_scores(block, codes, c, ranks, X_min, k, n_threads):
+    """Version 3: the scores of the block's candidates (their ranks in the block's class c)."""
+    local = np.flatnonzero(codes == c)[ranks]
+    return _under_mod._minority_distance_sums(X_min, block[local], k, False, n_threads)
+
+
+def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
+              return_indices=False, max_gather_bytes=None):
+    """NearMiss over a dask array: the minority class gathered, the other classes scored
+    block by block.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite (checked block by block when computed).
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    version, k, k_ver3, ratio
+        As :func:`resamplekit.near_miss`.
+    n_jobs : int or None, default=None
+        Threads of each block's search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+    max_gather_bytes : int or None, default=None
+        Most bytes the minority class's rows may take in one process; None:
+        :func:`default_gather_bytes`. A larger need raises ValueError.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The rows :func:`resamplekit.near_miss` keeps, in its order: class by class, a
+        targeted class in score order, the other classes in row order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    Every score is a sum of distances from one row to the minority class, so the minority is
+    gathered (broadcast once) and each block scores its own rows with the in-memory code
+    (versions 1 and 2) and keeps its best ``t`` (``t`` rows to keep); these are merged in a
+    tree on the workers, the best ``t`` of each pair (the class's best ``t`` are always
+    among them), and the in-memory stable selection of the last ``t`` gives the same rows in
+    the same order. Version 3's candidates (the ``k_ver3`` nearest rows of the class of
+    every minority row) come from each block's search merged by (distance, row), then the
+    blocks score their candidates. The kept rows of a targeted class are assembled in one
+    task from the blocks holding them. Eager work: the minority's rows, ``t`` scores per
+    targeted class (version 3: the candidates' lists and scores).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import near_miss
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 2)); y = np.array([0] * 100 + [1] * 20)
+    >>> idx = near_miss(da.from_array(X, chunks=50), y, version=3, return_indices=True)[2]
+    >>> expected = resamplekit.near_miss(X, y, version=3, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "near_miss")
+    version = _under_mod._check_version(version)
+    k = check_int(k, "k")
+    k_ver3 = check_int(k_ver3, "k_ver3")
+    n_threads = _task_threads(n_jobs)
+    targets = data.targets(ratio, "under")
+    minority = _under_mod._near_miss_minority(data, targets, version, k, k_ver3)
+    blocks = data.numeric()
+    need = int(data.counts[minority]) * (data.n_features * data.num_dtype.itemsize + 8)
+    _gather_check("near_miss", need, _budget(max_gather_bytes),
+                  "gathering the minority class",
+                  "random_under (block-wise), or random_under first to bring the data within "
+                  "the budget")
+    B = data.n_blocks
+    per_block = dask.compute(*[
+        delayed(_class_rows)(blocks[b], data.codes(b), int(data.offsets[b]), [minority])
+        for b in range(B)
+    ])
+    X_min = np.concatenate([per_block[b][0][0] for b in range(B)])
+    shared = _broadcast(X_min)
+    wanted = [c for c in range(data.n_classes) if c in targets]
+    # Per targeted class: versions 1-2, the best rows (ascending) and their scores;
+    # version 3, the candidates and the picked ones.
+    if version in (1, 2):
+        # Each block's t best, merged in a tree (t best of each pair): t scores come back.
+        found = dask.compute(*[_tree([
+            delayed(_near_miss_scores)(blocks[b], data.codes(b), c, int(data.offsets[b]),
+                                       shared, k, version == 2, int(targets[c]), n_threads)
+            for b in range(B)], lambda a, o, t=int(targets[c]): delayed(_best_of)(a, o, t))
+            for c in wanted])
+    else:
+        found = []
+        class_offsets = np.vstack([np.zeros((1, data.n_classes), dtype=np.int64),
+                                   np.cumsum(data.block_counts, axis=0)])
+        merged = dask.compute(*[_tree([
+            delayed(_class_search)(blocks[b], data.codes(b), c, int(class_offsets[b, c]),
+                                   k_ver3, shared, n_threads)
+            for b in range(B) if data.block_counts[b, c]],
+            lambda a, o: delayed(_merge)(a, o, k_ver3)) for c in wanted])
+        cands = [_nearmiss.candidate_rows(np.ascontiguousarray(lists[1], dtype=np.intp),
+                                          int(data.counts[c]))
+                 for c, lists in zip(wanted, merged)]
+        ranks = [[cand[(cand >= class_offsets[b, c]) & (cand < class_offsets[b + 1, c])]
+                  - class_offsets[b, c] for b in range(B)] for c, cand in zip(wanted, cands)]
+        scores = dask.compute(*[[
+            delayed(_candidate_scores)(blocks[b], data.codes(b), c, r[b], shared, k, n_threads)
+            for b in range(B)] for c, r in zip(wanted, ranks)])
+        for c, cand, sc in zip(wanted, cands, scores):
+            picked = _under_mod._best_candidates(cand, np.concatenate(sc), int(targets[c]))
+            found.append((cand, picked))
+    pieces = []
+    for c in range(data.n_classes):
+        if c not in targets:
+            for b in range(B):
+                local = delayed(_class_local)(data.codes(b), c)
+                pieces.append(data.take(b, local, int(data.block_counts[b, c])))
+            continue
+        j = wanted.index(c)
+        if version in (1, 2):
+            rows, score = found[j]  # ascending rows
+            ends = np.searchsorted(rows, np.append(data.offsets, data.n_samples))
+            locals_ = [rows[ends[b]:ends[b + 1]] - int(data.offsets[b]) for b in range(B)]
+            sizes = [len(loc) for loc in locals_]
+            order = _under_mod._first_by_score(score, int(targets[c]))
+        else:
+            cand, picked = found[j]
+            pos = np.empty(int(data.counts[c]), dtype=np.intp)
+            pos[cand] = np.arange(len(cand))  # candidate -> its place among the candidates
+            locals_ = [delayed(_class_local)(data.codes(b), c) for b in range(B)]
+            locals_ = [delayed(_pick)(loc, r) for loc, r in zip(locals_, ranks[j])]
+            sizes = [len(r) for r in ranks[j]]
+            order = pos[picked]
+        pieces.append(data.take_ordered(locals_, sizes, order))
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# Neighbourhood cleaning rule: one block-wise search, two rules
+
+
+def _ncr_block(lists, codes, rows, offset, k, mask, minority, clean_class):
+    """The in-memory NCR rules on one block's lists (whose neighbours' labels travel with
+    them): the global rows A1 removes (ENN, kind_sel='mode', of the targeted rows), and the
+    global rows A2 marks (the neighbours of misclassified minority rows, any block)."""
+    m = len(rows)
+    if not m:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    q_codes = codes[rows]
+    y_local = np.ascontiguousarray(np.concatenate([q_codes, lists[2].ravel()]), dtype=np.intp)
+    nbr = np.ascontiguousarray((m + np.arange(m * k)).reshape(m, k), dtype=np.intp)
+    t = np.flatnonzero(mask[q_codes])
+    keep = _cleaning.enn_keep(np.ascontiguousarray(nbr[t]), t, y_local, k, True, False,
+                              1).view(bool)
+    a1 = rows[t[~keep]] + offset
+    is_min = np.flatnonzero(q_codes == minority)
+    marked = np.zeros(m + m * k, dtype=np.uint8)
+    _cleaning.ncr_a2_mark(np.ascontiguousarray(nbr[is_min]), is_min, y_local, k, clean_class,
+                          marked)
+    a2 = lists[1].ravel()[np.flatnonzero(marked[m:])]
+    return a1.astype(np.intp, copy=False), a2.astype(np.intp, copy=False)
+
+
+def _kept_local(n, removed_local):
+    keep = np.ones(n, dtype=bool)
+    keep[removed_local] = False
+    return np.flatnonzero(keep)
+
+
+def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="auto",
+                                n_jobs=None, return_indices=False):
+    """Neighbourhood cleaning rule over a dask array, with the block-wise exact search.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, threshold_cleaning, ratio
+        As :func:`resamplekit.neighbourhood_cleaning_rule`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows in input order: the rows
+        :func:`resamplekit.neighbourhood_cleaning_rule` keeps.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    One block-wise search (see :func:`kneighbors`) gives the ``k`` nearest other rows of the
+    targeted and minority rows, each with its label; each block runs the in-memory rules on
+    its lists: A1 (ENN with ``kind_sel='mode'``) removes rows of its own, A2 marks neighbours
+    anywhere in X. Eager work: the search, and the removed and marked row numbers (a few);
+    the kept rows are taken lazily from X's blocks.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import neighbourhood_cleaning_rule
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (60, 2)), rng.normal(1.5, 1, (20, 2))])
+    >>> y = np.array([0] * 60 + [1] * 20)
+    >>> idx = neighbourhood_cleaning_rule(da.from_array(X, chunks=25), y,
+    ...                                   return_indices=True)[2]
+    >>> expected = resamplekit.neighbourhood_cleaning_rule(X, y, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "neighbourhood_cleaning_rule")
+    k = check_int(k, "k")
+    _cleaning_mod._check_threshold_cleaning(threshold_cleaning)
+    codes, mask = _targeted(data, ratio)
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    minority = int(np.argmin(data.counts))
+    n_min = int(data.counts[minority])
+    need = mask.copy()
+    need[minority] = True
+    lists, rows, _ = _block_search(data, k, need, n_jobs=_task_threads(n_jobs))
+    clean_class = _cleaning_mod._ncr_clean_classes(data.counts, codes, n_min,
+                                                   threshold_cleaning)
+    found = dask.compute(*[delayed(_ncr_block)(lists[b], data.codes(b), rows[b],
+                                               int(data.offsets[b]), k, mask, minority,
+                                               clean_class)
+                           for b in range(data.n_blocks)])
+    removed = np.unique(np.concatenate([f[0] for f in found] + [f[1] for f in found]))
+    pieces = []
+    for b in range(data.n_blocks):
+        start, m = int(data.offsets[b]), int(data.lengths[b])
+        local = removed[(removed >= start) & (removed < start + m)] - start
+        pieces.append(data.take(b, delayed(_kept_local)(m, local), m - len(local)))
+    return data.output(pieces, return_indices=return_indices)
+
+
+# --------------------------------------------------------------------------------------------
+# RENN and AllKNN: rounds of ENN, each a block-wise search over the rows still kept
+
+
+class _AliveView:
+    """The rows of a :class:`_Data` not removed yet, as blocks for :func:`_block_search`.
+
+    Block j holds the alive rows ``alive_local[j]`` of the data's block ``src[j]`` (blocks
+    left empty are dropped), numbered by their global row numbers (``row_ids``), so ties
+    break as the in-memory search over the alive rows breaks them.
+    """
+
+    def __init__(self, data, alive_local, alive_counts):
+        self.src = [b for b in range(data.n_blocks) if alive_counts[b].sum() > 0]
+        self.alive_local = [alive_local[b] for b in self.src]
+        self.block_counts = alive_counts[self.src]
+        self.lengths = self.block_counts.sum(axis=1)
+        self.offsets = np.concatenate(([0], np.cumsum(self.lengths)[:-1])).astype(np.int64)
+        self.n_classes = data.n_classes
+        self._blocks = [delayed(_take)(data.numeric()[b], loc)
+                        for b, loc in zip(self.src, self.alive_local)]
+        self._code_blocks = [delayed(_take)(data.codes(b), loc)
+                             for b, loc in zip(self.src, self.alive_local)]
+        self._ids = [delayed(_shift)(loc, int(data.offsets[b]))
+                     for b, loc in zip(self.src, self.alive_local)]
+
+    @property
+    def n_blocks(self):
+        return len(self.src)
+
+    def numeric(self):
+        return self._blocks
+
+    def codes(self, j):
+        return self._code_blocks[j]
+
+    def row_ids(self, j):
+        return self._ids[j]
+
+
+def _no_lists(n, width):
+    """A block's neighbour lists before any search: (global rows, class codes, valid)."""
+    return (np.zeros((n, width), dtype=np.intp), np.zeros((n, width), dtype=np.intp),
+            np.zeros(n, dtype=np.intp))
+
+
+def _compacted(state, removed):
+    """The lists without the rows ``removed`` (global, sorted), order kept: the survivors
+    are still the nearest alive rows (the invariant of ``cleaning._EditingRounds``)."""
+    nbr, lab, valid = state
+    if not len(removed) or not valid.any():
+        return state
+    keep = (np.arange(nbr.shape[1]) < valid[:, None]) & ~np.isin(nbr, removed)
+    order = np.argsort(~keep, axis=1, kind="stable")
+    return (np.take_along_axis(nbr, order, 1), np.take_along_axis(lab, order, 1),
+            keep.sum(axis=1))
+
+
+def _stale_rows(state, codes, removed_local, mask, k):
+    """The block's alive rows of the targeted classes whose lists hold fewer than k rows."""
+    alive = mask[codes]
+    alive[removed_local] = False
+    return np.flatnonzero(alive & (state[2] < k))
+
+
+def _repaired(state, stale, lists, width):
+    nbr, lab, valid = (a.copy() for a in state)
+    nbr[stale, :width], lab[stale, :width], valid[stale] = lists[1], lists[2], width
+    return nbr, lab, valid
+
+
+def _round_vote(state, codes, removed_local, mask, k, mode):
+    """The in-memory ENN vote of the block's alive targeted rows on their lists' first k
+    rows: the block positions it removes and their class codes."""
+    alive = mask[codes]
+    alive[removed_local] = False
+    rows = np.flatnonzero(alive)
+    gone = _enn_removed((None, None, state[1][rows, :k]), codes, rows, k, mode)
+    return gone, codes[gone]
+
+
+class _BlockRounds:
+    """The rounds object of ``cleaning._edit_in_rounds`` over a dask X, repairing lists as
+    ``cleaning._EditingRounds`` does: each block keeps, on the workers, the ``k_max + 1``
+    nearest alive rows of its rows (and their labels); after removals the lists are
+    compacted, and only the rows left with fewer than a round's k are searched again,
+    block-wise over the alive rows. Held in this process: the removed rows of each block and
+    the alive rows per block and class."""
+
+    def __init__(self, data, k_max, n_jobs):
+        self.data = data
+        self.n_jobs = n_jobs
+        self.width = k_max + 1
+        self.removed = [np.empty(0, dtype=np.intp) for _ in range(data.n_blocks)]
+        self.alive_counts = data.block_counts.copy()
+        self.lists = [delayed(_no_lists)(int(m), self.width) for m in data.lengths]
+
+    def counts(self):
+        return self.alive_counts.sum(axis=0)
+
+    def targeted(self, ratio):
+        codes = list(target_counts(ratio, None, self.data.classes, "clean",
+                                   counts=self.counts()))
+        mask = np.zeros(self.data.n_classes, dtype=bool)
+        mask[codes] = True
+        return mask
+
+    def alive_local(self, b):
+        return delayed(_kept_local)(int(self.data.lengths[b]), self.removed[b])
+
+    def edit(self, mask, k, mode):
+        data = self.data
+        B = data.n_blocks
+        removed = _broadcast(np.sort(np.concatenate(
+            [r + int(o) for r, o in zip(self.removed, data.offsets)])))
+        lists = dask.persist(*[delayed(_compacted)(self.lists[b], removed) for b in range(B)])
+        stale = dask.compute(*[delayed(_stale_rows)(lists[b], data.codes(b), self.removed[b],
+                                                    mask, k) for b in range(B)])
+        if sum(len(s) for s in stale):
+            n_alive = int(self.alive_counts.sum())
+            _cleaning_mod._check_k_rows(k, n_alive,
+                                        what="rows left after the previous rounds")
+            width = min(self.width, n_alive - 1)
+            alive = [self.alive_local(b) for b in range(B)]
+            view = _AliveView(data, alive, self.alive_counts)
+            positions = [delayed(np.searchsorted)(alive[b], stale[b]) for b in view.src]
+            found, _, _ = _block_search(view, width, query_rows=(
+                positions, [len(stale[b]) for b in view.src]), n_jobs=self.n_jobs)
+            lists = list(lists)
+            for j, b in enumerate(view.src):
+                if len(stale[b]):
+                    lists[b] = delayed(_repaired)(lists[b], stale[b], found[j], width)
+        self.lists = list(dask.persist(*lists))
+        votes = dask.compute(*[delayed(_round_vote)(self.lists[b], data.codes(b),
+                                                    self.removed[b], mask, k, mode)
+                               for b in range(B)])
+        n_gone = 0
+        for b, (gone, codes) in enumerate(votes):
+            if len(gone):
+                self.removed[b] = np.union1d(self.removed[b], gone)
+                self.alive_counts[b] -= np.bincount(codes, minlength=data.n_classes)
+                n_gone += len(gone)
+        return n_gone
+
+    def pieces(self):
+        """The alive rows, class by class, ascending row number inside a class."""
+        data = self.data
+        return [data.take(b, delayed(_alive_of_class)(data.codes(b), self.removed[b], c),
+                          int(self.alive_counts[b, c]))
+                for c in range(data.n_classes) for b in range(data.n_blocks)]
+
+
+def _alive_of_class(codes, removed_local, c):
+    keep = codes == c
+    keep[removed_local] = False
+    return np.flatnonzero(keep)
+
+
+def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all",
+                                       ratio="auto", n_jobs=None, return_indices=False,
+                                       return_n_iter=False):
+    """Repeated edited nearest neighbours over a dask array: rounds of block-wise ENN.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, max_iter, kind_sel, ratio
+        As :func:`resamplekit.repeated_edited_nearest_neighbours`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+    return_n_iter : bool, default=False
+        Also return the number of rounds run.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows, class by class, ascending row number inside a class: the rows
+        :func:`resamplekit.repeated_edited_nearest_neighbours` keeps, in its order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+    n_iter : int, only with ``return_n_iter=True``
+
+    Notes
+    -----
+    The in-memory loop and stopping rules (imbalanced-learn's) run here, and the in-memory
+    repair of the neighbour lists: each block keeps, on the workers, the ``k + 1`` nearest
+    rows still kept of each of its rows and their labels (``16 (k + 1)`` bytes per row); after
+    a round the removed rows are dropped from the lists, and only the rows left with fewer
+    than ``k`` are searched again, block-wise over the rows still kept (see
+    :func:`kneighbors`; the removed rows are left out of every block, and X's blocks are
+    read again). The in-memory vote runs on each block's lists, so every round removes the
+    rows the in-memory round removes. Eager work: the searches, the rows to search again and
+    the removed row numbers.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import repeated_edited_nearest_neighbours
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (60, 2)), rng.normal(1.5, 1, (20, 2))])
+    >>> y = np.array([0] * 60 + [1] * 20)
+    >>> idx = repeated_edited_nearest_neighbours(da.from_array(X, chunks=25), y,
+    ...                                          return_indices=True)[2]
+    >>> expected = resamplekit.repeated_edited_nearest_neighbours(X, y, return_indices=True)[2]
+    >>> bool((idx.compute() == expected).all())
+    True
+    """
+    data = _Data(X, y, "repeated_edited_nearest_neighbours")
+    k = check_int(k, "k")
+    max_iter = check_int(max_iter, "max_iter")
+    mode = _cleaning_mod._check_kind_sel(kind_sel)
+    data.targets(ratio, "clean")  # reject a bad ratio before any work
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    minority = int(np.argmin(data.counts))
+    rounds = _BlockRounds(data, k, _task_threads(n_jobs))
+    n_iter = _cleaning_mod._edit_in_rounds(
+        rounds, ratio, itertools.repeat(k, max_iter), mode, minority,
+        int(data.counts[minority]), check_minority=True, until_unchanged=True, total=None)
+    out = data.output(rounds.pieces(), return_indices=return_indices)
+    return out + (n_iter,) if return_n_iter else out
+
+
+def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_jobs=None,
+            return_indices=False):
+    """AllKNN over a dask array: ENN with 1, 2, ..., k neighbours, each round block-wise.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features) or dask DataFrame
+        Numeric, finite.
+    y : dask array, dask Series or NumPy array of shape (n_samples,)
+    k, kind_sel, allow_minority, ratio
+        As :func:`resamplekit.all_knn`.
+    n_jobs : int or None, default=None
+        Threads of each block-pair search inside its task (None: 1).
+    return_indices : bool, default=False
+        Also return the global row number of each output row.
+
+    Returns
+    -------
+    X_res : dask array or dask DataFrame (lazy)
+        The kept rows, class by class, ascending row number inside a class: the rows
+        :func:`resamplekit.all_knn` keeps, in its order.
+    y_res : dask array or dask Series (lazy)
+    indices : dask array of intp, only with ``return_indices=True``
+
+    Notes
+    -----
+    As :func:`repeated_edited_nearest_neighbours`: the in-memory loop and list repairs
+    (block-wise searches over the rows still kept) and the in-memory vote.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> import resamplekit
+    >>> from resamplekit.dask import all_knn
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (60, 2)), rng.normal(1.5, 1, (20, 2))])
+    >>> y = np.array([0] * 60 + [1] * 20)
+    >>> idx = all_knn(da.from_array(X, chunks=25), y, return_indices=True)[2]
+    >>> bool((idx.compute() == resamplekit.all_knn(X, y, return_indices=True)[2]).all())
+    True
+    """
+    data = _Data(X, y, "all_knn")
+    k = check_int(k, "k")
+    mode = _cleaning_mod._check_kind_sel(kind_sel)
+    if not isinstance(allow_minority, (bool, np.bool_)):
+        raise TypeError(f"allow_minority must be True or False, got {allow_minority!r}")
+    data.targets(ratio, "clean")
+    _cleaning_mod._check_k_rows(k, data.n_samples)
+    minority = int(np.argmin(data.counts))
+    rounds = _BlockRounds(data, k, _task_threads(n_jobs))
+    _cleaning_mod._edit_in_rounds(
+        rounds, ratio, range(1, k + 1), mode, minority, int(data.counts[minority]),
+        check_minority=not allow_minority, until_unchanged=False, total=k)
+    return data.output(rounds.pieces(), return_indices=return_indices)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1419,21 +2296,3 @@ smotenc = _gathering(
 smoten = _gathering(
     "smoten", _over_mod,
     "its value-difference metric and votes are not block-wise yet", _OVER_ALTERNATIVE)
-borderline_smote = _gathering(
-    "borderline_smote", _over_mod,
-    "its danger-set search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
-adasyn = _gathering(
-    "adasyn", _over_mod,
-    "its density search over all rows is not block-wise yet", _OVER_ALTERNATIVE)
-near_miss = _gathering(
-    "near_miss", _under_mod, "its searches are not block-wise yet",
-    "random_under (block-wise), or random_under first to bring the data within the budget")
-repeated_edited_nearest_neighbours = _gathering(
-    "repeated_edited_nearest_neighbours", _cleaning_mod,
-    "its rounds of editing are not block-wise yet", _SEARCH_ALTERNATIVE)
-all_knn = _gathering(
-    "all_knn", _cleaning_mod, "its rounds of editing are not block-wise yet",
-    _SEARCH_ALTERNATIVE)
-neighbourhood_cleaning_rule = _gathering(
-    "neighbourhood_cleaning_rule", _cleaning_mod, "its rules are not block-wise yet",
-    _SEARCH_ALTERNATIVE)

@@ -420,7 +420,7 @@ def _check_class_size(ds, code, k, method):
 
 def _check_enough_rows(ds, value, name, method):
     """Neighbours searched over all of X need more than ``value`` rows in X."""
-    n = ds.X.shape[0]
+    n = ds.n_samples
     if n <= value:
         raise ValueError(
             f"{method}: {name}={value} needs at least {value + 1} rows in X (each row and its "
@@ -492,10 +492,21 @@ def _synthesise(ds, blocks, n_jobs):
     ``blocks`` is a list of ``(code, rows, nbrs, gaps, scales)`` with global row indices of
     ``ds.X``; ``scales`` is None where the difference is not scaled.
     """
+    made = _segments(blocks)
+    if made is None:
+        return _no_rows(ds.X), np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
+    rows, nbrs, gaps, scales, y_new = made
+    X_new = _interpolate_rows(ds.X, rows, nbrs, gaps, scales, n_jobs)
+    return X_new, y_new, (rows, nbrs, gaps, scales)
+
+
+def _segments(blocks):
+    """All classes' ``(code, rows, nbrs, gaps, scales)`` blocks as one set of segments:
+    ``(rows, nbrs, gaps, scales, codes)`` (scales None when no block scales), or None when no
+    block has rows. The new rows are ``_interpolate_rows`` of them, in this order."""
     blocks = [b for b in blocks if len(b[1])]
-    X = ds.X
     if not blocks:
-        return _no_rows(X), np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
+        return None
     rows = np.concatenate([b[1] for b in blocks]).astype(np.intp, copy=False)
     nbrs = np.concatenate([b[2] for b in blocks]).astype(np.intp, copy=False)
     gaps = np.ascontiguousarray(np.concatenate([b[3] for b in blocks]), dtype=np.float64)
@@ -504,9 +515,8 @@ def _synthesise(ds, blocks, n_jobs):
         scales = np.concatenate(
             [np.ones(len(b[1])) if b[4] is None else b[4] for b in blocks]
         ).astype(np.float64, copy=False)
-    y_new = np.concatenate([np.full(len(b[1]), b[0], dtype=np.intp) for b in blocks])
-    X_new = _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs)
-    return X_new, y_new, (rows, nbrs, gaps, scales)
+    codes = np.concatenate([np.full(len(b[1]), b[0], dtype=np.intp) for b in blocks])
+    return rows, nbrs, gaps, scales, codes
 
 
 def _appended(ds, X_new, y_new, made, return_indices, return_provenance):
@@ -686,6 +696,92 @@ def _in_danger(n_other, m):
     return (n_other >= m / 2) & (n_other < m)
 
 
+def _borderline_segments(ds, counts, members, class_X, nbrs, nbr_codes, search_all, *, k, m,
+                         kind, random_state, n_jobs):
+    """Borderline-SMOTE's danger rows, neighbours and draws: ``_synthesise``'s blocks.
+
+    ``members[code]``: the class's rows (ascending global row numbers), for each code of
+    ``counts``; ``class_X(code)``: those rows of X; ``nbrs`` (n_queries, >= m), ``nbr_codes``:
+    the nearest other rows of X (global) of the queries (the members, class after class in
+    the order of ``counts``) and their class codes; ``search_all(bases, width)``: the
+    ``width`` nearest other rows of X of the rows ``bases`` and their codes, called only when
+    borderline-2's ``k`` exceeds the lists' width. ``ds`` gives ``counts`` and ``label``.
+    Shared by :func:`borderline_smote` and ``resamplekit.dask.borderline_smote``.
+    """
+    method = "borderline_smote"
+    blocks = []
+    start = 0
+    for code in counts:
+        stop = start + members[code].shape[0]
+        n_other = np.count_nonzero(nbr_codes[start:stop, :m] != code, axis=1)
+        local = np.flatnonzero(_in_danger(n_other, m))
+        if local.shape[0] == 0:
+            start = stop
+            continue
+        bases = members[code][local]
+        if kind == "borderline-1":
+            _check_class_size(ds, code, k, method + " (kind='borderline-1')")
+            nns = kneighbors(class_X(code), k, rows=local, n_jobs=n_jobs)[1]
+            nns = members[code][nns]
+        elif k <= nbrs.shape[1]:
+            # The k nearest of X are the first k of the m nearest: same order, same ties.
+            nns, nn_codes = nbrs[start + local, :k], nbr_codes[start + local, :k]
+        else:
+            nns, nn_codes = search_all(bases, k)
+        rows, cols, steps = _draw_segments(random_state, bases.shape[0], k, counts[code])
+        nbr = nns[rows, cols]
+        scales = None
+        if kind == "borderline-2":
+            other = nn_codes[rows, cols] != code
+            scales = np.ones(rows.shape[0])
+            scales[other] = check_random_state(random_state).uniform(
+                low=0.0, high=0.5, size=int(other.sum())
+            )
+        blocks.append((code, bases[rows], nbr, steps, scales))
+        start = stop
+    return blocks
+
+
+def _adasyn_segments(ds, counts, members, class_X, nbr_codes, *, k, random_state, n_jobs):
+    """ADASYN's per-row counts, neighbours and draws: ``_synthesise``'s blocks.
+
+    ``members``, ``class_X``, ``ds``: as :func:`_borderline_segments`; ``nbr_codes``
+    (n_queries, k): the class codes of the k nearest other rows of X of the queries (the
+    members, class after class in the order of ``counts``). Shared by :func:`adasyn` and
+    ``resamplekit.dask.adasyn``.
+    """
+    method = "adasyn"
+    rs = check_random_state(random_state)  # one state for the whole call
+    blocks = []
+    start = 0
+    for code in counts:
+        n_new = counts[code]
+        stop = start + members[code].shape[0]
+        # imbalanced-learn's arithmetic, operation for operation, so the counts are its counts
+        ratio_nn = np.count_nonzero(nbr_codes[start:stop] != code, axis=1) / k
+        start = stop
+        if not np.sum(ratio_nn):
+            raise ValueError(
+                f"{method}: no row of class {ds.label(code)!r} has a neighbour of another "
+                f"class among its k={k} nearest, so ADASYN's weights are undefined (0 / 0); "
+                f"use smote for this data, or k={k + 1} or more."
+            )
+        ratio_nn /= np.sum(ratio_nn)
+        per_row = np.rint(ratio_nn * n_new).astype(int)
+        n_gen = int(np.sum(per_row))
+        if not n_gen:
+            raise ValueError(
+                f"{method}: the rounded per-row counts of class {ds.label(code)!r} are all 0 "
+                f"for {n_new} new rows; ask for more rows of this class with ratio=..."
+            )
+        nns = kneighbors(class_X(code), k, n_jobs=n_jobs)[1]
+        rows = np.repeat(np.arange(members[code].shape[0]), per_row)
+        cols = rs.choice(k, size=n_gen)
+        steps = rs.uniform(size=n_gen)
+        blocks.append((code, members[code][rows], members[code][nns[rows, cols]], steps, None))
+    return blocks
+
+
 @overload
 def borderline_smote(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., m: int = ...,
@@ -832,38 +928,15 @@ def borderline_smote(
     codes = list(counts)
     members = {c: np.flatnonzero(ds.y == c) for c in codes}
     queries = np.concatenate([members[c] for c in codes])
-    n_other, m_nbrs = _count_other(ds, queries, m, n_jobs)
-    danger = _in_danger(n_other, m)
+    m_nbrs = kneighbors(ds.X, m, rows=queries, n_jobs=n_jobs)[1]
 
-    blocks = []
-    start = 0
-    for code in codes:
-        stop = start + members[code].shape[0]
-        local = np.flatnonzero(danger[start:stop])
-        if local.shape[0] == 0:
-            start = stop
-            continue
-        bases = members[code][local]
-        if kind == "borderline-1":
-            _check_class_size(ds, code, k, method + " (kind='borderline-1')")
-            nns = kneighbors(ds.X[members[code]], k, rows=local, n_jobs=n_jobs)[1]
-            nns = members[code][nns]
-        elif k <= m:
-            # The k nearest of X are the first k of the m nearest: same order, same ties.
-            nns = m_nbrs[start + local, :k]
-        else:
-            nns = kneighbors(ds.X, k, rows=bases, n_jobs=n_jobs)[1]
-        rows, cols, steps = _draw_segments(random_state, bases.shape[0], k, counts[code])
-        nbrs = nns[rows, cols]
-        scales = None
-        if kind == "borderline-2":
-            other = ds.y[nbrs] != code
-            scales = np.ones(rows.shape[0])
-            scales[other] = check_random_state(random_state).uniform(
-                low=0.0, high=0.5, size=int(other.sum())
-            )
-        blocks.append((code, bases[rows], nbrs, steps, scales))
-        start = stop
+    def search_all(bases, width):
+        nns = kneighbors(ds.X, width, rows=bases, n_jobs=n_jobs)[1]
+        return nns, ds.y[nns]
+
+    blocks = _borderline_segments(
+        ds, counts, members, lambda code: ds.X[members[code]], m_nbrs, ds.y[m_nbrs],
+        search_all, k=k, m=m, kind=kind, random_state=random_state, n_jobs=n_jobs)
     X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
     return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
 
@@ -1235,41 +1308,14 @@ def adasyn(
         return _nothing_new(ds, return_indices, return_provenance)
     for code in counts:
         _check_class_size(ds, code, k, method)
-    rs = check_random_state(random_state)  # one state for the whole call
 
     # One k-neighbour search over all of X for the rows of every class to over-sample.
     codes = list(counts)
     members = {c: np.flatnonzero(ds.y == c) for c in codes}
     queries = np.concatenate([members[c] for c in codes])
-    n_other = _count_other(ds, queries, k, n_jobs)[0]
-
-    blocks = []
-    start = 0
-    for code in codes:
-        n_new = counts[code]
-        stop = start + members[code].shape[0]
-        # imbalanced-learn's arithmetic, operation for operation, so the counts are its counts
-        ratio_nn = n_other[start:stop] / k
-        start = stop
-        if not np.sum(ratio_nn):
-            raise ValueError(
-                f"{method}: no row of class {ds.label(code)!r} has a neighbour of another "
-                f"class among its k={k} nearest, so ADASYN's weights are undefined (0 / 0); "
-                f"use smote for this data, or k={k + 1} or more."
-            )
-        ratio_nn /= np.sum(ratio_nn)
-        per_row = np.rint(ratio_nn * n_new).astype(int)
-        n_gen = int(np.sum(per_row))
-        if not n_gen:
-            raise ValueError(
-                f"{method}: the rounded per-row counts of class {ds.label(code)!r} are all 0 "
-                f"for {n_new} new rows; ask for more rows of this class with ratio=..."
-            )
-        nns = kneighbors(ds.X[members[code]], k, n_jobs=n_jobs)[1]
-        rows = np.repeat(np.arange(members[code].shape[0]), per_row)
-        cols = rs.choice(k, size=n_gen)
-        steps = rs.uniform(size=n_gen)
-        blocks.append((code, members[code][rows], members[code][nns[rows, cols]], steps, None))
+    nbr_codes = ds.y[kneighbors(ds.X, k, rows=queries, n_jobs=n_jobs)[1]]
+    blocks = _adasyn_segments(ds, counts, members, lambda code: ds.X[members[code]],
+                              nbr_codes, k=k, random_state=random_state, n_jobs=n_jobs)
     X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
     return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
 

@@ -220,6 +220,45 @@ def _first_by_score(score, n_keep, largest=False):
     return order[:n_keep]
 
 
+def _near_miss_minority(ds, targets, version, k, k_ver3):
+    """The minority class code (the fewest rows, the smallest label on ties), once ``k`` and
+    ``k_ver3`` are checked against the class sizes. ``ds`` gives ``counts`` and ``label``
+    (shared with ``resamplekit.dask.near_miss``)."""
+    minority = int(np.argmin(ds.counts))
+    n_min = int(ds.counts[minority])
+    if k > n_min:
+        raise ValueError(
+            f"k must be at most the number of rows of the minority class "
+            f"(class {ds.label(minority)!r}: {n_min} rows), got k={k}"
+        )
+    if version == 3:
+        for c in targets:
+            if k_ver3 > ds.counts[c]:
+                raise ValueError(
+                    f"k_ver3 must be at most the number of rows of each targeted class "
+                    f"(class {ds.label(c)!r} has {int(ds.counts[c])}), "
+                    f"got k_ver3={k_ver3}"
+                )
+    return minority
+
+
+def _minority_distance_sums(X_min, Q, k, farthest, n_threads):
+    """NearMiss's score of each row of ``Q``: the sum of its distances to its ``k`` nearest
+    (``farthest``: farthest) rows of ``X_min``. One row's score depends on that row only."""
+    dist = kneighbors(X_min, k, Y=Q, farthest=farthest, n_jobs=n_threads)[0]
+    return _nearmiss.distance_sums(
+        np.ascontiguousarray(dist), farthest, threads_for(n_threads, dist.size)
+    )
+
+
+def _best_candidates(cand, score, n_keep):
+    """Version 3's pick: the ``n_keep`` candidates (ascending class positions) with the largest
+    scores, in score order; all of them, with imbalanced-learn's warning, when fewer."""
+    if len(cand) < n_keep:
+        warnings.warn(_NEAR_MISS_SHORT, UserWarning, stacklevel=3)
+    return cand[_first_by_score(score, n_keep, largest=True)]
+
+
 @overload
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
@@ -356,22 +395,8 @@ def near_miss(
     n_threads = check_n_jobs(n_jobs)
     targets = target_counts(ratio, ds.y, ds.classes, "under")
 
-    minority = int(np.argmin(ds.counts))
-    min_rows = np.flatnonzero(ds.y == minority)
-    if k > len(min_rows):
-        raise ValueError(
-            f"k must be at most the number of rows of the minority class "
-            f"(class {ds.label(minority)!r}: {len(min_rows)} rows), got k={k}"
-        )
-    X_min = ds.X[min_rows]
-    if version == 3:
-        for c in targets:
-            if k_ver3 > ds.counts[c]:
-                raise ValueError(
-                    f"k_ver3 must be at most the number of rows of each targeted class "
-                    f"(class {ds.label(c)!r} has {int(ds.counts[c])}), "
-                    f"got k_ver3={k_ver3}"
-                )
+    minority = _near_miss_minority(ds, targets, version, k, k_ver3)
+    X_min = ds.X[np.flatnonzero(ds.y == minority)]
 
     pieces = []
     for c in range(ds.n_classes):
@@ -381,28 +406,14 @@ def near_miss(
             continue
         n_keep = targets[c]
         X_c = ds.X[rows]
-        if version == 1:
-            dist = kneighbors(X_min, k, Y=X_c, n_jobs=n_threads)[0]
-            score = _nearmiss.distance_sums(
-                np.ascontiguousarray(dist), False, threads_for(n_threads, dist.size)
-            )
-            picked = _first_by_score(score, n_keep)
-        elif version == 2:
-            dist = kneighbors(X_min, k, Y=X_c, farthest=True, n_jobs=n_threads)[0]
-            score = _nearmiss.distance_sums(
-                np.ascontiguousarray(dist), True, threads_for(n_threads, dist.size)
-            )
+        if version in (1, 2):
+            score = _minority_distance_sums(X_min, X_c, k, version == 2, n_threads)
             picked = _first_by_score(score, n_keep)
         else:
             ind = kneighbors(X_c, k_ver3, Y=X_min, n_jobs=n_threads)[1]
             cand = _nearmiss.candidate_rows(np.ascontiguousarray(ind, dtype=np.intp), len(rows))
-            dist = kneighbors(X_min, k, Y=X_c[cand], n_jobs=n_threads)[0]
-            score = _nearmiss.distance_sums(
-                np.ascontiguousarray(dist), False, threads_for(n_threads, dist.size)
-            )
-            if len(cand) < n_keep:
-                warnings.warn(_NEAR_MISS_SHORT, UserWarning, stacklevel=2)
-            picked = cand[_first_by_score(score, n_keep, largest=True)]
+            score = _minority_distance_sums(X_min, X_c[cand], k, False, n_threads)
+            picked = _best_candidates(cand, score, n_keep)
         pieces.append(rows[picked])
 
     indices = np.concatenate(pieces).astype(np.intp, copy=False)

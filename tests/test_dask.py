@@ -4,10 +4,15 @@ dask.distributed LocalCluster of two worker processes.
 - random_under / random_over: exactly the in-memory class counts for every kind of ratio;
   uniform draws (rows of the right class, no repeats without replacement); results depend on
   the seed and the chunking only (schedulers and worker counts give the same rows).
-- smote: the new rows equal resamplekit.smote's for the same integer seed.
+- smote, borderline_smote, adasyn: the new rows equal the in-memory function's for the same
+  integer seed (borderline_smote's and adasyn's searches over all of X block-wise).
+- near_miss (1-3): exactly the in-memory rows in the same order (minority gathered, the other
+  classes scored block by block).
 - kneighbors, edited_nearest_neighbours, tomek_links: exactly the in-memory neighbours and rows,
   in the same order, with ties and duplicated rows; several chunkings (uneven, one chunk,
   chunked columns).
+- neighbourhood_cleaning_rule, repeated_edited_nearest_neighbours, all_knn: the in-memory rows in
+  the same order (RENN on data where it runs several rounds).
 - The methods that gather: the in-memory result within the budget, a ValueError beyond it.
 - Bad input is refused as in memory (lazily for values, at once for dtypes and shapes).
 - Out of core: tests/test_dask_out_of_core.py (its own cluster, in its own module).
@@ -221,6 +226,89 @@ def test_smote_refuses_beyond_budget():
         rkd.smote(_dask(X, "even"), y, k=1000)
 
 
+OVER_SEARCHED = [
+    ("borderline_smote", {}),
+    ("borderline_smote", {"kind": "borderline-2"}),  # neighbours of other classes fetched
+    ("borderline_smote", {"kind": "borderline-2", "k": 7, "m": 4, "ratio": "all"}),
+    ("adasyn", {}),
+    ("adasyn", {"k": 7, "ratio": {2: 100}}),
+]
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("name, kwargs", OVER_SEARCHED,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(OVER_SEARCHED)])
+def test_searched_over_samplers_equal_in_memory(chunking, ties, name, kwargs):
+    X, y = _data(ties=ties)
+    got = dask.compute(*getattr(rkd, name)(_dask(X, chunking), y, random_state=5,
+                                           return_indices=True, rows_per_block=41, **kwargs))
+    expected = getattr(rk, name)(X, y, random_state=5, return_indices=True, **kwargs)
+    assert len(got[0]) > len(X)
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_searched_over_samplers_float32_and_random_state_object():
+    X, y = _data(seed=1)
+    X = X.astype(np.float32)
+    for name in ("borderline_smote", "adasyn"):
+        got = getattr(rkd, name)(_dask(X, "uneven"), y, k=3,
+                                 random_state=np.random.RandomState(4))[0].compute()
+        expected = getattr(rk, name)(X, y, k=3, random_state=np.random.RandomState(4))[0]
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_searched_over_samplers_errors_as_in_memory():
+    X, y = _data()
+    for name, kwargs in [("borderline_smote", {"m": 300}), ("adasyn", {"k": 40}),
+                         ("borderline_smote", {"kind": "borderline-3"})]:
+        with pytest.raises(ValueError) as expected:
+            getattr(rk, name)(X, y, **kwargs)
+        with pytest.raises(ValueError) as got:
+            getattr(rkd, name)(_dask(X, "even"), y, **kwargs)
+        assert str(got.value) == str(expected.value)
+
+
+NEAR_MISS = [{}, {"ratio": "all"}, {"ratio": {0: 40, 1: 70}, "k": 5, "k_ver3": 2}]
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("kwargs", NEAR_MISS, ids=range(len(NEAR_MISS)))
+@pytest.mark.filterwarnings("ignore:The number of the samples to be selected")
+def test_near_miss_equals_in_memory(chunking, ties, version, kwargs):
+    X, y = _data(ties=ties)
+    got = dask.compute(*rkd.near_miss(_dask(X, chunking), y, version=version,
+                                      return_indices=True, **kwargs))
+    expected = rk.near_miss(X, y, version=version, return_indices=True, **kwargs)
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_near_miss_short_warning_errors_and_budget():
+    X, y = _data()
+    with pytest.warns(UserWarning, match="balancing ratio cannot be ensure"):
+        idx = rkd.near_miss(_dask(X, "uneven"), y, version=3, k_ver3=1, ratio={0: 100},
+                            return_indices=True)[2]
+    with pytest.warns(UserWarning, match="balancing ratio cannot be ensure"):
+        expected = rk.near_miss(X, y, version=3, k_ver3=1, ratio={0: 100},
+                                return_indices=True)[2]
+    np.testing.assert_array_equal(idx.compute(), expected)
+    for kwargs in ({"k": 40}, {"version": 3, "k_ver3": 80, "ratio": "all"}, {"version": 4}):
+        with pytest.raises(ValueError) as want:
+            rk.near_miss(X, y, **kwargs)
+        with pytest.raises(ValueError) as got:
+            rkd.near_miss(_dask(X, "even"), y, **kwargs)
+        assert str(got.value) == str(want.value)
+    with pytest.raises(ValueError, match="^near_miss: gathering the minority class needs"):
+        rkd.near_miss(_dask(X, "even"), y, max_gather_bytes=100)
+
+
 # ---- the block-wise neighbour search and the cleaning rules --------------------------------
 
 
@@ -281,6 +369,54 @@ def test_combinations_equal_in_memory(chunking, name):
         np.testing.assert_array_equal(g, e)
 
 
+def _overlapping(seed=0, ties=False):
+    """Two overlapping classes: RENN runs several rounds (3 to 6) on them."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(300) < 0.3).astype(int)
+    X = rng.normal(size=(300, 3)) + y[:, None] * 1.2
+    return (np.round(X * 2) / 2 if ties else X), y
+
+
+CLEANING_ROUNDS = [
+    ("neighbourhood_cleaning_rule", {}),
+    ("neighbourhood_cleaning_rule", {"k": 5, "ratio": "all", "threshold_cleaning": 0.1}),
+    ("repeated_edited_nearest_neighbours", {"return_n_iter": True}),
+    ("repeated_edited_nearest_neighbours", {"kind_sel": "mode", "ratio": "all", "k": 4,
+                                            "return_n_iter": True}),
+    ("all_knn", {}),
+    ("all_knn", {"k": 5, "kind_sel": "mode", "allow_minority": True, "ratio": "all"}),
+]
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("name, kwargs", CLEANING_ROUNDS,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(CLEANING_ROUNDS)])
+def test_ncr_renn_all_knn_equal_in_memory(chunking, ties, name, kwargs):
+    X, y = _overlapping(ties=ties) if name != "neighbourhood_cleaning_rule" else _data(ties=ties)
+    got = getattr(rkd, name)(_dask(X, chunking), y, return_indices=True, **kwargs)
+    expected = getattr(rk, name)(X, y, return_indices=True, **kwargs)
+    if kwargs.get("return_n_iter"):
+        assert got[3] == expected[3] and expected[3] >= 2
+        got, expected = got[:3], expected[:3]
+    assert len(expected[2]) < len(y)
+    for g, e in zip(dask.compute(*got), expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_ncr_renn_all_knn_errors_as_in_memory():
+    X, y = _data()
+    for name, kwargs in [("neighbourhood_cleaning_rule", {"threshold_cleaning": 0}),
+                         ("repeated_edited_nearest_neighbours", {"k": 300}),
+                         ("all_knn", {"kind_sel": "any"})]:
+        with pytest.raises(ValueError) as want:
+            getattr(rk, name)(X, y, **kwargs)
+        with pytest.raises(ValueError) as got:
+            getattr(rkd, name)(_dask(X, "even"), y, **kwargs)
+        assert str(got.value) == str(want.value)
+
+
 def test_cleaning_keeps_the_input_dtype():
     X, y = _data()
     Xi = np.round(X * 10).astype(np.int32)
@@ -295,12 +431,6 @@ def test_cleaning_keeps_the_input_dtype():
 GATHERED = {
     "condensed_nearest_neighbour": {"random_state": 0},
     "one_sided_selection": {"random_state": 0},
-    "near_miss": {"version": 2},
-    "repeated_edited_nearest_neighbours": {},
-    "all_knn": {},
-    "neighbourhood_cleaning_rule": {},
-    "borderline_smote": {"random_state": 0},
-    "adasyn": {"random_state": 0},
     "cluster_centroids": {"random_state": 0},
     "svm_smote": {"random_state": 0},
 }
@@ -319,7 +449,8 @@ def test_gathered_methods_equal_in_memory(name):
 
 
 @pytest.mark.parametrize("name", sorted(set(GATHERED) | {"kmeans_smote", "smotenc", "smoten",
-                                                         "instance_hardness_threshold"}))
+                                                         "instance_hardness_threshold",
+                                                         "borderline_smote", "adasyn"}))
 def test_gathered_methods_refuse_beyond_budget(name):
     X, y = _data()
     with pytest.raises(ValueError, match=f"^{name}: .*max_gather_bytes=1,000; .* or "):
@@ -342,7 +473,8 @@ def test_dataframe_and_series():
     assert X_res.index.equals(df.index[idx]) and y_res.index.equals(X_res.index)
     assert y_res.name == "label" and (y_res.to_numpy() == ys.to_numpy()[idx]).all()
     for name, kwargs in [("smote", {"random_state": 0}), ("edited_nearest_neighbours", {}),
-                         ("tomek_links", {})]:
+                         ("tomek_links", {}), ("adasyn", {"random_state": 0}),
+                         ("near_miss", {}), ("repeated_edited_nearest_neighbours", {})]:
         got = dask.compute(*getattr(rkd, name)(ddf, dys, **kwargs))
         expected = getattr(rk, name)(df, dys.compute(), **kwargs)  # dask's string dtype
         pd.testing.assert_frame_equal(got[0], expected[0])
@@ -354,7 +486,8 @@ def test_nan_found_lazily_raises_the_in_memory_error():
     X[150, 1] = np.nan
     with pytest.raises(ValueError) as expected:
         rk.smote(X, y)
-    for name in ("smote", "edited_nearest_neighbours", "tomek_links"):
+    for name in ("smote", "edited_nearest_neighbours", "tomek_links", "borderline_smote",
+                 "near_miss", "all_knn"):
         with pytest.raises(ValueError) as got:  # raised when the blocks are computed
             getattr(rkd, name)(_dask(X, "even"), y)
         assert str(got.value) == str(expected.value)
@@ -403,6 +536,10 @@ def _all_results(X, y):
         "enn": rkd.edited_nearest_neighbours(Xd, y, return_indices=True),
         "tomek": rkd.tomek_links(Xd, y, return_indices=True),
         "knn": rkd.kneighbors(Xd, 3),
+        "borderline": rkd.borderline_smote(Xd, y, kind="borderline-2", random_state=0,
+                                           return_indices=True),
+        "near_miss": rkd.near_miss(Xd, y, version=3, return_indices=True),
+        "renn": rkd.repeated_edited_nearest_neighbours(Xd, y, return_indices=True),
     }
 
 
@@ -425,4 +562,9 @@ def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(cl
             np.testing.assert_array_equal(a, b, err_msg=name)
             np.testing.assert_array_equal(a, c, err_msg=name)
     assert (two["smote"][0] == rk.smote(X, y, random_state=0)[0]).all()
+    assert (two["borderline"][0] == rk.borderline_smote(X, y, kind="borderline-2",
+                                                        random_state=0)[0]).all()
+    assert (two["near_miss"][2] == rk.near_miss(X, y, version=3, return_indices=True)[2]).all()
+    assert (two["renn"][2] == rk.repeated_edited_nearest_neighbours(
+        X, y, return_indices=True)[2]).all()
 
