@@ -12,11 +12,13 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
   (multivariate hypergeometric without replacement, multinomial with), and each block draws its
   rows with its own seed, spawned from ``random_state`` by ``numpy.random.SeedSequence``. Exact
   class counts; the rows depend on the seed and the chunking only, never on the scheduler or
-  the number of workers. Only the labels are read eagerly (class counts per block).
+  the number of workers. Only the labels are read eagerly (class counts per block; in this
+  process, draws included, when y is a NumPy array).
 - ``smote``: the rows of the classes to over-sample are gathered (within ``max_gather_bytes``),
   their neighbour search and random draws run exactly as in memory, and the new rows are
-  synthesised block by block on the workers. With an integer seed the new rows equal
-  :func:`resamplekit.smote`'s.
+  synthesised block by block on the workers; a class over the budget is searched block-wise
+  instead and its new rows fetch the rows they use from X's blocks. With an integer seed the
+  new rows equal :func:`resamplekit.smote`'s.
 - ``borderline_smote``, ``adasyn``: as ``smote``, but the search of the gathered rows against
   all of X (the danger test, the weights) is the block-wise search below; the rest is the
   in-memory functions' own code. With an integer seed the new rows equal theirs.
@@ -556,7 +558,8 @@ def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
     on the scheduler or the number of workers), but the rows differ from the in-memory
     function's for the same seed: that one makes one draw per class over all the class's rows
     with imbalanced-learn's ``RandomState`` stream, which cannot be split across blocks.
-    Eager work: one pass over y (class counts per block).
+    Eager work: one pass over y (class counts per block); with y a NumPy array, the counts
+    and the draws are made in this process and the graph only takes rows.
 
     Examples
     --------
@@ -740,21 +743,112 @@ def _class_rows(block, codes, offset, wanted):
     return [(block[codes == c], np.flatnonzero(codes == c) + offset) for c in wanted]
 
 
+def _smote_draws(n_c, k, state_int, state_uniform, n):
+    """The in-memory ``_draw_segments`` draws of one piece of ``n`` new rows, from the
+    RandomState states recorded at the piece's start: base rows (positions in the class),
+    neighbour slots and steps."""
+    rs = np.random.RandomState()
+    rs.set_state(state_int)
+    draws = rs.randint(low=0, high=n_c * k, size=n)
+    rs.set_state(state_uniform)
+    steps = np.ascontiguousarray(1.0 * rs.uniform(size=n), dtype=np.float64)
+    return (np.floor_divide(draws, k).astype(np.intp, copy=False),
+            np.mod(draws, k).astype(np.intp, copy=False), steps)
+
+
 def _smote_piece(shared, k, state_int, state_uniform, n):
     """New rows ``n`` draws into the stream: the in-memory ``_draw_segments`` and
     ``interpolate``, from the RandomState states recorded at this piece's draws."""
     X_c, nns = shared
-    rs = np.random.RandomState()
-    rs.set_state(state_int)
-    draws = rs.randint(low=0, high=X_c.shape[0] * k, size=n)
-    rs.set_state(state_uniform)
-    steps = 1.0 * rs.uniform(size=n)
-    rows = np.floor_divide(draws, k)
-    nbrs = np.ascontiguousarray(nns[rows, np.mod(draws, k)], dtype=np.intp)
+    rows, slots, steps = _smote_draws(X_c.shape[0], k, state_int, state_uniform, n)
+    nbrs = np.ascontiguousarray(nns[rows, slots], dtype=np.intp)
     out = np.empty((n, X_c.shape[1]), dtype=X_c.dtype)
-    interpolate(X_c, rows.astype(np.intp, copy=False), X_c, nbrs,
-                np.ascontiguousarray(steps, dtype=np.float64), out, 1)
+    interpolate(X_c, rows, X_c, nbrs, steps, out, 1)
     return out
+
+
+# SMOTE with a class searched block-wise (it does not fit one process): each piece of new
+# rows redraws its base rows and slots, looks their neighbours up in the lists of the view
+# blocks that hold the base rows, fetches base and neighbour rows from X's blocks and
+# interpolates them: the same rows and arithmetic as the gathered path.
+
+def _base_lookup(draws, lists, start, stop):
+    """For the draws whose base row (a class position) lies in [start, stop) (one view
+    block): their positions in the piece, base rows (block positions) and neighbours
+    (global rows)."""
+    rows, slots, _ = draws
+    at = np.flatnonzero((rows >= start) & (rows < stop))
+    local = rows[at] - start
+    return at, local, lists[1][local, slots[at]]
+
+
+def _rows_of_block(lookups, start, stop):
+    """The neighbours (global rows) of a piece that lie in X's block [start, stop), unique
+    and ascending, as block positions."""
+    nbrs = np.concatenate([lk[2] for lk in lookups]) if lookups else np.empty(0, np.intp)
+    inside = np.unique(nbrs[(nbrs >= start) & (nbrs < stop)])
+    return inside - start
+
+
+def _take_rows(block, local):
+    return np.ascontiguousarray(block[local])
+
+
+def _assemble_piece(draws, lookups, bases, block_rows, fetched, offsets, n_features, dtype):
+    """The new rows of a piece: base rows from the view blocks, neighbour rows from X's
+    blocks, then ``interpolate`` as in memory."""
+    rows, _, steps = draws
+    n = len(rows)
+    A = np.empty((n, n_features), dtype=dtype)
+    nbr_global = np.empty(n, dtype=np.intp)
+    for (at, _, nbr), base in zip(lookups, bases):
+        A[at] = base
+        nbr_global[at] = nbr
+    pool_ids = np.concatenate([loc + off for loc, off in zip(block_rows, offsets)])
+    pool = (np.concatenate(fetched) if fetched else np.empty((0, n_features), dtype=dtype))
+    order = np.argsort(pool_ids, kind="stable")
+    pool_ids, pool = pool_ids[order], np.ascontiguousarray(pool[order])
+    nbrs = np.searchsorted(pool_ids, nbr_global).astype(np.intp, copy=False)
+    out = np.empty((n, n_features), dtype=dtype)
+    interpolate(np.ascontiguousarray(A), np.arange(n, dtype=np.intp), pool, nbrs, steps, out,
+                1)
+    return out
+
+
+def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs):
+    """Output pieces of the new rows of class c with its neighbours searched block-wise."""
+    counts = np.zeros_like(data.block_counts)
+    counts[:, c] = data.block_counts[:, c]
+    alive = [delayed(_class_local)(data.codes(b), c) for b in range(data.n_blocks)]
+    view = _AliveView(data, alive, counts)
+    lists, _, _ = _block_search(view, k, lazy=True, n_jobs=n_jobs)
+    n_c = int(data.counts[c])
+    high = n_c * k
+    s_int = _stream_states(rs, n_new, piece, lambda m: rs.randint(low=0, high=high, size=m))
+    s_uni = _stream_states(rs, n_new, piece, lambda m: rs.uniform(size=m))
+    blocks = data.numeric()
+    pieces = []
+    for i, start in enumerate(range(0, n_new, piece)):
+        m = min(piece, n_new - start)
+        draws = delayed(_smote_draws)(n_c, k, s_int[i], s_uni[i], m)
+        lookups, bases = [], []
+        for j in range(view.n_blocks):
+            lo, hi = int(view.offsets[j]), int(view.offsets[j] + view.lengths[j])
+            lk = delayed(_base_lookup)(draws, lists[j], lo, hi)
+            lookups.append(lk)
+            bases.append(delayed(_take_rows)(view.numeric()[j], delayed(_pick)(lk, 1)))
+        block_rows, fetched = [], []
+        for b in range(data.n_blocks):
+            lo, hi = int(data.offsets[b]), int(data.offsets[b] + data.lengths[b])
+            loc = delayed(_rows_of_block)(lookups, lo, hi)
+            block_rows.append(loc)
+            fetched.append(delayed(_take_rows)(blocks[b], loc))
+        x = delayed(_assemble_piece)(draws, lookups, bases, block_rows, fetched,
+                                     [int(o) for o in data.offsets], data.n_features,
+                                     data.num_dtype)
+        label = delayed(np.full)(m, data.classes[c], dtype=data.y_dtype)
+        pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
+    return pieces
 
 
 def _stream_states(rs, n_total, piece, draw):
@@ -793,7 +887,8 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
     max_gather_bytes : int or None, default=None
         Most bytes the gathered classes (their rows and neighbour lists) may take in one
         process; None: :func:`default_gather_bytes` (a quarter of the smallest worker's
-        memory). A larger need raises ValueError.
+        memory). Classes are gathered smallest first while they fit; the others are
+        searched block-wise (see Notes). 0 gathers nothing.
     rows_per_block : int or None, default=None
         New rows per output block (None: the largest block of X).
 
@@ -811,8 +906,16 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
     with the in-memory function's stream and call order; the driver only records the stream's
     state at the start of each block of new rows, and the workers redraw their block's values
     and interpolate (the gathered class broadcast once). So with an integer ``random_state``
-    the new rows equal :func:`resamplekit.smote`'s, to the bit. A class that does not fit
-    ``max_gather_bytes`` is refused (no block-wise fallback yet).
+    the new rows equal :func:`resamplekit.smote`'s, to the bit.
+
+    A class that does not fit ``max_gather_bytes`` is not gathered: its neighbours are found
+    by the block-wise search (:func:`kneighbors`, over the class's rows), kept on the
+    workers, and each block of new rows redraws its base rows, looks their neighbours up and
+    fetches the base and neighbour rows from X's blocks. The new rows are the same (same
+    draws, same exact neighbours, same arithmetic); what changes is the cost: the search is
+    block-wise (quadratic in the class's rows when its blocks cannot be pruned, as in memory)
+    and every block of new rows reads from every block of X. No process holds more than one
+    block of X, one block of new rows and their neighbour lists.
 
     Examples
     --------
@@ -835,18 +938,29 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
         _over_mod._check_class_size(data, c, k, "smote")
     blocks = data.numeric()
     width = data.n_features * data.num_dtype.itemsize + 8 * (k + 1)
-    need = int(sum(data.counts[c] for c in targets)) * width
-    _gather_check("smote", need, budget, "gathering the classes to over-sample",
-                  "under-sample the other classes first (random_under) or over-sample fewer "
-                  "classes (ratio=)")
-    wanted = list(targets)
+    # The classes gathered while they fit the budget (smallest first); the others searched
+    # block-wise. Either way the same rows.
+    gathered, used = [], 0
+    for c in sorted(targets, key=lambda c: (data.counts[c], c)):
+        need = int(data.counts[c]) * width
+        if used + need <= budget:
+            gathered.append(c)
+            used += need
+    if rows_per_block is not None:
+        rows_per_block = check_int(rows_per_block, "rows_per_block", minimum=1)
     per_block = dask.compute(*[
-        delayed(_class_rows)(blocks[b], data.codes(b), int(data.offsets[b]), wanted)
+        delayed(_class_rows)(blocks[b], data.codes(b), int(data.offsets[b]), gathered)
         for b in range(data.n_blocks)
-    ])
+    ]) if gathered else None
     piece = int(rows_per_block or max(data.lengths))
     pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
-    for j, (c, n_new) in enumerate(targets.items()):
+    for c, n_new in targets.items():
+        if c not in gathered:
+            rs = check_random_state(random_state)
+            pieces += _smote_blockwise_pieces(data, c, k, n_new, piece, rs,
+                                              _task_threads(n_jobs))
+            continue
+        j = gathered.index(c)
         X_c = np.concatenate([per_block[b][j][0] for b in range(data.n_blocks)])
         nns = np.ascontiguousarray(_kneighbors(X_c, k, n_jobs=n_jobs)[1])
         rs = check_random_state(random_state)

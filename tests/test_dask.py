@@ -218,12 +218,45 @@ def test_smote_float32_ratio_and_random_state_objects():
     np.testing.assert_array_equal(got, expected)
 
 
-def test_smote_refuses_beyond_budget():
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("budget", [0, 2_000])
+@pytest.mark.parametrize("ties", [False, True])
+def test_smote_blockwise_equals_in_memory(chunking, budget, ties, monkeypatch):
+    # budget 0: every class searched block-wise; 2,000 bytes: the smaller class (21 rows x
+    # (24 + 48) bytes = 1,512) gathered, class 1 (85 rows) block-wise. The same rows as in
+    # memory either way.
+    X, y = _data(ties=ties)
+    searched = []
+    real = rkd._smote_blockwise_pieces
+    monkeypatch.setattr(rkd, "_smote_blockwise_pieces",
+                        lambda data, c, *a: searched.append(c) or real(data, c, *a))
+    got = dask.compute(*rkd.smote(_dask(X, chunking), y, random_state=5,
+                                  return_indices=True, rows_per_block=41,
+                                  max_gather_bytes=budget))
+    expected = rk.smote(X, y, random_state=5, return_indices=True)
+    assert searched == ([1, 2] if budget == 0 else [1])
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def test_smote_blockwise_float32_and_random_state_object():
+    X, y = _data(seed=2)
+    X = X.astype(np.float32)
+    got = rkd.smote(_dask(X, "uneven"), y, k=4, ratio={1: 150, 2: 120}, max_gather_bytes=0,
+                    random_state=np.random.RandomState(9))[0].compute()
+    expected = rk.smote(X, y, k=4, ratio={1: 150, 2: 120},
+                        random_state=np.random.RandomState(9))[0]
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_smote_checks_class_size_and_rows_per_block():
     X, y = _data()
-    with pytest.raises(ValueError, match="max_gather_bytes=100"):
-        rkd.smote(_dask(X, "even"), y, max_gather_bytes=100)
     with pytest.raises(ValueError, match="class 1 has 85 rows"):
         rkd.smote(_dask(X, "even"), y, k=1000)
+    with pytest.raises(ValueError, match="rows_per_block"):
+        rkd.smote(_dask(X, "even"), y, rows_per_block=0)
 
 
 OVER_SEARCHED = [
