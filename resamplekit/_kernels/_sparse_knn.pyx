@@ -28,7 +28,8 @@ give the answer.
 
 Complexity per query: sparse mode, the posting lists of its columns (sum of their lengths);
 dense mode, its share of the chunk's SGEMM (2 n h flops), the posting lists of its light
-columns and two passes over the n rows; plus O(nnz(q) + nnz(r)) per candidate and a sort of the
+columns and one pass over the n rows (the k-th smallest upper bound so far only falls: the rows
+whose lower bound is above it are dropped on the way, the others kept and filtered at the end); plus O(nnz(q) + nnz(r)) per candidate and a sort of the
 candidates (k plus the near-ties of the k-th).
 
 Memory. Peak extra memory of kneighbors_csr: per thread 33 n + 8 k bytes (float64 accumulator,
@@ -50,6 +51,7 @@ from ._common cimport KeyIndex, intp_t, poll_signals, raise_pending, sort_key_in
 cdef double EPS = 2.220446049250313e-16
 cdef double TINY = 9.332636185032189e-302  # 2**-1000: slack for sums that underflow
 cdef double EPS32 = 1.1920928955078125e-07
+cdef double INF = float('inf')
 
 
 def column_lists(const intp_t[::1] cols, const intp_t[::1] indptr, const double[::1] data,
@@ -196,44 +198,58 @@ cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
     cdef double qn = Q.norms[qi], sign = -1.0 if farthest else 1.0
     # dot products of at most m_q + h terms (heavy columns in the GEMM, zeros included)
     cdef double c = (4.0 * <double>(m_q + max_nnz + h) + 16.0) * EPS
-    cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, p, j, col, r, t, walked, w_step, w_pos
+    cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, n_kept, p, j, col, r, t, walked, w_step, w_pos
     cdef double v, s, key, T, lower, b, c32 = (4.0 * <double>h + 16.0) * EPS32 * q_hnorm
     cdef double* acc = w.acc
     cdef bint dense = heavy_dot != NULL
-    # 1. dot products over the posting lists of the query's (light) columns
-    for j in range(q0, q1):
-        col = q_cols[j]
-        if col < 0:  # a column no row of X uses
-            continue
-        v = Q.data[j]
-        if dense and heavy_slot[col] >= 0:  # in the GEMM already
-            continue
-        for p in range(C.ptr[col], C.ptr[col + 1]):
-            r = C.rows[p]
-            if not w.mark[r]:
-                w.mark[r] = 1
-                w.touched[n_touched] = r
-                n_touched += 1
-            acc[r] += v * C.vals[p]  # (acc is 0 outside the touched rows)
     if dense:
-        # 2. T, the k-th smallest upper bound; 3. candidates: lower bound at most T
-        for r in range(n):
-            if r == own:
+        # 1. the light columns' dot products, over their posting lists (no touched list: the
+        #    scan below reads every acc[r] and clears it)
+        for j in range(q0, q1):
+            col = q_cols[j]
+            if col < 0 or heavy_slot[col] >= 0:  # a column no row of X uses; in the GEMM
                 continue
+            v = Q.data[j]
+            for p in range(C.ptr[col], C.ptr[col + 1]):
+                acc[C.rows[p]] += v * C.vals[p]
+        # 2. one pass over the rows: T, the k-th smallest upper bound so far (INF until k rows
+        #    are offered), only falls; a row whose lower bound exceeds it can neither enter the
+        #    heap (its upper bound is larger still) nor be a candidate for the final T, so only
+        #    the other rows are offered and kept, with their lower bounds, in w.cand
+        T = INF
+        n_kept = 0
+        for r in range(n):
             s = qn + X.norms[r]
             key = sign * (s - 2.0 * (<double>heavy_dot[r] + acc[r]))
+            acc[r] = 0.0
             b = c * s + c32 * x_hnorms[r] + heavy_slack
-            _heap_offer(w.heap, &n_heap, k, key + b)
-        T = w.heap[0]
-        for r in range(n):
-            if r == own:
-                continue
-            s = qn + X.norms[r]
-            key = sign * (s - 2.0 * (<double>heavy_dot[r] + acc[r]))
-            b = c * s + c32 * x_hnorms[r] + heavy_slack
-            if key - b <= T:
+            lower = key - b
+            if lower <= T and r != own:
+                _heap_offer(w.heap, &n_heap, k, key + b)
+                if n_heap == k:
+                    T = w.heap[0]
+                w.cand[n_kept].key = lower
+                w.cand[n_kept].index = r
+                n_kept += 1
+        # 3. candidates: the kept rows whose lower bound is at most the final T (in row order)
+        for t in range(n_kept):
+            if w.cand[t].key <= T:
+                r = w.cand[t].index  # (read before n_cand <= t is written)
                 n_cand = _add_candidate(X, Q, q0, m_q, r, sign, w.cand, n_cand)
     else:
+        # 1. dot products over the posting lists of the query's columns
+        for j in range(q0, q1):
+            col = q_cols[j]
+            if col < 0:  # a column no row of X uses
+                continue
+            v = Q.data[j]
+            for p in range(C.ptr[col], C.ptr[col + 1]):
+                r = C.rows[p]
+                if not w.mark[r]:
+                    w.mark[r] = 1
+                    w.touched[n_touched] = r
+                    n_touched += 1
+                acc[r] += v * C.vals[p]  # (acc is 0 outside the touched rows)
         # 2. T: the k-th smallest upper bound, over the touched rows and the first k untouched
         #    ones in norm order (their upper bounds are the smallest of the untouched rows')
         for t in range(n_touched):
