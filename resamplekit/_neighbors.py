@@ -1499,23 +1499,22 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
         q_cols[absent] = -1
         del absent
     magnitude = max(Xs.magnitude, Qs.magnitude)
-    if magnitude > _HEAVY_MAX_MAGNITUDE:  # float32 products could overflow: posting lists
-        heavy = 0
+    if magnitude > _HEAVY_MAX_MAGNITUDE or \
+            magnitude * magnitude * max(Xs.max_nnz, Qs.max_nnz, 1) > 2.0**120:
+        heavy = 0  # float32 products or their sums could overflow: posting lists only
     heavy_cols = _heavy_columns(np.diff(col_ptr), q_cols, n, n_q, Xs.indptr[-1], heavy)
     h = heavy_cols.size
     heavy_slot = np.full(used.size, -1, dtype=np.intp)
     heavy_slot[heavy_cols] = np.arange(h, dtype=np.intp)
     xh = np.zeros((n, h), dtype=np.float32)
-    x_hnorms = np.zeros(n)
     for slot, col in enumerate(heavy_cols):
         members = col_rows[col_ptr[col]:col_ptr[col + 1]]
-        values = col_vals[col_ptr[col]:col_ptr[col + 1]]
-        xh[members, slot] = values
-        x_hnorms[members] += values * values
-    np.sqrt(x_hnorms, out=x_hnorms)
-    # Values below float32's normal range lose their digits in xh: at most 2**-150 each,
-    # hence the absolute error of a key's heavy part (see _sparse_knn._query).
-    heavy_slack = 8.0 * (h + 2) * (magnitude + 1.0) * 2.0**-149
+        xh[members, slot] = col_vals[col_ptr[col]:col_ptr[col + 1]]
+    x_rnorms = np.sqrt(Xs.norms) if h else np.zeros(0)
+    # Values and products below float32's normal range lose their digits: at most 2**-150
+    # each, hence, per term of a float32 dot product, this absolute error (_sparse_knn._query
+    # multiplies it by the terms' count).
+    slack_unit = 8.0 * (magnitude + 1.0) * 2.0**-149
     norm_order = np.argsort(Xs.norms, kind="stable").astype(np.intp, copy=False)
     sq = np.empty((n_q, k), dtype=np.float64)
     ind = np.full((n_q, k), -1, dtype=np.intp)
@@ -1531,7 +1530,7 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
     with _single_threaded_blas():
         _sparse_knn.kneighbors_csr(
             Xs.data, Xs.indices, Xs.indptr, Xs.norms, col_ptr, col_rows, col_vals, norm_order,
-            xh, x_hnorms, heavy_slot, heavy_slack, Qs.data, Qs.indices, q_cols, Qs.indptr,
+            xh, x_rnorms, heavy_slot, slack_unit, Qs.data, Qs.indices, q_cols, Qs.indptr,
             Qs.norms,
             np.ascontiguousarray(own, np.intp), k, Xs.max_nnz, farthest, sq, ind, threads,
             chunk)

@@ -163,7 +163,6 @@ ctypedef struct Work:
     double* heap
     float* tile  # chunk x n: the queries' dot products over the heavy columns (GEMM)
     float* qh  # chunk x h: the queries' values in the heavy columns
-    double* qhn  # chunk: the norms of the queries' heavy parts (float64)
 
 
 cdef inline void _offer_untouched(double* heap, intp_t* n_heap, intp_t k, double s, double c,
@@ -186,32 +185,36 @@ cdef inline intp_t _add_candidate(const Rows* X, const Rows* Q, intp_t q0, intp_
 
 cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
                  const intp_t* q_cols, const intp_t* heavy_slot, intp_t h, intp_t qi,
-                 intp_t own, intp_t k, intp_t max_nnz, bint farthest, const float* heavy_dot,
-                 double q_hnorm, const double* x_hnorms, double heavy_slack, Work* w,
+                 intp_t own, intp_t k, intp_t max_nnz, bint farthest, float* heavy_dot,
+                 const double* x_rnorms, double slack_unit, Work* w,
                  double* out_sq, intp_t* out_ind) noexcept nogil:
     """One query. heavy_dot NULL: sparse mode (the query has no heavy column): dot products
     over the posting lists into w.acc, touched rows listed, untouched ones walked in norm
     order. Otherwise heavy_dot holds its float32 dot products with every row over the heavy
-    columns (GEMM, error at most c32 |q_H| |r_H| + heavy_slack); the light columns' posting
-    lists are accumulated in w.acc (float64), and every row is scanned."""
+    columns (GEMM); the light columns' products are added to it over their posting lists
+    (float32), with an error of at most c32 |q| |r| + slack in all, and every row is scanned
+    (x_rnorms: the rows' norms |r|; slack_unit: the caller's bound, per term, for float32's
+    tiny values)."""
     cdef intp_t q0 = Q.indptr[qi], q1 = Q.indptr[qi + 1], m_q = q1 - q0
     cdef double qn = Q.norms[qi], sign = -1.0 if farthest else 1.0
     # dot products of at most m_q + h terms (heavy columns in the GEMM, zeros included)
     cdef double c = (4.0 * <double>(m_q + max_nnz + h) + 16.0) * EPS
     cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, n_kept, p, j, col, r, t, walked, w_step, w_pos
-    cdef double v, s, key, T, lower, b, c32 = (4.0 * <double>h + 16.0) * EPS32 * q_hnorm
+    cdef double v, s, key, T, lower, b, c32, slack
     cdef double* acc = w.acc
     cdef bint dense = heavy_dot != NULL
     if dense:
-        # 1. the light columns' dot products, over their posting lists (no touched list: the
-        #    scan below reads every acc[r] and clears it)
+        # 1. the light columns' products, added to the heavy ones over their posting lists
+        #    (float32: products rounded, then summed; a sum of at most m_q + h terms)
         for j in range(q0, q1):
             col = q_cols[j]
             if col < 0 or heavy_slot[col] >= 0:  # a column no row of X uses; in the GEMM
                 continue
             v = Q.data[j]
             for p in range(C.ptr[col], C.ptr[col + 1]):
-                acc[C.rows[p]] += v * C.vals[p]
+                heavy_dot[C.rows[p]] += <float>(v * C.vals[p])
+        c32 = (4.0 * <double>(m_q + h) + 16.0) * EPS32 * sqrt(qn)
+        slack = slack_unit * <double>(m_q + h + 2)
         # 2. one pass over the rows: T, the k-th smallest upper bound so far (INF until k rows
         #    are offered), only falls; a row whose lower bound exceeds it can neither enter the
         #    heap (its upper bound is larger still) nor be a candidate for the final T, so only
@@ -220,9 +223,8 @@ cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
         n_kept = 0
         for r in range(n):
             s = qn + X.norms[r]
-            key = sign * (s - 2.0 * (<double>heavy_dot[r] + acc[r]))
-            acc[r] = 0.0
-            b = c * s + c32 * x_hnorms[r] + heavy_slack
+            key = sign * (s - 2.0 * <double>heavy_dot[r])
+            b = c * s + c32 * x_rnorms[r] + slack
             lower = key - b
             if lower <= T and r != own:
                 _heap_offer(w.heap, &n_heap, k, key + b)
@@ -310,29 +312,25 @@ cdef void _heavy_chunk(const Rows* Q, const intp_t* q_cols, const intp_t* heavy_
                        intp_t h, intp_t q_start, intp_t q_end, const float* xh, intp_t n,
                        Work* w, unsigned char* has_heavy) noexcept nogil:
     """w.tile[b, :] = the float32 dot products of query q_start + b with every row over the
-    heavy columns (one SGEMM for the chunk), w.qhn[b] the float64 norm of its heavy part;
-    has_heavy[b]: whether the query has a heavy column."""
+    heavy columns (one SGEMM for the chunk); has_heavy[b]: whether the query has a heavy
+    column."""
     cdef intp_t b, j, col, slot, m = q_end - q_start, any_heavy = 0
     cdef int gm = <int>n, gn, gk = <int>h, lda = <int>h, ldc = <int>n
     cdef float one = 1.0, zero = 0.0
-    cdef double nrm
     cdef char ta = b'T'
     cdef char tb = b'N'
     for b in range(m * h):
         w.qh[b] = 0.0
     for b in range(m):
         has_heavy[b] = 0
-        nrm = 0.0
         for j in range(Q.indptr[q_start + b], Q.indptr[q_start + b + 1]):
             col = q_cols[j]
             if col >= 0:
                 slot = heavy_slot[col]
                 if slot >= 0:
                     w.qh[b * h + slot] = <float>Q.data[j]
-                    nrm += Q.data[j] * Q.data[j]
                     has_heavy[b] = 1
                     any_heavy = 1
-        w.qhn[b] = sqrt(nrm)
     if any_heavy:
         # tile (m x n, row-major) = qh (m x h) . xh (n x h)^T: in BLAS' column-major terms,
         # tile^T (n x m) = xh^T (n x h, stored h x n) . qh^T (h x m)
@@ -345,8 +343,8 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
                    const intp_t[::1] x_indptr, const double[::1] x_norms,
                    const intp_t[::1] col_ptr, const intp_t[::1] col_rows,
                    const double[::1] col_vals, const intp_t[::1] norm_order,
-                   const float[:, ::1] xh, const double[::1] x_hnorms,
-                   const intp_t[::1] heavy_slot, double heavy_slack,
+                   const float[:, ::1] xh, const double[::1] x_rnorms,
+                   const intp_t[::1] heavy_slot, double slack_unit,
                    const double[::1] q_data, const intp_t[::1] q_indices,
                    const intp_t[::1] q_cols, const intp_t[::1] q_indptr,
                    const double[::1] q_norms, const intp_t[::1] own, intp_t k, intp_t max_nnz,
@@ -375,8 +373,8 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
     cdef const intp_t* qc = NULL
     cdef const intp_t* hs = NULL
     cdef const float* xhp = NULL
-    cdef const double* xhn = NULL
-    cdef const float* heavy_dot
+    cdef const double* xrn = NULL
+    cdef float* heavy_dot
     if n_q == 0:
         return
     status[0] = status[1] = 0
@@ -398,7 +396,7 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
         hs = &heavy_slot[0]
     if h:
         xhp = &xh[0, 0]
-        xhn = &x_hnorms[0]
+        xrn = &x_rnorms[0]
     with nogil, parallel(num_threads=n_threads):
         w = <Work*>calloc(1, sizeof(Work))
         has_heavy = <unsigned char*>calloc(chunk, 1)
@@ -411,10 +409,9 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
             if h:
                 w.tile = <float*>malloc(chunk * n * sizeof(float))
                 w.qh = <float*>malloc(chunk * h * sizeof(float))
-                w.qhn = <double*>malloc(chunk * sizeof(double))
         if w == NULL or has_heavy == NULL or w.acc == NULL or w.mark == NULL \
                 or w.touched == NULL or w.cand == NULL or w.heap == NULL \
-                or (h and (w.tile == NULL or w.qh == NULL or w.qhn == NULL)):
+                or (h and (w.tile == NULL or w.qh == NULL)):
             status[0] = 1
         for ch in prange(n_chunks, schedule="dynamic"):
             poll_signals(&status[1])
@@ -429,7 +426,7 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
                 if h and has_heavy[qi - q_start]:
                     heavy_dot = w.tile + (qi - q_start) * n
                 _query(&X, &C, n, &Q, qc, hs, h, qi, own[qi], k, max_nnz, farthest,
-                       heavy_dot, w.qhn[qi - q_start] if h else 0.0, xhn, heavy_slack, w,
+                       heavy_dot, xrn, slack_unit, w,
                        &sqdist[qi, 0], &ind[qi, 0])
         if w != NULL:
             free(w.acc)
@@ -439,7 +436,6 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
             free(w.heap)
             free(w.tile)
             free(w.qh)
-            free(w.qhn)
             free(w)
         free(has_heavy)
     if status[1]:
