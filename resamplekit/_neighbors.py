@@ -1490,6 +1490,12 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
                                                            used.size)
     if Qs is Xs:
         q_cols = x_cols
+    elif Xs.shape[1] <= 4 * Xs.indices.size + 2**20:  # a position per column (as _used_columns)
+        del x_cols
+        position = np.full(Xs.shape[1], -1, dtype=np.intp)
+        position[used] = np.arange(used.size, dtype=np.intp)
+        q_cols = position[Qs.indices]
+        del position
     else:
         del x_cols
         q_cols = np.searchsorted(used, Qs.indices).astype(np.intp, copy=False)

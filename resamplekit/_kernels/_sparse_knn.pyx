@@ -183,6 +183,30 @@ cdef inline intp_t _add_candidate(const Rows* X, const Rows* Q, intp_t q0, intp_
     return n_cand + 1
 
 
+cdef intp_t _dense_scan(const double* norms, const double* rnorms, const float* dot, intp_t n,
+                       intp_t own, intp_t k, double qn, double sign, double c, double c32,
+                       double slack, double* heap, KeyIndex* kept, double* T_out) noexcept nogil:
+    """Dense mode's pass over the rows (see _query): keeps in kept (returns their count) the
+    rows whose lower bound is at most the k-th smallest upper bound so far, with their lower
+    bounds; T_out: the k-th smallest upper bound of all rows (own excluded)."""
+    cdef intp_t r, n_kept = 0, n_heap = 0
+    cdef double s, key, b, lower, T = INF
+    for r in range(n):
+        s = qn + norms[r]
+        key = sign * (s - 2.0 * <double>dot[r])
+        b = c * s + c32 * rnorms[r] + slack
+        lower = key - b
+        if lower <= T and r != own:
+            _heap_offer(heap, &n_heap, k, key + b)
+            if n_heap == k:
+                T = heap[0]
+            kept[n_kept].key = lower
+            kept[n_kept].index = r
+            n_kept += 1
+    T_out[0] = T
+    return n_kept
+
+
 cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
                  const intp_t* q_cols, const intp_t* heavy_slot, intp_t h, intp_t qi,
                  intp_t own, intp_t k, intp_t max_nnz, bint farthest, float* heavy_dot,
@@ -219,20 +243,8 @@ cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
         #    are offered), only falls; a row whose lower bound exceeds it can neither enter the
         #    heap (its upper bound is larger still) nor be a candidate for the final T, so only
         #    the other rows are offered and kept, with their lower bounds, in w.cand
-        T = INF
-        n_kept = 0
-        for r in range(n):
-            s = qn + X.norms[r]
-            key = sign * (s - 2.0 * <double>heavy_dot[r])
-            b = c * s + c32 * x_rnorms[r] + slack
-            lower = key - b
-            if lower <= T and r != own:
-                _heap_offer(w.heap, &n_heap, k, key + b)
-                if n_heap == k:
-                    T = w.heap[0]
-                w.cand[n_kept].key = lower
-                w.cand[n_kept].index = r
-                n_kept += 1
+        n_kept = _dense_scan(X.norms, x_rnorms, heavy_dot, n, own, k, qn, sign, c, c32, slack,
+                             w.heap, w.cand, &T)
         # 3. candidates: the kept rows whose lower bound is at most the final T (in row order)
         for t in range(n_kept):
             if w.cand[t].key <= T:
