@@ -30,8 +30,9 @@ once to CSR) take their own exact search, never a dense copy (``_sparse_kneighbo
 float64 CSR copies where needed (sorted, duplicates summed as scipy does; the caller's matrix
 is never modified), then ``resamplekit._kernels._sparse_knn.kneighbors_csr``, OpenMP over
 chunks of queries: per query, dot products over the column posting lists of X (the columns most
-rows and queries share multiplied as a dense float32 block by SGEMM instead), rows sharing no
-column with the query walked in norm order, candidates in a provable window above the k-th
+rows and queries share multiplied as a dense float32 block by SGEMM instead; a query using one
+of them sums all its products in float32 and scans every row once), rows sharing no column with
+the query walked in norm order, candidates in a provable window above the k-th
 key re-ranked by their exact float64 distance (a merge of the two sorted rows). Same tie, self
 and exactness rules, and the same answer as on the dense form, bit for bit. Peak extra memory:
 about 16 bytes per stored value of X (its column lists; plus its float64/intp copy when the
@@ -1480,8 +1481,9 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
     tests force 0 or more). Returns (squared exact distances, indices).
 
     Extra memory: the column lists of X over the u columns it uses (16 nnz(X) + 8 u bytes),
-    the queries' column ids (8 nnz(Q)), the rows' norm order (8 n), the dense float32 block of
-    X's h heavy columns (4 n h <= 6 nnz(X) bytes, plus 8 n for their norms) and, per thread,
+    the queries' column ids (8 nnz(Q); on the way, a table of 8 d bytes when d <= 4 nnz(X) +
+    2**20, as _used_columns), the rows' norm order (8 n), the dense float32 block of X's h heavy
+    columns (4 n h <= 6 nnz(X) bytes, plus 8 n for the rows' norms |r|) and, per thread,
     33 n + 8 k bytes plus, with heavy columns, a chunk x n float32 tile (4 chunk n <= 8 MB).
     """
     n, n_q = Xs.shape[0], Qs.shape[0]

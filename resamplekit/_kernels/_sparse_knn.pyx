@@ -15,27 +15,34 @@ only those with the smallest (farthest: largest) norms can be neighbours: they a
 norm order (``norm_order``, precomputed once), skipping touched rows ("sparse mode").
 The h heavy columns (those most rows and queries use, chosen by the caller; h may be 0) are
 multiplied instead as a dense float32 n x h block by one SGEMM per chunk of queries, into a
-chunk x n float32 tile; a query with a heavy column then scans every row ("dense mode"), its
-light columns still accumulated over their posting lists.
-The keys |q|^2 + |r|^2 - 2 q.r are within c (|q|^2 + |r|^2) + c32 |q_H| |r_H| + slack of the
-exact squared distance: c = (4 (nnz(q) + max_nnz + h) + 16) eps for the float64 parts (norms,
-products, and the exact sum itself), c32 = (4 h + 16) eps32 for the float32 heavy part (|q_H|,
-|r_H| the norms of the heavy parts; Cauchy-Schwarz), slack = 2**-1000 plus, in dense mode, the
-caller's bound for float32's flushed tiny values: at least twice the worst case. T is the k-th
+chunk x n float32 tile; a query with a heavy column goes to "dense mode": the products of its
+light columns are added to its row of the tile over their posting lists (each rounded to
+float32, no touched list), and every row is scanned once.
+The keys |q|^2 + |r|^2 - 2 q.r are within c (|q|^2 + |r|^2) + slack of the exact squared
+distance in sparse mode, and within c (|q|^2 + |r|^2) + c32 |q| |r| + slack in dense mode:
+c = (4 (nnz(q) + max_nnz + h) + 16) eps for the float64 parts (norms, products, the exact sum
+itself), c32 = (4 (nnz(q) + h) + 16) eps32 for the float32 dot product (the GEMM's h terms and
+the light columns' rounded products added after them; Cauchy-Schwarz: the heavy and light parts'
+|q_H| |r_H| + |q_L| |r_L| <= |q| |r|), slack = 2**-1000 in sparse mode and, in dense mode, the
+caller's bound per term for float32's tiny values (at most 2**-150 lost by each rounding below
+float32's normal range) times nnz(q) + h + 2: each at least twice the worst case. T is the k-th
 smallest upper bound (key + bound), every row whose lower bound is at most T is a candidate, and
 the candidates' exact distances (a merge of the two sorted rows) sorted by (distance, index)
-give the answer.
+give the answer (any candidate set holding every row whose lower bound is at most T gives the
+same answer: the bounds decide the work, never the result).
 
 Complexity per query: sparse mode, the posting lists of its columns (sum of their lengths);
-dense mode, its share of the chunk's SGEMM (2 n h flops), the posting lists of its light
-columns and one pass over the n rows (the k-th smallest upper bound so far only falls: the rows
-whose lower bound is above it are dropped on the way, the others kept and filtered at the end); plus O(nnz(q) + nnz(r)) per candidate and a sort of the
-candidates (k plus the near-ties of the k-th).
+dense mode, its share of the chunk's SGEMM (2 n h flops, and the packing of the n x h block
+once per chunk), the posting lists of its light columns and one pass over the n rows (the k-th
+smallest upper bound so far only falls: rows whose lower bound is above it are dropped on the
+way, the others kept, then filtered by the final T); plus O(nnz(q) + nnz(r)) per candidate and
+a sort of the candidates (k plus the near-ties of the k-th).
 
 Memory. Peak extra memory of kneighbors_csr: per thread 33 n + 8 k bytes (float64 accumulator,
-touched flags and list, candidate (key, row) pairs, a k-heap) and, with heavy columns, a chunk x
-n float32 tile and 4 chunk (h + 2) bytes, allocated once per thread; nothing of size n_features,
-no dense block of queries or rows beyond the tile (the caller bounds chunk n at 2**21: 8 MB).
+touched flags and list, candidate (key, row) pairs, also dense mode's kept rows, a k-heap) and,
+with heavy columns, a chunk x n float32 tile and 4 chunk h + chunk bytes (the chunk's heavy
+values, its flags), allocated once per thread; nothing of size n_features, no dense block of
+queries or rows beyond the tile (the caller bounds chunk n at 2**21: 8 MB).
 ``column_lists``: 16 nnz(X) + 8 (u + 1) bytes for the u columns X uses.
 """
 from cython.parallel cimport parallel, prange
@@ -366,9 +373,9 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
     query (see the module docstring). X: CSR (x_*; canonical: sorted, distinct columns) with
     squared row norms, its column lists (column_lists over compressed column ids), its rows
     sorted by norm, and its values in the h heavy columns as a dense float32 n x h block xh
-    with the float64 norms of the rows' heavy parts (heavy_slot: per compressed column id, its
-    column in xh, or -1; h may be 0; heavy_slack: the absolute error the float32 rounding of
-    values can add to a heavy dot product, see _neighbors); queries: CSR
+    with the rows' norms |r| (x_rnorms; heavy_slot: per compressed column id, its column in xh,
+    or -1; h may be 0; slack_unit: the absolute error, per term, that float32's tiny values can
+    add to a float32 dot product, see _neighbors); queries: CSR
     (q_*, original column indices) with, per entry, the compressed column id (-1: a column X
     does not use), squared norms and own row (-1: none). Requires k <= the rows of X other
     than a query's own. Writes sqdist, ind (n_queries x k). Results do not depend on n_threads
@@ -454,4 +461,4 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
         raise_pending()
     if status[0]:
         raise MemoryError(f"kneighbors_csr: cannot allocate the per-thread buffers "
-                          f"({33 * n + 8 * k + 4 * chunk * (n + h + 2)} bytes per thread)")
+                          f"({33 * n + 8 * k + chunk + 4 * chunk * (n + h)} bytes per thread)")
