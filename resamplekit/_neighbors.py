@@ -1572,7 +1572,7 @@ def _used_columns(indices, d):
 # (44 columns) against 7-8 s with posting lists only; chunks of 4 queries instead of 20: 6 s.
 # With the float32 dense mode (light columns added to the tile, one scan), 3,000 minority
 # queries against all rows, one thread: 16 to 44 heavy columns within the noise (about 2.1 s
-# with the setup), 8 columns and 64 to 128 slower; chunks of 41 queries (a 16 MB tile) instead
+# with the setup), 8 columns slower (2.6 s); chunks of 41 queries (a 16 MB tile) instead
 # of 20: no gain.
 _HEAVY_MIN_SHARE = 1.0 / 64
 _HEAVY_BYTES_PER_NONZERO = 6
