@@ -1570,10 +1570,10 @@ def _used_columns(indices, d):
 # per stored value of X and _HEAVY_MAX_COLUMNS columns. Measured on 100,000 x 200,000 text-like
 # data (sparse_data.py), 2,000 queries, one thread: 3.6-4 s of CPU with the float64 block
 # (44 columns) against 7-8 s with posting lists only; chunks of 4 queries instead of 20: 6 s.
-# With the float32 dense mode (light columns added to the tile, one scan), 3,000 minority
-# queries against all rows, one thread: 16 to 44 heavy columns within the noise (about 2.1 s
-# with the setup), 8 columns slower (2.6 s); chunks of 41 queries (a 16 MB tile) instead
-# of 20: no gain.
+# With the float32 dense mode (light columns added to the tile, one scan), minority queries
+# against all rows, one thread: 4,000 queries with 16 to 44 heavy columns within the noise
+# (about 2.1 s of CPU with the setup), 8 columns slower (2.6 s); 3,000 queries in chunks of
+# 41 (a 16 MB tile) instead of 20: no gain.
 _HEAVY_MIN_SHARE = 1.0 / 64
 _HEAVY_BYTES_PER_NONZERO = 6
 _HEAVY_MAX_COLUMNS = 128
