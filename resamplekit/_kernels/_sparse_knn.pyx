@@ -230,7 +230,8 @@ cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
     cdef double qn = Q.norms[qi], sign = -1.0 if farthest else 1.0
     # dot products of at most m_q + h terms (heavy columns in the GEMM, zeros included)
     cdef double c = (4.0 * <double>(m_q + max_nnz + h) + 16.0) * EPS
-    cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, n_kept, p, j, col, r, t, walked, w_step, w_pos
+    cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, n_kept, p, j, col, r, t, walked
+    cdef intp_t w_step, w_pos
     cdef double v, s, key, T, lower, b, c32, slack
     cdef double* acc = w.acc
     cdef bint dense = heavy_dot != NULL
