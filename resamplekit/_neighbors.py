@@ -30,8 +30,9 @@ once to CSR) take their own exact search, never a dense copy (``_sparse_kneighbo
 float64 CSR copies where needed (sorted, duplicates summed as scipy does; the caller's matrix
 is never modified), then ``resamplekit._kernels._sparse_knn.kneighbors_csr``, OpenMP over
 chunks of queries: per query, dot products over the column posting lists of X (the columns most
-rows and queries share multiplied as a dense float32 block by SGEMM instead), rows sharing no
-column with the query walked in norm order, candidates in a provable window above the k-th
+rows and queries share multiplied as a dense float32 block by SGEMM instead; a query using one
+of them sums all its products in float32 and scans every row once), rows sharing no column with
+the query walked in norm order, candidates in a provable window above the k-th
 key re-ranked by their exact float64 distance (a merge of the two sorted rows). Same tie, self
 and exactness rules, and the same answer as on the dense form, bit for bit. Peak extra memory:
 about 16 bytes per stored value of X (its column lists; plus its float64/intp copy when the
@@ -1480,8 +1481,9 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
     tests force 0 or more). Returns (squared exact distances, indices).
 
     Extra memory: the column lists of X over the u columns it uses (16 nnz(X) + 8 u bytes),
-    the queries' column ids (8 nnz(Q)), the rows' norm order (8 n), the dense float32 block of
-    X's h heavy columns (4 n h <= 6 nnz(X) bytes, plus 8 n for their norms) and, per thread,
+    the queries' column ids (8 nnz(Q); on the way, a table of 8 d bytes when d <= 4 nnz(X) +
+    2**20, as _used_columns), the rows' norm order (8 n), the dense float32 block of X's h heavy
+    columns (4 n h <= 6 nnz(X) bytes, plus 8 n for the rows' norms |r|) and, per thread,
     33 n + 8 k bytes plus, with heavy columns, a chunk x n float32 tile (4 chunk n <= 8 MB).
     """
     n, n_q = Xs.shape[0], Qs.shape[0]
@@ -1490,6 +1492,12 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
                                                            used.size)
     if Qs is Xs:
         q_cols = x_cols
+    elif Xs.shape[1] <= 4 * Xs.indices.size + 2**20:  # a position per column (as _used_columns)
+        del x_cols
+        position = np.full(Xs.shape[1], -1, dtype=np.intp)
+        position[used] = np.arange(used.size, dtype=np.intp)
+        q_cols = position[Qs.indices]
+        del position
     else:
         del x_cols
         q_cols = np.searchsorted(used, Qs.indices).astype(np.intp, copy=False)
@@ -1499,23 +1507,22 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
         q_cols[absent] = -1
         del absent
     magnitude = max(Xs.magnitude, Qs.magnitude)
-    if magnitude > _HEAVY_MAX_MAGNITUDE:  # float32 products could overflow: posting lists
-        heavy = 0
+    if magnitude > _HEAVY_MAX_MAGNITUDE or \
+            magnitude * magnitude * max(Xs.max_nnz, Qs.max_nnz, 1) > 2.0**120:
+        heavy = 0  # float32 products or their sums could overflow: posting lists only
     heavy_cols = _heavy_columns(np.diff(col_ptr), q_cols, n, n_q, Xs.indptr[-1], heavy)
     h = heavy_cols.size
     heavy_slot = np.full(used.size, -1, dtype=np.intp)
     heavy_slot[heavy_cols] = np.arange(h, dtype=np.intp)
     xh = np.zeros((n, h), dtype=np.float32)
-    x_hnorms = np.zeros(n)
     for slot, col in enumerate(heavy_cols):
         members = col_rows[col_ptr[col]:col_ptr[col + 1]]
-        values = col_vals[col_ptr[col]:col_ptr[col + 1]]
-        xh[members, slot] = values
-        x_hnorms[members] += values * values
-    np.sqrt(x_hnorms, out=x_hnorms)
-    # Values below float32's normal range lose their digits in xh: at most 2**-150 each,
-    # hence the absolute error of a key's heavy part (see _sparse_knn._query).
-    heavy_slack = 8.0 * (h + 2) * (magnitude + 1.0) * 2.0**-149
+        xh[members, slot] = col_vals[col_ptr[col]:col_ptr[col + 1]]
+    x_rnorms = np.sqrt(Xs.norms) if h else np.zeros(0)
+    # Values and products below float32's normal range lose their digits: at most 2**-150
+    # each, hence, per term of a float32 dot product, this absolute error (_sparse_knn._query
+    # multiplies it by the terms' count).
+    slack_unit = 8.0 * (magnitude + 1.0) * 2.0**-149
     norm_order = np.argsort(Xs.norms, kind="stable").astype(np.intp, copy=False)
     sq = np.empty((n_q, k), dtype=np.float64)
     ind = np.full((n_q, k), -1, dtype=np.intp)
@@ -1531,7 +1538,7 @@ def _sparse_kneighbors_kernel(Xs, Qs, own, k, farthest, n_threads, chunk=None, h
     with _single_threaded_blas():
         _sparse_knn.kneighbors_csr(
             Xs.data, Xs.indices, Xs.indptr, Xs.norms, col_ptr, col_rows, col_vals, norm_order,
-            xh, x_hnorms, heavy_slot, heavy_slack, Qs.data, Qs.indices, q_cols, Qs.indptr,
+            xh, x_rnorms, heavy_slot, slack_unit, Qs.data, Qs.indices, q_cols, Qs.indptr,
             Qs.norms,
             np.ascontiguousarray(own, np.intp), k, Xs.max_nnz, farthest, sq, ind, threads,
             chunk)
@@ -1563,6 +1570,10 @@ def _used_columns(indices, d):
 # per stored value of X and _HEAVY_MAX_COLUMNS columns. Measured on 100,000 x 200,000 text-like
 # data (sparse_data.py), 2,000 queries, one thread: 3.6-4 s of CPU with the float64 block
 # (44 columns) against 7-8 s with posting lists only; chunks of 4 queries instead of 20: 6 s.
+# With the float32 dense mode (light columns added to the tile, one scan), minority queries
+# against all rows, one thread: 4,000 queries with 16 to 44 heavy columns within the noise
+# (about 2.1 s of CPU with the setup), 8 columns slower (2.6 s); 3,000 queries in chunks of
+# 41 (a 16 MB tile) instead of 20: no gain.
 _HEAVY_MIN_SHARE = 1.0 / 64
 _HEAVY_BYTES_PER_NONZERO = 6
 _HEAVY_MAX_COLUMNS = 128

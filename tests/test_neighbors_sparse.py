@@ -381,3 +381,34 @@ def test_values_below_float32_range(rng, method):
     Z = X.copy()
     Z.data = Z.data * 1e-40  # every value tiny (rescaled)
     assert_same(sparse_search(Z, 4, method), dense_search(Z, 4, algorithm="brute"))
+
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_differences_below_float32_resolution(rng, method):
+    """Near copies of rows (differences of about 1e-4, distances of 1e-8, against float32's
+    errors of about 1e-7 in a dot product of rows of norm near 3): the float32 keys cannot
+    order them, the dense mode's window must hold them all for the exact re-rank."""
+    base = sp.random(30, 40, density=0.3, random_state=rng, format="lil")
+    base[:, 0] = 1.0  # a column every row uses: dense in the heavy kernels
+    base = base.tocsr()
+    copies = [base + sp.random(30, 40, density=0.2, random_state=rng, format="csr") * 1e-4
+              for _ in range(4)]
+    X = sp.vstack([base] + copies).tocsr()
+    for k in (1, 2, 4):
+        assert_same(sparse_search(X, k, method), dense_search(X, k, algorithm="brute"))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_tiny_differences_beside_unit_values(rng, method):
+    """Rows equal but for values far below float32's normal range (no rescaling: the largest
+    values are near 1): float32 products lose them, the dense mode's slack covers that and the
+    exact re-rank orders them."""
+    base = sp.random(40, 30, density=0.3, random_state=rng, format="lil")
+    base[:, 0] = 1.0  # a column every row uses: dense in the heavy kernels
+    base = base.tocsr()
+    tiny = sp.random(40, 30, density=0.1, random_state=rng, format="csr")
+    X = sp.vstack([base, base + tiny * 2.0**-80, base + tiny * 2.0**-140, base]).tocsr()
+    assert_same(sparse_search(X, 4, method), dense_search(X, 4, algorithm="brute"))
+    assert_same(sparse_search(X, 3, method, farthest=True),
+                dense_search(X, 3, algorithm="brute", farthest=True))

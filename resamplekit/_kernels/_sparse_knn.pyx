@@ -15,26 +15,34 @@ only those with the smallest (farthest: largest) norms can be neighbours: they a
 norm order (``norm_order``, precomputed once), skipping touched rows ("sparse mode").
 The h heavy columns (those most rows and queries use, chosen by the caller; h may be 0) are
 multiplied instead as a dense float32 n x h block by one SGEMM per chunk of queries, into a
-chunk x n float32 tile; a query with a heavy column then scans every row ("dense mode"), its
-light columns still accumulated over their posting lists.
-The keys |q|^2 + |r|^2 - 2 q.r are within c (|q|^2 + |r|^2) + c32 |q_H| |r_H| + slack of the
-exact squared distance: c = (4 (nnz(q) + max_nnz + h) + 16) eps for the float64 parts (norms,
-products, and the exact sum itself), c32 = (4 h + 16) eps32 for the float32 heavy part (|q_H|,
-|r_H| the norms of the heavy parts; Cauchy-Schwarz), slack = 2**-1000 plus, in dense mode, the
-caller's bound for float32's flushed tiny values: at least twice the worst case. T is the k-th
+chunk x n float32 tile; a query with a heavy column goes to "dense mode": the products of its
+light columns are added to its row of the tile over their posting lists (each rounded to
+float32, no touched list), and every row is scanned once.
+The keys |q|^2 + |r|^2 - 2 q.r are within c (|q|^2 + |r|^2) + slack of the exact squared
+distance in sparse mode, and within c (|q|^2 + |r|^2) + c32 |q| |r| + slack in dense mode:
+c = (4 (nnz(q) + max_nnz + h) + 16) eps for the float64 parts (norms, products, the exact sum
+itself), c32 = (4 (nnz(q) + h) + 16) eps32 for the float32 dot product (the GEMM's h terms and
+the light columns' rounded products added after them; Cauchy-Schwarz: the heavy and light parts'
+|q_H| |r_H| + |q_L| |r_L| <= |q| |r|), slack = 2**-1000 in sparse mode and, in dense mode, the
+caller's bound per term for float32's tiny values (at most 2**-150 lost by each rounding below
+float32's normal range) times nnz(q) + h + 2: each at least twice the worst case. T is the k-th
 smallest upper bound (key + bound), every row whose lower bound is at most T is a candidate, and
 the candidates' exact distances (a merge of the two sorted rows) sorted by (distance, index)
-give the answer.
+give the answer (any candidate set holding every row whose lower bound is at most T gives the
+same answer: the bounds decide the work, never the result).
 
 Complexity per query: sparse mode, the posting lists of its columns (sum of their lengths);
-dense mode, its share of the chunk's SGEMM (2 n h flops), the posting lists of its light
-columns and two passes over the n rows; plus O(nnz(q) + nnz(r)) per candidate and a sort of the
-candidates (k plus the near-ties of the k-th).
+dense mode, its share of the chunk's SGEMM (2 n h flops, and the packing of the n x h block
+once per chunk), the posting lists of its light columns and one pass over the n rows (the k-th
+smallest upper bound so far only falls: rows whose lower bound is above it are dropped on the
+way, the others kept, then filtered by the final T); plus O(nnz(q) + nnz(r)) per candidate and
+a sort of the candidates (k plus the near-ties of the k-th).
 
 Memory. Peak extra memory of kneighbors_csr: per thread 33 n + 8 k bytes (float64 accumulator,
-touched flags and list, candidate (key, row) pairs, a k-heap) and, with heavy columns, a chunk x
-n float32 tile and 4 chunk (h + 2) bytes, allocated once per thread; nothing of size n_features,
-no dense block of queries or rows beyond the tile (the caller bounds chunk n at 2**21: 8 MB).
+touched flags and list, candidate (key, row) pairs, also dense mode's kept rows, a k-heap) and,
+with heavy columns, a chunk x n float32 tile and 4 chunk h + chunk bytes (the chunk's heavy
+values, its flags), allocated once per thread; nothing of size n_features, no dense block of
+queries or rows beyond the tile (the caller bounds chunk n at 2**21: 8 MB).
 ``column_lists``: 16 nnz(X) + 8 (u + 1) bytes for the u columns X uses.
 """
 from cython.parallel cimport parallel, prange
@@ -50,6 +58,7 @@ from ._common cimport KeyIndex, intp_t, poll_signals, raise_pending, sort_key_in
 cdef double EPS = 2.220446049250313e-16
 cdef double TINY = 9.332636185032189e-302  # 2**-1000: slack for sums that underflow
 cdef double EPS32 = 1.1920928955078125e-07
+cdef double INF = float('inf')
 
 
 def column_lists(const intp_t[::1] cols, const intp_t[::1] indptr, const double[::1] data,
@@ -161,7 +170,6 @@ ctypedef struct Work:
     double* heap
     float* tile  # chunk x n: the queries' dot products over the heavy columns (GEMM)
     float* qh  # chunk x h: the queries' values in the heavy columns
-    double* qhn  # chunk: the norms of the queries' heavy parts (float64)
 
 
 cdef inline void _offer_untouched(double* heap, intp_t* n_heap, intp_t k, double s, double c,
@@ -182,58 +190,88 @@ cdef inline intp_t _add_candidate(const Rows* X, const Rows* Q, intp_t q0, intp_
     return n_cand + 1
 
 
+cdef intp_t _dense_scan(const double* norms, const double* rnorms, const float* dot, intp_t n,
+                       intp_t own, intp_t k, double qn, double sign, double c, double c32,
+                       double slack, double* heap, KeyIndex* kept, double* T_out) noexcept nogil:
+    """Dense mode's pass over the rows (see _query): keeps in kept (returns their count) the
+    rows whose lower bound is at most the k-th smallest upper bound so far, with their lower
+    bounds; T_out: the k-th smallest upper bound of all rows (own excluded)."""
+    cdef intp_t r, n_kept = 0, n_heap = 0
+    cdef double s, key, b, lower, T = INF
+    for r in range(n):
+        s = qn + norms[r]
+        key = sign * (s - 2.0 * <double>dot[r])
+        b = c * s + c32 * rnorms[r] + slack
+        lower = key - b
+        if lower <= T and r != own:
+            _heap_offer(heap, &n_heap, k, key + b)
+            if n_heap == k:
+                T = heap[0]
+            kept[n_kept].key = lower
+            kept[n_kept].index = r
+            n_kept += 1
+    T_out[0] = T
+    return n_kept
+
+
 cdef void _query(const Rows* X, const Columns* C, intp_t n, const Rows* Q,
                  const intp_t* q_cols, const intp_t* heavy_slot, intp_t h, intp_t qi,
-                 intp_t own, intp_t k, intp_t max_nnz, bint farthest, const float* heavy_dot,
-                 double q_hnorm, const double* x_hnorms, double heavy_slack, Work* w,
+                 intp_t own, intp_t k, intp_t max_nnz, bint farthest, float* heavy_dot,
+                 const double* x_rnorms, double slack_unit, Work* w,
                  double* out_sq, intp_t* out_ind) noexcept nogil:
     """One query. heavy_dot NULL: sparse mode (the query has no heavy column): dot products
     over the posting lists into w.acc, touched rows listed, untouched ones walked in norm
     order. Otherwise heavy_dot holds its float32 dot products with every row over the heavy
-    columns (GEMM, error at most c32 |q_H| |r_H| + heavy_slack); the light columns' posting
-    lists are accumulated in w.acc (float64), and every row is scanned."""
+    columns (GEMM); the light columns' products are added to it over their posting lists
+    (float32), with an error of at most c32 |q| |r| + slack in all, and every row is scanned
+    (x_rnorms: the rows' norms |r|; slack_unit: the caller's bound, per term, for float32's
+    tiny values)."""
     cdef intp_t q0 = Q.indptr[qi], q1 = Q.indptr[qi + 1], m_q = q1 - q0
     cdef double qn = Q.norms[qi], sign = -1.0 if farthest else 1.0
     # dot products of at most m_q + h terms (heavy columns in the GEMM, zeros included)
     cdef double c = (4.0 * <double>(m_q + max_nnz + h) + 16.0) * EPS
-    cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, p, j, col, r, t, walked, w_step, w_pos
-    cdef double v, s, key, T, lower, b, c32 = (4.0 * <double>h + 16.0) * EPS32 * q_hnorm
+    cdef intp_t n_touched = 0, n_heap = 0, n_cand = 0, n_kept, p, j, col, r, t, walked
+    cdef intp_t w_step, w_pos
+    cdef double v, s, key, T, lower, b, c32, slack
     cdef double* acc = w.acc
     cdef bint dense = heavy_dot != NULL
-    # 1. dot products over the posting lists of the query's (light) columns
-    for j in range(q0, q1):
-        col = q_cols[j]
-        if col < 0:  # a column no row of X uses
-            continue
-        v = Q.data[j]
-        if dense and heavy_slot[col] >= 0:  # in the GEMM already
-            continue
-        for p in range(C.ptr[col], C.ptr[col + 1]):
-            r = C.rows[p]
-            if not w.mark[r]:
-                w.mark[r] = 1
-                w.touched[n_touched] = r
-                n_touched += 1
-            acc[r] += v * C.vals[p]  # (acc is 0 outside the touched rows)
     if dense:
-        # 2. T, the k-th smallest upper bound; 3. candidates: lower bound at most T
-        for r in range(n):
-            if r == own:
+        # 1. the light columns' products, added to the heavy ones over their posting lists
+        #    (float32: products rounded, then summed; a sum of at most m_q + h terms)
+        for j in range(q0, q1):
+            col = q_cols[j]
+            if col < 0 or heavy_slot[col] >= 0:  # a column no row of X uses; in the GEMM
                 continue
-            s = qn + X.norms[r]
-            key = sign * (s - 2.0 * (<double>heavy_dot[r] + acc[r]))
-            b = c * s + c32 * x_hnorms[r] + heavy_slack
-            _heap_offer(w.heap, &n_heap, k, key + b)
-        T = w.heap[0]
-        for r in range(n):
-            if r == own:
-                continue
-            s = qn + X.norms[r]
-            key = sign * (s - 2.0 * (<double>heavy_dot[r] + acc[r]))
-            b = c * s + c32 * x_hnorms[r] + heavy_slack
-            if key - b <= T:
+            v = Q.data[j]
+            for p in range(C.ptr[col], C.ptr[col + 1]):
+                heavy_dot[C.rows[p]] += <float>(v * C.vals[p])
+        c32 = (4.0 * <double>(m_q + h) + 16.0) * EPS32 * sqrt(qn)
+        slack = slack_unit * <double>(m_q + h + 2)
+        # 2. one pass over the rows: T, the k-th smallest upper bound so far (INF until k rows
+        #    are offered), only falls; a row whose lower bound exceeds it can neither enter the
+        #    heap (its upper bound is larger still) nor be a candidate for the final T, so only
+        #    the other rows are offered and kept, with their lower bounds, in w.cand
+        n_kept = _dense_scan(X.norms, x_rnorms, heavy_dot, n, own, k, qn, sign, c, c32, slack,
+                             w.heap, w.cand, &T)
+        # 3. candidates: the kept rows whose lower bound is at most the final T (in row order)
+        for t in range(n_kept):
+            if w.cand[t].key <= T:
+                r = w.cand[t].index  # (read before n_cand <= t is written)
                 n_cand = _add_candidate(X, Q, q0, m_q, r, sign, w.cand, n_cand)
     else:
+        # 1. dot products over the posting lists of the query's columns
+        for j in range(q0, q1):
+            col = q_cols[j]
+            if col < 0:  # a column no row of X uses
+                continue
+            v = Q.data[j]
+            for p in range(C.ptr[col], C.ptr[col + 1]):
+                r = C.rows[p]
+                if not w.mark[r]:
+                    w.mark[r] = 1
+                    w.touched[n_touched] = r
+                    n_touched += 1
+                acc[r] += v * C.vals[p]  # (acc is 0 outside the touched rows)
         # 2. T: the k-th smallest upper bound, over the touched rows and the first k untouched
         #    ones in norm order (their upper bounds are the smallest of the untouched rows')
         for t in range(n_touched):
@@ -294,29 +332,25 @@ cdef void _heavy_chunk(const Rows* Q, const intp_t* q_cols, const intp_t* heavy_
                        intp_t h, intp_t q_start, intp_t q_end, const float* xh, intp_t n,
                        Work* w, unsigned char* has_heavy) noexcept nogil:
     """w.tile[b, :] = the float32 dot products of query q_start + b with every row over the
-    heavy columns (one SGEMM for the chunk), w.qhn[b] the float64 norm of its heavy part;
-    has_heavy[b]: whether the query has a heavy column."""
+    heavy columns (one SGEMM for the chunk); has_heavy[b]: whether the query has a heavy
+    column."""
     cdef intp_t b, j, col, slot, m = q_end - q_start, any_heavy = 0
     cdef int gm = <int>n, gn, gk = <int>h, lda = <int>h, ldc = <int>n
     cdef float one = 1.0, zero = 0.0
-    cdef double nrm
     cdef char ta = b'T'
     cdef char tb = b'N'
     for b in range(m * h):
         w.qh[b] = 0.0
     for b in range(m):
         has_heavy[b] = 0
-        nrm = 0.0
         for j in range(Q.indptr[q_start + b], Q.indptr[q_start + b + 1]):
             col = q_cols[j]
             if col >= 0:
                 slot = heavy_slot[col]
                 if slot >= 0:
                     w.qh[b * h + slot] = <float>Q.data[j]
-                    nrm += Q.data[j] * Q.data[j]
                     has_heavy[b] = 1
                     any_heavy = 1
-        w.qhn[b] = sqrt(nrm)
     if any_heavy:
         # tile (m x n, row-major) = qh (m x h) . xh (n x h)^T: in BLAS' column-major terms,
         # tile^T (n x m) = xh^T (n x h, stored h x n) . qh^T (h x m)
@@ -329,8 +363,8 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
                    const intp_t[::1] x_indptr, const double[::1] x_norms,
                    const intp_t[::1] col_ptr, const intp_t[::1] col_rows,
                    const double[::1] col_vals, const intp_t[::1] norm_order,
-                   const float[:, ::1] xh, const double[::1] x_hnorms,
-                   const intp_t[::1] heavy_slot, double heavy_slack,
+                   const float[:, ::1] xh, const double[::1] x_rnorms,
+                   const intp_t[::1] heavy_slot, double slack_unit,
                    const double[::1] q_data, const intp_t[::1] q_indices,
                    const intp_t[::1] q_cols, const intp_t[::1] q_indptr,
                    const double[::1] q_norms, const intp_t[::1] own, intp_t k, intp_t max_nnz,
@@ -340,9 +374,9 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
     query (see the module docstring). X: CSR (x_*; canonical: sorted, distinct columns) with
     squared row norms, its column lists (column_lists over compressed column ids), its rows
     sorted by norm, and its values in the h heavy columns as a dense float32 n x h block xh
-    with the float64 norms of the rows' heavy parts (heavy_slot: per compressed column id, its
-    column in xh, or -1; h may be 0; heavy_slack: the absolute error the float32 rounding of
-    values can add to a heavy dot product, see _neighbors); queries: CSR
+    with the rows' norms |r| (x_rnorms; heavy_slot: per compressed column id, its column in xh,
+    or -1; h may be 0; slack_unit: the absolute error, per term, that float32's tiny values can
+    add to a float32 dot product, see _neighbors); queries: CSR
     (q_*, original column indices) with, per entry, the compressed column id (-1: a column X
     does not use), squared norms and own row (-1: none). Requires k <= the rows of X other
     than a query's own. Writes sqdist, ind (n_queries x k). Results do not depend on n_threads
@@ -359,8 +393,8 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
     cdef const intp_t* qc = NULL
     cdef const intp_t* hs = NULL
     cdef const float* xhp = NULL
-    cdef const double* xhn = NULL
-    cdef const float* heavy_dot
+    cdef const double* xrn = NULL
+    cdef float* heavy_dot
     if n_q == 0:
         return
     status[0] = status[1] = 0
@@ -382,7 +416,7 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
         hs = &heavy_slot[0]
     if h:
         xhp = &xh[0, 0]
-        xhn = &x_hnorms[0]
+        xrn = &x_rnorms[0]
     with nogil, parallel(num_threads=n_threads):
         w = <Work*>calloc(1, sizeof(Work))
         has_heavy = <unsigned char*>calloc(chunk, 1)
@@ -395,10 +429,9 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
             if h:
                 w.tile = <float*>malloc(chunk * n * sizeof(float))
                 w.qh = <float*>malloc(chunk * h * sizeof(float))
-                w.qhn = <double*>malloc(chunk * sizeof(double))
         if w == NULL or has_heavy == NULL or w.acc == NULL or w.mark == NULL \
                 or w.touched == NULL or w.cand == NULL or w.heap == NULL \
-                or (h and (w.tile == NULL or w.qh == NULL or w.qhn == NULL)):
+                or (h and (w.tile == NULL or w.qh == NULL)):
             status[0] = 1
         for ch in prange(n_chunks, schedule="dynamic"):
             poll_signals(&status[1])
@@ -413,7 +446,7 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
                 if h and has_heavy[qi - q_start]:
                     heavy_dot = w.tile + (qi - q_start) * n
                 _query(&X, &C, n, &Q, qc, hs, h, qi, own[qi], k, max_nnz, farthest,
-                       heavy_dot, w.qhn[qi - q_start] if h else 0.0, xhn, heavy_slack, w,
+                       heavy_dot, xrn, slack_unit, w,
                        &sqdist[qi, 0], &ind[qi, 0])
         if w != NULL:
             free(w.acc)
@@ -423,11 +456,10 @@ def kneighbors_csr(const double[::1] x_data, const intp_t[::1] x_indices,
             free(w.heap)
             free(w.tile)
             free(w.qh)
-            free(w.qhn)
             free(w)
         free(has_heavy)
     if status[1]:
         raise_pending()
     if status[0]:
         raise MemoryError(f"kneighbors_csr: cannot allocate the per-thread buffers "
-                          f"({33 * n + 8 * k + 4 * chunk * (n + h + 2)} bytes per thread)")
+                          f"({33 * n + 8 * k + chunk + 4 * chunk * (n + h)} bytes per thread)")
