@@ -146,6 +146,7 @@ def extensions():
     }
     return cythonize(
         exts,
+        nthreads=_jobs(),
         compiler_directives=directives,
         compile_time_env={"RESAMPLEKIT_DEBUG": debug},
         # The debug build must not reuse C files generated without checks, and vice versa.
@@ -153,4 +154,10 @@ def extensions():
     )
 
 
-setup(ext_modules=extensions())
+def _jobs():
+    """Parallel jobs for the Cython translation and the C compilation: one per core."""
+    return os.cpu_count() or 1
+
+
+# build_ext compiles the extensions in parallel (as `build_ext -j N`), also under pip.
+setup(ext_modules=extensions(), options={"build_ext": {"parallel": _jobs()}})
