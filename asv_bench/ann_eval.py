@@ -3,6 +3,7 @@
     python asv_bench/ann_eval.py --n 100000                 # every candidate, full exact answer
     python asv_bench/ann_eval.py --n 1000000 --set large    # exact answer on 20,000 sampled rows
     python asv_bench/ann_eval.py --n 100000 --only hnswlib  # one candidate
+    python asv_bench/ann_eval.py --n 1000000 --prototype    # kneighbors(neighbors="approximate")
 
 Data: isotropic Gaussian float32 (seed 0), d=20; labels from a noisy linear rule, 90/10
 (``X @ w + 0.3 * noise`` above its 90th percentile; w a random unit vector). The query is the
@@ -63,10 +64,18 @@ CANDIDATES = {
         ("pynndescent", {"n_neighbors": 20}, [None]),
     ],
 }
+# --set sweep: cheaper faiss graphs (the build dominates the all-rows self-query's cost).
+SWEEP = {
+    "faiss-hnsw": [
+        ("faiss-hnsw", {"M": 12, "efConstruction": 40}, [32, 48, 64]),
+        ("faiss-hnsw", {"M": 16, "efConstruction": 64}, [24, 32, 48]),
+        ("faiss-hnsw", {"M": 24, "efConstruction": 48}, [16, 24, 32]),
+    ],
+}
 # --set large (1,000,000 rows): the settings that reach recall@3 >= 0.95 at 100,000 rows.
 LARGE = {
-    "hnswlib": [("hnswlib", {"M": 16, "ef_construction": 100}, [8, 16, 32])],
-    "faiss-hnsw": [("faiss-hnsw", {"M": 32, "efConstruction": 80}, [8, 16, 32])],
+    "hnswlib": [("hnswlib", {"M": 16, "ef_construction": 100}, [8, 16])],
+    "faiss-hnsw": [("faiss-hnsw", {"M": 32, "efConstruction": 80}, [16, 32])],
     "pynndescent": [("pynndescent", {"n_neighbors": 20}, [None])],
 }
 
@@ -301,20 +310,45 @@ def exact_answer(n, k, sample, exact_max):
     return X, y, rows, ind, full
 
 
+def prototype(a):
+    """kneighbors(neighbors='approximate') end to end (build, search, exact re-ranking)."""
+    X, y, rows, exact, full = exact_answer(a.n, a.k, a.sample, a.exact_max)
+    from resamplekit._neighbors import kneighbors
+
+    for threads in a.threads:
+        rss0 = rss_bytes()
+        (_, ind), cpu, wall = timed(lambda: kneighbors(X, a.k, neighbors="approximate",
+                                                       n_jobs=threads))
+        q = quality(y, rows, exact, ind, full)
+        q.update(n=a.n, threads=threads, cpu=cpu, wall=wall,
+                 peak_mb=(peak_rss_bytes() - rss0) / 2**20)
+        print(f"kneighbors(neighbors='approximate') n={a.n} k={a.k} n_jobs={threads}: "
+              f"cpu {cpu:.1f}s wall {wall:.1f}s, peak above the data {q['peak_mb']:.0f} MB, "
+              f"recall@3 {q['recall3']:.4f}, ENN differs on {q['enn_diff_of_kept']:.4%} of the "
+              f"kept rows", flush=True)
+        with open(a.out, "a") as f:
+            f.write(json.dumps({"prototype": q}, default=str) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--k", type=int, default=3)
     ap.add_argument("--sample", type=int, default=20_000)
     ap.add_argument("--exact-max", type=int, default=200_000)
-    ap.add_argument("--set", choices=("small", "large"), default="small")
+    ap.add_argument("--set", choices=("small", "sweep", "large"), default="small")
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--rebuild", action="store_true", help="second 1-thread build")
     ap.add_argument("--no-build-2t", nargs="*", default=[],
                     help="candidates whose 2-thread build is skipped")
     ap.add_argument("--out", default=os.path.join(HERE, "ann_eval_results.jsonl"))
+    ap.add_argument("--prototype", action="store_true",
+                    help="time kneighbors(neighbors='approximate') instead of the candidates")
+    ap.add_argument("--threads", type=int, nargs="*", default=[2])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.prototype:
+        return prototype(a)
     if a.worker:
         kind, params, settings, ans_path = json.loads(a.worker)
         res, answers = worker(kind, params, settings, a.n, a.k, a.rebuild,
@@ -330,7 +364,7 @@ def main():
             f"{'idx MB':>7} {'peak':>6} {'rec@3':>6} {'rec@1':>6} {'ENN diff/kept':>13} "
             f"{'tomek':>9} det")
     print(head, flush=True)
-    candidates = LARGE if a.set == "large" else CANDIDATES
+    candidates = {"small": CANDIDATES, "sweep": SWEEP, "large": LARGE}[a.set]
     for name in a.only or list(candidates):
         for kind, params, settings in candidates[name]:
             ans_path = f"/tmp/ann_eval_answers_{os.getpid()}.npz"

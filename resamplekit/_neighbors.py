@@ -1329,15 +1329,22 @@ class ApproximateTuning:
     rows, k = 3; CPU time of one thread).
     """
 
-    # Graph degree and build beam. 100,000 rows: M = 32, efConstruction = 80 reached recall@3
-    # 0.978 / 0.991 / 0.998 at efSearch 16 / 32 / 64 (build 10 s, query 2.1 / 3.9 / 7.2 s);
-    # M = 16, efConstruction = 40 needed efSearch 64 for 0.968 (build 4.1 s, query 5.6 s).
+    # Graph degree and build beam. 100,000 rows (build / query CPU seconds, recall@3):
+    # M = 32, efConstruction = 80: build 10 s; efSearch 16 / 32 / 64: query 2.1 / 3.9 / 7.2 s,
+    # recall 0.978 / 0.991 / 0.998. Cheaper graphs reach 0.97 at about the same total cost,
+    # without the margin that larger data need (recall falls as n grows):
+    # M = 16, efConstruction = 40: build 4.1 s, recall 0.933 / 0.968 at efSearch 32 / 64
+    # (query 3.1 / 5.6 s); M = 16, efConstruction = 64: 8.9 s, 0.972 at 32 (4.8 s); M = 24,
+    # efConstruction = 48: 8.4 s, 0.971 at 32 (5.6 s). (Shared machine: +-30% on CPU times.)
     m: int = 32
     ef_construction: int = 80
     # Search beam: at least ef_search, and at least twice the candidates asked for.
     ef_search: int = 32
-    # Candidates asked per query beyond k (and the query's own row), re-ranked exactly.
+    # Candidates asked per query beyond k (and the query's own row): the graph ranks them in
+    # float32, the exact float64 re-ranking settles near-ties at the k-th place.
     extra: int = 2
+    # Queries per search-and-re-rank pass (bounds the candidate buffers to a few MB).
+    slab: int = 65536
 
 
 APPROXIMATE_TUNING = ApproximateTuning()
@@ -1380,22 +1387,23 @@ def _approximate_kneighbors(s, tuning=APPROXIMATE_TUNING):
     fixed seed, its build does not depend on the threads (see _faiss_deterministic_build),
     and queries are independent of each other.
     Time: about n log n distance evaluations times M * efConstruction for the build, log n
-    times M * efSearch per query. Memory: the graph, about 4 * 2 * M bytes per row (plus
-    4 * M per row on its upper levels, a few percent), the float32 copy of X (4 d bytes per
-    row when one is needed; plus a scaled copy of X's dtype outside float32's comfortable
-    range), and the (n_queries, m) candidates (16 bytes each).
+    times M * efSearch per query. Memory: the index, 4 d bytes per row (faiss's copy of the
+    float32 data) plus about 8 M bytes per row (the level-0 links; the upper levels add a few
+    percent): 336 bytes per row for d = 20, M = 32; a float32 copy of X when it is not
+    float32 (4 d bytes per row), a scaled copy of X in its dtype outside float32's
+    comfortable range, the queries X[rows] when rows is given, and per slab of queries
+    28 m bytes of candidates per query.
     """
     faiss = _import_faiss()
-    Xo, k = s.X, s.k
+    Xo, k = np.ascontiguousarray(s.X), s.k
     n, d = Xo.shape
     if s.Y is not None:
-        Qo, exclude = np.ascontiguousarray(s.Y), np.full(s.Y.shape[0], -1, np.intp)
+        Qo = np.ascontiguousarray(s.Y, dtype=Xo.dtype)
+        exclude = np.full(Qo.shape[0], -1, np.intp)
     elif s.rows is not None:
         Qo, exclude = Xo[s.rows], s.rows.copy()
     else:
         Qo, exclude = Xo, np.arange(n, dtype=np.intp)
-    Xo = np.ascontiguousarray(Xo)
-    Qo = np.ascontiguousarray(Qo, dtype=Xo.dtype)
     n_q = Qo.shape[0]
     m = min(n, k + tuning.extra + int(s.Y is None))
     # Data float32 holds comfortably are searched as float32 (a copy unless they are float32);
@@ -1408,6 +1416,21 @@ def _approximate_kneighbors(s, tuning=APPROXIMATE_TUNING):
     else:
         Q32 = _float32_copy(Qo, e)
     threads = int(s.n_threads)
+    dist = np.empty((n_q, k), dtype=np.float64)
+    ind = np.full((n_q, k), -1, dtype=np.intp)
+    ok = np.zeros(n_q, dtype=np.uint8)
+    # Re-ranked on the data the graph saw, scaled (squares of huge or tiny values stay normal).
+    Xr = np.ldexp(Xo, e) if e else Xo
+    if not e:
+        Qr = Qo
+    elif s.Y is None:
+        Qr = Xr if s.rows is None else Xr[s.rows]
+    else:
+        Qr = np.ldexp(Qo, e)
+    slab = tuning.slab
+    # rerank_candidates reads the last column only (the exactness proof of the KD-tree's
+    # lists): inf accepts every list of at least k candidates as it is.
+    cand_dist = np.full((min(slab, n_q), m), np.inf)
     saved = faiss.omp_get_max_threads()
     try:
         faiss.omp_set_num_threads(threads if _faiss_deterministic_build(faiss) else 1)
@@ -1416,29 +1439,18 @@ def _approximate_kneighbors(s, tuning=APPROXIMATE_TUNING):
         index.add(X32)
         faiss.omp_set_num_threads(threads)
         index.hnsw.efSearch = max(tuning.ef_search, 2 * m)
-        _, cand = index.search(Q32, m)
+        for q0 in range(0, n_q, slab):
+            q1 = min(n_q, q0 + slab)
+            _, cand = index.search(Q32[q0:q1], m)
+            cand = np.ascontiguousarray(cand, dtype=np.intp)
+            cand[cand < 0] = n  # faiss marks missing candidates -1; the re-ranking skips n
+            _knn.rerank_candidates(Qr[q0:q1], Xr, cand, cand_dist[:q1 - q0], exclude[q0:q1],
+                                   k, threads, dist[q0:q1], ind[q0:q1], ok[q0:q1])
     finally:
         faiss.omp_set_num_threads(saved)
-    del index
-    cand = np.ascontiguousarray(cand, dtype=np.intp)
-    cand[cand < 0] = n  # faiss marks missing candidates -1; rerank_candidates skips index n
-    # Only the last column is read (the exactness proof of the KD-tree's lists): inf accepts
-    # every list of at least k candidates as it is.
-    last = np.full((n_q, 1), np.inf)
-    cand_dist = np.broadcast_to(last, (n_q, m))
-    cand_dist = np.ascontiguousarray(cand_dist)
-    dist = np.empty((n_q, k), dtype=np.float64)
-    ind = np.full((n_q, k), -1, dtype=np.intp)
-    ok = np.zeros(n_q, dtype=np.uint8)
-    if e:  # re-ranked on the scaled data too (squares of huge or tiny values stay normal)
-        Xr = np.ldexp(Xo, e)
-        Qr = Xr if s.Y is None and s.rows is None else (
-            Xr[s.rows] if s.Y is None else np.ldexp(Qo, e))
-        _knn.rerank_candidates(Qr, Xr, cand, cand_dist, exclude, k, threads, dist, ind, ok)
-        del Xr, Qr
+    del index, Xr, Qr
+    if e:
         dist = np.ldexp(dist, -e)
-    else:
-        _knn.rerank_candidates(Qo, Xo, cand, cand_dist, exclude, k, threads, dist, ind, ok)
     short = np.flatnonzero(ok == 0)
     if short.size:  # too few candidates (many duplicates): the exact answer for those rows
         if s.Y is None:

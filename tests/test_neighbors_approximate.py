@@ -150,3 +150,19 @@ def test_ann_extra_is_declared_and_tested():
         extras = tomllib.load(f)["project"]["optional-dependencies"]
     assert extras["ann"] == ["faiss-cpu>=1.15"]
     assert set(extras["ann"]) <= set(extras["test"])
+
+
+@needs_faiss
+def test_slabs_of_queries_change_nothing():
+    import dataclasses
+
+    import resamplekit._neighbors as nb
+
+    X = _gaussian(3000)
+    rows = np.arange(0, 3000, 3)
+    for kw in ({}, {"rows": rows}, {"Y": X[:500] + 0.5}):
+        whole = nb.kneighbors(X, 3, neighbors="approximate", **kw)
+        s = nb._validate(X, 3, kw.get("Y"), kw.get("rows"), False, None, None, "auto")
+        slabs = nb._approximate_kneighbors(s, dataclasses.replace(nb.APPROXIMATE_TUNING,
+                                                                  slab=97))
+        assert np.array_equal(whole[1], slabs[1]) and np.array_equal(whole[0], slabs[0])
