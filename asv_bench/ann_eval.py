@@ -30,6 +30,51 @@ samplers would do with the approximate lists: ENN (k=3, kind_sel='all', every cl
 minority cleaned) decisions that differ from the exact ones, as a share of the rows and of the
 rows the exact ENN keeps; tomek_links (k=1, majority member removed; all rows only) removals
 that differ. Results are printed as a table and appended as JSON lines to --out.
+
+Last run (2026-12-02, 2 vCPU shared with other jobs, load average 5-12 on 2 cores: wall times
+are inflated, CPU times +-30%; faiss-cpu 1.15.1 and pynndescent 0.7.0 (numba 0.68.1) wheels,
+hnswlib 0.8.0 compiled from its sdist by pip). `python asv_bench/ann_eval.py --n 100000
+--rebuild`, `--n 100000 --set sweep`, `--n 1000000 --set large --only pynndescent` (hnswlib and
+faiss at 1,000,000 rows were stopped at this load; faiss's figure there is the end-to-end run
+below). CPU seconds of one thread; "ENN diff/kept": ENN decisions that differ, per row /
+per row the exact ENN keeps; tomek: removals that differ / exact removals; det: same answer
+twice / 1 vs 2 query threads / 1-thread rebuild / 2-thread build vs 1-thread build.
+
+  n=100,000   build               q  bld cpu  q cpu  idx MB  rec@3   ENN diff/kept  tomek   det
+  hnswlib     M=12,efC=40        16      3.5    1.1      31  0.859  0.0224/0.0248  191/1143 yyyn
+  hnswlib     M=16,efC=100        8      9.2    1.2      34  0.935  0.0098/0.0109   24/1143 -
+  hnswlib     M=16,efC=100       16      9.2    1.8      34  0.965  0.0057/0.0063   12/1143 yyyn
+  hnswlib     M=16,efC=100       32      9.2    2.8      34  0.984  0.0026/0.0029    8/1143 -
+  faiss-hnsw  M=16,efC=40        32      4.1    3.1      22  0.933  0.0111/0.0123   92/1143 yyyy
+  faiss-hnsw  M=16,efC=40        64      4.1    5.6      22  0.968  0.0058/0.0065   51/1143 -
+  faiss-hnsw  M=16,efC=64        32      8.9    4.8      22  0.972  0.0043/0.0048   39/1143 yy-y
+  faiss-hnsw  M=24,efC=48        32      8.4    5.6      28  0.971  0.0051/0.0056   47/1143 -
+  faiss-hnsw  M=32,efC=80        16     10.0    2.1      34  0.978  0.0034/0.0038   16/1143 -
+  faiss-hnsw  M=32,efC=80        32     10.0    3.9      34  0.991  0.0015/0.0016    7/1143 yyyy
+  faiss-hnsw  M=32,efC=80        64     10.0    7.2      34  0.998  0.0005/0.0006    2/1143 -
+  faiss-ivf   nlist=4 sqrt(n)    64      0.6    6.9      15  0.921  0.0119/0.0132  145/1143 yyyy
+  faiss-ivf   nlist=4 sqrt(n)   128      0.6   10.8      15  0.980  0.0032/0.0036   21/1143 -
+  pynndescent n_neighbors=10      -      1.7      -      43  0.763  0.0372/0.0412  311/1143 yyyn
+  pynndescent n_neighbors=20      -      4.3      -      46  0.975  0.0041/0.0045   18/1143 yyyn
+  n=1,000,000 (quality on 20,000 sampled rows)
+  pynndescent n_neighbors=20      -     79.0      -     327  0.949  0.0077/0.0084         - yy-n
+Peak resident memory above the data: 26-86 MB at 100,000 rows (IVF: 258 MB, its k-means);
+pynndescent 730 MB at 1,000,000. pynndescent's numba compilation takes 40-85 s of wall time in
+each new process (not in the table). hnswlib and pynndescent build different graphs on 2
+threads than on 1; faiss >= 1.15 builds the same graph on any number of threads (its add() is
+a batched, lock-free build; the graphs' bytes were compared too).
+
+kneighbors(neighbors="approximate") end to end (faiss HNSW M=32, efConstruction=80,
+efSearch=32, exact re-ranking; n_jobs=2), `python asv_bench/ann_eval.py --n N --prototype
+--split`:
+
+  n           cpu s   wall s  build alone (cpu)  recall@3  ENN diff/kept  peak above data
+  100,000      15.6     15.8        11.6          0.9914      0.16%           48 MB
+  300,000      74.1    109.4        49.3          0.9864      0.27%           99 MB
+  1,000,000   373.9    918.0          -           0.9802      0.33%          438 MB
+CPU time grows as n**1.35-1.42 (the graph outgrows the caches): 10,000,000 rows would take about
+8,400-9,800 CPU seconds, 70-80 minutes on two free cores; the exact search at 100,000 rows took
+8.2 s of wall time on 2 threads in the same run (approximate pays from about a million rows).
 """
 import argparse
 import json
@@ -41,7 +86,6 @@ import time
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 D = 20
 SEED = 0
 
@@ -316,6 +360,18 @@ def prototype(a):
     from resamplekit._neighbors import kneighbors
 
     for threads in a.threads:
+        if a.split:  # the graph alone, as kneighbors builds it
+            import faiss
+
+            from resamplekit._neighbors import APPROXIMATE_TUNING as T
+
+            faiss.omp_set_num_threads(threads)
+            index = faiss.IndexHNSWFlat(X.shape[1], T.m)
+            index.hnsw.efConstruction = T.ef_construction
+            _, bc, bw = timed(lambda: index.add(X))
+            del index
+            print(f"faiss HNSW build alone (M={T.m}, efConstruction={T.ef_construction}, "
+                  f"{threads} threads): cpu {bc:.1f}s wall {bw:.1f}s", flush=True)
         rss0 = rss_bytes()
         (_, ind), cpu, wall = timed(lambda: kneighbors(X, a.k, neighbors="approximate",
                                                        n_jobs=threads))
@@ -341,10 +397,12 @@ def main():
     ap.add_argument("--rebuild", action="store_true", help="second 1-thread build")
     ap.add_argument("--no-build-2t", nargs="*", default=[],
                     help="candidates whose 2-thread build is skipped")
-    ap.add_argument("--out", default=os.path.join(HERE, "ann_eval_results.jsonl"))
+    ap.add_argument("--out", default=os.path.join(os.environ.get("ANN_EVAL_CACHE", "/tmp"),
+                                                  "ann_eval_results.jsonl"))
     ap.add_argument("--prototype", action="store_true",
                     help="time kneighbors(neighbors='approximate') instead of the candidates")
     ap.add_argument("--threads", type=int, nargs="*", default=[2])
+    ap.add_argument("--split", action="store_true", help="--prototype: also time the build alone")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.prototype:
