@@ -72,8 +72,15 @@ efSearch=32, exact re-ranking; n_jobs=2), `python asv_bench/ann_eval.py --n N --
   100,000      15.6     15.8        11.6          0.9914      0.16%           48 MB
   300,000      74.1    109.4        49.3          0.9864      0.27%           99 MB
   1,000,000   373.9    918.0          -           0.9802      0.33%          438 MB
-CPU time grows as n**1.35-1.42 (the graph outgrows the caches): 10,000,000 rows would take about
-8,400-9,800 CPU seconds, 70-80 minutes on two free cores; the exact search at 100,000 rows took
+  1,000,000   363.5    367.1       264.6          0.9802      0.33%          394 MB
+(the two 1,000,000-row runs: load average 9, then 4; the same recall and ENN figures). The build is most of the
+cost, and its two threads gave little here (wall about equal to CPU time under this load).
+The cheaper graph M=16, efConstruction=40, efSearch=32 (`--tuning 16,40,32`) at 1,000,000 rows:
+172.2 s CPU, 154.8 s wall, recall@3 0.8442, ENN differs on 2.27% of the kept rows (0.933 and
+1.2% at 100,000): recall falls with n faster for small graphs.
+CPU time grows as n**1.35-1.42 (the build as n**1.32-1.40; the graph outgrows the caches):
+10,000,000 rows would take about 8,000-9,800 CPU seconds (the build alone about 6,600), 65-80
+minutes on two free cores, far from 15 minutes; the exact search at 100,000 rows took
 8.2 s of wall time on 2 threads in the same run (approximate pays from about a million rows).
 """
 import argparse
@@ -373,12 +380,24 @@ def prototype(a):
             print(f"faiss HNSW build alone (M={T.m}, efConstruction={T.ef_construction}, "
                   f"{threads} threads): cpu {bc:.1f}s wall {bw:.1f}s", flush=True)
         rss0 = rss_bytes()
-        (_, ind), cpu, wall = timed(lambda: kneighbors(X, a.k, neighbors="approximate",
-                                                       n_jobs=threads))
+        if a.tuning:  # M, efConstruction, efSearch
+            import dataclasses
+
+            from resamplekit import _neighbors as nb
+
+            m_, efc, efs = (int(v) for v in a.tuning.split(","))
+            tuning = dataclasses.replace(nb.APPROXIMATE_TUNING, m=m_, ef_construction=efc,
+                                         ef_search=efs)
+            s = nb._validate(X, a.k, None, None, False, threads, None, "auto")
+            (_, ind), cpu, wall = timed(lambda: nb._approximate_kneighbors(s, tuning))
+        else:
+            (_, ind), cpu, wall = timed(lambda: kneighbors(X, a.k, neighbors="approximate",
+                                                           n_jobs=threads))
         q = quality(y, rows, exact, ind, full)
         q.update(n=a.n, threads=threads, cpu=cpu, wall=wall,
                  peak_mb=(peak_rss_bytes() - rss0) / 2**20)
-        print(f"kneighbors(neighbors='approximate') n={a.n} k={a.k} n_jobs={threads}: "
+        print(f"kneighbors(neighbors='approximate') n={a.n} k={a.k} n_jobs={threads} "
+              f"{a.tuning or 'default'}: "
               f"cpu {cpu:.1f}s wall {wall:.1f}s, peak above the data {q['peak_mb']:.0f} MB, "
               f"recall@3 {q['recall3']:.4f}, ENN differs on {q['enn_diff_of_kept']:.4%} of the "
               f"kept rows", flush=True)
@@ -403,6 +422,7 @@ def main():
                     help="time kneighbors(neighbors='approximate') instead of the candidates")
     ap.add_argument("--threads", type=int, nargs="*", default=[2])
     ap.add_argument("--split", action="store_true", help="--prototype: also time the build alone")
+    ap.add_argument("--tuning", help="--prototype: M,efConstruction,efSearch instead of the default")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.prototype:
