@@ -73,8 +73,9 @@ efSearch=32, exact re-ranking; n_jobs=2), `python asv_bench/ann_eval.py --n N --
   300,000      74.1    109.4        49.3          0.9864      0.27%           99 MB
   1,000,000   373.9    918.0          -           0.9802      0.33%          438 MB
   1,000,000   363.5    367.1       264.6          0.9802      0.33%          394 MB
-(the two 1,000,000-row runs: load average 9, then 4; the same recall and ENN figures). The build is most of the
-cost, and its two threads gave little here (wall about equal to CPU time under this load).
+(the two 1,000,000-row runs: load average 9, then 4; the same recall and ENN figures). The
+build is most of the cost, and its two threads gave little here (wall about equal to CPU time
+under this load).
 The cheaper graph M=16, efConstruction=40, efSearch=32 (`--tuning 16,40,32`) at 1,000,000 rows:
 172.2 s CPU, 154.8 s wall, recall@3 0.8442, ENN differs on 2.27% of the kept rows (0.933 and
 1.2% at 100,000): recall falls with n faster for small graphs.
@@ -422,7 +423,8 @@ def main():
                     help="time kneighbors(neighbors='approximate') instead of the candidates")
     ap.add_argument("--threads", type=int, nargs="*", default=[2])
     ap.add_argument("--split", action="store_true", help="--prototype: also time the build alone")
-    ap.add_argument("--tuning", help="--prototype: M,efConstruction,efSearch instead of the default")
+    ap.add_argument("--tuning",
+                    help="--prototype: M,efConstruction,efSearch instead of the default")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.prototype:

@@ -1392,14 +1392,14 @@ def _approximate_kneighbors(s, tuning=APPROXIMATE_TUNING):
     itself gets the exact search. Deterministic: the graph's levels come from faiss's fixed
     seed, its build does not depend on the threads (see _faiss_deterministic_build), and queries
     are independent of each other.
-    Time: about n log n distance evaluations times M * efConstruction for the build, log n
-    times M * efSearch per query; measured (d = 20, two threads) the CPU time grows as
-    n**1.35-1.42 from 100,000 to 1,000,000 rows, as the graph outgrows the caches. Memory: the index, 4 d bytes per row (faiss's copy of the
-    float32 data) plus about 8 M bytes per row (the level-0 links; the upper levels add a few
-    percent): 336 bytes per row for d = 20, M = 32; a float32 copy of X when it is not
-    float32 (4 d bytes per row), a scaled copy of X in its dtype outside float32's
-    comfortable range, the queries X[rows] when rows is given, and per slab of queries
-    28 m bytes of candidates per query.
+    Time: about n log n distance evaluations times M * efConstruction for the build, log n times
+    M * efSearch per query; measured (d = 20, two threads) the CPU time grows as n**1.35-1.42
+    from 100,000 to 1,000,000 rows, as the graph outgrows the caches. Memory: the index, 4 d
+    bytes per row (faiss's copy of the float32 data) plus about 8 M bytes per row (the level-0
+    links; the upper levels add a few percent): 336 bytes per row for d = 20, M = 32; a float32
+    copy of X when it is not float32 (4 d bytes per row), a scaled copy of X in its dtype
+    outside float32's comfortable range, the queries X[rows] when rows is given, and per slab of
+    queries 28 m bytes of candidates per query.
     """
     faiss = _import_faiss()
     Xo, k = np.ascontiguousarray(s.X), s.k
