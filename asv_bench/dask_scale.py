@@ -139,7 +139,7 @@ def overhead(args):
     cases = [
         ("random_under", args.n, lambda X, y: rkd.random_under(X, y, random_state=0),
          lambda X, y: rk.random_under(X, y, random_state=0)),
-        ("smote", args.n, lambda X, y: rkd.smote(X, y, random_state=0),
+        ("smote", args.n, lambda X, y: rkd.smote(X, y, random_state=0, n_jobs=1),
          lambda X, y: rk.smote(X, y, random_state=0, n_jobs=1)),
         ("edited_nearest_neighbours", args.n_enn,
          lambda X, y: rkd.edited_nearest_neighbours(X, y),

@@ -339,8 +339,7 @@ class _Data:
             X_out = _dd().from_delayed(xs or [delayed(meta)], meta=meta,
                                        divisions=divisions if xs else None,
                                        verify_meta=False)
-        ys = [_lazy_vector(p[1], p[3], self.y_dtype) for p in pieces]
-        y_out = da.concatenate(ys) if ys else da.zeros((0,), dtype=self.y_dtype)
+        y_out = _lazy_vectors([p[1] for p in pieces], [p[3] for p in pieces], self.y_dtype)
         if self.y_kind == "series":
             meta_y = self.y_meta.rename(self.y_name)
             series = [delayed(_as_series)(p[1], meta_y, int(s), p[3], x, keep_index)
@@ -352,8 +351,7 @@ class _Data:
                                        verify_meta=False)
         out = (X_out, y_out)
         if return_indices:
-            idx = [_lazy_vector(p[2], p[3], np.intp) for p in pieces]
-            out += (da.concatenate(idx) if idx else da.zeros((0,), dtype=np.intp),)
+            out += (_lazy_vectors([p[2] for p in pieces], [p[3] for p in pieces], np.intp),)
         return out
 
     def take(self, b, local, n, *, numeric=False):
@@ -391,11 +389,24 @@ class _Data:
         return self.y_parts[b] if self.y_local is None else self.y_local[b]
 
 
-def _lazy_vector(part, n, dtype):
-    """A 1-d dask array of one chunk from a delayed block or a NumPy array."""
-    if isinstance(part, np.ndarray):
-        return da.from_array(part, chunks=-1)
-    return da.from_delayed(part, (int(n),), dtype=dtype)
+# Labels and row numbers made in this process go into the graph in chunks of this many
+# values: a chunk is a task, and on a distributed cluster each costs milliseconds.
+_LOCAL_CHUNK = 2**22
+
+
+def _lazy_vectors(parts, lengths, dtype):
+    """A 1-d dask array of the pieces ``parts`` (delayed blocks or NumPy arrays), in order.
+    When every piece is a NumPy array they are joined here and chunked by _LOCAL_CHUNK,
+    whatever the pieces' lengths."""
+    if not parts:
+        return da.zeros((0,), dtype=dtype)
+    if all(isinstance(part, np.ndarray) for part in parts):
+        whole = np.concatenate(parts).astype(dtype, copy=False)
+        return da.from_array(whole, chunks=min(max(len(whole), 1), _LOCAL_CHUNK))
+    return da.concatenate([
+        da.from_array(part, chunks=-1) if isinstance(part, np.ndarray)
+        else da.from_delayed(part, (int(n),), dtype=dtype)
+        for part, n in zip(parts, lengths)])
 
 
 def _take(block, local):
