@@ -30,7 +30,7 @@ def main(method):
           flush=True)
     t = time.perf_counter()
     out = getattr(rk, method)(X, y, random_state=0)
-    s = out[0].sum(axis=0)
+    out[0].sum(axis=0)
     print(f"{method}: {time.perf_counter() - t:.1f} s, {out[0].shape[0]:,} rows out, peak RSS "
           f"{rss():.0f} MB ({rss() - base:.0f} MB above X and y)", flush=True)
 
