@@ -974,7 +974,7 @@ class Dataset:
             out = out + (np.concatenate([np.arange(n, dtype=np.intp), rows]),)
         return out
 
-    def append(self, X_new, y_new, *, return_indices=False, sources=None):
+    def append(self, X_new, y_new, *, return_indices=False, sources=None, filled=None):
         """All original rows (as ``self.X``), then new rows ``X_new`` with class codes ``y_new``.
 
         Needs ``numeric=True``. The result has ``self.X``'s dtype. For sparse X, ``X_new`` may
@@ -982,6 +982,10 @@ class Dataset:
         caller's sparse format. Returned indices are
         ``0..n-1`` for the original rows, then ``sources`` (the input row each new row comes
         from), or -1 for every new row when ``sources`` is None.
+
+        ``filled``: for dense X (not polars), an array from :meth:`output_buffer` whose first
+        n rows hold ``self.X`` and whose last rows are ``X_new`` (written there by the caller):
+        used as the output as it is, without a second copy of the new rows.
         """
         if not self.numeric:
             raise TypeError("Dataset.append needs a Dataset made with numeric=True")
@@ -1010,6 +1014,10 @@ class Dataset:
             schema = self._polars_schema(X.dtype)
             head = X0.cast(schema) if X0.schema != schema else X0
             X_out = pl.concat([head, self._polars_frame(X_new.astype(X.dtype, copy=False))])
+        elif filled is not None:
+            if filled.shape != (n + m, X.shape[1]) or filled.dtype != X.dtype:
+                raise ValueError("Dataset.append: filled does not match X and X_new")
+            X_out = self._new_X_out(filled)
         else:
             arr = np.empty((n + m, X.shape[1]), dtype=X.dtype)
             arr[:n] = X
@@ -1026,6 +1034,17 @@ class Dataset:
                 tail = np.asarray(sources, dtype=np.intp)
             out = out + (np.concatenate([np.arange(n, dtype=np.intp), tail]),)
         return out
+
+    def output_buffer(self, m):
+        """For :meth:`append` of ``m`` new rows to dense X (not sparse, not polars): the
+        output array with ``self.X`` in its first n rows, the last m rows to be written by the
+        caller (C-contiguous); None for other containers (append then copies)."""
+        if not self.numeric or self._x_kind in ("sparse", "polars"):
+            return None
+        X = self.X
+        arr = np.empty((X.shape[0] + m, X.shape[1]), dtype=X.dtype)
+        arr[:X.shape[0]] = X
+        return arr
 
     def append_columns(self, new_columns, y_new, *, return_indices=False,
                        all_categorical=False):

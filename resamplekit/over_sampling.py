@@ -436,13 +436,14 @@ def _draw_segments(random_state, n_base, k, n_new, step_size=1.0):
     return np.floor_divide(draws, k), np.mod(draws, k), steps
 
 
-def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs):
+def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs, out=None):
     """New rows ``X[rows] + gaps * (scales * (X[nbrs] - X[rows]))`` (scales None = 1).
 
-    ``X`` is an ndarray (the rows come back as one of X's dtype) or a canonical CSR matrix
-    (the rows come back as a CSR matrix built straight from the parents' non-zeros: the union
-    of their columns, entries that come out 0 not stored; never through dense rows), with the
-    same values in both cases (``_kernels._smote``).
+    ``X`` is an ndarray (the rows come back as one of X's dtype, written into ``out`` when
+    given: C-contiguous, len(rows) x d) or a canonical CSR matrix (the rows come back as a CSR
+    matrix built straight from the parents' non-zeros: the union of their columns, entries
+    that come out 0 not stored; never through dense rows), with the same values in both cases
+    (``_kernels._smote``).
     """
     rows = np.ascontiguousarray(rows, dtype=np.intp)
     nbrs = np.ascontiguousarray(nbrs, dtype=np.intp)
@@ -469,7 +470,8 @@ def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs):
                         indices, n_threads)
         return sparse.csr_matrix((data, indices, indptr), shape=(n_new, X.shape[1]),
                                  copy=False)
-    out = np.empty((n_new, X.shape[1]), dtype=X.dtype)
+    if out is None:
+        out = np.empty((n_new, X.shape[1]), dtype=X.dtype)
     # The kernel is memory-bound: a thread per ~2 million values written; more threads only
     # add start-up and barrier cost (the result does not depend on it).
     n_threads = min(check_n_jobs(n_jobs), max(1, out.size // 2_000_000))
@@ -486,18 +488,23 @@ def _no_rows(X):
     return np.empty((0, X.shape[1]), dtype=X.dtype)
 
 
-def _synthesise(ds, blocks, n_jobs):
-    """Run the kernel once over all classes' blocks and append the new rows to the originals.
+def _synthesised(ds, blocks, n_jobs, return_indices, return_provenance):
+    """Run the kernel once over all classes' blocks; the originals then the new rows, as the
+    method's output (with indices and provenance when asked for).
 
     ``blocks`` is a list of ``(code, rows, nbrs, gaps, scales)`` with global row indices of
-    ``ds.X``; ``scales`` is None where the difference is not scaled.
+    ``ds.X``; ``scales`` is None where the difference is not scaled. For dense X the new rows
+    are written straight into the output array (no second copy of them).
     """
     made = _segments(blocks)
     if made is None:
-        return _no_rows(ds.X), np.empty(0, dtype=np.intp), (np.empty(0, dtype=np.intp),)
+        return _nothing_new(ds, return_indices, return_provenance)
     rows, nbrs, gaps, scales, y_new = made
-    X_new = _interpolate_rows(ds.X, rows, nbrs, gaps, scales, n_jobs)
-    return X_new, y_new, (rows, nbrs, gaps, scales)
+    buffer = None if sparse.issparse(ds.X) else ds.output_buffer(len(rows))
+    tail = None if buffer is None else buffer[ds.n_samples:]
+    X_new = _interpolate_rows(ds.X, rows, nbrs, gaps, scales, n_jobs, out=tail)
+    return _appended(ds, X_new, y_new, (rows, nbrs, gaps, scales), return_indices,
+                     return_provenance, filled=buffer)
 
 
 def _segments(blocks):
@@ -519,13 +526,13 @@ def _segments(blocks):
     return rows, nbrs, gaps, scales, codes
 
 
-def _appended(ds, X_new, y_new, made, return_indices, return_provenance):
+def _appended(ds, X_new, y_new, made, return_indices, return_provenance, filled=None):
     """``ds.append`` of the new rows, with their records last when asked for.
 
     ``made`` is what the rows were made from: ``(rows, nbrs, gaps, scales)`` in global row
-    indices, as given to the kernel.
+    indices, as given to the kernel; ``filled``: see ``Dataset.append``.
     """
-    out = ds.append(X_new, y_new, return_indices=return_indices)
+    out = ds.append(X_new, y_new, return_indices=return_indices, filled=filled)
     if return_provenance:
         out += (inputs_then(ds.n_samples, made_records(*made)),)
     return out
@@ -680,8 +687,7 @@ def smote(
         nns = kneighbors(ds.X[members], k, n_jobs=n_jobs)[1]
         rows, cols, steps = _draw_segments(random_state, members.shape[0], k, n_new)
         blocks.append((code, members[rows], members[nns[rows, cols]], steps, None))
-    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
-    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
+    return _synthesised(ds, blocks, n_jobs, return_indices, return_provenance)
 
 
 def _count_other(ds, rows, m, n_jobs):
@@ -698,7 +704,7 @@ def _in_danger(n_other, m):
 
 def _borderline_segments(ds, counts, members, class_X, nbrs, nbr_codes, search_all, *, k, m,
                          kind, random_state, n_jobs):
-    """Borderline-SMOTE's danger rows, neighbours and draws: ``_synthesise``'s blocks.
+    """Borderline-SMOTE's danger rows, neighbours and draws: ``_synthesised``'s blocks.
 
     ``members[code]``: the class's rows (ascending global row numbers), for each code of
     ``counts``; ``class_X(code)``: those rows of X; ``nbrs`` (n_queries, >= m), ``nbr_codes``:
@@ -743,7 +749,7 @@ def _borderline_segments(ds, counts, members, class_X, nbrs, nbr_codes, search_a
 
 
 def _adasyn_segments(ds, counts, members, class_X, nbr_codes, *, k, random_state, n_jobs):
-    """ADASYN's per-row counts, neighbours and draws: ``_synthesise``'s blocks.
+    """ADASYN's per-row counts, neighbours and draws: ``_synthesised``'s blocks.
 
     ``members``, ``class_X``, ``ds``: as :func:`_borderline_segments`; ``nbr_codes``
     (n_queries, k): the class codes of the k nearest other rows of X of the queries (the
@@ -937,8 +943,7 @@ def borderline_smote(
     blocks = _borderline_segments(
         ds, counts, members, lambda code: ds.X[members[code]], m_nbrs, ds.y[m_nbrs],
         search_all, k=k, m=m, kind=kind, random_state=random_state, n_jobs=n_jobs)
-    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
-    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
+    return _synthesised(ds, blocks, n_jobs, return_indices, return_provenance)
 
 
 def _check_out_step(out_step):
@@ -1176,8 +1181,7 @@ def svm_smote(
             g_bases, g_nns = bases[group], nns[group]
             rows, cols, steps = _draw_segments(random_state, g_bases.shape[0], k, n_group, step)
             blocks.append((code, g_bases[rows], g_nns[rows, cols], steps, None))
-    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
-    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
+    return _synthesised(ds, blocks, n_jobs, return_indices, return_provenance)
 
 
 @overload
@@ -1316,8 +1320,7 @@ def adasyn(
     nbr_codes = ds.y[kneighbors(ds.X, k, rows=queries, n_jobs=n_jobs)[1]]
     blocks = _adasyn_segments(ds, counts, members, lambda code: ds.X[members[code]],
                               nbr_codes, k=k, random_state=random_state, n_jobs=n_jobs)
-    X_new, y_new, made = _synthesise(ds, blocks, n_jobs)
-    return _appended(ds, X_new, y_new, made, return_indices, return_provenance)
+    return _synthesised(ds, blocks, n_jobs, return_indices, return_provenance)
 
 
 # --- KMeans-SMOTE, SMOTE-NC, SMOTE-N ---

@@ -473,3 +473,24 @@ def test_inputs_untouched_and_read_only_inputs_work(name):
     X_res, y_res = ALL[name](X, y, k=3, random_state=0)
     assert_array_equal(X, X_before)
     assert_array_equal(X_res, ALL[name](X.copy(), y.copy(), k=3, random_state=0)[0])
+
+
+def test_smote_writes_new_rows_into_the_output_once():
+    # Dense X: the new rows are written straight into the output array, not made apart and
+    # copied in (which would add their size again to the peak). Wide float64 rows make the
+    # draws (about 48 bytes a new row) small beside the rows (512 bytes).
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6_000, 64))
+    y = np.array([0] * 5_000 + [1] * 1_000)
+    smote(X[:200], y[:200] * 0 + (np.arange(200) >= 150), random_state=0)  # warm up
+    tracemalloc.start()
+    try:
+        X_res, _ = smote(X, y, random_state=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    new_bytes = (X_res.shape[0] - X.shape[0]) * X.shape[1] * 8
+    assert X_res.shape == (10_000, 64)
+    assert peak < X_res.nbytes + 0.5 * new_bytes, (peak, X_res.nbytes, new_bytes)
