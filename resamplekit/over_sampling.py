@@ -284,7 +284,9 @@ def random_over(
     if sparse.issparse(X_alg):
         return _smoothed_sparse(ds, targets, factors, h, rs, return_indices, return_provenance)
     m = sum(targets.values())
-    X_new = np.empty((m, d), dtype=X_alg.dtype)
+    # The new rows written straight into the output (dense X), else made apart.
+    buffer = ds.output_buffer(m)
+    X_new = np.empty((m, d), dtype=X_alg.dtype) if buffer is None else buffer[n:]
     sources = np.empty(m, dtype=np.intp)
     y_new = np.empty(m, dtype=np.intp)
     pos = 0
@@ -306,7 +308,8 @@ def random_over(
         sources[pos:pos + n_new] = boot
         y_new[pos:pos + n_new] = code
         pos += n_new
-    out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources)
+    out = ds.append(X_new, y_new, return_indices=return_indices, sources=sources,
+                    filled=buffer)
     if return_provenance:
         out += (inputs_then(n, made_records(sources, step="smoothed")),)
     return out

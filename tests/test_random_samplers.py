@@ -331,3 +331,29 @@ def test_shrinkage_noise_in_blocks_is_one_stream(monkeypatch):
     X_ref, _ = RandomOverSampler(shrinkage=1.3, random_state=3).fit_resample(X, y)
     X_res, _ = over_sampling.random_over(X, y, shrinkage=1.3, random_state=3)
     np.testing.assert_array_equal(X_res, X_ref)
+
+
+def test_random_over_shrinkage_writes_new_rows_into_the_output_once(monkeypatch):
+    # Dense X with shrinkage: the smoothed rows go straight into the output array (no second
+    # copy of them at the peak). The noise is drawn in blocks of rows: small blocks here, so
+    # that their temporaries do not hide the copy.
+    import tracemalloc
+
+    from resamplekit import over_sampling, random_over
+
+    monkeypatch.setattr(over_sampling, "_BLOCK_ROWS", 256)
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6_000, 64))
+    y = np.array([0] * 5_000 + [1] * 1_000)
+    random_over(X[:100], (np.arange(100) >= 80).astype(int), shrinkage=1.0, random_state=0)
+    tracemalloc.start()
+    try:
+        X_res, _ = random_over(X, y, shrinkage=1.0, random_state=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    new_bytes = (X_res.shape[0] - X.shape[0]) * X.shape[1] * 8
+    assert X_res.shape == (10_000, 64)
+    # (the rest: the draws, the class's rows for its std, the labels: about 1 MB here)
+    assert peak < X_res.nbytes + 0.8 * new_bytes, (peak, X_res.nbytes, new_bytes)

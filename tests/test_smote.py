@@ -484,7 +484,7 @@ def test_smote_writes_new_rows_into_the_output_once():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(6_000, 64))
     y = np.array([0] * 5_000 + [1] * 1_000)
-    smote(X[:200], y[:200] * 0 + (np.arange(200) >= 150), random_state=0)  # warm up
+    smote(X[:200], (np.arange(200) >= 150).astype(int), random_state=0)  # warm up
     tracemalloc.start()
     try:
         X_res, _ = smote(X, y, random_state=0)
