@@ -801,10 +801,6 @@ def _rows_of_block(lookups, start, stop):
     return inside - start
 
 
-def _take_rows(block, local):
-    return np.ascontiguousarray(block[local])
-
-
 def _assemble_piece(draws, lookups, bases, block_rows, fetched, offsets, n_features, dtype):
     """The new rows of a piece: base rows from the view blocks, neighbour rows from X's
     blocks, then ``interpolate`` as in memory."""
@@ -847,13 +843,13 @@ def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs):
             lo, hi = int(view.offsets[j]), int(view.offsets[j] + view.lengths[j])
             lk = delayed(_base_lookup)(draws, lists[j], lo, hi)
             lookups.append(lk)
-            bases.append(delayed(_take_rows)(view.numeric()[j], delayed(_pick)(lk, 1)))
+            bases.append(delayed(_take)(view.numeric()[j], delayed(_pick)(lk, 1)))
         block_rows, fetched = [], []
         for b in range(data.n_blocks):
             lo, hi = int(data.offsets[b]), int(data.offsets[b] + data.lengths[b])
             loc = delayed(_rows_of_block)(lookups, lo, hi)
             block_rows.append(loc)
-            fetched.append(delayed(_take_rows)(blocks[b], loc))
+            fetched.append(delayed(_take)(blocks[b], loc))
         x = delayed(_assemble_piece)(draws, lookups, bases, block_rows, fetched,
                                      [int(o) for o in data.offsets], data.n_features,
                                      data.num_dtype)

@@ -202,3 +202,17 @@ def method_data(name, dtype=np.float64, *, n_major=60, n_minor=20, seed=0):
     elif name == "smoten":
         X = np.digitize(X, [-0.5, 0.5]).astype(np.int64)
     return X, y, kwargs
+
+
+def traced_peak(call):
+    """``call()``'s result and the peak memory tracemalloc saw during it (NumPy reports its
+    buffers to tracemalloc), in bytes."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import noise_classes, readonly
+from conftest import noise_classes, readonly, traced_peak
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from scipy import sparse
@@ -337,8 +337,6 @@ def test_random_over_shrinkage_writes_new_rows_into_the_output_once(monkeypatch)
     # Dense X with shrinkage: the smoothed rows go straight into the output array (no second
     # copy of them at the peak). The noise is drawn in blocks of rows: small blocks here, so
     # that their temporaries do not hide the copy.
-    import tracemalloc
-
     from resamplekit import over_sampling, random_over
 
     monkeypatch.setattr(over_sampling, "_BLOCK_ROWS", 256)
@@ -347,12 +345,7 @@ def test_random_over_shrinkage_writes_new_rows_into_the_output_once(monkeypatch)
     X = rng.normal(size=(6_000, 64))
     y = np.array([0] * 5_000 + [1] * 1_000)
     random_over(X[:100], (np.arange(100) >= 80).astype(int), shrinkage=1.0, random_state=0)
-    tracemalloc.start()
-    try:
-        X_res, _ = random_over(X, y, shrinkage=1.0, random_state=0)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (X_res, _), peak = traced_peak(lambda: random_over(X, y, shrinkage=1.0, random_state=0))
     new_bytes = (X_res.shape[0] - X.shape[0]) * X.shape[1] * 8
     assert X_res.shape == (10_000, 64)
     # (the rest: the draws, the class's rows for its std, the labels: about 1 MB here)

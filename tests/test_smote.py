@@ -2,7 +2,7 @@
 imbalanced-learn (the oracle) and plain NumPy references."""
 import numpy as np
 import pytest
-from conftest import classification
+from conftest import classification, traced_peak
 from numpy.testing import assert_allclose, assert_array_equal
 
 from resamplekit._kernels._smote import interpolate
@@ -479,18 +479,11 @@ def test_smote_writes_new_rows_into_the_output_once():
     # Dense X: the new rows are written straight into the output array, not made apart and
     # copied in (which would add their size again to the peak). Wide float64 rows make the
     # draws (about 48 bytes a new row) small beside the rows (512 bytes).
-    import tracemalloc
-
     rng = np.random.default_rng(0)
     X = rng.normal(size=(6_000, 64))
     y = np.array([0] * 5_000 + [1] * 1_000)
     smote(X[:200], (np.arange(200) >= 150).astype(int), random_state=0)  # warm up
-    tracemalloc.start()
-    try:
-        X_res, _ = smote(X, y, random_state=0)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (X_res, _), peak = traced_peak(lambda: smote(X, y, random_state=0))
     new_bytes = (X_res.shape[0] - X.shape[0]) * X.shape[1] * 8
     assert X_res.shape == (10_000, 64)
     assert peak < X_res.nbytes + 0.5 * new_bytes, (peak, X_res.nbytes, new_bytes)
