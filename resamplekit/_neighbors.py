@@ -34,11 +34,16 @@ rows and queries share multiplied as a dense float32 block by SGEMM instead; a q
 of them sums all its products in float32 and scans every row once), rows sharing no column with
 the query walked in norm order, candidates in a provable window above the k-th
 key re-ranked by their exact float64 distance (a merge of the two sorted rows). Same tie, self
-and exactness rules, and the same answer as on the dense form, bit for bit. Peak extra memory:
-about 16 bytes per stored value of X (its column lists; plus its float64/intp copy when the
-input has other dtypes or is not canonical), 6 bytes per stored value at most for the dense
-block of frequent columns, and per thread 33 bytes per row of X plus an 8 MB tile: nothing of
-size n_features, no n x n or n_queries x n block. ``_sparse_kneighbors_reference`` (NumPy and
+and exactness rules, and the same answer as on the dense form, bit for bit. X's rows are
+searched a block at a time (at most ``_SPARSE_BLOCK_VALUES`` = 2**21 stored values a block),
+the queries a block at a time too, and the blocks' k-lists merged by (distance, index): the
+caller's arrays are read as they are (int32 or int64 indices, any numeric dtype; a canonical
+copy only for unsorted or duplicate entries) and only a block is converted to float64/intp.
+Peak extra memory: about 100 bytes per stored value of a block (its copy and norms, its column
+ids and column lists, the dense block of its frequent columns, the query block's copy): about
+200 MB at most, whatever the size of X, plus the n_queries x k answer and, per thread, 33 bytes
+per row of a block plus an 8 MB tile: nothing of size n_features, no n x n or n_queries x n
+block. ``_sparse_kneighbors_reference`` (NumPy and
 scipy, the tests' second implementation) gives the same answer.
 
 Scale. The float32 scan holds data whose largest magnitude lies in [2**-60, 2**60] (and whose
@@ -1519,51 +1524,117 @@ class _SparseRows:
         self.norms = np.bincount(row_of, weights=data * data, minlength=shape[0]).astype(
             np.float64, copy=False)  # (int64 when there is no stored value)
 
-    def take(self, rows):
-        """The rows ``rows`` (intp array) as a new _SparseRows (O(their non-zeros))."""
-        starts = self.indptr[rows]
-        lengths = self.indptr[rows + 1] - starts
-        indptr = np.zeros(rows.size + 1, dtype=np.intp)
-        np.cumsum(lengths, out=indptr[1:])
-        pick = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1], dtype=np.intp)
-        return _SparseRows(self.data[pick], self.indices[pick], indptr,
-                           (rows.size, self.shape[1]))
-
-    def scaled(self, e):
-        """The same rows multiplied by 2**e (exact)."""
-        return _SparseRows(np.ldexp(self.data, e), self.indices, self.indptr, self.shape)
-
     def row(self, i):
         lo, hi = self.indptr[i], self.indptr[i + 1]
         return self.indices[lo:hi], self.data[lo:hi]
 
 
-def _as_sparse_rows(A, name):
-    """A scipy.sparse matrix or array as _SparseRows (float64 values, intp indices; copies
-    only what must change: the caller's matrix is never modified). Finite values only."""
-    from scipy import sparse
+# Stored values per block of the sparse search: X's rows are searched a block at a time (and
+# the queries taken a block at a time), so that its working memory stays bounded whatever the
+# input's size (see _sparse_kneighbors). About 100 bytes per value of a block at the peak (the
+# block's float64/intp copy and norms, its column ids and lists, the sort of its columns when
+# X is very wide, the dense block of its frequent columns, the query block's copy and column
+# ids): 2**21 values, about 200 MB. The k-lists of the blocks are merged by (distance, index),
+# the same answer as one block. Measured on 100,000 x 200,000 text-like rows (4.9 million
+# values, 3 x 3 blocks): the same time as one block.
+_SPARSE_BLOCK_VALUES = 2**21
+# Values validated (finite, magnitude, canonical order) at a time: temporaries of a few MB.
+_SPARSE_CHECK_VALUES = 2**20
 
-    if A.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D matrix (rows x features), got shape {A.shape}")
-    if A.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must be a sparse matrix of integers or floats, got dtype {A.dtype}")
-    if A.format != "csr":
-        A = A.tocsr()  # CSC, COO, ...: converted once (a new matrix)
-    data, indices, indptr = np.asarray(A.data), np.asarray(A.indices), np.asarray(A.indptr)
-    if data.dtype.kind == "f" and data.size and not np.isfinite(data).all():
-        raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
-    shape = (int(A.shape[0]), int(A.shape[1]))
-    # Canonical form (sorted, no duplicates) on a copy (scipy's sum_duplicates is in place),
-    # summed in the input's dtype as toarray() sums, before the conversion to float64.
-    if not _csr_is_canonical(indices, indptr):
-        B = sparse.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape)
-        B.sum_duplicates()
-        data, indices, indptr = B.data, B.indices, B.indptr
-    data = data.astype(np.float64, copy=False)
-    indptr = indptr.astype(np.intp, copy=False)
-    indices = indices.astype(np.intp, copy=False)
-    return _SparseRows(data, indices, indptr, shape)
+
+class _CSRSource:
+    """A scipy.sparse matrix's CSR arrays as given (any float or integer dtype, int32 or int64
+    indices), validated without a copy of the same size: canonical (sorted, duplicate-free
+    columns; a canonical copy otherwise, summed as scipy sums), finite; with the largest
+    magnitude and row length. Blocks of rows come out as _SparseRows (float64, intp), so that
+    only a block at a time is converted. The caller's matrix is never modified."""
+
+    __slots__ = ("data", "indices", "indptr", "shape", "max_nnz", "magnitude")
+
+    def __init__(self, A, name):
+        from scipy import sparse
+
+        if A.ndim != 2:
+            raise ValueError(
+                f"{name} must be a 2-D matrix (rows x features), got shape {A.shape}")
+        if A.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{name} must be a sparse matrix of integers or floats, got dtype {A.dtype}")
+        if A.format != "csr":
+            A = A.tocsr()  # CSC, COO, ...: converted once (a new matrix)
+        data, indices, indptr = np.asarray(A.data), np.asarray(A.indices), np.asarray(A.indptr)
+        shape = (int(A.shape[0]), int(A.shape[1]))
+        nnz = int(indptr[-1]) if indptr.size else 0
+        data, indices = data[:nnz], indices[:nnz]
+        magnitude, canonical = 0.0, True
+        for lo, hi in _value_blocks(indptr, _SPARSE_CHECK_VALUES):
+            part = data[indptr[lo]:indptr[hi]]
+            if part.size == 0:
+                continue
+            if part.dtype.kind == "f" and not np.isfinite(part).all():
+                raise ValueError(
+                    f"{name} must contain only finite values, got NaN or infinity")
+            magnitude = max(magnitude, float(part.max()), -float(part.min()))
+            if canonical:
+                canonical = _csr_is_canonical(indices[indptr[lo]:indptr[hi]],
+                                              indptr[lo:hi + 1] - indptr[lo])
+        if not canonical:
+            # sorted and summed on a copy (scipy's sum_duplicates works in place), in the
+            # input's dtype as toarray() sums
+            B = sparse.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape)
+            B.sum_duplicates()
+            data, indices, indptr = B.data, B.indices, B.indptr
+            magnitude = float(np.abs(data).max()) if data.size else 0.0
+        self.data, self.indices, self.indptr, self.shape = data, indices, indptr, shape
+        self.max_nnz = int(np.diff(indptr).max()) if shape[0] else 0
+        self.magnitude = magnitude
+
+    def rows_range(self, lo, hi, e=0):
+        """Rows lo..hi-1 as _SparseRows, multiplied by 2**e (exact)."""
+        a, b = int(self.indptr[lo]), int(self.indptr[hi])
+        data = self.data[a:b].astype(np.float64)  # a copy, scaled in place
+        if e:
+            np.ldexp(data, e, out=data)
+        indptr = self.indptr[lo:hi + 1].astype(np.intp)
+        indptr -= a
+        return _SparseRows(data, self.indices[a:b].astype(np.intp), indptr,
+                           (hi - lo, self.shape[1]), magnitude=self.magnitude * 2.0**e)
+
+    def take(self, rows, e=0):
+        """The rows ``rows`` (intp array) as _SparseRows, multiplied by 2**e."""
+        starts = self.indptr[rows].astype(np.intp)
+        lengths = self.indptr[rows + 1].astype(np.intp) - starts
+        indptr = np.zeros(rows.size + 1, dtype=np.intp)
+        np.cumsum(lengths, out=indptr[1:])
+        pick = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1], dtype=np.intp)
+        data = self.data[pick].astype(np.float64, copy=False)
+        if e:
+            data = np.ldexp(data, e)
+        return _SparseRows(data, self.indices[pick].astype(np.intp, copy=False), indptr,
+                           (rows.size, self.shape[1]), magnitude=self.magnitude * 2.0**e)
+
+
+def _value_blocks(indptr, max_values, min_rows=1, rows_of=None):
+    """Consecutive ranges (lo, hi) of rows (of ``rows_of``, an intp array of row numbers, when
+    given: positions in it) holding at most ``max_values`` stored values and ``max_values``
+    rows each, or a single row when that row alone holds more; every range but a lone one has
+    at least ``min_rows`` rows (the last takes the rest when fewer would remain)."""
+    if rows_of is None:
+        ends = np.asarray(indptr, dtype=np.int64)
+    else:
+        ends = np.zeros(rows_of.size + 1, dtype=np.int64)
+        np.cumsum(indptr[rows_of + 1] - indptr[rows_of], out=ends[1:])
+    n = ends.size - 1
+    blocks, lo = [], 0
+    max_values = max(1, int(max_values))
+    while lo < n:
+        hi = int(np.searchsorted(ends, ends[lo] + max_values, side="right")) - 1
+        hi = min(max(hi, lo + 1, lo + min_rows), lo + max(max_values, min_rows), n)
+        if n - hi < min_rows:
+            hi = n
+        blocks.append((lo, hi))
+        lo = hi
+    return blocks
 
 
 def _csr_is_canonical(indices, indptr):
@@ -1771,55 +1842,96 @@ def _sparse_kneighbors(X, k, Y, rows, farthest, n_jobs, chunk_size, algorithm,
                        method="kernel", heavy=None):
     """kneighbors for scipy.sparse X or Y (the other, if dense, is taken as CSR): validated
     like the dense search, same answer as on the dense form. method: "kernel" (heavy: see
-    _sparse_kneighbors_kernel) or "reference" (_sparse_kneighbors_reference; tests)."""
+    _sparse_kneighbors_kernel) or "reference" (_sparse_kneighbors_reference; tests).
+
+    The rows of X are searched a block at a time (at most _SPARSE_BLOCK_VALUES stored values
+    and at least k + 1 rows a block), each against the queries a block at a time, and the
+    k-lists merged by (distance, index): the working memory is bounded by the block size, and
+    the answer is that of one block (exact distances do not depend on the blocks)."""
     from scipy import sparse
 
-    Xs = _as_sparse_rows(X if _is_sparse(X) else sparse.csr_matrix(
+    src = _CSRSource(X if _is_sparse(X) else sparse.csr_matrix(
         _as_float_array(X, "X")[0]), "X")
-    n, d = Xs.shape
+    n, d = src.shape
     if n == 0:
-        raise ValueError(f"X must have at least one row, got a matrix of shape {Xs.shape}")
+        raise ValueError(f"X must have at least one row, got a matrix of shape {src.shape}")
     if d == 0:
-        raise ValueError(f"X must have at least one feature, got a matrix of shape {Xs.shape}")
+        raise ValueError(f"X must have at least one feature, got a matrix of shape {src.shape}")
     self_query = Y is None
     if rows is not None:
         if not self_query:
             raise ValueError("rows and Y cannot both be given: rows queries rows of X itself")
         rows = _check_rows(rows, n)
+    qsrc = src
     if not self_query:
-        Ys = _as_sparse_rows(Y if _is_sparse(Y) else sparse.csr_matrix(
+        qsrc = _CSRSource(Y if _is_sparse(Y) else sparse.csr_matrix(
             _as_float_array(Y, "Y")[0]), "Y")
-        if Ys.shape[1] != d:
+        if qsrc.shape[1] != d:
             raise ValueError(
-                f"Y must have the same number of features as X ({d}), got {Ys.shape[1]}")
+                f"Y must have the same number of features as X ({d}), got {qsrc.shape[1]}")
     k, farthest, n_threads, chunk_size = _check_search_keywords(
         n, k, self_query, farthest, n_jobs, chunk_size, algorithm, sparse=True)
+    farthest = bool(farthest)
     if self_query:
         own = np.arange(n, dtype=np.intp) if rows is None else rows
-        Qs = Xs if rows is None else Xs.take(rows)
     else:
-        own = np.full(Ys.shape[0], -1, dtype=np.intp)
-        Qs = Ys
+        own = np.full(qsrc.shape[0], -1, dtype=np.intp)
     if own.size == 0:
         return np.empty((0, k), dtype=np.float64), np.empty((0, k), dtype=np.intp)
     # Scale (exact, by a power of two) data outside [2**-60, 2**60] so that no square over- or
     # underflows; the distances are scaled back.
     e = 0
-    magnitude = max(Xs.magnitude, Qs.magnitude)
-    max_nnz = max(Xs.max_nnz, Qs.max_nnz, 1)
+    magnitude = max(src.magnitude, qsrc.magnitude)
+    max_nnz = max(src.max_nnz, qsrc.max_nnz, 1)
     if not _scan_holds(magnitude, 2 * max_nnz):
         e = _rescaled_exponent(magnitude, 2 * max_nnz)
-        Xs = Xs.scaled(e)
-        Qs = Xs if Qs is Xs else Qs.scaled(e)
+
+    def queries(lo, hi):
+        if not self_query:
+            return qsrc.rows_range(lo, hi, e)
+        if rows is None:
+            return src.rows_range(lo, hi, e)
+        return src.take(own[lo:hi], e)
+
     if method == "reference":
-        sq, ind = _sparse_kneighbors_reference(Xs, Qs, own, k, bool(farthest), chunk_size)
+        Xs, Qs = src.rows_range(0, n, e), queries(0, own.size)
+        sq, ind = _sparse_kneighbors_reference(Xs, Qs, own, k, farthest, chunk_size)
     else:
-        sq, ind = _sparse_kneighbors_kernel(Xs, Qs, own, k, bool(farthest), n_threads,
-                                            chunk_size, heavy)
-    dist = np.sqrt(sq)
+        x_blocks = _value_blocks(src.indptr, _SPARSE_BLOCK_VALUES, min_rows=k + 1)
+        q_blocks = _value_blocks(qsrc.indptr, _SPARSE_BLOCK_VALUES,
+                                 rows_of=None if rows is None else own)
+        sq = np.empty((own.size, k), dtype=np.float64)
+        ind = np.empty((own.size, k), dtype=np.intp)
+        for i, (r0, r1) in enumerate(x_blocks):
+            Xs = src.rows_range(r0, r1, e)
+            for a, b in q_blocks:
+                whole = self_query and rows is None and (a, b) == (r0, r1)
+                Qs = Xs if whole else queries(a, b)
+                mine = own[a:b] - r0
+                mine[(mine < 0) | (mine >= r1 - r0)] = -1
+                s_b, i_b = _sparse_kneighbors_kernel(Xs, Qs, mine, k, farthest, n_threads,
+                                                     chunk_size, heavy)
+                i_b += r0
+                if i == 0:
+                    sq[a:b], ind[a:b] = s_b, i_b
+                else:
+                    sq[a:b], ind[a:b] = _merged_lists(sq[a:b], ind[a:b], s_b, i_b, farthest)
+                del Qs, s_b, i_b
+            del Xs
+    dist = np.sqrt(sq, out=sq)
     if e:
-        dist = np.ldexp(dist, -e)
+        dist = np.ldexp(dist, -e, out=dist)
     return dist, ind
+
+
+def _merged_lists(sq_a, ind_a, sq_b, ind_b, farthest):
+    """Two k-lists of the same queries (squared distances, indices) merged by (distance,
+    index), the k first kept."""
+    k = sq_a.shape[1]
+    sq = np.concatenate([sq_a, sq_b], axis=1)
+    ind = np.concatenate([ind_a, ind_b], axis=1)
+    order = np.lexsort((ind, -sq if farthest else sq), axis=1)[:, :k]
+    return np.take_along_axis(sq, order, axis=1), np.take_along_axis(ind, order, axis=1)
 
 
 def _check_codes(codes, name="codes"):

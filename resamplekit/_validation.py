@@ -984,24 +984,33 @@ class Dataset:
         from), or -1 for every new row when ``sources`` is None.
 
         ``filled``: for dense X (not polars), an array from :meth:`output_buffer` whose first
-        n rows hold ``self.X`` and whose last rows are ``X_new`` (written there by the caller):
-        used as the output as it is, without a second copy of the new rows.
+        n rows hold ``self.X`` and whose last rows are ``X_new`` (written there by the caller);
+        for sparse X, a CSR matrix of X's dtype holding ``self.X``'s rows then the new ones.
+        Used as the output as it is, without a second copy of the new rows; ``X_new`` is then
+        ignored (it may be None).
         """
         if not self.numeric:
             raise TypeError("Dataset.append needs a Dataset made with numeric=True")
         X = self.X
-        if not sparse.issparse(X_new):
-            X_new = np.asarray(X_new)
         y_new = np.asarray(y_new, dtype=np.intp)
-        n, m = X.shape[0], X_new.shape[0]
+        n, m = X.shape[0], y_new.shape[0]
+        if filled is not None:
+            if filled.shape != (n + m, X.shape[1]) or filled.dtype != X.dtype or \
+                    sparse.issparse(filled) != (self._x_kind == "sparse"):
+                raise ValueError("Dataset.append: filled does not match X and y_new")
+        elif not sparse.issparse(X_new):
+            X_new = np.asarray(X_new)
         if self._x_kind == "sparse":
             # The original rows as the algorithm saw them (canonical CSR of X's float dtype),
             # then the new rows (CSR, or an array of new rows), in the caller's format.
             X0 = self._X_orig
-            if not sparse.issparse(X_new):
-                X_new = sparse.csr_matrix(X_new)
-            X_new = X_new.tocsr().astype(X.dtype, copy=False)
-            X_out = _stack_csr(X, X_new)
+            if filled is not None:
+                X_out = filled
+            else:
+                if not sparse.issparse(X_new):
+                    X_new = sparse.csr_matrix(X_new)
+                X_new = X_new.tocsr().astype(X.dtype, copy=False)
+                X_out = _stack_csr(X, X_new)
             if X0.format != "csr":
                 X_out = X_out.asformat(X0.format)
             if type(X_out) is not type(X0):
@@ -1015,8 +1024,6 @@ class Dataset:
             head = X0.cast(schema) if X0.schema != schema else X0
             X_out = pl.concat([head, self._polars_frame(X_new.astype(X.dtype, copy=False))])
         elif filled is not None:
-            if filled.shape != (n + m, X.shape[1]) or filled.dtype != X.dtype:
-                raise ValueError("Dataset.append: filled does not match X and X_new")
             X_out = self._new_X_out(filled)
         else:
             arr = np.empty((n + m, X.shape[1]), dtype=X.dtype)

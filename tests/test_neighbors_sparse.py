@@ -327,6 +327,84 @@ def test_huge_shape_in_bounded_memory(rng, method):
                                                farthest=True))
 
 
+@pytest.mark.parametrize("block", [1, 7, 40, 333])
+@pytest.mark.parametrize("method", ["kernel", "heavy", "dense"])
+def test_rows_searched_in_blocks_give_the_same_answer(rng, monkeypatch, method, block):
+    """X's rows and the queries cut into blocks of a few stored values (the k-lists merged):
+    the same neighbours and distances as the dense search, ties and duplicates included."""
+    monkeypatch.setattr(nb, "_SPARSE_BLOCK_VALUES", block)
+    X = random_sparse(rng, 120, 30, 0.1, "ties")
+    X = sp.vstack([X, X[:9]], format="csr")  # duplicated rows in other blocks
+    for k in (1, 4, 11):
+        assert_same(sparse_search(X, k, method), dense_search(X, k))
+        assert_same(sparse_search(X, k, method, farthest=True),
+                    dense_search(X, k, farthest=True))
+    rows = rng.permutation(X.shape[0])[:50]
+    assert_same(sparse_search(X, 5, method, rows=rows), dense_search(X, 5, rows=rows))
+    Y = random_sparse(rng, 23, 30, 0.2, "ties")
+    assert_same(sparse_search(X, 6, method, Y=Y), dense_search(X, 6, Y=Y))
+    assert_same(sparse_search(X, X.shape[0], method, Y=Y, farthest=True),
+                dense_search(X, X.shape[0], Y=Y, farthest=True))
+    assert_same(sparse_search(X, X.shape[0] - 1, method), dense_search(X, X.shape[0] - 1))
+
+
+@pytest.mark.parametrize("max_values, min_rows", [(1, 1), (5, 1), (5, 4), (10**6, 3)])
+def test_value_blocks_cover_rows_within_the_bound(rng, max_values, min_rows):
+    lengths = rng.integers(0, 7, 60)
+    lengths[10] = 40  # one row above the bound
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    for rows_of in (None, rng.permutation(60)[:45]):
+        blocks = nb._value_blocks(indptr, max_values, min_rows, rows_of)
+        n = 60 if rows_of is None else rows_of.size
+        assert blocks[0][0] == 0 and blocks[-1][1] == n
+        assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:]))
+        sizes = lengths if rows_of is None else lengths[rows_of]
+        for lo, hi in blocks:
+            assert hi - lo >= min(min_rows, n)
+            if hi - lo > max(min_rows, 1):
+                assert sizes[lo:hi].sum() <= max_values or len(blocks) == 1 or \
+                    hi == n  # the last block takes a short rest
+                assert hi - lo <= max(max_values, min_rows) or hi == n
+
+
+def _search_peak(X, rows, Y):
+    """(answers, peak of NumPy's traced memory) of two searches of X."""
+    import tracemalloc
+
+    tracemalloc.start()
+    got = nb.kneighbors(X, 3, rows=rows, n_jobs=2), nb.kneighbors(X, 2, Y=Y, n_jobs=2)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return got, peak
+
+
+@pytest.mark.slow
+def test_working_memory_bounded_by_the_block_not_the_input(rng, monkeypatch):
+    """The search's NumPy buffers are bounded by the block size, not by the size of X: with
+    blocks of 2**19 stored values, 200,000 rows x 41 values (8.2 million stored values, 98 MB
+    as float64 with int32 indices) take no more working memory than its first 100,000 rows,
+    well below the input's size; the answers equal the one-block search's."""
+    n, d = 200_000, 10_000_000
+    X = _sparse_rows_without_dense_form(rng, n, d, 40)
+    X = sp.csr_matrix(X + sp.csr_matrix((np.ones(n), (np.arange(n), np.arange(n) % 5)),
+                                        shape=(n, d)))
+    assert X.indices.dtype == np.int32
+    input_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    rows, Y = np.arange(0, 100_000, 20), X[100_000:103_000]
+    half = X[:100_000]
+    expected = nb.kneighbors(X, 3, rows=rows, n_jobs=2), nb.kneighbors(X, 2, Y=Y, n_jobs=2)
+    monkeypatch.setattr(nb, "_SPARSE_BLOCK_VALUES", 2**19)
+    got, peak = _search_peak(X, rows, Y)
+    _, peak_half = _search_peak(half, rows, Y)
+    for answer, truth in zip(got, expected):
+        assert_same(answer, truth)
+    # per block about 100 bytes a value (its float64/intp copy and norms, column ids and
+    # lists, the sort of its columns, the query block's copy): ~50 MB here, the same for
+    # both sizes; the whole input is 98 MB
+    assert peak < 1.15 * peak_half, (peak, peak_half)
+    assert peak < 0.6 * input_bytes, (peak, input_bytes)
+
+
 _RSS_SCRIPT = """
 import resource, sys
 import numpy as np
