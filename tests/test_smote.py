@@ -487,3 +487,29 @@ def test_smote_writes_new_rows_into_the_output_once():
     new_bytes = (X_res.shape[0] - X.shape[0]) * X.shape[1] * 8
     assert X_res.shape == (10_000, 64)
     assert peak < X_res.nbytes + 0.5 * new_bytes, (peak, X_res.nbytes, new_bytes)
+
+
+def test_smote_on_sparse_x_builds_the_output_once():
+    # Sparse X: the output CSR is allocated once, the original rows copied in and the new
+    # rows' entries written after them (not built apart and stacked, which would add their
+    # size again to the peak). Long rows (200 stored values) make the draws and the search's
+    # buffers small beside the new rows.
+    from scipy import sparse
+
+    rng = np.random.default_rng(0)
+    n, d, per_row = 3_000, 100_000, 200
+    cols = np.sort(rng.choice(d, size=(n, per_row)), axis=1)
+    indptr = np.arange(0, n * per_row + 1, per_row)
+    X = sparse.csr_matrix((rng.normal(size=n * per_row), cols.ravel(), indptr), shape=(n, d))
+    X.sum_duplicates()
+    y = np.array([0] * 2_500 + [1] * 500)
+    smote(X[:200], (np.arange(200) >= 150).astype(int), random_state=0)  # warm up
+    (X_res, _), peak = traced_peak(lambda: smote(X, y, random_state=0))
+    out_bytes = X_res.data.nbytes + X_res.indices.nbytes + X_res.indptr.nbytes
+    new_values = X_res.nnz - X.nnz
+    new_bytes = new_values * (X_res.data.itemsize + X_res.indices.itemsize)
+    assert X_res.shape == (5_000, d) and new_values > 300_000
+    # beside the output: the search's buffers for the 500 minority rows (100,000 values) and
+    # the draws, well below the new rows' size
+    assert peak < out_bytes + 0.6 * new_bytes, (peak, out_bytes, new_bytes)
+    assert (X_res[:n] != X).nnz == 0
