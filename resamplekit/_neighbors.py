@@ -64,6 +64,7 @@ instead; same results).
 """
 import contextvars
 import dataclasses
+import math
 import numbers
 import os
 from dataclasses import dataclass
@@ -1598,7 +1599,7 @@ class _CSRSource:
         indptr = self.indptr[lo:hi + 1].astype(np.intp)
         indptr -= a
         return _SparseRows(data, self.indices[a:b].astype(np.intp), indptr,
-                           (hi - lo, self.shape[1]), magnitude=self.magnitude * 2.0**e)
+                           (hi - lo, self.shape[1]), magnitude=math.ldexp(self.magnitude, e))
 
     def take(self, rows, e=0):
         """The rows ``rows`` (intp array) as _SparseRows, multiplied by 2**e."""
@@ -1611,7 +1612,7 @@ class _CSRSource:
         if e:
             data = np.ldexp(data, e)
         return _SparseRows(data, self.indices[pick].astype(np.intp, copy=False), indptr,
-                           (rows.size, self.shape[1]), magnitude=self.magnitude * 2.0**e)
+                           (rows.size, self.shape[1]), magnitude=math.ldexp(self.magnitude, e))
 
 
 def _value_blocks(indptr, max_values, min_rows=1, rows_of=None):

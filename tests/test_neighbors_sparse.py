@@ -238,6 +238,17 @@ def test_scale_by_power_of_two(rng, method, scale):
 
 
 @pytest.mark.parametrize("method", [None] + METHODS)
+@pytest.mark.parametrize("scale", [2.0**-1000, 2.0**1000])
+def test_extreme_scales_of_small_integers(rng, method, scale):
+    # values near the ends of float64's range: rescaled by up to 2**1500 inside the search
+    X = random_sparse(rng, 60, 20, 0.15, "ties")
+    dist, ind = sparse_search(X, 4, method)
+    dist2, ind2 = sparse_search(X * scale, 4, method)
+    np.testing.assert_array_equal(ind2, ind)
+    np.testing.assert_array_equal(dist2, dist * scale)
+
+
+@pytest.mark.parametrize("method", [None] + METHODS)
 def test_cancellation_far_from_origin(rng, method):
     """Rows sharing a large common column: the norm expansion cancels; the exact re-rank
     decides."""
