@@ -1509,16 +1509,15 @@ _SPARSE_WORK_PER_THREAD = 500_000
 class _SparseRows:
     """Rows of a sparse matrix in canonical CSR form: sorted, duplicate-free column indices
     (intp), float64 values; with the squared norms of the rows, the largest row length and the
-    largest magnitude. Built from the caller's matrix without modifying it."""
+    largest magnitude (of the whole matrix the rows come from: _CSRSource). Built from the
+    caller's matrix without modifying it."""
 
     __slots__ = ("data", "indices", "indptr", "shape", "norms", "max_nnz", "magnitude")
 
-    def __init__(self, data, indices, indptr, shape, magnitude=None):
+    def __init__(self, data, indices, indptr, shape, magnitude):
         self.data, self.indices, self.indptr, self.shape = data, indices, indptr, shape
         lengths = np.diff(indptr)
         self.max_nnz = int(lengths.max()) if lengths.size else 0
-        if magnitude is None:
-            magnitude = float(np.abs(data).max()) if data.size else 0.0
         self.magnitude = magnitude
         # Squared norms (sequential float64 sums per row): only used in the keys.
         row_of = np.repeat(np.arange(shape[0], dtype=np.intp), lengths)

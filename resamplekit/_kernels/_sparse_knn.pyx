@@ -192,46 +192,26 @@ cdef inline intp_t _add_candidate(const Rows* X, const Rows* Q, intp_t q0, intp_
     return n_cand + 1
 
 
-cdef enum:
-    SCAN_BLOCK = 256  # rows whose lower bounds _dense_scan computes at a time (2 KB)
-
-
 cdef intp_t _dense_scan(const double* norms, const double* rnorms, const float* dot, intp_t n,
                        intp_t own, intp_t k, double qn, double sign, double c, double c32,
                        double slack, double* heap, KeyIndex* kept, double* T_out) noexcept nogil:
     """Dense mode's pass over the rows (see _query): keeps in kept (returns their count) the
     rows whose lower bound is at most the k-th smallest upper bound so far, with their lower
-    bounds; T_out: the k-th smallest upper bound of all rows (own excluded).
-
-    By blocks of SCAN_BLOCK rows: first every row's lower bound (a branch-free loop the
-    compiler vectorises), then the rare rows at most T are offered (their upper bound is
-    lower + 2 b, b recomputed as in the first loop)."""
-    cdef intp_t r, r0, r1, i, n_kept = 0, n_heap = 0
+    bounds; T_out: the k-th smallest upper bound of all rows (own excluded)."""
+    cdef intp_t r, n_kept = 0, n_heap = 0
     cdef double s, key, b, lower, T = INF
-    cdef double lo[SCAN_BLOCK]
-    r0 = 0
-    while r0 < n:
-        r1 = min(r0 + SCAN_BLOCK, n)
-        for i in range(r1 - r0):
-            s = qn + norms[r0 + i]
-            lo[i] = sign * (s - 2.0 * <double>dot[r0 + i]) \
-                - (c * s + c32 * rnorms[r0 + i] + slack)
-        for i in range(r1 - r0):
-            lower = lo[i]
-            if lower <= T:
-                r = r0 + i
-                if r == own:
-                    continue
-                s = qn + norms[r]
-                key = sign * (s - 2.0 * <double>dot[r])
-                b = c * s + c32 * rnorms[r] + slack
-                _heap_offer(heap, &n_heap, k, key + b)
-                if n_heap == k:
-                    T = heap[0]
-                kept[n_kept].key = lower
-                kept[n_kept].index = r
-                n_kept += 1
-        r0 = r1
+    for r in range(n):
+        s = qn + norms[r]
+        key = sign * (s - 2.0 * <double>dot[r])
+        b = c * s + c32 * rnorms[r] + slack
+        lower = key - b
+        if lower <= T and r != own:
+            _heap_offer(heap, &n_heap, k, key + b)
+            if n_heap == k:
+                T = heap[0]
+            kept[n_kept].key = lower
+            kept[n_kept].index = r
+            n_kept += 1
     T_out[0] = T
     return n_kept
 
