@@ -53,6 +53,7 @@ import dask
 import dask.array as da
 from dask import delayed
 
+from . import _provenance as _prov
 from . import cleaning as _cleaning_mod
 from . import over_sampling as _over_mod
 from . import under_sampling as _under_mod
@@ -317,9 +318,12 @@ class _Data:
             return da.from_delayed(block, (int(n), self.n_features), dtype=dtype)
         return delayed(_as_frame)(block, self.columns, start, keep_index)
 
-    def output(self, pieces, *, return_indices, keep_index=False):
+    def output(self, pieces, *, return_indices, keep_index=False, return_provenance=False):
         """The result collections from ``pieces``: a list of
-        ``(x_block, y_block, index_block, n_rows, numeric)`` delayed blocks in output order."""
+        ``(x_block, y_block, index_block, n_rows, numeric[, records])`` delayed blocks in
+        output order. ``records`` (delayed or NumPy provenance records of the piece's rows,
+        see ``resamplekit._provenance``) is needed for new rows only: a piece without it is
+        made of input rows, its records made from its row numbers on the workers."""
         pieces = [p for p in pieces if p[3] > 0]
         starts = np.concatenate(([0], np.cumsum([p[3] for p in pieces]))).astype(np.int64)
         xs = [self._x_piece(p[0], p[3], numeric=p[4], start=int(s), keep_index=keep_index)
@@ -352,6 +356,8 @@ class _Data:
         out = (X_out, y_out)
         if return_indices:
             out += (_lazy_vectors([p[2] for p in pieces], [p[3] for p in pieces], np.intp),)
+        if return_provenance:
+            out += (_lazy_records(pieces),)
         return out
 
     def take(self, b, local, n, *, numeric=False):
@@ -407,6 +413,19 @@ def _lazy_vectors(parts, lengths, dtype):
         da.from_array(part, chunks=-1) if isinstance(part, np.ndarray)
         else da.from_delayed(part, (int(n),), dtype=dtype)
         for part, n in zip(parts, lengths)])
+
+
+def _lazy_records(pieces):
+    """The provenance records of the output ``pieces`` as one lazy 1-d dask array of
+    ``PROVENANCE_DTYPE``: a piece's own records when it has them, else the records of input
+    rows made from its row numbers (on the workers)."""
+    parts = []
+    for p in pieces:
+        records = p[5] if len(p) > 5 and p[5] is not None else delayed(_prov.kept)(p[2])
+        parts.append(da.from_delayed(records, (int(p[3]),), dtype=_prov.PROVENANCE_DTYPE))
+    if not parts:
+        return da.from_array(np.empty(0, dtype=_prov.PROVENANCE_DTYPE), chunks=-1)
+    return da.concatenate(parts)
 
 
 def _take(block, local):
