@@ -37,10 +37,17 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
 - The other methods gather ``X`` and ``y`` and call the in-memory function when they fit
   ``max_gather_bytes``; otherwise they refuse with an error that names the reason.
 
+Every function also takes the in-memory keywords ``sample_weight`` and ``return_provenance``:
+the weights of the output rows (right after ``y_res``) and the provenance records (last) come
+back as lazy dask arrays, equal to the in-memory function's (rows of weight 0 are left out
+first, lazily; the row numbers are those of the whole X). The weights themselves, one float
+per row, are read into this process, as a NumPy ``y`` is.
+
 Nothing here computes all of ``X`` in one process unless it fits ``max_gather_bytes``.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import numbers
@@ -54,6 +61,7 @@ import dask.array as da
 from dask import delayed
 
 from . import _provenance as _prov
+from . import _weights as _weights_mod
 from . import cleaning as _cleaning_mod
 from . import over_sampling as _over_mod
 from . import under_sampling as _under_mod
@@ -420,7 +428,7 @@ def _lazy_records(pieces):
     ``PROVENANCE_DTYPE``: a piece's own records when it has them, else the records of input
     rows made from its row numbers (on the workers)."""
     parts = []
-    for p in pieces:
+    for p in (p for p in pieces if p[3] > 0):
         records = p[5] if len(p) > 5 and p[5] is not None else delayed(_prov.kept)(p[2])
         parts.append(da.from_delayed(records, (int(p[3]),), dtype=_prov.PROVENANCE_DTYPE))
     if not parts:
@@ -526,6 +534,117 @@ def _broadcast(obj):
 
 
 # --------------------------------------------------------------------------------------------
+# Sample weights: one wrapper for every block-wise function (the in-memory rule of
+# resamplekit._weights, applied to the lazy provenance records)
+
+
+def _blockwise(fn, arr, dtype, *args):
+    """``fn(block, *args)`` on each block of the 1-d dask array ``arr``: a lazy 1-d array of
+    ``dtype`` with ``arr``'s chunks."""
+    parts = [da.from_delayed(delayed(fn)(block, *args), (int(m),), dtype=dtype)
+             for block, m in zip(arr.to_delayed().ravel(), arr.chunks[0])]
+    return da.concatenate(parts) if parts else da.from_array(np.empty(0, dtype), chunks=-1)
+
+
+def _weights_of(records, w):
+    return _weights_mod.resampled_weights(w, records)
+
+
+def _renumbered(values, keep):
+    return _weights_mod._renumber(values, keep)
+
+
+def _renumbered_records(records, keep):
+    records = records.copy()
+    records["row"] = _weights_mod._renumber(records["row"], keep)
+    records["neighbor"] = _weights_mod._renumber(records["neighbor"], keep)
+    return records
+
+
+def _partition_where(part, mask, starts, partition_info=None):
+    start = starts[partition_info["number"]]
+    return part.iloc[np.flatnonzero(mask[start:start + len(part)])]
+
+
+def _rows_where(obj, mask):
+    """The rows of ``obj`` (dask array, DataFrame or Series, or NumPy array) where the NumPy
+    ``mask`` is True, lazily and with known block lengths."""
+    if isinstance(obj, np.ndarray):
+        return obj[mask]
+    if isinstance(obj, da.Array):
+        if any(math.isnan(c) for c in obj.chunks[0]):
+            obj = obj.compute_chunk_sizes()
+        return obj[mask]
+    lengths = [int(m) for m in obj.map_partitions(len).compute()]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return obj.map_partitions(_partition_where, _broadcast(mask), starts, meta=obj._meta,
+                              align_dataframes=False)
+
+
+def _labels_left(y):
+    if isinstance(y, np.ndarray):
+        return np.unique(y)
+    if isinstance(y, da.Array):
+        return np.unique(np.concatenate(dask.compute(
+            *[delayed(np.unique)(b) for b in y.to_delayed().ravel()])))
+    return np.unique(y.unique().compute().to_numpy())
+
+
+def _call_weighted(function, X, y, sample_weight, args, kwargs):
+    """A block-wise function called with weights: as ``resamplekit._weights`` does in
+    memory (rows of weight 0 left out first, the output's weights from its provenance
+    records, row numbers of the whole X), every step lazy but the weights' check."""
+    name = function.__name__
+    want_provenance = _prov.check_flag(kwargs.pop("return_provenance", False))
+    with_indices = bool(kwargs.get("return_indices", False))
+    if isinstance(sample_weight, da.Array) or _is_series(sample_weight):
+        sample_weight = sample_weight.compute()  # one float per row, like a NumPy y
+    w = _weights_mod.check_sample_weight(sample_weight, _n_input_rows(X))
+    keep = None
+    if not w.all():
+        mask = w > 0
+        keep = np.flatnonzero(mask)
+        y_arr = y if isinstance(y, (da.Array,)) or _is_series(y) else np.asarray(y)
+        if not isinstance(y_arr, np.ndarray) or len(y_arr) == len(w):
+            y = _rows_where(y_arr, mask)
+            left = _labels_left(y)
+            if len(left) < 2:
+                raise ValueError(
+                    f"{name}: sample_weight leaves fewer than 2 classes: only class(es) "
+                    f"{left.tolist()} have rows of positive weight, and rows of weight 0 "
+                    "are left out before resampling"
+                )
+        X = _rows_where(X, mask)
+        w = w[keep]
+    out = function(X, y, *args, **kwargs, return_provenance=True)
+    X_res, y_res, extras, records = out[0], out[1], list(out[2:-1]), out[-1]
+    w_res = _blockwise(_weights_of, records, np.float64, _broadcast(w))
+    if keep is not None:
+        keep_node = _broadcast(keep)
+        if with_indices:
+            extras[0] = _blockwise(_renumbered, extras[0], np.intp, keep_node)
+        if want_provenance:
+            records = _blockwise(_renumbered_records, records, _prov.PROVENANCE_DTYPE,
+                                 keep_node)
+    result = (X_res, y_res, w_res, *extras)
+    return result + (records,) if want_provenance else result
+
+
+def _weighted(function):
+    """The ``sample_weight`` keyword of a block-wise function (which declares it for its
+    signature and never sees a value), as ``resamplekit._weights.weighted`` in memory."""
+    @functools.wraps(function)
+    def wrapper(X, y, *args, sample_weight=None, **kwargs):
+        if sample_weight is None:
+            if "return_provenance" in kwargs:
+                kwargs["return_provenance"] = _prov.check_flag(kwargs["return_provenance"])
+            return function(X, y, *args, **kwargs)
+        return _call_weighted(function, X, y, sample_weight, args, kwargs)
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------
 # random_under, random_over
 
 
@@ -550,8 +669,9 @@ def _pick_from(lists, c):
     return lists[c] if isinstance(lists, list) else delayed(_pick)(lists, c)
 
 
+@_weighted
 def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
-                 return_indices=False):
+                 return_indices=False, sample_weight=None, return_provenance=False):
     """Randomly keep a subset of the rows of each targeted class, block by block.
 
     Parameters
@@ -567,6 +687,15 @@ def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
     return_indices : bool, default=False
         Also return the global row number of each output row.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.random_under`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.random_under` returns.
 
     Returns
     -------
@@ -575,7 +704,10 @@ def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
         inside a block in draw order (targeted classes) or input order (other classes). A
         DataFrame keeps the index labels of the rows kept.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -626,7 +758,8 @@ def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
         for b in range(data.n_blocks):
             n = quotas[b, c] if quotas[b, c] >= 0 else data.block_counts[b, c]
             pieces.append(data.take(b, _pick_from(draws[b], c), n))
-    return data.output(pieces, return_indices=return_indices, keep_index=True)
+    return data.output(pieces, return_indices=return_indices, keep_index=True,
+                       return_provenance=return_provenance)
 
 
 def _over_block(labels, classes, quotas, seed):
@@ -679,8 +812,9 @@ def _class_std(data, codes_needed):
     return out
 
 
+@_weighted
 def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
-                return_indices=False):
+                return_indices=False, sample_weight=None, return_provenance=False):
     """Randomly repeat rows of the targeted classes (bootstrap), block by block.
 
     Parameters
@@ -696,6 +830,15 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState
     return_indices : bool, default=False
         Also return the global row number each output row comes from.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.random_over`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.random_over` returns.
 
     Returns
     -------
@@ -703,7 +846,10 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
         All input rows in order, then the new rows class by class in sorted label order, block
         by block inside a class.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -759,9 +905,10 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
             if numeric:
                 seed = noise_seeds[b].spawn(1)[0]
                 x = delayed(_smoothed_block)(data.numeric()[b], local, scales[c], seed)
-                piece = (x,) + piece[1:]
+                piece = (x,) + piece[1:] + (delayed(_prov.kept)(piece[2], "smoothed"),)
             pieces.append(piece)
-    return data.output(pieces, return_indices=return_indices)
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 # --------------------------------------------------------------------------------------------
@@ -795,6 +942,14 @@ def _smote_piece(shared, k, state_int, state_uniform, n):
     out = np.empty((n, X_c.shape[1]), dtype=X_c.dtype)
     interpolate(X_c, rows, X_c, nbrs, steps, out, 1)
     return out
+
+
+def _smote_records(shared, k, state_int, state_uniform, n):
+    """The provenance records of the piece ``_smote_piece`` makes from the same states:
+    ``shared`` holds the class's global row numbers and its neighbour lists."""
+    ids, nns = shared
+    rows, slots, steps = _smote_draws(ids.shape[0], k, state_int, state_uniform, n)
+    return _prov.made(ids[rows], ids[nns[rows, slots]], steps)
 
 
 # SMOTE with a class searched block-wise (it does not fit one process): each piece of new
@@ -841,8 +996,21 @@ def _assemble_piece(draws, lookups, bases, block_rows, fetched, offsets, n_featu
     return out
 
 
-def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs):
-    """Output pieces of the new rows of class c with its neighbours searched block-wise."""
+def _blockwise_records(draws, lookups, base_ids):
+    """The provenance records of a piece of ``_assemble_piece``: ``base_ids`` are the global
+    row numbers of the base rows each view block holds."""
+    rows, _, steps = draws
+    base = np.empty(len(rows), dtype=np.intp)
+    nbr = np.empty(len(rows), dtype=np.intp)
+    for (at, _, nbr_global), ids in zip(lookups, base_ids):
+        base[at] = ids
+        nbr[at] = nbr_global
+    return _prov.made(base, nbr, steps)
+
+
+def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs, records=False):
+    """Output pieces of the new rows of class c with its neighbours searched block-wise
+    (with their provenance records when ``records``)."""
     counts = np.zeros_like(data.block_counts)
     counts[:, c] = data.block_counts[:, c]
     alive = [delayed(_class_local)(data.codes(b), c) for b in range(data.n_blocks)]
@@ -857,12 +1025,14 @@ def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs):
     for i, start in enumerate(range(0, n_new, piece)):
         m = min(piece, n_new - start)
         draws = delayed(_smote_draws)(n_c, k, s_int[i], s_uni[i], m)
-        lookups, bases = [], []
+        lookups, bases, base_ids = [], [], []
         for j in range(view.n_blocks):
             lo, hi = int(view.offsets[j]), int(view.offsets[j] + view.lengths[j])
             lk = delayed(_base_lookup)(draws, lists[j], lo, hi)
             lookups.append(lk)
             bases.append(delayed(_take)(view.numeric()[j], delayed(_pick)(lk, 1)))
+            if records:
+                base_ids.append(delayed(_take)(view.row_ids(j), delayed(_pick)(lk, 1)))
         block_rows, fetched = [], []
         for b in range(data.n_blocks):
             lo, hi = int(data.offsets[b]), int(data.offsets[b] + data.lengths[b])
@@ -873,7 +1043,8 @@ def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs):
                                      [int(o) for o in data.offsets], data.n_features,
                                      data.num_dtype)
         label = delayed(np.full)(m, data.classes[c], dtype=data.y_dtype)
-        pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
+        made = delayed(_blockwise_records)(draws, lookups, base_ids) if records else None
+        pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True, made))
     return pieces
 
 
@@ -896,8 +1067,10 @@ def _gather_check(method, need, budget, what, alternative):
         )
 
 
+@_weighted
 def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False,
-          max_gather_bytes=None, rows_per_block=None):
+          sample_weight=None, return_provenance=False, max_gather_bytes=None,
+          rows_per_block=None):
     """SMOTE over a dask array: the classes to over-sample gathered, the synthesis spread.
 
     Parameters
@@ -910,6 +1083,15 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
         gathered classes).
     return_indices : bool, default=False
         Also return the global row number of each output row (-1 for a new row).
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.smote`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.smote` returns.
     max_gather_bytes : int or None, default=None
         Most bytes the gathered classes (their rows and neighbour lists) may take in one
         process; None: :func:`default_gather_bytes` (a quarter of the smallest worker's
@@ -923,7 +1105,10 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
     X_res : dask array or dask DataFrame (lazy)
         X's blocks (as float32/float64), then the new rows class by class.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -984,7 +1169,7 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
         if c not in gathered:
             rs = check_random_state(random_state)
             pieces += _smote_blockwise_pieces(data, c, k, n_new, piece, rs,
-                                              _task_threads(n_jobs))
+                                              _task_threads(n_jobs), records=return_provenance)
             continue
         j = gathered.index(c)
         X_c = np.concatenate([per_block[b][j][0] for b in range(data.n_blocks)])
@@ -995,12 +1180,18 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
                                lambda m: rs.randint(low=0, high=high, size=m))
         s_uni = _stream_states(rs, n_new, piece, lambda m: rs.uniform(size=m))
         shared = _broadcast((X_c, nns))
+        if return_provenance:
+            ids = _broadcast((np.concatenate([per_block[b][j][1] for b in range(data.n_blocks)]),
+                              nns))
         for i, start in enumerate(range(0, n_new, piece)):
             m = min(piece, n_new - start)
             x = delayed(_smote_piece)(shared, k, s_int[i], s_uni[i], m)
             label = delayed(np.full)(m, data.classes[c], dtype=data.y_dtype)
-            pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
-    return data.output(pieces, return_indices=return_indices)
+            records = (delayed(_smote_records)(ids, k, s_int[i], s_uni[i], m)
+                       if return_provenance else None)
+            pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True, records))
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1264,8 +1455,10 @@ def _enn_block(lists, codes, rows, k, mode, n_classes):
     return [np.flatnonzero(keep & (codes == c)) for c in range(n_classes)]
 
 
+@_weighted
 def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs=None,
-                              return_indices=False):
+                              return_indices=False, sample_weight=None,
+                              return_provenance=False):
     """Edited nearest neighbours over a dask array, with the block-wise exact search.
 
     Parameters
@@ -1279,6 +1472,15 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs
         Threads of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.edited_nearest_neighbours`: one weight >= 0 per
+        row (rows of weight 0 are left out first). A NumPy array or list, or a dask array
+        or Series (read into this process: 8 bytes a row, as a NumPy ``y``). The output
+        rows' weights come back right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.edited_nearest_neighbours` returns.
 
     Returns
     -------
@@ -1286,7 +1488,10 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs
         The kept rows, class by class, ascending row number inside a class: the rows
         :func:`resamplekit.edited_nearest_neighbours` keeps, in its order.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -1317,7 +1522,8 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs
                                               data.n_classes) for b in range(data.n_blocks)])
     pieces = [data.take(b, kept[b][c], len(kept[b][c]))
               for c in range(data.n_classes) for b in range(data.n_blocks)]
-    return data.output(pieces, return_indices=return_indices)
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 def _targeted(data, ratio):
@@ -1353,7 +1559,9 @@ def _tomek_block(nn_pair, nnn, codes, offset, targeted):
     return np.flatnonzero(remove[:m] == 0)
 
 
-def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
+@_weighted
+def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False, sample_weight=None,
+                return_provenance=False):
     """Remove Tomek links over a dask array, with the block-wise exact search.
 
     Parameters
@@ -1367,13 +1575,25 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
         Threads of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.tomek_links`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.tomek_links` returns.
 
     Returns
     -------
     X_res : dask array or dask DataFrame (lazy)
         The kept rows in input order: the rows :func:`resamplekit.tomek_links` keeps.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -1404,7 +1624,8 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False):
                                                 int(data.offsets[b]), targeted)
                           for b in range(B)])
     pieces = [data.take(b, kept[b], len(kept[b])) for b in range(B)]
-    return data.output(pieces, return_indices=return_indices)
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1466,11 +1687,11 @@ def _interpolate_piece(pool, rows, nbrs, gaps, scales):
     return _over_mod._interpolate_rows(pool, rows, nbrs, gaps, scales, 1)
 
 
-def _synthesis_pieces(data, segment_blocks, members, X_of, piece):
+def _synthesis_pieces(data, segment_blocks, members, X_of, piece, records=False):
     """The new rows of ``segment_blocks`` (``(code, rows, nbrs, gaps, scales)`` in global rows,
     the in-memory helpers' output) as output pieces of ``piece`` rows, interpolated on the
     workers from one broadcast pool: the rows the segments use (from the gathered classes,
-    else fetched from X's blocks)."""
+    else fetched from X's blocks); with ``records``, each piece with its provenance records."""
     made = _over_mod._segments(segment_blocks)
     if made is None:
         return []
@@ -1494,7 +1715,11 @@ def _synthesis_pieces(data, segment_blocks, members, X_of, piece):
         x = delayed(_interpolate_piece)(shared, rows[sl], nbrs[sl], gaps[sl],
                                         None if scales is None else scales[sl])
         label = delayed(np.asarray)(data.classes[codes[sl]], dtype=data.y_dtype)
-        pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True))
+        recs = None
+        if records:
+            recs = delayed(_prov.made)(used[rows[sl]], used[nbrs[sl]], gaps[sl],
+                                       None if scales is None else scales[sl])
+        pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True, recs))
     return pieces
 
 
@@ -1514,9 +1739,11 @@ def _over_setup(data, method, ratio, k, width, max_gather_bytes):
     return targets
 
 
+@_weighted
 def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
                      random_state=None, n_jobs=None, return_indices=False,
-                     max_gather_bytes=None, rows_per_block=None):
+                     sample_weight=None, return_provenance=False, max_gather_bytes=None,
+                     rows_per_block=None):
     """Borderline-SMOTE over a dask array: the classes to over-sample gathered, their danger
     test searched block-wise against all of X.
 
@@ -1532,6 +1759,15 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
         and of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row (-1 for a new row).
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.borderline_smote`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.borderline_smote` returns.
     max_gather_bytes : int or None, default=None
         Most bytes the gathered classes (their rows, neighbour lists and draws) may take in
         one process; None: :func:`default_gather_bytes`. A larger need raises ValueError.
@@ -1543,7 +1779,10 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     X_res : dask array or dask DataFrame (lazy)
         X's blocks (as float32/float64), then the new rows class by class.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -1555,7 +1794,7 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     the workers, block by block, from the rows they use (borderline-2's neighbours of other
     classes are fetched from X's blocks). With an integer ``random_state`` the new rows equal
     :func:`resamplekit.borderline_smote`'s. The draws (four numbers per new row) are made in
-    this process; ``sample_weight`` and ``return_provenance`` are not supported here.
+    this process.
 
     Examples
     --------
@@ -1583,7 +1822,8 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     targets = _over_setup(data, method, ratio, k, width, max_gather_bytes)
     pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
     if not targets:
-        return data.output(pieces, return_indices=return_indices)
+        return data.output(pieces, return_indices=return_indices,
+                           return_provenance=return_provenance)
     _over_mod._check_enough_rows(data, m, "m", method)
     if kind == "borderline-2":
         _over_mod._check_enough_rows(data, k, "k", method)
@@ -1593,12 +1833,16 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
         data, targets, members, X_of.__getitem__, nbrs, nbr_codes, None, k=k, m=m,
         kind=kind, random_state=random_state, n_jobs=n_jobs)
     piece = int(rows_per_block or max(data.lengths))
-    pieces += _synthesis_pieces(data, blocks, members, X_of, piece)
-    return data.output(pieces, return_indices=return_indices)
+    pieces += _synthesis_pieces(data, blocks, members, X_of, piece,
+                                records=return_provenance)
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
+@_weighted
 def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False,
-           max_gather_bytes=None, rows_per_block=None):
+           sample_weight=None, return_provenance=False, max_gather_bytes=None,
+           rows_per_block=None):
     """ADASYN over a dask array: the classes to over-sample gathered, their weights from a
     block-wise search against all of X.
 
@@ -1614,6 +1858,15 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
         and of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row (-1 for a new row).
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.adasyn`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.adasyn` returns.
     max_gather_bytes : int or None, default=None
         As :func:`borderline_smote`.
     rows_per_block : int or None, default=None
@@ -1624,7 +1877,10 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     X_res : dask array or dask DataFrame (lazy)
         X's blocks (as float32/float64), then the new rows class by class.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -1633,8 +1889,7 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     :func:`kneighbors`). The weights, their rounding, the in-class search, the draws and the
     interpolation are the in-memory function's own code; the new rows are interpolated on
     the workers, block by block. With an integer ``random_state`` the new rows equal
-    :func:`resamplekit.adasyn`'s. ``sample_weight`` and ``return_provenance`` are not
-    supported here.
+    :func:`resamplekit.adasyn`'s.
 
     Examples
     --------
@@ -1656,7 +1911,8 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     targets = _over_setup(data, method, ratio, k, k, max_gather_bytes)
     pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
     if not targets:
-        return data.output(pieces, return_indices=return_indices)
+        return data.output(pieces, return_indices=return_indices,
+                           return_provenance=return_provenance)
     for c in targets:
         _over_mod._check_class_size(data, c, k, method)
     members, X_of, _, nbr_codes = _gather_searched(data, list(targets), k,
@@ -1664,8 +1920,10 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     blocks = _over_mod._adasyn_segments(data, targets, members, X_of.__getitem__, nbr_codes,
                                         k=k, random_state=random_state, n_jobs=n_jobs)
     piece = int(rows_per_block or max(data.lengths))
-    pieces += _synthesis_pieces(data, blocks, members, X_of, piece)
-    return data.output(pieces, return_indices=return_indices)
+    pieces += _synthesis_pieces(data, blocks, members, X_of, piece,
+                                records=return_provenance)
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1725,8 +1983,10 @@ def _candidate_scores(block, codes, c, ranks, X_min, k, n_threads):
     return _under_mod._minority_distance_sums(X_min, block[local], k, False, n_threads)
 
 
+@_weighted
 def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
-              return_indices=False, max_gather_bytes=None):
+              return_indices=False, sample_weight=None,
+              return_provenance=False, max_gather_bytes=None):
     """NearMiss over a dask array: the minority class gathered, the other classes scored
     block by block.
 
@@ -1741,6 +2001,15 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
         Threads of each block's search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.near_miss`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.near_miss` returns.
     max_gather_bytes : int or None, default=None
         Most bytes the minority class's rows may take in one process; None:
         :func:`default_gather_bytes`. A larger need raises ValueError.
@@ -1751,7 +2020,10 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
         The rows :func:`resamplekit.near_miss` keeps, in its order: class by class, a
         targeted class in score order, the other classes in row order.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -1851,7 +2123,8 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
             sizes = [len(r) for r in ranks[j]]
             order = pos[picked]
         pieces.append(data.take_ordered(locals_, sizes, order))
-    return data.output(pieces, return_indices=return_indices)
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1886,8 +2159,10 @@ def _kept_local(n, removed_local):
     return np.flatnonzero(keep)
 
 
+@_weighted
 def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="auto",
-                                n_jobs=None, return_indices=False):
+                                n_jobs=None, return_indices=False, sample_weight=None,
+                                return_provenance=False):
     """Neighbourhood cleaning rule over a dask array, with the block-wise exact search.
 
     Parameters
@@ -1901,6 +2176,15 @@ def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="aut
         Threads of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.neighbourhood_cleaning_rule`: one weight >= 0 per
+        row (rows of weight 0 are left out first). A NumPy array or list, or a dask array
+        or Series (read into this process: 8 bytes a row, as a NumPy ``y``). The output
+        rows' weights come back right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.neighbourhood_cleaning_rule` returns.
 
     Returns
     -------
@@ -1908,7 +2192,10 @@ def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="aut
         The kept rows in input order: the rows
         :func:`resamplekit.neighbourhood_cleaning_rule` keeps.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -1954,7 +2241,8 @@ def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="aut
         start, m = int(data.offsets[b]), int(data.lengths[b])
         local = removed[(removed >= start) & (removed < start + m)] - start
         pieces.append(data.take(b, delayed(_kept_local)(m, local), m - len(local)))
-    return data.output(pieces, return_indices=return_indices)
+    return data.output(pieces, return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2115,8 +2403,10 @@ def _alive_of_class(codes, removed_local, c):
     return np.flatnonzero(keep)
 
 
+@_weighted
 def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all",
                                        ratio="auto", n_jobs=None, return_indices=False,
+                                       sample_weight=None, return_provenance=False,
                                        return_n_iter=False):
     """Repeated edited nearest neighbours over a dask array: rounds of block-wise ENN.
 
@@ -2131,6 +2421,15 @@ def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all
         Threads of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.repeated_edited_nearest_neighbours`: one weight >= 0 per
+        row (rows of weight 0 are left out first). A NumPy array or list, or a dask array
+        or Series (read into this process: 8 bytes a row, as a NumPy ``y``). The output
+        rows' weights come back right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.repeated_edited_nearest_neighbours` returns.
     return_n_iter : bool, default=False
         Also return the number of rounds run.
 
@@ -2140,8 +2439,11 @@ def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all
         The kept rows, class by class, ascending row number inside a class: the rows
         :func:`resamplekit.repeated_edited_nearest_neighbours` keeps, in its order.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
     n_iter : int, only with ``return_n_iter=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -2180,12 +2482,17 @@ def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all
     n_iter = _cleaning_mod._edit_in_rounds(
         rounds, ratio, itertools.repeat(k, max_iter), mode, minority,
         int(data.counts[minority]), check_minority=True, until_unchanged=True, total=None)
-    out = data.output(rounds.pieces(), return_indices=return_indices)
-    return out + (n_iter,) if return_n_iter else out
+    pieces = rounds.pieces()
+    out = data.output(pieces, return_indices=return_indices)
+    out += (n_iter,) if return_n_iter else ()
+    if return_provenance:  # last, after n_iter, as in memory
+        out += (_lazy_records(pieces),)
+    return out
 
 
+@_weighted
 def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_jobs=None,
-            return_indices=False):
+            return_indices=False, sample_weight=None, return_provenance=False):
     """AllKNN over a dask array: ENN with 1, 2, ..., k neighbours, each round block-wise.
 
     Parameters
@@ -2199,6 +2506,15 @@ def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_
         Threads of each block-pair search inside its task (None: 1).
     return_indices : bool, default=False
         Also return the global row number of each output row.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.all_knn`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.all_knn` returns.
 
     Returns
     -------
@@ -2206,7 +2522,10 @@ def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_
         The kept rows, class by class, ascending row number inside a class: the rows
         :func:`resamplekit.all_knn` keeps, in its order.
     y_res : dask array or dask Series (lazy)
+    sample_weight_res : dask array of float64, only with ``sample_weight``
+        The weight of each output row (right after ``y_res``).
     indices : dask array of intp, only with ``return_indices=True``
+    provenance : dask array of records, only with ``return_provenance=True``
 
     Notes
     -----
@@ -2237,7 +2556,8 @@ def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_
     _cleaning_mod._edit_in_rounds(
         rounds, ratio, range(1, k + 1), mode, minority, int(data.counts[minority]),
         check_minority=not allow_minority, until_unchanged=False, total=k)
-    return data.output(rounds.pieces(), return_indices=return_indices)
+    return data.output(rounds.pieces(), return_indices=return_indices,
+                       return_provenance=return_provenance)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2249,8 +2569,43 @@ def _composed_indices(idx_res, n):
     return da.where(idx_res < n, idx_res, -1)
 
 
+def _records_of_fields(idx, n, row, neighbor, gap, scale):
+    records = _prov.made(row, neighbor, gap, scale, step="over-sampling")
+    records["step"][idx < n] = "input"
+    return records
+
+
+def _composed_records(records_mid, idx_res, n):
+    """The records of the rows ``idx_res`` of the SMOTE step's output (whose records are
+    ``records_mid``): its input rows stay ``'input'``, its new rows become
+    ``'over-sampling'`` (as in memory)."""
+    with warnings.catch_warnings():
+        # dask warns that a lookup by an index array multiplies its chunks (they are merged
+        # back to the index's chunks right away)
+        warnings.simplefilter("ignore", da.PerformanceWarning)
+        fields = [records_mid[f][idx_res].rechunk(idx_res.chunks).to_delayed().ravel()
+                  for f in ("row", "neighbor", "gap", "scale")]
+    parts = [
+        da.from_delayed(delayed(_records_of_fields)(i, n, *(f[j] for f in fields)), (int(m),),
+                        dtype=_prov.PROVENANCE_DTYPE)
+        for j, (i, m) in enumerate(zip(idx_res.to_delayed().ravel(), idx_res.chunks[0]))]
+    return (da.concatenate(parts) if parts
+            else da.from_array(np.empty(0, dtype=_prov.PROVENANCE_DTYPE), chunks=-1))
+
+
+def _composed(out, rest, n, return_indices, return_provenance):
+    """smote_tomek / smote_enn's outputs from the cleaning step's ``out`` (X, y, indices
+    into the SMOTE step's output) and the SMOTE step's ``rest`` (indices[, records])."""
+    result = out[:2] + ((_composed_indices(out[2], n),) if return_indices else ())
+    if return_provenance:
+        result += (_composed_records(rest[-1], out[2], n),)
+    return result
+
+
+@_weighted
 def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
-                return_indices=False, max_gather_bytes=None):
+                return_indices=False, sample_weight=None,
+                return_provenance=False, max_gather_bytes=None):
     """SMOTE, then Tomek links over all classes: :func:`smote` then :func:`tomek_links`.
 
     Parameters
@@ -2259,11 +2614,22 @@ def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
         As :func:`smote` (``n_jobs`` also for the cleaning step's searches).
     return_indices : bool, default=False
         Also return the global input row of each output row (-1 for a new row).
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.smote_tomek`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.smote_tomek` returns.
 
     Returns
     -------
-    X_res, y_res[, indices] : lazy dask collections; with an integer seed the rows of
-        :func:`resamplekit.smote_tomek`, in its order.
+    X_res, y_res[, sample_weight_res][, indices][, provenance] : lazy dask collections;
+        with an integer seed the rows of :func:`resamplekit.smote_tomek`, in its order (its
+        provenance records: ``'input'`` rows kept by the cleaning step, ``'over-sampling'``
+        rows made by the SMOTE step).
 
     Examples
     --------
@@ -2276,15 +2642,18 @@ def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
     >>> bool((got == resamplekit.smote_tomek(X, y, random_state=0)[0]).all())
     True
     """
-    X_mid, y_mid, _ = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
-                            return_indices=True, max_gather_bytes=max_gather_bytes)
+    X_mid, y_mid, *rest = smote(X, y, k=k, ratio=ratio, random_state=random_state,
+                                n_jobs=n_jobs, return_indices=True,
+                                return_provenance=return_provenance,
+                                max_gather_bytes=max_gather_bytes)
     out = tomek_links(X_mid, y_mid, ratio="all", n_jobs=n_jobs, return_indices=True)
-    n = _n_input_rows(X)
-    return out[:2] + ((_composed_indices(out[2], n),) if return_indices else ())
+    return _composed(out, rest, _n_input_rows(X), return_indices, return_provenance)
 
 
+@_weighted
 def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=None,
-              return_indices=False, max_gather_bytes=None):
+              return_indices=False, sample_weight=None,
+              return_provenance=False, max_gather_bytes=None):
     """SMOTE, then ENN over all classes: :func:`smote` then :func:`edited_nearest_neighbours`.
 
     Parameters
@@ -2295,11 +2664,22 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
         The editing step's neighbour count (``kind_sel='all'``, all classes cleaned).
     return_indices : bool, default=False
         Also return the global input row of each output row (-1 for a new row).
+    sample_weight : array-like of shape (n_samples,), default=None
+        As :func:`resamplekit.smote_enn`: one weight >= 0 per row (rows of weight 0 are left
+        out first). A NumPy array or list, or a dask array or Series (read into this
+        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
+        right after ``y_res``, as a lazy dask array.
+    return_provenance : bool, default=False
+        Also return, last, where each output row comes from: a lazy dask array of
+        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
+        numbers), the records :func:`resamplekit.smote_enn` returns.
 
     Returns
     -------
-    X_res, y_res[, indices] : lazy dask collections; with an integer seed the rows of
-        :func:`resamplekit.smote_enn`, in its order.
+    X_res, y_res[, sample_weight_res][, indices][, provenance] : lazy dask collections;
+        with an integer seed the rows of :func:`resamplekit.smote_enn`, in its order (its
+        provenance records: ``'input'`` rows kept by the cleaning step, ``'over-sampling'``
+        rows made by the SMOTE step).
 
     Examples
     --------
@@ -2313,8 +2693,10 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
     True
     """
     enn_k = check_int(enn_k, "enn_k", minimum=1)
-    X_mid, y_mid, _ = smote(X, y, k=k, ratio=ratio, random_state=random_state, n_jobs=n_jobs,
-                            return_indices=True, max_gather_bytes=max_gather_bytes)
+    X_mid, y_mid, *rest = smote(X, y, k=k, ratio=ratio, random_state=random_state,
+                                n_jobs=n_jobs, return_indices=True,
+                                return_provenance=return_provenance,
+                                max_gather_bytes=max_gather_bytes)
     n_mid = int(X_mid.shape[0]) if not _is_frame(X_mid) else None
     if n_mid is not None and enn_k >= n_mid:
         raise ValueError(
@@ -2324,8 +2706,7 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
         )
     out = edited_nearest_neighbours(X_mid, y_mid, k=enn_k, kind_sel="all", ratio="all",
                                     n_jobs=n_jobs, return_indices=True)
-    n = _n_input_rows(X)
-    return out[:2] + ((_composed_indices(out[2], n),) if return_indices else ())
+    return _composed(out, rest, _n_input_rows(X), return_indices, return_provenance)
 
 
 def _n_input_rows(X):
@@ -2344,8 +2725,10 @@ def _wrap_gathered(data, out, n_rows):
     """The in-memory results as dask collections of the caller's kind."""
     chunk = max(1, int(max(data.lengths)))
     wrapped = []
-    for i, value in enumerate(out):
-        if i >= 3 or not hasattr(value, "shape"):
+    n_out = len(out[0])
+    for value in out:
+        # the per-row outputs (X, y, weights, indices, provenance) as dask collections
+        if not hasattr(value, "shape") or not value.shape or len(value) != n_out:
             wrapped.append(value)
         elif hasattr(value, "iloc"):
             wrapped.append(_dd().from_pandas(value, chunksize=chunk, sort=False))
@@ -2364,6 +2747,9 @@ def _gathering(name, module, reason, alternative):
         width = data.n_features * max(8, data.dtype.itemsize if data.dtype is not None else 8)
         need = int(data.n_samples) * (width + 16)
         _gather_check(name, need, budget, f"{reason}; gathering X and y", alternative)
+        w = kwargs.get("sample_weight")
+        if isinstance(w, da.Array) or _is_series(w):
+            kwargs["sample_weight"] = w.compute()
         if isinstance(y, da.Array) or _is_series(y):
             X_mem, y_mem = dask.compute(X, y)
         else:
@@ -2391,7 +2777,8 @@ def _gathering(name, module, reason, alternative):
     Returns
     -------
     X_res, y_res[, ...] : dask collections of the caller's kind, then any further outputs of
-        :func:`resamplekit.{name}` (indices as a dask array).
+        :func:`resamplekit.{name}` (the per-row ones, weights, indices and provenance, as
+        dask arrays).
 
     Examples
     --------

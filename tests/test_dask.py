@@ -14,6 +14,7 @@ dask.distributed LocalCluster of two worker processes.
 - neighbourhood_cleaning_rule, repeated_edited_nearest_neighbours, all_knn: the in-memory rows in
   the same order (RENN on data where it runs several rounds).
 - The methods that gather: the in-memory result within the budget, a ValueError beyond it.
+- Weights and provenance on a LocalCluster (smote_enn); the rest in tests/test_dask_weights.py.
 - Bad input is refused as in memory (lazily for values, at once for dtypes and shapes).
 - Out of core: tests/test_dask_out_of_core.py (its own cluster, in its own module).
 """
@@ -229,7 +230,7 @@ def test_smote_blockwise_equals_in_memory(chunking, budget, ties, monkeypatch):
     searched = []
     real = rkd._smote_blockwise_pieces
     monkeypatch.setattr(rkd, "_smote_blockwise_pieces",
-                        lambda data, c, *a: searched.append(c) or real(data, c, *a))
+                        lambda data, c, *a, **kw: searched.append(c) or real(data, c, *a, **kw))
     got = dask.compute(*rkd.smote(_dask(X, chunking), y, random_state=5,
                                   return_indices=True, rows_per_block=41,
                                   max_gather_bytes=budget))
@@ -573,7 +574,15 @@ def _all_results(X, y):
                                            return_indices=True),
         "near_miss": rkd.near_miss(Xd, y, version=3, return_indices=True),
         "renn": rkd.repeated_edited_nearest_neighbours(Xd, y, return_indices=True),
+        "weighted": rkd.smote_enn(Xd, y, random_state=0, sample_weight=_weights(len(y)),
+                                  return_indices=True, return_provenance=True),
     }
+
+
+def _weights(n):
+    w = np.linspace(0.5, 2.0, n)
+    w[::9] = 0.0
+    return w
 
 
 def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(client):
@@ -600,4 +609,8 @@ def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(cl
     assert (two["near_miss"][2] == rk.near_miss(X, y, version=3, return_indices=True)[2]).all()
     assert (two["renn"][2] == rk.repeated_edited_nearest_neighbours(
         X, y, return_indices=True)[2]).all()
+    expected = rk.smote_enn(X, y, random_state=0, sample_weight=_weights(len(y)),
+                            return_indices=True, return_provenance=True)
+    for got, e in zip(two["weighted"], expected):
+        np.testing.assert_array_equal(got, e)
 
