@@ -12,7 +12,9 @@ table into what their kernels need, and nothing here builds a one-hot matrix:
   checked (real, finite);
 - :func:`ordinal_codes`: the categorical columns as int32 codes ``0..n_categories-1`` per
   column (codes ordered like the sorted categories, or like a given encoder's
-  ``categories_``), and the categories of each column, to map new codes back to values.
+  ``categories_``), and the categories of each column, to map new codes back to values;
+- :func:`sparse_ordinal_codes`: the same codes for a canonical CSR matrix (smoten on sparse
+  X), one code per stored value plus each column's code of the value 0, never densified.
 
 The new rows go back into the caller's container with ``Dataset.append_columns``
 (``_validation``).
@@ -20,10 +22,12 @@ The new rows go back into the caller's container with ``Dataset.append_columns``
 import sys
 
 import numpy as np
+from scipy import sparse
 
 from ._validation import is_polars_frame, require_sklearn
 
-__all__ = ["as_table", "categorical_indices", "continuous_block", "ordinal_codes"]
+__all__ = ["as_table", "categorical_indices", "continuous_block", "ordinal_codes",
+           "sparse_ordinal_codes"]
 
 
 def _pandas():
@@ -189,6 +193,103 @@ def ordinal_codes(X, columns, encoder, method, one_hot):
                 f"{method}: categorical_encoder must give codes 0..n_categories-1 per column"
             )
     return codes, categories
+
+
+def sparse_ordinal_codes(X, method):
+    """The codes of :func:`ordinal_codes` (``encoder=None``) for a sparse X, never densified.
+
+    The categories of a column are the sorted distinct values of its dense form: its stored
+    values, and 0 when some row does not store the column (an explicit stored 0 is the same
+    category as the implicit ones). Each stored value gets its code; every entry that is not
+    stored has its column's zero code.
+
+    Parameters
+    ----------
+    X : scipy.sparse.csr_matrix of shape (n_samples, n_features)
+        Canonical (sorted indices, no duplicates; ``_validation.canonical_csr``), any numeric
+        dtype. NaN among the stored values is rejected, as :func:`ordinal_codes` rejects it.
+    method : str
+        The public function's name, for error messages.
+
+    Returns
+    -------
+    codes : scipy.sparse.csr_matrix of int32
+        X's structure (its ``indices`` and ``indptr`` shared), one code per stored value
+        (explicit zeros included).
+    zero_code : ndarray of int32 of shape (n_features,)
+        Per column, the code of the value 0 (that of every entry not stored), or -1 when 0 is
+        not a category of the column (every row stores a non-zero value there).
+    categories : ndarray of shape (n_categories_total,), X's dtype
+        The categories of all columns, column after column, each column's sorted.
+    offsets : ndarray of intp of shape (n_features + 1,)
+        Column j's categories are ``categories[offsets[j]:offsets[j + 1]]`` (``codes`` index
+        them); one flat array rather than a list of ``n_features`` arrays, for the wide
+        matrices of text pipelines.
+
+    Notes
+    -----
+    One sort of the stored values by (column, value): O(nnz log nnz) time, O(nnz +
+    n_features) memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import sparse
+    >>> from resamplekit._encoding import sparse_ordinal_codes
+    >>> X = sparse.csr_matrix(np.array([[0, 5], [-1, 5], [2, 5]]))
+    >>> codes, zero_code, categories, offsets = sparse_ordinal_codes(X, "smoten")
+    >>> X.data.tolist(), codes.data.tolist()  # column 0: -1, 0, 2; column 1: 5
+    ([5, -1, 5, 2, 5], [0, 0, 0, 2, 0])
+    >>> zero_code.tolist()  # row 0's column 0 (not stored) has code 1; column 1 has no 0
+    [1, -1]
+    >>> categories.tolist(), offsets.tolist()
+    ([-1, 0, 2, 5], [0, 3, 4])
+    """
+    n, d = X.shape
+    data, cols = X.data, X.indices
+    nnz = data.shape[0]
+    if data.dtype.kind in "fc" and nnz:
+        nan = np.flatnonzero(np.isnan(data))
+        if nan.size:
+            rows = np.searchsorted(X.indptr, nan, side="right") - 1
+            first = np.lexsort((rows, cols[nan]))[0]  # ordinal_codes' order: column, then row
+            col, row = int(cols[nan[first]]), int(rows[first])
+            raise ValueError(
+                f"{method}: X's categorical column {col} contains missing values (None or "
+                f"NaN) (first at row {row}: {data[nan[first]]!r}); encode them as a category "
+                "of their own first."
+            )
+    # every distinct (column, value) pair, the implicit zeros as one pseudo-entry per column
+    implicit = np.flatnonzero(np.bincount(cols, minlength=d) < n)
+    all_cols = np.concatenate([cols.astype(np.intp, copy=False), implicit])
+    all_vals = np.concatenate([data, np.zeros(implicit.size, dtype=data.dtype)])
+    order = np.lexsort((all_vals, all_cols))
+    s_cols = all_cols[order]
+    del all_cols
+    s_vals = all_vals[order]
+    del all_vals
+    first = np.empty(order.size, dtype=bool)  # the first entry of each category
+    first[:1] = True
+    np.not_equal(s_cols[1:], s_cols[:-1], out=first[1:])
+    first[1:] |= s_vals[1:] != s_vals[:-1]
+    categories = s_vals[first]
+    del s_vals
+    offsets = np.zeros(d + 1, dtype=np.intp)
+    np.cumsum(np.bincount(s_cols[first], minlength=d), out=offsets[1:])
+    sorted_codes = np.cumsum(first, dtype=np.intp)
+    del first
+    sorted_codes -= 1
+    sorted_codes -= offsets[s_cols]
+    del s_cols
+    all_codes = np.empty(order.size, dtype=np.int32)
+    all_codes[order] = sorted_codes
+    del order, sorted_codes
+    zero_code = np.full(d, -1, dtype=np.int32)
+    zero_at = np.flatnonzero(categories == 0)
+    zero_cols = np.searchsorted(offsets, zero_at, side="right") - 1
+    zero_code[zero_cols] = zero_at - offsets[zero_cols]
+    codes = sparse.csr_matrix((all_codes[:nnz], X.indices, X.indptr), shape=(n, d), copy=False)
+    return codes, zero_code, categories, offsets
 
 
 def as_table(X, method):

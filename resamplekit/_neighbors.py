@@ -1484,7 +1484,8 @@ def _approximate_kneighbors(s, tuning=APPROXIMATE_TUNING):
 # ---------------------------------------------------------------------------------------------
 from resamplekit._kernels import _smote_categorical  # noqa: E402  (kept with its section)
 
-__all__ += ["kneighbors_mixed", "kneighbors_vdm", "vdm_class_probabilities", "sum_pairwise_distances"]
+__all__ += ["kneighbors_mixed", "kneighbors_vdm", "vdm_class_probabilities",
+            "sum_pairwise_distances", "kneighbors_vdm_csr", "vdm_class_probabilities_csr"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2198,6 +2199,199 @@ def kneighbors_vdm(codes, k, *, proba, rows=None, n_jobs=None):
         local_t, queries, np.concatenate(flat), np.asarray(offsets, dtype=np.intp),
         np.asarray(n_local, dtype=np.intp), n_classes, k, dist, ind, n_threads,
     )
+    return dist, ind
+
+
+def _check_csr_codes(codes, zero_code, offsets):
+    """Validate CSR category codes (``_encoding.sparse_ordinal_codes``' form); return
+    ``(indptr, indices, data, zero_code, offsets)`` as the CSR kernels take them."""
+    if not (_is_sparse(codes) and codes.format == "csr"):
+        raise TypeError(f"codes must be a scipy.sparse CSR matrix of category codes, got "
+                        f"{type(codes).__name__}")
+    if not codes.has_canonical_format:
+        raise ValueError("codes must have sorted column indices and no duplicate entries "
+                         "(a canonical CSR matrix)")
+    n, d = codes.shape
+    data = codes.data
+    if data.size and data.dtype.kind not in "iu":
+        raise TypeError(f"codes must hold integer category codes, got dtype {data.dtype}")
+    offsets = np.asarray(offsets)
+    if offsets.shape != (d + 1,) or offsets.dtype.kind not in "iu" or offsets[0] != 0 or \
+            (d and np.diff(offsets).min() < 1):
+        shown = offsets if offsets.size < 20 else f"an array of shape {offsets.shape}"
+        raise ValueError(
+            f"offsets must be {d + 1} increasing integers from 0 (each feature's first "
+            f"category in the stacked tables), got {shown!r}"
+        )
+    n_categories = np.diff(offsets)
+    zero_code = np.asarray(zero_code)
+    if zero_code.shape != (d,) or zero_code.dtype.kind not in "iu":
+        raise ValueError(f"zero_code must be {d} integer codes, one per feature, got "
+                         f"{zero_code.dtype} of shape {zero_code.shape}")
+    if d and (zero_code.min() < -1 or (zero_code - n_categories).max() >= 0):
+        raise ValueError("zero_code must hold, per feature, a code < n_categories or -1")
+    cols = codes.indices
+    if data.size and (data.min() < 0 or (data - n_categories[cols]).max() >= 0):
+        raise ValueError("codes must be >= 0 and < their feature's number of categories")
+    implicit = np.bincount(cols, minlength=d) < n
+    if (zero_code[implicit] < 0).any():
+        f = int(np.flatnonzero(implicit & (zero_code < 0))[0])
+        raise ValueError(f"zero_code[{f}] is -1 but some row does not store feature {f}")
+    index = np.int32 if codes.indptr.dtype == cols.dtype == np.int32 else np.int64
+    return (np.ascontiguousarray(codes.indptr, dtype=index),
+            np.ascontiguousarray(cols, dtype=index),
+            np.ascontiguousarray(data, dtype=np.int32),
+            np.ascontiguousarray(zero_code, dtype=np.int32),
+            np.ascontiguousarray(offsets, dtype=np.intp))
+
+
+def vdm_class_probabilities_csr(codes, zero_code, offsets, y, n_classes):
+    """:func:`vdm_class_probabilities` for CSR category codes, as one stacked table.
+
+    Parameters
+    ----------
+    codes : scipy.sparse.csr_matrix of shape (n_samples, n_features)
+        Canonical, one category code per stored value (``_encoding.sparse_ordinal_codes``);
+        an entry that is not stored has its feature's ``zero_code``.
+    zero_code : array-like of int of shape (n_features,)
+        Per feature, the code of the entries not stored (-1 where every row stores one).
+    offsets : array-like of int of shape (n_features + 1,)
+        Feature f's categories are rows ``offsets[f]:offsets[f + 1]`` of the tables.
+    y : array-like of int of shape (n_samples,)
+        Class codes, ``0 <= y < n_classes``.
+    n_classes : int
+
+    Returns
+    -------
+    ndarray of shape (offsets[-1], n_classes), float64
+        P(class | category), feature after feature: rows ``offsets[f]:offsets[f + 1]`` equal
+        ``vdm_class_probabilities`` of the dense codes' feature f, bit for bit (the counts are
+        the same integers: stored entries counted, the entries not stored of a class being its
+        size minus its stored entries, and divided by the same row sums).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import sparse
+    >>> from resamplekit._neighbors import vdm_class_probabilities_csr
+    >>> codes = sparse.csr_matrix((np.array([1, 1], np.int32), [0, 0], [0, 0, 0, 1, 2]),
+    ...                           shape=(4, 1))
+    >>> vdm_class_probabilities_csr(codes, [0], [0, 2], np.array([0, 1, 1, 1]), 2)
+    array([[0.5, 0.5],
+           [0. , 1. ]])
+    """
+    indptr, cols, data, zero_code, offsets = _check_csr_codes(codes, zero_code, offsets)
+    n, d = codes.shape
+    n_classes = check_int(n_classes, "n_classes", minimum=1)
+    y = np.asarray(y)
+    if y.shape != (n,) or (y.size and y.dtype.kind not in "iu"):
+        raise ValueError(f"y must be a 1-D array of {n} class codes, got {y.dtype} of shape "
+                         f"{y.shape}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"y must hold class codes in [0, {n_classes - 1}]")
+    y = y.astype(np.intp, copy=False)
+    y_entry = np.repeat(y, np.diff(indptr))
+    cols = cols.astype(np.intp, copy=False)
+    counts = np.bincount((offsets[cols] + data) * n_classes + y_entry,
+                         minlength=int(offsets[-1]) * n_classes)
+    stored = np.bincount(cols * n_classes + y_entry, minlength=d * n_classes)
+    del y_entry
+    not_stored = np.bincount(y, minlength=n_classes)[None, :] - stored.reshape(d, n_classes)
+    has = zero_code >= 0
+    at = (offsets[:-1][has] + zero_code[has])[:, None] * n_classes + np.arange(n_classes)
+    counts[at] += not_stored[has]
+    counts = counts.astype(np.float64).reshape(-1, n_classes)
+    with np.errstate(invalid="ignore"):
+        p = counts / counts.sum(axis=1, keepdims=True)
+    return np.nan_to_num(p, copy=False)
+
+
+def kneighbors_vdm_csr(codes, k, *, proba, zero_code, offsets, rows=None, n_jobs=None):
+    """:func:`kneighbors_vdm` for CSR category codes (SMOTE-N on sparse X), never densified.
+
+    The same distance, neighbours and order as ``kneighbors_vdm`` on the dense codes (an
+    entry not stored having its feature's ``zero_code``), the distances bit for bit.
+
+    Parameters
+    ----------
+    codes : scipy.sparse.csr_matrix of shape (n_samples, n_features)
+        The rows searched: canonical, one category code per stored value
+        (``_encoding.sparse_ordinal_codes``).
+    k : int
+        Neighbours per query, ``1 <= k <= n_samples - 1``.
+    proba : array-like of shape (offsets[-1], n_classes)
+        P(class | category), feature after feature (:func:`vdm_class_probabilities_csr`; it
+        may be fitted on more rows than ``codes``).
+    zero_code : array-like of int of shape (n_features,)
+        Per feature, the code of the entries not stored (-1 where every row stores one).
+    offsets : array-like of int of shape (n_features + 1,)
+        Feature f's categories are rows ``offsets[f]:offsets[f + 1]`` of ``proba``.
+    rows : array-like of int, default=None
+        Query only the rows ``codes[rows]`` (None: every row).
+    n_jobs : int, default=None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_queries, k), float64
+    indices : ndarray of shape (n_queries, k), intp
+        Sorted by (distance, index), ties to the lower row index; a query row is excluded
+        from its own list by index.
+
+    Notes
+    -----
+    A query's distance to a row sums the features over the union of the two rows' stored
+    columns only (a feature neither stores adds exactly 0): O(n_queries * (nnz +
+    n_samples * nnz_per_row)) merge steps, a row abandoned once its partial sum reaches the
+    k-th distance. Memory: the outputs and one float64 per stored value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import sparse
+    >>> from resamplekit._encoding import sparse_ordinal_codes
+    >>> from resamplekit._neighbors import kneighbors_vdm_csr, vdm_class_probabilities_csr
+    >>> X = sparse.csr_matrix(np.array([[0], [1], [2], [0]]))
+    >>> codes, zero_code, _, offsets = sparse_ordinal_codes(X, "smoten")
+    >>> proba = vdm_class_probabilities_csr(codes, zero_code, offsets, np.array([0, 1, 1, 0]), 2)
+    >>> dist, ind = kneighbors_vdm_csr(codes, 2, proba=proba, zero_code=zero_code,
+    ...                                offsets=offsets)
+    >>> ind
+    array([[3, 1],
+           [2, 0],
+           [1, 0],
+           [0, 1]])
+    >>> dist[0]
+    array([0., 4.])
+    """
+    indptr, cols, data, zero_code, offsets = _check_csr_codes(codes, zero_code, offsets)
+    n, d = codes.shape
+    if n == 0 or d == 0:
+        raise ValueError(
+            f"codes must have at least one row and one feature, got shape {codes.shape}"
+        )
+    table = np.ascontiguousarray(proba, dtype=np.float64)
+    if table.ndim != 2 or table.shape[0] != offsets[-1] or table.shape[1] < 1:
+        raise ValueError(
+            f"proba must be a 2-D (n_categories_total={offsets[-1]}, n_classes) table, got "
+            f"shape {table.shape}"
+        )
+    k = _check_self_k(k, n)
+    if rows is None:
+        queries = np.arange(n, dtype=np.intp)
+    else:
+        queries = np.asarray(rows)
+        if queries.ndim != 1 or (queries.size and queries.dtype.kind not in "iu"):
+            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
+        queries = np.ascontiguousarray(queries, dtype=np.intp)
+        if queries.size and (queries.min() < 0 or queries.max() >= n):
+            raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    n_threads = check_n_jobs(n_jobs)
+    dist = np.empty((queries.size, k), dtype=np.float64)
+    ind = np.empty((queries.size, k), dtype=np.intp)
+    _smote_categorical.vdm_kneighbors_csr(indptr, cols, data, zero_code, offsets,
+                                          table.reshape(-1), table.shape[1], queries, k, dist,
+                                          ind, n_threads)
     return dist, ind
 
 

@@ -719,7 +719,20 @@ def _numeric_sparse(X):
     shared, not copied). Explicit zeros are kept (they are zeros to every method). NaN or
     infinity among the stored values is rejected, as for dense X.
     """
-    target = _float_dtype(X.dtype)
+    X = canonical_csr(X, _float_dtype(X.dtype))
+    _check_finite_sparse(X)
+    return X
+
+
+def canonical_csr(X, dtype=None):
+    """A sparse ``X`` as a canonical ``csr_matrix``: sorted column indices, no duplicates.
+
+    Duplicates are summed in X's dtype (as ``toarray()`` sums them), then the values are cast
+    to ``dtype`` (None: X's dtype kept, for smoten, whose values are categories). Conversions
+    happen on a copy, at most once each; the caller's matrix is never modified, and a
+    canonical CSR matrix of that dtype is used as it is (its arrays shared). Explicit zeros
+    and int32/int64 index arrays are kept.
+    """
     fresh = False
     if X.format != "csr":
         X = X.tocsr()
@@ -729,9 +742,8 @@ def _numeric_sparse(X):
             X = X.copy()
             fresh = True
         X.sum_duplicates()  # in X's dtype, as toarray() sums them; sorts the indices too
-    if X.dtype != target:
-        X = X.astype(target)
-    _check_finite_sparse(X)
+    if dtype is not None and X.dtype != dtype:
+        X = X.astype(dtype)
     if not isinstance(X, sparse.csr_matrix):  # csr_array: the same arrays, matrix semantics
         X = sparse.csr_matrix(X)
     return X
@@ -977,7 +989,8 @@ class Dataset:
     def append(self, X_new, y_new, *, return_indices=False, sources=None, filled=None):
         """All original rows (as ``self.X``), then new rows ``X_new`` with class codes ``y_new``.
 
-        Needs ``numeric=True``. The result has ``self.X``'s dtype. For sparse X, ``X_new`` may
+        Needs ``numeric=True``, except for sparse X with ``filled`` (smoten, whose values are
+        categories of X's own dtype). The result has ``self.X``'s dtype. For sparse X, ``X_new`` may
         be a sparse matrix (the SMOTE family's CSR rows) or an array, and the result is in the
         caller's sparse format. Returned indices are
         ``0..n-1`` for the original rows, then ``sources`` (the input row each new row comes
@@ -989,8 +1002,9 @@ class Dataset:
         Used as the output as it is, without a second copy of the new rows; ``X_new`` is then
         ignored (it may be None).
         """
-        if not self.numeric:
-            raise TypeError("Dataset.append needs a Dataset made with numeric=True")
+        if not self.numeric and (filled is None or self._x_kind != "sparse"):
+            raise TypeError("Dataset.append needs a Dataset made with numeric=True (or, for "
+                            "sparse X, a filled CSR matrix of X's dtype)")
         X = self.X
         y_new = np.asarray(y_new, dtype=np.intp)
         n, m = X.shape[0], y_new.shape[0]

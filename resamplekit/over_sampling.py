@@ -24,15 +24,23 @@ from typing import Any, Literal, overload
 import numpy as np
 from scipy import sparse
 
-from ._encoding import as_table, categorical_indices, continuous_block, ordinal_codes
+from ._encoding import (
+    as_table,
+    categorical_indices,
+    continuous_block,
+    ordinal_codes,
+    sparse_ordinal_codes,
+)
 from ._kernels._smote import interpolate, interpolate_csr, interpolate_csr_counts
-from ._kernels._smote_categorical import count_max_ties, mode_vote, pick_max_tie
+from ._kernels._smote_categorical import count_max_ties, mode_vote, mode_vote_csr, pick_max_tie
 from ._neighbors import (
     kneighbors,
     kneighbors_mixed,
     kneighbors_vdm,
+    kneighbors_vdm_csr,
     sum_pairwise_distances,
     vdm_class_probabilities,
+    vdm_class_probabilities_csr,
 )
 from ._progress import start as _start_phase
 from ._public import public
@@ -58,6 +66,7 @@ from ._typing import (
     ResampledWeighted,
 )
 from ._validation import (
+    canonical_csr,
     check_int,
     check_n_jobs,
     check_random_state,
@@ -465,22 +474,7 @@ def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs, out=None, head=None):
         n_threads = min(check_n_jobs(n_jobs), max(1, work // 250_000))
         interpolate_csr_counts(X.data, X.indices, X.indptr, rows, nbrs, gaps, scales, counts,
                                n_threads)
-        n_head = 0 if head is None else head.shape[0]
-        nnz_head = 0 if head is None else int(head.indptr[n_head])
-        nnz = nnz_head + int(counts.sum())
-        wide = max(nnz, X.shape[1]) > np.iinfo(np.int32).max
-        index_dtype = np.int64 if wide else np.int32
-        indptr = np.empty(n_head + n_new + 1, dtype=index_dtype)
-        data = np.empty(nnz, dtype=X.dtype)
-        indices = np.empty(nnz, dtype=index_dtype)
-        if head is None:
-            indptr[0] = 0
-        else:
-            indptr[:n_head + 1] = head.indptr
-            data[:nnz_head] = head.data[:nnz_head]
-            indices[:nnz_head] = head.indices[:nnz_head]
-        np.cumsum(counts, out=indptr[n_head + 1:])
-        indptr[n_head + 1:] += nnz_head
+        data, indices, indptr, n_head = _csr_arrays(head, counts, X.shape[1], X.dtype)
         interpolate_csr(X.data, X.indices, X.indptr, rows, nbrs, gaps, scales,
                         indptr[n_head:], data, indices, n_threads)
         return sparse.csr_matrix((data, indices, indptr), shape=(n_head + n_new, X.shape[1]),
@@ -494,6 +488,32 @@ def _interpolate_rows(X, rows, nbrs, gaps, scales, n_jobs, out=None, head=None):
         scales = np.ascontiguousarray(scales, dtype=np.float64)
     interpolate(X, rows, X, nbrs, gaps, out, n_threads, scales)
     return out
+
+
+def _csr_arrays(head, counts, n_columns, dtype):
+    """The arrays of a CSR matrix holding the rows of ``head`` (a canonical CSR matrix, or
+    None), then new rows of ``counts[i]`` entries each, allocated once: ``(data, indices,
+    indptr, n_head)`` with the head's entries copied in and ``indptr`` complete; the caller
+    writes new row i's entries at ``indptr[n_head + i]:indptr[n_head + i + 1]``. Index arrays
+    are int32 where the entries and columns fit (as scipy would pick), else int64."""
+    n_new = counts.shape[0]
+    n_head = 0 if head is None else head.shape[0]
+    nnz_head = 0 if head is None else int(head.indptr[n_head])
+    nnz = nnz_head + int(counts.sum())
+    wide = max(nnz, n_columns) > np.iinfo(np.int32).max
+    index_dtype = np.int64 if wide else np.int32
+    indptr = np.empty(n_head + n_new + 1, dtype=index_dtype)
+    data = np.empty(nnz, dtype=dtype)
+    indices = np.empty(nnz, dtype=index_dtype)
+    if head is None:
+        indptr[0] = 0
+    else:
+        indptr[:n_head + 1] = head.indptr
+        data[:nnz_head] = head.data[:nnz_head]
+        indices[:nnz_head] = head.indices[:nnz_head]
+    np.cumsum(counts, out=indptr[n_head + 1:])
+    indptr[n_head + 1:] += nnz_head
+    return data, indices, indptr, n_head
 
 
 def _no_rows(X):
@@ -2113,6 +2133,84 @@ def smotenc(
 
 # ---------------------------------------------------------------- SMOTE-N
 
+def _smoten_sparse(X, y, k, ratio, random_state, n_jobs, return_indices, return_provenance):
+    """SMOTE-N on a sparse X (``categorical_encoder=None``), never densified.
+
+    The same rows, labels, indices and provenance as smoten on X's dense form: codes per
+    stored value plus a zero code per column (``sparse_ordinal_codes``), the VDM tables from
+    counts (``vdm_class_probabilities_csr``), the search over the union of two rows' stored
+    columns (``kneighbors_vdm_csr``) and the vote over the union of the voters' columns
+    (``mode_vote_csr``), whose rows are written straight into the output CSR matrix after X's
+    rows. The result has X's dtype and format (COO as CSR). Memory: X's canonical copy only
+    when X is not canonical CSR, the codes (4 bytes per stored value, plus 8 during the
+    sort that makes them), the output, O(n_features) tables and per class its rows' codes.
+    """
+    method = "smoten"
+    ds = check_X_y(X, y, numeric=False)
+    Xc = canonical_csr(ds.X)
+    k = check_int(k, "k", minimum=1)
+    n_threads = check_n_jobs(n_jobs)
+    random_state = _shared_random_state(random_state)
+    targets = target_counts(ratio, ds.y, ds.classes, "over")
+    active = {int(c): int(n) for c, n in targets.items() if n > 0}
+    for code in active:
+        _check_class_size(ds, code, k, method)
+    codes, zero_code, categories, offsets = sparse_ordinal_codes(Xc, method)
+    proba = vdm_class_probabilities_csr(codes, zero_code, offsets, ds.y, ds.n_classes)
+
+    parts, y_parts, made_parts = [], [], []
+    for code, n_new in active.items():
+        rows_c = np.flatnonzero(ds.y == code)
+        codes_c = codes[rows_c]
+        rs = check_random_state(random_state)
+        base = rs.choice(rows_c.shape[0], size=n_new, replace=True)
+        # A new row depends only on its base row: search the neighbours of distinct bases only.
+        bases, which = np.unique(base, return_inverse=True)
+        nns = kneighbors_vdm_csr(codes_c, k, proba=proba, zero_code=zero_code, offsets=offsets,
+                                 rows=bases, n_jobs=n_threads)[1]
+        voters = np.ascontiguousarray(np.hstack([bases[:, None], nns]), dtype=np.intp)
+        index = np.int32 if codes_c.indptr.dtype == codes_c.indices.dtype == np.int32 \
+            else np.int64
+        args = (np.ascontiguousarray(codes_c.indptr, dtype=index),
+                np.ascontiguousarray(codes_c.indices, dtype=index),
+                np.ascontiguousarray(codes_c.data, dtype=np.int32), zero_code, voters)
+        vote_ptr = np.zeros(bases.shape[0] + 1, dtype=np.int64)
+        mode_vote_csr(*args, vote_ptr, np.empty(0, np.int64), np.empty(0, np.int32), False,
+                      n_threads)
+        np.cumsum(vote_ptr, out=vote_ptr)
+        vote_cols = np.empty(int(vote_ptr[-1]), dtype=np.int64)
+        vote_codes = np.empty(int(vote_ptr[-1]), dtype=np.int32)
+        mode_vote_csr(*args, vote_ptr, vote_cols, vote_codes, True, n_threads)
+        # the distinct bases' votes as values (a vote that is not the zero code is not 0)
+        vote_values = categories[offsets[vote_cols] + vote_codes]
+        parts.append((which.reshape(-1), vote_ptr, vote_cols, vote_values))
+        y_parts.append(np.full(n_new, code, dtype=np.intp))
+        if return_provenance:
+            made_parts.append(made_records(rows_c[base], gaps=np.nan, step="vote"))
+
+    y_new = np.concatenate(y_parts) if y_parts else np.empty(0, np.intp)
+    counts = np.concatenate([np.diff(ptr)[which] for which, ptr, _, _ in parts]) if parts \
+        else np.empty(0, np.int64)
+    data, indices, indptr, n_head = _csr_arrays(Xc, counts, Xc.shape[1], Xc.dtype)
+    row = n_head
+    for which, ptr, cols, values in parts:
+        # new row i of the class is its base's vote: entries ptr[which[i]]:ptr[which[i] + 1]
+        sizes = np.diff(ptr)[which]
+        start = int(indptr[row])
+        source = np.repeat(ptr[:-1][which] - (indptr[row:row + which.shape[0]] - start), sizes)
+        source += np.arange(source.shape[0])
+        indices[start:start + source.shape[0]] = cols[source]
+        data[start:start + source.shape[0]] = values[source]
+        row += which.shape[0]
+    filled = sparse.csr_matrix((data, indices, indptr), shape=(n_head + y_new.shape[0],
+                                                               Xc.shape[1]), copy=False)
+    out = ds.append(None, y_new, return_indices=return_indices, filled=filled)
+    if return_provenance:
+        out += (inputs_then(ds.n_samples, concat_records(made_parts)),)
+    return out
+
+
+
 @overload
 def smoten(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., categorical_encoder: Estimator | None = ...,
@@ -2175,9 +2273,11 @@ def smoten(
     ----------
     X : array-like or DataFrame of shape (n_samples, n_features)
         Categorical values of any sortable type (strings, numbers, pandas categoricals), no
-        missing values. scipy.sparse input comes back in its format (COO as CSR); every
-        column of SMOTE-N is categorical, so its codes are read from the dense form of X
-        (n x n_features, as imbalanced-learn does), the one method that densifies X.
+        missing values. scipy.sparse X (CSR, CSC, sparse arrays, COO) is never densified: the
+        categories of a column are its stored values and 0 (the entries not stored), the
+        search and the vote run over the rows' stored columns, and the result, equal to that
+        of X's dense form, comes back in X's format and dtype (COO as CSR). Only a
+        ``categorical_encoder`` reads X's dense form (sklearn's encoders fit dense columns).
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -2227,6 +2327,10 @@ def smoten(
     Memory O(n * n_features + n_new * (k + n_features)) plus one n_c buffer per thread (never
     imbalanced-learn's n_c x n_c distance matrix); the neighbours of the distinct drawn base
     rows are found in one streamed pass, O(n_base * n_c * n_features) look-ups, in parallel.
+    Sparse X: the input, the output, the codes (4 bytes per stored value; the sort that
+    makes them takes about 35 more bytes per stored value for a moment), a class's rows'
+    codes, O(n_features) per-column tables and O(k) per thread; no n x n_features block.
+    The search merges two rows' stored columns: O(n_base * (nnz_c + n_c * nnz_per_row)).
 
     Differences from imbalanced-learn: the neighbour set is the base row plus its ``k`` nearest
     other rows, ties in distance going to the lower row index (imbalanced-learn takes the
@@ -2247,10 +2351,12 @@ def smoten(
     return_provenance = check_provenance_flag(return_provenance)
     method = "smoten"
     sparse_format = None
-    table: Any = X  # its categorical block if sparse (every column), then a table (as_table)
+    table: Any = X  # a table (as_table); for sparse X with an encoder, its dense form
     if sparse.issparse(table):
-        # Every column of SMOTE-N is categorical: the block of categorical columns that the
-        # codes are read from is all of X (as in imbalanced-learn, which densifies too).
+        if categorical_encoder is None:
+            return _smoten_sparse(X, y, k, ratio, random_state, n_jobs, return_indices,
+                                  return_provenance)
+        # A fitted encoder reads the dense columns (sklearn's encoders take no sparse input).
         if table.format not in ("csr", "csc"):  # COO and others come back as CSR
             table = table.tocsr()
         sparse_format = (type(table), table.format)

@@ -43,3 +43,29 @@ def pick_max_tie(
     out: NDArray[np.int32],
     n_threads: int,
 ) -> None: ...
+def vdm_kneighbors_csr(
+    indptr: NDArray[np.integer],
+    indices: NDArray[np.integer],
+    codes: NDArray[np.int32],
+    zero_code: NDArray[np.int32],
+    cat_offsets: NDArray[np.intp],
+    proba: NDArray[np.float64],
+    n_classes: int,
+    queries: NDArray[np.intp],
+    k: int,
+    out_dist: NDArray[np.float64],
+    out_ind: NDArray[np.intp],
+    n_threads: int,
+) -> None: ...
+def mode_vote_csr(
+    indptr: NDArray[np.integer],
+    indices: NDArray[np.integer],
+    codes: NDArray[np.int32],
+    zero_code: NDArray[np.int32],
+    voters: NDArray[np.intp],
+    out_indptr: NDArray[np.int64],
+    out_cols: NDArray[np.int64],
+    out_codes: NDArray[np.int32],
+    fill: bool,
+    n_threads: int,
+) -> None: ...
