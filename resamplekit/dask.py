@@ -1807,10 +1807,11 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     class, to place the stream of their scales), and each block of new rows redraws its
     draws, looks its neighbours up and fetches its base and neighbour rows from X's blocks.
     The new rows are the same (same danger rows, same exact neighbours, same draws, same
-    arithmetic); what changes is the cost: a second block-wise search (quadratic in the
-    class's danger rows when its blocks cannot be pruned, as in memory), and every block of
-    new rows reads from every block of X that holds the rows it uses. No process holds more
-    than one block of X, one block of new rows and their neighbour lists.
+    arithmetic); what changes is the cost: the search of the danger rows is block-wise (in
+    memory it is one search too: against the class for borderline-1, all of X for
+    borderline-2; every pair of blocks when their bounding boxes cannot be pruned), and every
+    block of new rows reads from the blocks of X that may hold the rows it uses. No process
+    holds more than one block of X, one block of new rows and their neighbour lists.
 
     With an integer ``random_state`` the new rows equal
     :func:`resamplekit.borderline_smote`'s, to the bit, gathered or not. ``sample_weight``
