@@ -19,9 +19,12 @@ How each kind of method scales (see the user guide page "Scaling out with Dask")
   synthesised block by block on the workers; a class over the budget is searched block-wise
   instead and its new rows fetch the rows they use from X's blocks. With an integer seed the
   new rows equal :func:`resamplekit.smote`'s.
-- ``borderline_smote``, ``adasyn``: as ``smote``, but the search of the gathered rows against
-  all of X (the danger test, the weights) is the block-wise search below; the rest is the
-  in-memory functions' own code. With an integer seed the new rows equal theirs.
+- ``borderline_smote``, ``adasyn``: the search of the rows of the classes to over-sample
+  against all of X (the danger test, the weights) is the block-wise search below. A class
+  within ``max_gather_bytes`` is gathered with its lists and the rest is the in-memory
+  functions' own code; a class over the budget brings back only small results per row (the
+  count of neighbours of another class), and its in-class search, draws and synthesis run as
+  ``smote``'s block-wise path. With an integer seed the new rows equal theirs.
 - ``kneighbors``, ``edited_nearest_neighbours``, ``tomek_links``: a block-wise exact neighbour
   search (every pair of query block and row block, skipped when the blocks' bounding boxes prove
   it holds no neighbour, merged by (distance, global row) in a tree); the rules run on the
@@ -1008,13 +1011,19 @@ def _blockwise_records(draws, lookups, base_ids):
     return _prov.made(base, nbr, steps)
 
 
-def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs, records=False):
-    """Output pieces of the new rows of class c with its neighbours searched block-wise
-    (with their provenance records when ``records``)."""
+def _class_view(data, c):
+    """The rows of class c as the blocks of an ``_AliveView`` (for a search inside the
+    class; its block j holds the class positions ``view.offsets[j]`` onwards)."""
     counts = np.zeros_like(data.block_counts)
     counts[:, c] = data.block_counts[:, c]
     alive = [delayed(_class_local)(data.codes(b), c) for b in range(data.n_blocks)]
-    view = _AliveView(data, alive, counts)
+    return _AliveView(data, alive, counts)
+
+
+def _smote_blockwise_pieces(data, c, k, n_new, piece, rs, n_jobs, records=False):
+    """Output pieces of the new rows of class c with its neighbours searched block-wise
+    (with their provenance records when ``records``)."""
+    view = _class_view(data, c)
     lists, _, _ = _block_search(view, k, lazy=True, n_jobs=n_jobs)
     n_c = int(data.counts[c])
     high = n_c * k
@@ -1629,7 +1638,8 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False, sample
 
 
 # --------------------------------------------------------------------------------------------
-# Borderline-SMOTE and ADASYN: the classes gathered, their search over X block-wise
+# Borderline-SMOTE and ADASYN: the classes gathered (within the budget) or searched block-wise,
+# their search over X block-wise either way
 
 
 def _class_lists(block, codes, offset, wanted, rows, lists):
@@ -1645,28 +1655,59 @@ def _class_lists(block, codes, offset, wanted, rows, lists):
     return out
 
 
-def _gather_searched(data, wanted, width, n_jobs):
-    """The rows of the classes ``wanted`` gathered, with the ``width`` nearest other rows of
-    all of X of each (block-wise search): ``members`` {code: global rows, ascending},
-    ``X_of`` {code: their rows}, and the lists (global rows, class codes) of the members
-    class after class, as the in-memory functions search them."""
+def _class_tallies(codes, offset, tallied, rows, lists, n_count, n_bits):
+    """Per class of ``tallied`` (not gathered): the global row numbers of its rows of the
+    block, how many of each row's first ``n_count`` neighbours are of another class, and
+    (``n_bits`` > 0) which of its first ``n_bits`` are, packed eight to a byte (little bit
+    order). Small results per row; no value of X."""
+    q_codes = codes[rows]
+    out = []
+    for c in tallied:
+        sel = q_codes == c
+        other = lists[2][sel] != c
+        n_other = np.count_nonzero(other[:, :n_count], axis=1).astype(np.int32)
+        bits = (np.packbits(other[:, :n_bits], axis=1, bitorder="little") if n_bits
+                else None)
+        out.append((rows[sel] + offset, n_other, bits))
+    return out
+
+
+def _gather_searched(data, wanted, width, n_jobs, tallied=(), n_count=0, n_bits=0):
+    """One block-wise search of the ``width`` nearest other rows of all of X of the rows of
+    the classes ``wanted`` and ``tallied``. The classes ``wanted`` are gathered with their
+    lists: ``members`` {code: global rows, ascending}, ``X_of`` {code: their rows}, and the
+    lists (global rows, class codes) of the members class after class, as the in-memory
+    functions search them (None without such classes). The classes ``tallied`` only bring
+    back ``tallies`` {code: (global rows, neighbours of another class among the first
+    ``n_count``, packed flags of the first ``n_bits``)}: see ``_class_tallies``."""
+    wanted, tallied = list(wanted), list(tallied)
     mask = np.zeros(data.n_classes, dtype=bool)
-    mask[wanted] = True
+    mask[wanted + tallied] = True
     lists, rows, _ = _block_search(data, width, mask, n_jobs=n_jobs)
     blocks = data.numeric()
-    per_block = dask.compute(*[
-        delayed(_class_lists)(blocks[b], data.codes(b), int(data.offsets[b]), wanted, rows[b],
-                              lists[b])
+    per_block = dask.compute(*[(
+        delayed(_class_lists)(blocks[b], data.codes(b), int(data.offsets[b]), wanted,
+                              rows[b], lists[b]) if wanted else None,
+        delayed(_class_tallies)(data.codes(b), int(data.offsets[b]), tallied, rows[b],
+                                lists[b], n_count, n_bits) if tallied else None)
         for b in range(data.n_blocks)
     ])
     members, X_of, nbrs, nbr_codes = {}, {}, [], []
     for j, c in enumerate(wanted):
-        parts = [per_block[b][j] for b in range(data.n_blocks)]
+        parts = [per_block[b][0][j] for b in range(data.n_blocks)]
         X_of[c] = np.concatenate([p[0] for p in parts])
         members[c] = np.concatenate([p[1] for p in parts]).astype(np.intp, copy=False)
         nbrs.append(np.concatenate([p[2] for p in parts]))
         nbr_codes.append(np.concatenate([p[3] for p in parts]))
-    return members, X_of, np.concatenate(nbrs), np.concatenate(nbr_codes)
+    tallies = {}
+    for j, c in enumerate(tallied):
+        parts = [per_block[b][1][j] for b in range(data.n_blocks)]
+        tallies[c] = (np.concatenate([p[0] for p in parts]).astype(np.intp, copy=False),
+                      np.concatenate([p[1] for p in parts]),
+                      np.concatenate([p[2] for p in parts]) if n_bits else None)
+    if not wanted:
+        return members, X_of, None, None, tallies
+    return members, X_of, np.concatenate(nbrs), np.concatenate(nbr_codes), tallies
 
 
 def _fetch_rows(data, rows):
@@ -1687,11 +1728,11 @@ def _interpolate_piece(pool, rows, nbrs, gaps, scales):
     return _over_mod._interpolate_rows(pool, rows, nbrs, gaps, scales, 1)
 
 
-def _synthesis_pieces(data, segment_blocks, members, X_of, piece, records=False):
+def _synthesis_pieces(data, segment_blocks, members, X_of, piece):
     """The new rows of ``segment_blocks`` (``(code, rows, nbrs, gaps, scales)`` in global rows,
     the in-memory helpers' output) as output pieces of ``piece`` rows, interpolated on the
     workers from one broadcast pool: the rows the segments use (from the gathered classes,
-    else fetched from X's blocks); with ``records``, each piece with its provenance records."""
+    else fetched from X's blocks), each with its provenance records."""
     made = _over_mod._segments(segment_blocks)
     if made is None:
         return []
@@ -1715,28 +1756,226 @@ def _synthesis_pieces(data, segment_blocks, members, X_of, piece, records=False)
         x = delayed(_interpolate_piece)(shared, rows[sl], nbrs[sl], gaps[sl],
                                         None if scales is None else scales[sl])
         label = delayed(np.asarray)(data.classes[codes[sl]], dtype=data.y_dtype)
-        recs = None
-        if records:
-            recs = delayed(_prov.made)(used[rows[sl]], used[nbrs[sl]], gaps[sl],
-                                       None if scales is None else scales[sl])
+        # (a task computed only when the provenance is asked for)
+        recs = delayed(_prov.made)(used[rows[sl]], used[nbrs[sl]], gaps[sl],
+                                   None if scales is None else scales[sl])
         pieces.append((x, label, delayed(np.full)(m, -1, dtype=np.intp), m, True, recs))
     return pieces
 
 
-def _over_setup(data, method, ratio, k, width, max_gather_bytes):
+# A class that does not fit the budget: its per-row results (danger flags, ADASYN's counts)
+# come from the search's lists on the workers, its in-class search (or Borderline-2's search
+# of the danger rows) runs block-wise, and each piece of new rows redraws its draws from the
+# RandomState states recorded here, looks its neighbours up in the lists of the blocks that
+# hold its base rows, fetches base and neighbour rows from X's blocks and interpolates: the
+# in-memory rows, draws and arithmetic.
+
+def _slot_lookup(draws, lists, start, stop, code):
+    """For the draws whose base (a query of the search, numbered across its blocks) lies in
+    [start, stop), the queries of one block's ``lists``: their positions in the piece, their
+    neighbours (global rows) and whether these are of another class than ``code``."""
+    rows, slots, _ = draws
+    at = np.flatnonzero((rows >= start) & (rows < stop))
+    local = rows[at] - start
+    return at, lists[1][local, slots[at]], lists[2][local, slots[at]] != code
+
+
+def _piece_plan(draws, lookups, bases, scale_state):
+    """A piece's new rows as the in-memory segments: base rows and neighbours (global rows),
+    gaps, and (``scale_state``: Borderline-2) the scales, ``U[0, 0.5)`` draws towards the
+    neighbours of another class, from the state recorded at the piece's first such draw."""
+    rows, _, steps = draws
+    n = len(rows)
+    nbrs = np.empty(n, dtype=np.intp)
+    other = np.zeros(n, dtype=bool)
+    for at, nbr, oth in lookups:
+        nbrs[at] = nbr
+        other[at] = oth
+    scales = None
+    if scale_state is not None:
+        rs = np.random.RandomState()
+        rs.set_state(scale_state)
+        scales = np.ones(n)
+        scales[other] = rs.uniform(low=0.0, high=0.5, size=int(other.sum()))
+    return np.ascontiguousarray(bases[rows], dtype=np.intp), nbrs, steps, scales
+
+
+def _plan_rows_in(plan, start, stop):
+    """The rows (global) a piece uses that lie in X's block [start, stop), unique and
+    ascending, as block positions."""
+    used = np.concatenate([plan[0], plan[1]])
+    return np.unique(used[(used >= start) & (used < stop)]) - start
+
+
+def _interpolate_fetched(plan, block_rows, fetched, offsets):
+    """A piece's new rows from the rows it fetched from X's blocks (each block's ascending,
+    the blocks in order): ``_interpolate_rows`` as in memory."""
+    base, nbrs, steps, scales = plan
+    pool_ids = np.concatenate([loc + off for loc, off in zip(block_rows, offsets)])
+    pool = np.ascontiguousarray(np.concatenate(fetched))
+    return _over_mod._interpolate_rows(pool, np.searchsorted(pool_ids, base),
+                                       np.searchsorted(pool_ids, nbrs), steps, scales, 1)
+
+
+def _plan_records(plan):
+    return _prov.made(*plan)
+
+
+def _fetched_piece(data, c, plan, n, nbrs_in_class):
+    """The output piece of ``n`` new rows of class c made from ``plan`` (see
+    ``_piece_plan``), with their provenance records; the rows are read from the blocks of X
+    that hold rows of class c (``nbrs_in_class``) or from all of them."""
+    blocks = data.numeric()
+    used = [b for b in range(data.n_blocks) if not nbrs_in_class or data.block_counts[b, c]]
+    block_rows = [delayed(_plan_rows_in)(plan, int(data.offsets[b]),
+                                         int(data.offsets[b] + data.lengths[b])) for b in used]
+    fetched = [delayed(_take)(blocks[b], loc) for b, loc in zip(used, block_rows)]
+    x = delayed(_interpolate_fetched)(plan, block_rows, fetched,
+                                      [int(data.offsets[b]) for b in used])
+    label = delayed(np.full)(n, data.classes[c], dtype=data.y_dtype)
+    return (x, label, delayed(np.full)(n, -1, dtype=np.intp), n, True,
+            delayed(_plan_records)(plan))
+
+
+def _scaled_draws(bits, danger, k, draws):
+    """How many of Borderline-2's draws ``draws`` (``randint`` values) pick a neighbour of
+    another class (``bits``: ``_class_tallies``'s packed flags, ``danger``: the rows)."""
+    rows, slots = np.floor_divide(draws, k), np.mod(draws, k)
+    return int(((bits[danger[rows], slots // 8] >> (slots % 8)) & 1).sum())
+
+
+def _borderline_blockwise_pieces(data, c, n_new, tally, *, k, m, kind, random_state, piece,
+                                 n_jobs):
+    """Output pieces of Borderline-SMOTE's new rows of class c, not gathered: ``tally`` is
+    its ``_class_tallies`` (global rows, other-class counts among the m nearest, packed
+    flags of the k nearest for borderline-2)."""
+    rows_c, n_other, bits = tally
+    danger = np.flatnonzero(_over_mod._in_danger(n_other, m))
+    if danger.shape[0] == 0:
+        return []
+    bases = rows_c[danger]
+    if kind == "borderline-1":
+        # The k nearest rows of the class of each danger row, block-wise over the class.
+        _over_mod._check_class_size(data, c, k, "borderline_smote (kind='borderline-1')")
+        view = _class_view(data, c)
+        bounds = np.searchsorted(danger, np.append(view.offsets, data.counts[c]))
+        positions = [danger[bounds[j]:bounds[j + 1]] - view.offsets[j]
+                     for j in range(view.n_blocks)]
+        lists, _, _ = _block_search(view, k, query_rows=(positions, np.diff(bounds)),
+                                    lazy=True, n_jobs=n_jobs)
+    else:
+        # The k nearest rows of X of each danger row (the first k of the m nearest).
+        bounds = np.searchsorted(bases, np.append(data.offsets, data.n_samples))
+        positions = [bases[bounds[b]:bounds[b + 1]] - data.offsets[b]
+                     for b in range(data.n_blocks)]
+        lists, _, _ = _block_search(data, k, query_rows=(positions, np.diff(bounds)),
+                                    lazy=True, n_jobs=n_jobs)
+    n_d = danger.shape[0]
+    high = n_d * k
+    # The in-memory draws: randint then uniform (_draw_segments), then for borderline-2 a
+    # second check_random_state's uniform(0, 0.5) for the draws towards another class.
+    rs = check_random_state(random_state)
+    n_scaled = []
+
+    def draw_int(size):
+        drawn = rs.randint(low=0, high=high, size=size)
+        if bits is not None:
+            n_scaled.append(_scaled_draws(bits, danger, k, drawn))
+
+    s_int = _stream_states(rs, n_new, piece, draw_int)
+    s_uni = _stream_states(rs, n_new, piece, lambda size: rs.uniform(size=size))
+    s_scale = [None] * len(s_int)
+    if kind == "borderline-2":
+        rs_scale = check_random_state(random_state)
+        for i, count in enumerate(n_scaled):
+            s_scale[i] = rs_scale.get_state()
+            rs_scale.uniform(low=0.0, high=0.5, size=count)
+    shared = _broadcast(bases)
+    pieces = []
+    for i, start in enumerate(range(0, n_new, piece)):
+        size = min(piece, n_new - start)
+        draws = delayed(_smote_draws)(n_d, k, s_int[i], s_uni[i], size)
+        lookups = [delayed(_slot_lookup)(draws, lists[j], int(bounds[j]), int(bounds[j + 1]),
+                                         c)
+                   for j in range(len(bounds) - 1) if bounds[j + 1] > bounds[j]]
+        plan = delayed(_piece_plan)(draws, lookups, shared, s_scale[i])
+        pieces.append(_fetched_piece(data, c, plan, size, kind == "borderline-1"))
+    return pieces
+
+
+def _adasyn_draws(ends, k, state_choice, state_uniform, start, n):
+    """ADASYN's draws of the new rows ``start`` to ``start + n`` of a class: base rows (class
+    positions: row i makes the new rows ``ends[i - 1]`` to ``ends[i]``), neighbour slots
+    (``choice``) and steps (``uniform``), from the RandomState states recorded at the
+    piece's start."""
+    rs = np.random.RandomState()
+    rs.set_state(state_choice)
+    slots = rs.choice(k, size=n)
+    rs.set_state(state_uniform)
+    steps = rs.uniform(size=n)
+    rows = np.searchsorted(ends, np.arange(start, start + n), side="right")
+    return rows.astype(np.intp, copy=False), slots.astype(np.intp, copy=False), steps
+
+
+def _adasyn_blockwise_pieces(data, c, n_new, tally, rs, *, k, piece, n_jobs):
+    """Output pieces of ADASYN's new rows of class c, not gathered: ``tally`` is its
+    ``_class_tallies`` (global rows, other-class counts among the k nearest); ``rs`` the
+    call's RandomState."""
+    rows_c, n_other, _ = tally
+    per_row = _over_mod._adasyn_row_counts(data, c, n_other, k, n_new)
+    n_gen = int(np.sum(per_row))
+    view = _class_view(data, c)
+    lists, _, _ = _block_search(view, k, lazy=True, n_jobs=n_jobs)
+    s_choice = _stream_states(rs, n_gen, piece, lambda size: rs.choice(k, size=size))
+    s_uni = _stream_states(rs, n_gen, piece, lambda size: rs.uniform(size=size))
+    ends = np.cumsum(per_row)
+    bounds = np.append(view.offsets, data.counts[c])
+    shared_ends, shared_rows = _broadcast(ends), _broadcast(rows_c)
+    pieces = []
+    for i, start in enumerate(range(0, n_gen, piece)):
+        size = min(piece, n_gen - start)
+        # the class positions of this piece's base rows: a range, in few of the view's blocks
+        first, last = np.searchsorted(ends, [start, start + size - 1], side="right")
+        draws = delayed(_adasyn_draws)(shared_ends, k, s_choice[i], s_uni[i], start, size)
+        lookups = [delayed(_slot_lookup)(draws, lists[j], int(bounds[j]), int(bounds[j + 1]),
+                                         c)
+                   for j in range(view.n_blocks) if bounds[j] <= last and bounds[j + 1] > first]
+        plan = delayed(_piece_plan)(draws, lookups, shared_rows, None)
+        pieces.append(_fetched_piece(data, c, plan, size, True))
+    return pieces
+
+
+def _over_setup(data, ratio, k, width, max_gather_bytes):
     """Targets of an over-sampler that gathers its classes with lists of ``width``
-    neighbours; refuses beyond the budget."""
+    neighbours, and the classes gathered (smallest first while they fit the budget; in the
+    order of the targets): the others run block-wise."""
     targets = {int(c): int(n) for c, n in data.targets(ratio, "over").items() if n > 0}
     budget = _budget(max_gather_bytes)
     row_bytes = data.n_features * data.num_dtype.itemsize
-    n_rows = int(sum(data.counts[c] for c in targets))
-    n_new = int(sum(targets.values()))
-    # the class rows and their lists; the draws; the pool and the new rows' segments
-    need = n_rows * (row_bytes + 8 + 16 * width + 8 * (k + 1)) + n_new * (40 + row_bytes)
-    _gather_check(method, need, budget, "gathering the classes to over-sample",
-                  "under-sample the other classes first (random_under) or over-sample fewer "
-                  "classes (ratio=)")
-    return targets
+    gathered, used = set(), 0
+    for c in sorted(targets, key=lambda c: (data.counts[c], c)):
+        # the class rows and their lists; the draws; the pool and the new rows' segments
+        need = (int(data.counts[c]) * (row_bytes + 8 + 16 * width + 8 * (k + 1))
+                + targets[c] * (40 + row_bytes))
+        if used + need <= budget:
+            gathered.add(c)
+            used += need
+    return targets, [c for c in targets if c in gathered]
+
+
+def _over_pieces(data, targets, gathered, segments_of, blockwise_of, members, X_of, piece):
+    """The new rows' pieces class by class in the order of the targets: the gathered classes'
+    segments (``segments_of(c)``) interpolated by ``_synthesis_pieces`` (one pool per run of
+    gathered classes), the other classes' pieces from ``blockwise_of(c)``."""
+    pieces, pending = [], []
+    for c in targets:
+        if c in gathered:
+            pending += segments_of(c)
+            continue
+        pieces += _synthesis_pieces(data, pending, members, X_of, piece)
+        pending = []
+        pieces += blockwise_of(c)
+    return pieces + _synthesis_pieces(data, pending, members, X_of, piece)
 
 
 @_weighted
@@ -1744,8 +1983,8 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
                      random_state=None, n_jobs=None, return_indices=False,
                      sample_weight=None, return_provenance=False, max_gather_bytes=None,
                      rows_per_block=None):
-    """Borderline-SMOTE over a dask array: the classes to over-sample gathered, their danger
-    test searched block-wise against all of X.
+    """Borderline-SMOTE over a dask array: the danger test searched block-wise against all of
+    X, the classes to over-sample gathered when they fit, else run block-wise.
 
     Parameters
     ----------
@@ -1770,7 +2009,8 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
         numbers), the records :func:`resamplekit.borderline_smote` returns.
     max_gather_bytes : int or None, default=None
         Most bytes the gathered classes (their rows, neighbour lists and draws) may take in
-        one process; None: :func:`default_gather_bytes`. A larger need raises ValueError.
+        one process; None: :func:`default_gather_bytes`. Classes are gathered smallest first
+        while they fit; the others run block-wise (see Notes). 0 gathers nothing.
     rows_per_block : int or None, default=None
         New rows per output block (None: the largest block of X).
 
@@ -1786,15 +2026,33 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
 
     Notes
     -----
-    The rows of each class to over-sample are gathered, and their ``m`` nearest other rows
-    of all of X (``max(m, k)`` for borderline-2) come from the block-wise exact search (see
-    :func:`kneighbors`), each with its label. The danger test, the in-class search
+    The ``m`` nearest other rows of all of X (``max(m, k)`` for borderline-2) of the rows of
+    each class to over-sample come from the block-wise exact search (see
+    :func:`kneighbors`), each with its label. The rows of a class that fits
+    ``max_gather_bytes`` are gathered with their lists: the danger test, the in-class search
     (borderline-1), the draws (the in-memory function's stream and call order) and the
     interpolation are the in-memory function's own code; the new rows are interpolated on
     the workers, block by block, from the rows they use (borderline-2's neighbours of other
-    classes are fetched from X's blocks). With an integer ``random_state`` the new rows equal
-    :func:`resamplekit.borderline_smote`'s. The draws (four numbers per new row) are made in
+    classes are fetched from X's blocks). The draws (four numbers per new row) are made in
     this process.
+
+    A class that does not fit ``max_gather_bytes`` is not gathered: only its danger test
+    comes to this process (the number of neighbours of another class of each row, and for
+    borderline-2 one bit per row and neighbour; no value of X). Its danger rows' ``k``
+    nearest rows of the class (borderline-1) or of X (borderline-2) are searched block-wise
+    and kept on the workers; this process records the random stream's states at the start
+    of each block of new rows (for borderline-2 it also counts the draws towards another
+    class, to place the stream of their scales), and each block of new rows redraws its
+    draws, looks its neighbours up and fetches its base and neighbour rows from X's blocks.
+    The new rows are the same (same danger rows, same exact neighbours, same draws, same
+    arithmetic); what changes is the cost: the search of the danger rows is block-wise (in
+    memory it is one search too: against the class for borderline-1, all of X for
+    borderline-2; every pair of blocks when their bounding boxes cannot be pruned), and every
+    block of new rows reads from the blocks of X that may hold the rows it uses. No process
+    holds more than one block of X, one block of new rows and their neighbour lists.
+
+    With an integer ``random_state`` the new rows equal
+    :func:`resamplekit.borderline_smote`'s, to the bit, gathered or not.
 
     Examples
     --------
@@ -1804,10 +2062,12 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     >>> rng = np.random.default_rng(0)
     >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(0.5, 1.0, size=(10, 2))])
     >>> y = np.array([0] * 90 + [1] * 10)
-    >>> X_res, y_res = borderline_smote(da.from_array(X, chunks=30), y, k=3, m=5,
-    ...                                 random_state=0)
     >>> expected = resamplekit.borderline_smote(X, y, k=3, m=5, random_state=0)[0]
-    >>> bool((X_res.compute() == expected).all())
+    >>> for budget in (None, 0):  # gathered; block-wise
+    ...     X_res, y_res = borderline_smote(da.from_array(X, chunks=30), y, k=3, m=5,
+    ...                                     random_state=0, max_gather_bytes=budget)
+    ...     print(bool((X_res.compute() == expected).all()))
+    True
     True
     """
     method = "borderline_smote"
@@ -1819,7 +2079,7 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
         raise ValueError(f"kind must be 'borderline-1' or 'borderline-2', got {kind!r}")
     data.numeric()
     width = max(m, k) if kind == "borderline-2" else m
-    targets = _over_setup(data, method, ratio, k, width, max_gather_bytes)
+    targets, gathered = _over_setup(data, ratio, k, width, max_gather_bytes)
     pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
     if not targets:
         return data.output(pieces, return_indices=return_indices,
@@ -1827,14 +2087,26 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     _over_mod._check_enough_rows(data, m, "m", method)
     if kind == "borderline-2":
         _over_mod._check_enough_rows(data, k, "k", method)
-    members, X_of, nbrs, nbr_codes = _gather_searched(data, list(targets), width,
-                                                      _task_threads(n_jobs))
-    blocks = _over_mod._borderline_segments(
-        data, targets, members, X_of.__getitem__, nbrs, nbr_codes, None, k=k, m=m,
-        kind=kind, random_state=random_state, n_jobs=n_jobs)
+    threads = _task_threads(n_jobs)
+    members, X_of, nbrs, nbr_codes, tallies = _gather_searched(
+        data, gathered, width, threads, tallied=[c for c in targets if c not in gathered],
+        n_count=m, n_bits=k if kind == "borderline-2" else 0)
     piece = int(rows_per_block or max(data.lengths))
-    pieces += _synthesis_pieces(data, blocks, members, X_of, piece,
-                                records=return_provenance)
+    starts = dict(zip(gathered, np.cumsum([0] + [len(members[c]) for c in gathered])))
+
+    def segments_of(c):
+        sl = slice(int(starts[c]), int(starts[c]) + len(members[c]))
+        return _over_mod._borderline_segments(
+            data, {c: targets[c]}, members, X_of.__getitem__, nbrs[sl], nbr_codes[sl], None,
+            k=k, m=m, kind=kind, random_state=random_state, n_jobs=n_jobs)
+
+    def blockwise_of(c):
+        return _borderline_blockwise_pieces(data, c, targets[c], tallies[c], k=k, m=m,
+                                            kind=kind, random_state=random_state,
+                                            piece=piece, n_jobs=threads)
+
+    pieces += _over_pieces(data, targets, gathered, segments_of, blockwise_of, members, X_of,
+                           piece)
     return data.output(pieces, return_indices=return_indices,
                        return_provenance=return_provenance)
 
@@ -1843,8 +2115,8 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
 def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_indices=False,
            sample_weight=None, return_provenance=False, max_gather_bytes=None,
            rows_per_block=None):
-    """ADASYN over a dask array: the classes to over-sample gathered, their weights from a
-    block-wise search against all of X.
+    """ADASYN over a dask array: the weights from a block-wise search against all of X, the
+    classes to over-sample gathered when they fit, else run block-wise.
 
     Parameters
     ----------
@@ -1868,7 +2140,8 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
         provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
         numbers), the records :func:`resamplekit.adasyn` returns.
     max_gather_bytes : int or None, default=None
-        As :func:`borderline_smote`.
+        As :func:`borderline_smote`: classes gathered smallest first while they fit, the
+        others block-wise; 0 gathers nothing.
     rows_per_block : int or None, default=None
         New rows per output block (None: the largest block of X).
 
@@ -1884,12 +2157,26 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
 
     Notes
     -----
-    The rows of each class to over-sample are gathered, and the labels of their ``k``
-    nearest other rows of all of X (the weights) come from the block-wise exact search (see
-    :func:`kneighbors`). The weights, their rounding, the in-class search, the draws and the
-    interpolation are the in-memory function's own code; the new rows are interpolated on
-    the workers, block by block. With an integer ``random_state`` the new rows equal
-    :func:`resamplekit.adasyn`'s.
+    The labels of the ``k`` nearest other rows of all of X of the rows of each class to
+    over-sample (the weights) come from the block-wise exact search (see
+    :func:`kneighbors`). The rows of a class that fits ``max_gather_bytes`` are gathered:
+    the weights, their rounding, the in-class search, the draws and the interpolation are
+    the in-memory function's own code; the new rows are interpolated on the workers, block
+    by block.
+
+    A class that does not fit ``max_gather_bytes`` is not gathered: only the number of
+    neighbours of another class of each row comes to this process, where the in-memory code
+    turns them into each row's number of new rows (one integer per row of the class). The
+    class's in-class search runs block-wise (lists kept on the workers), this process
+    records the random stream's states at the start of each block of new rows, and each
+    block of new rows redraws its draws, looks its neighbours up and fetches its base and
+    neighbour rows from X's blocks. The new rows are the same (same weights, same exact
+    neighbours, same draws, same arithmetic); what changes is the cost: the in-class search
+    is block-wise (quadratic in the class's rows when its blocks cannot be pruned, as in
+    memory), and every block of new rows reads from the blocks of X that hold the class.
+
+    With an integer ``random_state`` the new rows equal :func:`resamplekit.adasyn`'s, to
+    the bit, gathered or not.
 
     Examples
     --------
@@ -1899,8 +2186,12 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     >>> rng = np.random.default_rng(0)
     >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(1.0, 1.0, size=(10, 2))])
     >>> y = np.array([0] * 90 + [1] * 10)
-    >>> X_res, y_res = adasyn(da.from_array(X, chunks=30), y, k=3, random_state=0)
-    >>> bool((X_res.compute() == resamplekit.adasyn(X, y, k=3, random_state=0)[0]).all())
+    >>> expected = resamplekit.adasyn(X, y, k=3, random_state=0)[0]
+    >>> for budget in (None, 0):  # gathered; block-wise
+    ...     X_res, y_res = adasyn(da.from_array(X, chunks=30), y, k=3, random_state=0,
+    ...                           max_gather_bytes=budget)
+    ...     print(bool((X_res.compute() == expected).all()))
+    True
     True
     """
     method = "adasyn"
@@ -1908,20 +2199,32 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     k = check_int(k, "k", minimum=1)
     check_n_jobs(n_jobs)
     data.numeric()
-    targets = _over_setup(data, method, ratio, k, k, max_gather_bytes)
+    targets, gathered = _over_setup(data, ratio, k, k, max_gather_bytes)
     pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]
     if not targets:
         return data.output(pieces, return_indices=return_indices,
                            return_provenance=return_provenance)
     for c in targets:
         _over_mod._check_class_size(data, c, k, method)
-    members, X_of, _, nbr_codes = _gather_searched(data, list(targets), k,
-                                                   _task_threads(n_jobs))
-    blocks = _over_mod._adasyn_segments(data, targets, members, X_of.__getitem__, nbr_codes,
-                                        k=k, random_state=random_state, n_jobs=n_jobs)
+    threads = _task_threads(n_jobs)
+    members, X_of, _, nbr_codes, tallies = _gather_searched(
+        data, gathered, k, threads, tallied=[c for c in targets if c not in gathered],
+        n_count=k)
     piece = int(rows_per_block or max(data.lengths))
-    pieces += _synthesis_pieces(data, blocks, members, X_of, piece,
-                                records=return_provenance)
+    starts = dict(zip(gathered, np.cumsum([0] + [len(members[c]) for c in gathered])))
+    rs = check_random_state(random_state)  # one stream for the whole call, as in memory
+
+    def segments_of(c):
+        sl = slice(int(starts[c]), int(starts[c]) + len(members[c]))
+        return _over_mod._adasyn_segments(data, {c: targets[c]}, members, X_of.__getitem__,
+                                          nbr_codes[sl], k=k, random_state=rs, n_jobs=n_jobs)
+
+    def blockwise_of(c):
+        return _adasyn_blockwise_pieces(data, c, targets[c], tallies[c], rs, k=k, piece=piece,
+                                        n_jobs=threads)
+
+    pieces += _over_pieces(data, targets, gathered, segments_of, blockwise_of, members, X_of,
+                           piece)
     return data.output(pieces, return_indices=return_indices,
                        return_provenance=return_provenance)
 
@@ -2800,8 +3103,9 @@ _SEQUENTIAL = ("it is sequential by nature (each row's fate depends on the store
                "the rows before it)")
 _SEARCH_ALTERNATIVE = ("edited_nearest_neighbours or tomek_links (block-wise, exact), or "
                        "random_under first to bring the data within the budget")
-_OVER_ALTERNATIVE = ("smote (the classes to over-sample gathered, the rest block-wise), or "
-                     "random_under first to bring the data within the budget")
+_OVER_ALTERNATIVE = ("smote, borderline_smote or adasyn (the classes to over-sample gathered "
+                     "within the budget, the rest block-wise), or random_under first to bring "
+                     "the data within the budget")
 
 condensed_nearest_neighbour = _gathering(
     "condensed_nearest_neighbour", _cleaning_mod, _SEQUENTIAL, _SEARCH_ALTERNATIVE)

@@ -788,6 +788,30 @@ def _borderline_segments(ds, counts, members, class_X, nbrs, nbr_codes, search_a
     return blocks
 
 
+def _adasyn_row_counts(ds, code, n_other, k, n_new):
+    """ADASYN's number of new rows of each row of class ``code``, from ``n_other``: how many
+    of each row's k nearest other rows of X are of another class. Shared by
+    :func:`_adasyn_segments` and ``resamplekit.dask.adasyn`` (whose rows are searched
+    block-wise)."""
+    method = "adasyn"
+    # imbalanced-learn's arithmetic, operation for operation, so the counts are its counts
+    ratio_nn = n_other / k
+    if not np.sum(ratio_nn):
+        raise ValueError(
+            f"{method}: no row of class {ds.label(code)!r} has a neighbour of another "
+            f"class among its k={k} nearest, so ADASYN's weights are undefined (0 / 0); "
+            f"use smote for this data, or k={k + 1} or more."
+        )
+    ratio_nn /= np.sum(ratio_nn)
+    per_row = np.rint(ratio_nn * n_new).astype(int)
+    if not int(np.sum(per_row)):
+        raise ValueError(
+            f"{method}: the rounded per-row counts of class {ds.label(code)!r} are all 0 "
+            f"for {n_new} new rows; ask for more rows of this class with ratio=..."
+        )
+    return per_row
+
+
 def _adasyn_segments(ds, counts, members, class_X, nbr_codes, *, k, random_state, n_jobs):
     """ADASYN's per-row counts, neighbours and draws: ``_synthesised``'s blocks.
 
@@ -796,30 +820,15 @@ def _adasyn_segments(ds, counts, members, class_X, nbr_codes, *, k, random_state
     members, class after class in the order of ``counts``). Shared by :func:`adasyn` and
     ``resamplekit.dask.adasyn``.
     """
-    method = "adasyn"
     rs = check_random_state(random_state)  # one state for the whole call
     blocks = []
     start = 0
     for code in counts:
-        n_new = counts[code]
         stop = start + members[code].shape[0]
-        # imbalanced-learn's arithmetic, operation for operation, so the counts are its counts
-        ratio_nn = np.count_nonzero(nbr_codes[start:stop] != code, axis=1) / k
-        start = stop
-        if not np.sum(ratio_nn):
-            raise ValueError(
-                f"{method}: no row of class {ds.label(code)!r} has a neighbour of another "
-                f"class among its k={k} nearest, so ADASYN's weights are undefined (0 / 0); "
-                f"use smote for this data, or k={k + 1} or more."
-            )
-        ratio_nn /= np.sum(ratio_nn)
-        per_row = np.rint(ratio_nn * n_new).astype(int)
+        per_row = _adasyn_row_counts(
+            ds, code, np.count_nonzero(nbr_codes[start:stop] != code, axis=1), k, counts[code])
         n_gen = int(np.sum(per_row))
-        if not n_gen:
-            raise ValueError(
-                f"{method}: the rounded per-row counts of class {ds.label(code)!r} are all 0 "
-                f"for {n_new} new rows; ask for more rows of this class with ratio=..."
-            )
+        start = stop
         nns = kneighbors(class_X(code), k, n_jobs=n_jobs)[1]
         rows = np.repeat(np.arange(members[code].shape[0]), per_row)
         cols = rs.choice(k, size=n_gen)

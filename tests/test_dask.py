@@ -5,7 +5,9 @@ dask.distributed LocalCluster of two worker processes.
   uniform draws (rows of the right class, no repeats without replacement); results depend on
   the seed and the chunking only (schedulers and worker counts give the same rows).
 - smote, borderline_smote, adasyn: the new rows equal the in-memory function's for the same
-  integer seed (borderline_smote's and adasyn's searches over all of X block-wise).
+  integer seed (borderline_smote's and adasyn's searches over all of X block-wise), with the
+  classes gathered or not (max_gather_bytes=0, or a budget that gathers one class of two:
+  then no row of X comes to this process).
 - near_miss (1-3): exactly the in-memory rows in the same order (minority gathered, the other
   classes scored block by block).
 - kneighbors, edited_nearest_neighbours, tomek_links: exactly the in-memory neighbours and rows,
@@ -306,6 +308,119 @@ def test_searched_over_samplers_errors_as_in_memory():
         assert str(got.value) == str(expected.value)
 
 
+def _spy_blockwise(monkeypatch):
+    """The classes that run block-wise (not gathered), in the order they run."""
+    searched = []
+    for name in ("_borderline_blockwise_pieces", "_adasyn_blockwise_pieces"):
+        real = getattr(rkd, name)
+        monkeypatch.setattr(rkd, name, lambda data, c, *a, _real=real, **kw:
+                            searched.append(c) or _real(data, c, *a, **kw))
+    return searched
+
+
+def _with_provenance(monkeypatch):
+    """The dask functions' results with their provenance records last (the block-wise
+    pieces carry them; ``return_provenance`` is not a keyword of these functions yet)."""
+    real = rkd._Data.output
+    monkeypatch.setattr(rkd._Data, "output", lambda self, pieces, **kw: real(
+        self, pieces, **{**kw, "return_provenance": True}))
+
+
+# 20,000 bytes gathers class 2 (21 rows) but not class 1 (85 rows): the classes run in
+# label order, class 1 block-wise, then class 2 gathered (ADASYN's one stream goes on).
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+@pytest.mark.parametrize("budget", [0, 20_000])
+@pytest.mark.parametrize("name, kwargs", OVER_SEARCHED,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(OVER_SEARCHED)])
+def test_searched_over_samplers_blockwise_equal_in_memory(chunking, budget, name, kwargs,
+                                                          monkeypatch):
+    X, y = _data(ties=chunking == "uneven")
+    searched = _spy_blockwise(monkeypatch)
+    if budget == 0:
+        _with_provenance(monkeypatch)
+    got = dask.compute(*getattr(rkd, name)(_dask(X, chunking), y, random_state=5,
+                                           return_indices=True, rows_per_block=41,
+                                           max_gather_bytes=budget, **kwargs))
+    expected = getattr(rk, name)(X, y, random_state=5, return_indices=True,
+                                 return_provenance=budget == 0, **kwargs)
+    over = [2] if kwargs.get("ratio") == {2: 100} else [1, 2]  # the classes over-sampled
+    assert searched == (over if budget == 0 else [c for c in over if c == 1])
+    assert len(got) == len(expected) and len(got[0]) > len(X)
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+    if budget == 0 and kwargs.get("kind") == "borderline-2":
+        assert (got[-1]["scale"] < 0.5).any()  # draws towards other classes were scaled
+
+
+@pytest.mark.parametrize("name, kwargs", OVER_SEARCHED[:2] + OVER_SEARCHED[3:4],
+                         ids=["borderline-1", "borderline-2", "adasyn"])
+def test_searched_over_samplers_blockwise_float32_and_random_state_objects(name, kwargs,
+                                                                           monkeypatch):
+    X, y = _data(seed=1)
+    X = X.astype(np.float32)
+    searched = _spy_blockwise(monkeypatch)
+    for make in (lambda: np.random.RandomState(4), lambda: np.random.default_rng(7)):
+        for budget in (0, 17_000):  # nothing gathered; class 2 gathered, class 1 not
+            searched.clear()
+            got = getattr(rkd, name)(_dask(X, "uneven"), y, k=3, random_state=make(),
+                                     max_gather_bytes=budget, rows_per_block=29,
+                                     **kwargs)[0].compute()
+            expected = getattr(rk, name)(X, y, k=3, random_state=make(), **kwargs)[0]
+            assert searched == ([1, 2] if budget == 0 else [1])
+            assert got.dtype == np.float32
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_searched_over_samplers_blockwise_bring_no_rows_to_this_process(monkeypatch):
+    # Everything the functions compute into this process while building the graph: small
+    # per-row results (counts, flags, row numbers) and the search's bounds, never rows of X.
+    X, y = _data()
+    computed = []
+    real_compute = dask.compute
+
+    def spy(*args, **kwargs):
+        out = real_compute(*args, **kwargs)
+        computed.append(out)
+        return out
+
+    def arrays(obj):
+        if isinstance(obj, np.ndarray):
+            yield obj
+        elif isinstance(obj, (list, tuple)):
+            for item in obj:
+                yield from arrays(item)
+
+    monkeypatch.setattr(rkd, "_fetch_rows", lambda *a: pytest.fail("rows fetched"))
+    for name, kwargs in [("borderline_smote", {}),
+                         ("borderline_smote", {"kind": "borderline-2"}), ("adasyn", {})]:
+        with monkeypatch.context() as patched:
+            patched.setattr(rkd.dask, "compute", spy)
+            out = getattr(rkd, name)(_dask(X, "even"), y, random_state=0, max_gather_bytes=0,
+                                     **kwargs)
+        assert computed and all(isinstance(o, da.Array) for o in out)
+        for a in arrays(computed):
+            assert not (a.dtype.kind == "f" and a.ndim == 2), (name, a.shape)
+            assert a.size <= max(len(X), X.shape[1] * 2), (name, a.shape)
+        np.testing.assert_array_equal(out[0].compute(),
+                                      getattr(rk, name)(X, y, random_state=0, **kwargs)[0])
+        computed.clear()
+    # and a budget too small for anything is no longer refused
+    assert rkd.adasyn(_dask(X, "even"), y, max_gather_bytes=1000)[0].shape[0] > len(X)
+
+
+def test_searched_over_samplers_blockwise_errors_as_in_memory():
+    X, y = _data()
+    X_apart = X + 20.0 * (y == 1)[:, None]  # class 1 far from the others
+    for name, X_, kwargs in [("borderline_smote", X, {"k": 40, "m": 6}),
+                             ("adasyn", X_apart, {"ratio": {1: 200}})]:
+        with pytest.raises(ValueError) as expected:
+            getattr(rk, name)(X_, y, **kwargs)
+        with pytest.raises(ValueError) as got:
+            getattr(rkd, name)(_dask(X_, "even"), y, max_gather_bytes=0, **kwargs)
+        assert str(got.value) == str(expected.value)
+
+
 NEAR_MISS = [{}, {"ratio": "all"}, {"ratio": {0: 40, 1: 70}, "k": 5, "k_ver3": 2}]
 
 
@@ -483,8 +598,7 @@ def test_gathered_methods_equal_in_memory(name):
 
 
 @pytest.mark.parametrize("name", sorted(set(GATHERED) | {"kmeans_smote", "smotenc", "smoten",
-                                                         "instance_hardness_threshold",
-                                                         "borderline_smote", "adasyn"}))
+                                                         "instance_hardness_threshold"}))
 def test_gathered_methods_refuse_beyond_budget(name):
     X, y = _data()
     with pytest.raises(ValueError, match=f"^{name}: .*max_gather_bytes=1,000; .* or "):
@@ -572,6 +686,10 @@ def _all_results(X, y):
         "knn": rkd.kneighbors(Xd, 3),
         "borderline": rkd.borderline_smote(Xd, y, kind="borderline-2", random_state=0,
                                            return_indices=True),
+        "borderline_blockwise": rkd.borderline_smote(Xd, y, random_state=0,
+                                                     max_gather_bytes=0, return_indices=True),
+        "adasyn_blockwise": rkd.adasyn(Xd, y, random_state=0, max_gather_bytes=0,
+                                       return_indices=True),
         "near_miss": rkd.near_miss(Xd, y, version=3, return_indices=True),
         "renn": rkd.repeated_edited_nearest_neighbours(Xd, y, return_indices=True),
         "weighted": rkd.smote_enn(Xd, y, random_state=0, sample_weight=_weights(len(y)),
@@ -606,6 +724,9 @@ def test_distributed_results_equal_the_default_schedulers_for_1_and_2_workers(cl
     assert (two["smote"][0] == rk.smote(X, y, random_state=0)[0]).all()
     assert (two["borderline"][0] == rk.borderline_smote(X, y, kind="borderline-2",
                                                         random_state=0)[0]).all()
+    for name in ("borderline_smote", "adasyn"):
+        np.testing.assert_array_equal(two[name.split("_")[0] + "_blockwise"][0],
+                                      getattr(rk, name)(X, y, random_state=0)[0])
     assert (two["near_miss"][2] == rk.near_miss(X, y, version=3, return_indices=True)[2]).all()
     assert (two["renn"][2] == rk.repeated_edited_nearest_neighbours(
         X, y, return_indices=True)[2]).all()
