@@ -27,7 +27,7 @@ from scipy import sparse
 from ._validation import is_polars_frame, require_sklearn
 
 __all__ = ["as_table", "categorical_indices", "continuous_block", "ordinal_codes",
-           "sparse_ordinal_codes"]
+           "sorts_its_values", "sparse_ordinal_codes"]
 
 
 def _pandas():
@@ -193,6 +193,27 @@ def ordinal_codes(X, columns, encoder, method, one_hot):
                 f"{method}: categorical_encoder must give codes 0..n_categories-1 per column"
             )
     return codes, categories
+
+
+def sorts_its_values(encoder):
+    """Whether ``encoder`` is scikit-learn's ``OrdinalEncoder`` with the settings under which
+    its categories are each column's sorted distinct values (``categories="auto"``, no
+    ``min_frequency``, no ``max_categories``): fitted on X it gives the codes of
+    ``encoder=None``, so the sparse path needs no dense form of X.
+
+    Examples
+    --------
+    >>> from sklearn.preprocessing import OrdinalEncoder
+    >>> from resamplekit._encoding import sorts_its_values
+    >>> sorts_its_values(OrdinalEncoder()), sorts_its_values(OrdinalEncoder(max_categories=3))
+    (True, False)
+    """
+    module = sys.modules.get("sklearn.preprocessing")
+    if module is None or type(encoder) is not module.OrdinalEncoder:
+        return False
+    params = encoder.get_params()
+    return (isinstance(params["categories"], str) and params["categories"] == "auto"
+            and params["min_frequency"] is None and params["max_categories"] is None)
 
 
 def sparse_ordinal_codes(X, method):

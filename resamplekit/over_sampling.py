@@ -29,6 +29,7 @@ from ._encoding import (
     categorical_indices,
     continuous_block,
     ordinal_codes,
+    sorts_its_values,
     sparse_ordinal_codes,
 )
 from ._kernels._smote import interpolate, interpolate_csr, interpolate_csr_counts
@@ -2285,8 +2286,10 @@ def smoten(
         missing values. scipy.sparse X (CSR, CSC, sparse arrays, COO) is never densified: the
         categories of a column are its stored values and 0 (the entries not stored), the
         search and the vote run over the rows' stored columns, and the result, equal to that
-        of X's dense form, comes back in X's format and dtype (COO as CSR). Only a
-        ``categorical_encoder`` reads X's dense form (sklearn's encoders fit dense columns).
+        of X's dense form, comes back in X's format and dtype (COO as CSR). The one
+        exception: a ``categorical_encoder`` other than None or a plain ``OrdinalEncoder()``
+        (whose categories are the sorted values, as None's) is fitted on X's dense form, as
+        imbalanced-learn does (scikit-learn's encoders take dense columns only).
     y : array-like of shape (n_samples,)
         Class labels.
     k : int, default=5
@@ -2362,7 +2365,7 @@ def smoten(
     sparse_format = None
     table: Any = X  # a table (as_table); for sparse X with an encoder, its dense form
     if sparse.issparse(table):
-        if categorical_encoder is None:
+        if categorical_encoder is None or sorts_its_values(categorical_encoder):
             return _smoten_sparse(X, y, k, ratio, random_state, n_jobs, return_indices,
                                   return_provenance)
         # A fitted encoder reads the dense columns (sklearn's encoders take no sparse input).

@@ -205,15 +205,26 @@ def test_smoten_sparse_errors_match_dense():
         rk.smoten(sparse.csr_matrix(X), y, k=15)
 
 
-def test_smoten_sparse_with_encoder_still_works():
+@pytest.mark.parametrize("encoder", ["plain", "max_categories"])
+def test_smoten_sparse_with_encoder(encoder, monkeypatch):
     pytest.importorskip("sklearn")
     from sklearn.preprocessing import OrdinalEncoder
 
     X, y = categorical_data(8)
-    flags = dict(k=3, random_state=0, categorical_encoder=OrdinalEncoder())
+    flags = dict(k=3, random_state=0, categorical_encoder=OrdinalEncoder() if encoder == "plain"
+                 else OrdinalEncoder(max_categories=3))
+    expected = rk.smoten(X, y, **flags)
+    densified = []
+    real = sparse.csc_matrix.toarray
+    monkeypatch.setattr(sparse.csc_matrix, "toarray",
+                        lambda self, *a, **kw: densified.append(self.shape) or real(self, *a, **kw))
     out = rk.smoten(sparse.csc_matrix(X), y, **flags)
+    monkeypatch.undo()
     assert isinstance(out[0], sparse.csc_matrix)
-    assert_same(out, rk.smoten(X, y, **flags))
+    assert_same(out, expected)
+    # a plain OrdinalEncoder sorts the values, as no encoder: the sparse path, no dense X;
+    # another encoder is fitted on the dense form (as imbalanced-learn does)
+    assert (densified == []) == (encoder == "plain")
 
 
 # ----------------------------------------------------------------- the pieces
