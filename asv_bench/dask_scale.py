@@ -18,6 +18,9 @@ per measurement. Two parts:
   process), so both times are the resampling and a reduction of its output (column sums).
   The same call on dask's threaded scheduler with one thread (X a dask array over the
   in-memory array) is timed too: the cost of the graph without the distributed round trips.
+- ``oversample``: smote, borderline_smote (both kinds) and adasyn on N x D float32 in memory,
+  then over dask (threaded scheduler) with the classes gathered and with
+  ``max_gather_bytes=0`` (every class block-wise), same rows checked.
 - ``blockwise``: the block-wise neighbour rules (by default near_miss,
   neighbourhood_cleaning_rule, repeated_edited_nearest_neighbours) on N x D float64 with one
   worker of one thread: the block-wise function against gathering X and y into this process
@@ -30,6 +33,7 @@ Usage (from the repository root, PYTHONPATH at it)::
         --memory 1.5GB
     OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py overhead --n 1000000
     OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py blockwise --n 200000
+    python asv_bench/dask_scale.py oversample --n 200000
 """
 import argparse
 import resource
@@ -206,6 +210,32 @@ def blockwise(args):
     cluster.close()
 
 
+def oversample(args):
+    print(f"# over-samplers: gathered vs max_gather_bytes=0 vs in memory; {args.n:,} x {args.d} "
+          f"float32, 10% minority shifted by 0.5, chunks of {args.chunk:,} rows, dask's "
+          f"threaded scheduler; wall time of the call and its compute (s)")
+    rng = np.random.default_rng(0)
+    y = (rng.random(args.n) < 0.1).astype(np.int64)
+    X = rng.normal(size=(args.n, args.d)).astype(np.float32)
+    X[y == 1] += np.float32(0.5)
+    Xd = da.from_array(X, chunks=(args.chunk, -1))
+    cases = [("borderline_smote", {}), ("borderline_smote", {"kind": "borderline-2"}),
+             ("adasyn", {}), ("smote", {})]
+    for name, kwargs in cases:
+        t0 = time.perf_counter()
+        expected = getattr(rk, name)(X, y, random_state=0, **kwargs)
+        times = [time.perf_counter() - t0]
+        for budget in (None, 0):
+            t0 = time.perf_counter()
+            got = dask.compute(*getattr(rkd, name)(Xd, y, random_state=0,
+                                                   max_gather_bytes=budget, **kwargs))
+            times.append(time.perf_counter() - t0)
+            assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+        label = f"{name}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+        print(f"{label}: in memory {times[0]:.2f} s; gathered {times[1]:.2f} s; block-wise "
+              f"(max_gather_bytes=0) {times[2]:.2f} s; same rows", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -231,8 +261,13 @@ def main(argv=None):
     p.add_argument("--chunk", type=int, default=50_000)
     p.add_argument("--methods", default="near_miss,neighbourhood_cleaning_rule,"
                    "repeated_edited_nearest_neighbours")
+    p = sub.add_parser("oversample")
+    p.add_argument("--n", type=int, default=200_000)
+    p.add_argument("--d", type=int, default=20)
+    p.add_argument("--chunk", type=int, default=25_000)
     args = parser.parse_args(argv)
-    {"scale": scale, "overhead": overhead, "blockwise": blockwise}[args.what](args)
+    {"scale": scale, "overhead": overhead, "blockwise": blockwise,
+     "oversample": oversample}[args.what](args)
 
 
 if __name__ == "__main__":
