@@ -2099,6 +2099,19 @@ def vdm_class_probabilities(codes, y, n_categories, n_classes):
     return proba
 
 
+def _vdm_queries(rows, n):
+    """The query rows of kneighbors_vdm(_csr) as intp indices (None: every row)."""
+    if rows is None:
+        return np.arange(n, dtype=np.intp)
+    queries = np.asarray(rows)
+    if queries.ndim != 1 or (queries.size and queries.dtype.kind not in "iu"):
+        raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
+    queries = np.ascontiguousarray(queries, dtype=np.intp)
+    if queries.size and (queries.min() < 0 or queries.max() >= n):
+        raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    return queries
+
+
 def kneighbors_vdm(codes, k, *, proba, rows=None, n_jobs=None):
     """k nearest other rows of categorical data under the value difference metric (VDM).
 
@@ -2169,15 +2182,7 @@ def kneighbors_vdm(codes, k, *, proba, rows=None, n_jobs=None):
                 f"proba[0], got shape {P.shape}"
             )
     k = _check_self_k(k, n)
-    if rows is None:
-        queries = np.arange(n, dtype=np.intp)
-    else:
-        queries = np.asarray(rows)
-        if queries.ndim != 1 or (queries.size and queries.dtype.kind not in "iu"):
-            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
-        queries = np.ascontiguousarray(queries, dtype=np.intp)
-        if queries.size and (queries.min() < 0 or queries.max() >= n):
-            raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    queries = _vdm_queries(rows, n)
     n_threads = check_n_jobs(n_jobs)
     # Re-code each feature over the categories present (the kernel's per-query table of
     # category distances then has one entry per present category), feature-major so that the
@@ -2377,15 +2382,7 @@ def kneighbors_vdm_csr(codes, k, *, proba, zero_code, offsets, rows=None, n_jobs
             f"shape {table.shape}"
         )
     k = _check_self_k(k, n)
-    if rows is None:
-        queries = np.arange(n, dtype=np.intp)
-    else:
-        queries = np.asarray(rows)
-        if queries.ndim != 1 or (queries.size and queries.dtype.kind not in "iu"):
-            raise TypeError(f"rows must be a 1-d array of row indices, got {rows!r}")
-        queries = np.ascontiguousarray(queries, dtype=np.intp)
-        if queries.size and (queries.min() < 0 or queries.max() >= n):
-            raise ValueError(f"rows must be indices in [0, {n - 1}]")
+    queries = _vdm_queries(rows, n)
     n_threads = check_n_jobs(n_jobs)
     dist = np.empty((queries.size, k), dtype=np.float64)
     ind = np.empty((queries.size, k), dtype=np.intp)

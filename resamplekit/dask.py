@@ -691,14 +691,9 @@ def random_under(X, y, *, ratio="auto", replacement=False, random_state=None,
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.random_under`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.random_under` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.random_under` returns.
+        Also return :func:`resamplekit.random_under`'s provenance records, last.
 
     Returns
     -------
@@ -834,14 +829,9 @@ def random_over(X, y, *, ratio="auto", shrinkage=None, random_state=None,
     return_indices : bool, default=False
         Also return the global row number each output row comes from.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.random_over`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.random_over` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.random_over` returns.
+        Also return :func:`resamplekit.random_over`'s provenance records, last.
 
     Returns
     -------
@@ -1093,14 +1083,9 @@ def smote(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_ind
     return_indices : bool, default=False
         Also return the global row number of each output row (-1 for a new row).
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.smote`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.smote` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.smote` returns.
+        Also return :func:`resamplekit.smote`'s provenance records, last.
     max_gather_bytes : int or None, default=None
         Most bytes the gathered classes (their rows and neighbour lists) may take in one
         process; None: :func:`default_gather_bytes` (a quarter of the smallest worker's
@@ -1482,14 +1467,9 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.edited_nearest_neighbours`: one weight >= 0 per
-        row (rows of weight 0 are left out first). A NumPy array or list, or a dask array
-        or Series (read into this process: 8 bytes a row, as a NumPy ``y``). The output
-        rows' weights come back right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.edited_nearest_neighbours` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.edited_nearest_neighbours` returns.
+        Also return :func:`resamplekit.edited_nearest_neighbours`'s provenance records, last.
 
     Returns
     -------
@@ -1585,14 +1565,9 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False, sample
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.tomek_links`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.tomek_links` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.tomek_links` returns.
+        Also return :func:`resamplekit.tomek_links`'s provenance records, last.
 
     Returns
     -------
@@ -1999,14 +1974,9 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     return_indices : bool, default=False
         Also return the global row number of each output row (-1 for a new row).
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.borderline_smote`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.borderline_smote` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.borderline_smote` returns.
+        Also return :func:`resamplekit.borderline_smote`'s provenance records, last.
     max_gather_bytes : int or None, default=None
         Most bytes the gathered classes (their rows, neighbour lists and draws) may take in
         one process; None: :func:`default_gather_bytes`. Classes are gathered smallest first
@@ -2131,14 +2101,9 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     return_indices : bool, default=False
         Also return the global row number of each output row (-1 for a new row).
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.adasyn`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.adasyn` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.adasyn` returns.
+        Also return :func:`resamplekit.adasyn`'s provenance records, last.
     max_gather_bytes : int or None, default=None
         As :func:`borderline_smote`: classes gathered smallest first while they fit, the
         others block-wise; 0 gathers nothing.
@@ -2305,14 +2270,9 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.near_miss`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.near_miss` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.near_miss` returns.
+        Also return :func:`resamplekit.near_miss`'s provenance records, last.
     max_gather_bytes : int or None, default=None
         Most bytes the minority class's rows may take in one process; None:
         :func:`default_gather_bytes`. A larger need raises ValueError.
@@ -2480,14 +2440,9 @@ def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="aut
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.neighbourhood_cleaning_rule`: one weight >= 0 per
-        row (rows of weight 0 are left out first). A NumPy array or list, or a dask array
-        or Series (read into this process: 8 bytes a row, as a NumPy ``y``). The output
-        rows' weights come back right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.neighbourhood_cleaning_rule` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.neighbourhood_cleaning_rule` returns.
+        Also return :func:`resamplekit.neighbourhood_cleaning_rule`'s provenance records, last.
 
     Returns
     -------
@@ -2725,14 +2680,10 @@ def repeated_edited_nearest_neighbours(X, y, *, k=3, max_iter=100, kind_sel="all
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.repeated_edited_nearest_neighbours`: one weight >= 0 per
-        row (rows of weight 0 are left out first). A NumPy array or list, or a dask array
-        or Series (read into this process: 8 bytes a row, as a NumPy ``y``). The output
-        rows' weights come back right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.repeated_edited_nearest_neighbours` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.repeated_edited_nearest_neighbours` returns.
+        Also return :func:`resamplekit.repeated_edited_nearest_neighbours`'s provenance
+        records, last (after ``n_iter``).
     return_n_iter : bool, default=False
         Also return the number of rounds run.
 
@@ -2810,14 +2761,9 @@ def all_knn(X, y, *, k=3, kind_sel="all", allow_minority=False, ratio="auto", n_
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.all_knn`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.all_knn` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.all_knn` returns.
+        Also return :func:`resamplekit.all_knn`'s provenance records, last.
 
     Returns
     -------
@@ -2918,14 +2864,9 @@ def smote_tomek(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None,
     return_indices : bool, default=False
         Also return the global input row of each output row (-1 for a new row).
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.smote_tomek`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.smote_tomek` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.smote_tomek` returns.
+        Also return :func:`resamplekit.smote_tomek`'s provenance records, last.
 
     Returns
     -------
@@ -2968,14 +2909,9 @@ def smote_enn(X, y, *, k=5, enn_k=3, ratio="auto", random_state=None, n_jobs=Non
     return_indices : bool, default=False
         Also return the global input row of each output row (-1 for a new row).
     sample_weight : array-like of shape (n_samples,), default=None
-        As :func:`resamplekit.smote_enn`: one weight >= 0 per row (rows of weight 0 are left
-        out first). A NumPy array or list, or a dask array or Series (read into this
-        process: 8 bytes a row, as a NumPy ``y``). The output rows' weights come back
-        right after ``y_res``, as a lazy dask array.
+        As :func:`resamplekit.smote_enn` (see the module docstring).
     return_provenance : bool, default=False
-        Also return, last, where each output row comes from: a lazy dask array of
-        provenance records (``resamplekit._provenance.PROVENANCE_DTYPE``, global row
-        numbers), the records :func:`resamplekit.smote_enn` returns.
+        Also return :func:`resamplekit.smote_enn`'s provenance records, last.
 
     Returns
     -------

@@ -2143,6 +2143,19 @@ def smotenc(
 
 # ---------------------------------------------------------------- SMOTE-N
 
+def _smoten_plan(ds, k, ratio, random_state, n_jobs):
+    """smoten's checked k, threads, shared random state and classes to over-sample
+    ({class code: new rows}), for dense and sparse X alike."""
+    k = check_int(k, "k", minimum=1)
+    n_threads = check_n_jobs(n_jobs)
+    random_state = _shared_random_state(random_state)
+    targets = target_counts(ratio, ds.y, ds.classes, "over")
+    active = {int(c): int(n) for c, n in targets.items() if n > 0}
+    for code in active:
+        _check_class_size(ds, code, k, "smoten")
+    return k, n_threads, random_state, active
+
+
 def _smoten_sparse(X, y, k, ratio, random_state, n_jobs, return_indices, return_provenance):
     """SMOTE-N on a sparse X (``categorical_encoder=None``), never densified.
 
@@ -2158,13 +2171,7 @@ def _smoten_sparse(X, y, k, ratio, random_state, n_jobs, return_indices, return_
     method = "smoten"
     ds = check_X_y(X, y, numeric=False)
     Xc = canonical_csr(ds.X)
-    k = check_int(k, "k", minimum=1)
-    n_threads = check_n_jobs(n_jobs)
-    random_state = _shared_random_state(random_state)
-    targets = target_counts(ratio, ds.y, ds.classes, "over")
-    active = {int(c): int(n) for c, n in targets.items() if n > 0}
-    for code in active:
-        _check_class_size(ds, code, k, method)
+    k, n_threads, random_state, active = _smoten_plan(ds, k, ratio, random_state, n_jobs)
     codes, zero_code, categories, offsets = sparse_ordinal_codes(Xc, method)
     proba = vdm_class_probabilities_csr(codes, zero_code, offsets, ds.y, ds.n_classes)
 
@@ -2375,13 +2382,7 @@ def smoten(
         table = table.toarray()
     table = as_table(table, method)
     ds = check_X_y(table, y, numeric=False)
-    k = check_int(k, "k", minimum=1)
-    n_threads = check_n_jobs(n_jobs)
-    random_state = _shared_random_state(random_state)
-    targets = target_counts(ratio, ds.y, ds.classes, "over")
-    active = {int(c): int(n) for c, n in targets.items() if n > 0}
-    for code in active:
-        _check_class_size(ds, code, k, method)
+    k, n_threads, random_state, active = _smoten_plan(ds, k, ratio, random_state, n_jobs)
     n_features = table.shape[1]
     codes, categories = ordinal_codes(table, range(n_features), categorical_encoder, method,
                                       one_hot=False)

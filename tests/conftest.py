@@ -216,3 +216,17 @@ def traced_peak(call):
     finally:
         tracemalloc.stop()
     return result, peak
+
+
+def sparse_snapshot(Xs):
+    """Copies of the arrays that define a sparse matrix (to check it is not modified)."""
+    if Xs.format == "coo":
+        return [Xs.data.copy(), Xs.row.copy(), Xs.col.copy()]
+    return [Xs.data.copy(), Xs.indices.copy(), Xs.indptr.copy()]
+
+
+def assert_sparse_unmodified(Xs, before):
+    """``Xs``'s arrays equal (values and dtypes) the ``sparse_snapshot`` taken before."""
+    for a, b in zip(sparse_snapshot(Xs), before):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

@@ -36,6 +36,8 @@ from resamplekit._neighbors import (
 )
 from resamplekit._validation import canonical_csr
 
+from conftest import assert_sparse_unmodified, sparse_snapshot
+
 FORMATS = ["csr_matrix", "csc_matrix", "csr_array", "csc_array", "coo_matrix", "coo_array"]
 
 
@@ -61,18 +63,6 @@ def as_format(X, fmt):
 def expected_type(fmt):
     kind = "csr" if fmt.startswith("coo") else fmt[:3]
     return getattr(sparse, f"{kind}_{'array' if fmt.endswith('_array') else 'matrix'}")
-
-
-def snapshot(Xs):
-    if Xs.format == "coo":
-        return [Xs.data.copy(), Xs.row.copy(), Xs.col.copy()]
-    return [Xs.data.copy(), Xs.indices.copy(), Xs.indptr.copy()]
-
-
-def assert_unmodified(Xs, before):
-    for a, b in zip(snapshot(Xs), before):
-        assert a.dtype == b.dtype
-        np.testing.assert_array_equal(a, b)
 
 
 def assert_same(out, dense):
@@ -121,12 +111,12 @@ def messy_csr(X, rng):
 def test_smoten_sparse_equals_dense_every_format(fmt, dtype):
     X, y = categorical_data(0, dtype=dtype)
     Xs = as_format(X, fmt)
-    before = snapshot(Xs)
+    before = sparse_snapshot(Xs)
     flags = dict(k=3, random_state=0, return_indices=True, return_provenance=True)
     out = rk.smoten(Xs, y, **flags)
     assert type(out[0]) is expected_type(fmt), (type(out[0]), fmt)
     assert_same(out, rk.smoten(X, y, **flags))
-    assert_unmodified(Xs, before)
+    assert_sparse_unmodified(Xs, before)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -149,11 +139,11 @@ def test_smoten_sparse_malformed_input(dtype):
     rng = np.random.default_rng(3)
     X, y = categorical_data(3, dtype=dtype)
     M = messy_csr(X, rng)
-    before = snapshot(M)
+    before = sparse_snapshot(M)
     flags = dict(k=5, random_state=1, return_indices=True, return_provenance=True)
     for n_jobs in (1, 2):
         assert_same(rk.smoten(M, y, n_jobs=n_jobs, **flags), rk.smoten(X, y, **flags))
-    assert_unmodified(M, before)
+    assert_sparse_unmodified(M, before)
 
 
 def test_smoten_sparse_wide_indices_and_string_labels():

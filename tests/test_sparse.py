@@ -25,7 +25,7 @@ from scipy import sparse
 import resamplekit as rk
 from resamplekit import estimators as rke
 
-from conftest import method_data
+from conftest import assert_sparse_unmodified, method_data, sparse_snapshot
 
 FUNCTIONS = sorted(rk.__all__)
 FORMATS = ["csr_matrix", "csc_matrix", "csr_array", "csc_array", "coo_matrix"]
@@ -59,19 +59,6 @@ def expected_type(name, fmt):
     return getattr(sparse, f"{out_fmt}_{'array' if is_array else 'matrix'}")
 
 
-def snapshot(Xs):
-    """Copies of the arrays that define a sparse matrix (to check it is not modified)."""
-    if Xs.format == "coo":
-        return [Xs.data.copy(), Xs.row.copy(), Xs.col.copy()]
-    return [Xs.data.copy(), Xs.indices.copy(), Xs.indptr.copy()]
-
-
-def assert_unmodified(Xs, before):
-    for a, b in zip(snapshot(Xs), before):
-        assert a.dtype == b.dtype
-        np.testing.assert_array_equal(a, b)
-
-
 def assert_same_result(out_sparse, out_dense, name, fmt=None):
     Xs, Xd = out_sparse[0], out_dense[0]
     assert sparse.issparse(Xs), type(Xs)
@@ -95,11 +82,11 @@ def assert_same_result(out_sparse, out_dense, name, fmt=None):
 def test_function_on_sparse_equals_dense(name, fmt, dtype):
     X, y, kwargs = sparse_data(name, dtype)
     Xs = as_format(X, fmt)
-    before = snapshot(Xs)
+    before = sparse_snapshot(Xs)
     dense = getattr(rk, name)(X, y, **kwargs)
     out = getattr(rk, name)(Xs, y, **kwargs)
     assert_same_result(out, dense, name, fmt)
-    assert_unmodified(Xs, before)
+    assert_sparse_unmodified(Xs, before)
 
 
 @pytest.mark.parametrize("fmt", ["csr_matrix", "csc_array"])
@@ -163,11 +150,11 @@ def test_estimator_on_sparse_equals_dense(name, fmt, dtype):
     if name == "SMOTEN":
         X = X.astype(dtype)
     Xs = as_format(X, fmt)
-    before = snapshot(Xs)
+    before = sparse_snapshot(Xs)
     dense = _estimator(name).fit_resample(X, y)
     out = _estimator(name).fit_resample(Xs, y)
     assert_same_result(out, dense, _function_name(name), fmt)
-    assert_unmodified(Xs, before)
+    assert_sparse_unmodified(Xs, before)
 
 
 # ------------------------------------------------- imbalanced-learn on sparse input
@@ -343,7 +330,7 @@ def test_malformed_input_gives_the_dense_result_and_is_not_modified(name, int64)
     assert not Xs.has_sorted_indices or Xs.nnz != sparse.csr_matrix(X).nnz
     if int64:
         assert Xs.indices.dtype == np.int64
-    before = snapshot(Xs)
+    before = sparse_snapshot(Xs)
     dense = getattr(rk, name)(X.astype(Xs.dtype), y, **kwargs)  # split entries: float data
     out = getattr(rk, name)(Xs, y, **kwargs)
     if name in ("random_under", "random_over"):
@@ -351,7 +338,7 @@ def test_malformed_input_gives_the_dense_result_and_is_not_modified(name, int64)
         np.testing.assert_array_equal(out[0].toarray(), dense[0])
     else:
         assert_same_result(out, dense, name)
-    assert_unmodified(Xs, before)
+    assert_sparse_unmodified(Xs, before)
 
 
 def test_validation_canonical_csr_on_a_copy():
@@ -359,12 +346,12 @@ def test_validation_canonical_csr_on_a_copy():
 
     X, y, _ = sparse_data("smote")
     Xs = _messy(X, int64=True)
-    before = snapshot(Xs)
+    before = sparse_snapshot(Xs)
     ds = check_X_y(Xs, y)
     assert isinstance(ds.X, sparse.csr_matrix) and ds.X.has_canonical_format
     assert ds.X.indices.dtype in (np.int32, np.int64)  # scipy may narrow them on its copy
     np.testing.assert_array_equal(ds.X.toarray(), X)
-    assert_unmodified(Xs, before)
+    assert_sparse_unmodified(Xs, before)
     # integer data becomes float64; float32 stays float32; canonical float CSR is not copied
     assert check_X_y(sparse.csr_matrix(X.astype(np.int64)), y).X.dtype == np.float64
     assert check_X_y(sparse.csc_matrix(X.astype(np.float32)), y).X.dtype == np.float32
@@ -507,10 +494,10 @@ def test_canonical_int64_indices_reach_the_kernels(name):
     Xs.indptr = Xs.indptr.astype(np.int64)
     if X.dtype.kind == "f":  # float data: the matrix is used as it is
         assert check_X_y(Xs, y).X.indices.dtype == np.int64
-    before = snapshot(Xs)
+    before = sparse_snapshot(Xs)
     assert_same_result(getattr(rk, name)(Xs, y, **kwargs), getattr(rk, name)(X, y, **kwargs),
                        name)
-    assert_unmodified(Xs, before)
+    assert_sparse_unmodified(Xs, before)
 
 
 @pytest.mark.parametrize("name,cls,kw", [
