@@ -75,7 +75,7 @@ from resamplekit import _progress
 from resamplekit._kernels import _knn, _sparse_knn
 from resamplekit._validation import check_int, check_n_jobs, threads_for
 
-__all__ = ["kneighbors", "plan_for", "plan_search", "SearchPlan", "Tuning", "TUNING"]
+__all__ = ["kneighbors", "check_neighbors", "plan_for", "plan_search", "SearchPlan", "Tuning", "TUNING"]
 
 
 @dataclass(frozen=True)
@@ -383,6 +383,22 @@ def _is_sparse(A):
     except ImportError:  # pragma: no cover - scipy is a dependency
         return False
     return sparse.issparse(A)
+
+
+def check_neighbors(neighbors, method=None):
+    """``neighbors`` ('exact' or 'approximate'), or ValueError naming the value.
+
+    Examples
+    --------
+    >>> from resamplekit._neighbors import check_neighbors
+    >>> check_neighbors("approximate")
+    'approximate'
+    """
+    if not isinstance(neighbors, str) or neighbors not in _NEIGHBORS:
+        where = f"{method}: " if method else ""
+        raise ValueError(f"{where}neighbors must be 'exact' or 'approximate', got "
+                         f"{neighbors!r}")
+    return neighbors
 
 
 def kneighbors(

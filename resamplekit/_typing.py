@@ -25,6 +25,7 @@ __all__ = [
     "OverRatio",
     "UnderRatio",
     "CleanRatio",
+    "Neighbors",
     "RandomStateLike",
     "SklearnRandomState",
     "Estimator",
@@ -68,6 +69,10 @@ UnderRatio: TypeAlias = (
 CleanRatio: TypeAlias = (
     Literal["auto", "majority", "not minority", "not majority", "all"] | list[Any]
 )
+
+#: ``neighbors`` of the neighbour-rule methods: the exact search (default) or candidates from
+#: an approximate index re-ranked exactly (see the performance page).
+Neighbors: TypeAlias = Literal["exact", "approximate"]
 
 #: ``random_state`` of the functions: None (NumPy's global state), a seed in [0, 2**32 - 1],
 #: a RandomState (used as it is) or a Generator (seeds one RandomState per call).

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from ._kernels import _cleaning
-from ._neighbors import kneighbors
+from ._neighbors import check_neighbors, kneighbors
 from ._progress import start as _start_phase
 from ._public import public
 from ._strategy import target_counts
@@ -35,6 +35,7 @@ from ._typing import (
     CleanRatio,
     Indices,
     MatrixLike,
+    Neighbors,
     Provenance,
     RandomStateLike,
     Resampled,
@@ -93,9 +94,10 @@ def _targeted_classes(ratio, y_codes, classes):
     return codes, mask
 
 
-def _neighbour_ids(X, rows, k, n_threads):
+def _neighbour_ids(X, rows, k, n_threads, neighbors="exact"):
     """The k nearest other rows of X for each row in ``rows`` (global indices, (m, k) intp)."""
-    return np.ascontiguousarray(kneighbors(X, k, rows=rows, n_jobs=n_threads)[1])
+    return np.ascontiguousarray(
+        kneighbors(X, k, rows=rows, n_jobs=n_threads, neighbors=neighbors)[1])
 
 
 def _rows_of(y, mask):
@@ -115,6 +117,7 @@ def _class_grouped(y, keep_rows):
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
@@ -122,6 +125,7 @@ def edited_nearest_neighbours(
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
@@ -129,6 +133,7 @@ def edited_nearest_neighbours(
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
@@ -136,6 +141,7 @@ def edited_nearest_neighbours(
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
@@ -143,6 +149,7 @@ def edited_nearest_neighbours(
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
@@ -150,6 +157,7 @@ def edited_nearest_neighbours(
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., kind_sel: Literal["all", "mode"] = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: ArrayLike,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledWeighted: ...
@@ -157,6 +165,7 @@ def edited_nearest_neighbours(
 def edited_nearest_neighbours(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, kind_sel: Literal["all", "mode"] = "all",
     ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    neighbors: Neighbors = "exact",
     sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
@@ -185,6 +194,12 @@ def edited_nearest_neighbours(
         'not majority', 'all', or a list of labels (imblearn: ``sampling_strategy``).
     n_jobs : int or None, default=None
         Threads for the neighbour search and the votes (None: all cores).
+    neighbors : {'exact', 'approximate'}, default='exact'
+        'exact': the exact search. 'approximate': each row's candidates come from an
+        HNSW graph (faiss-cpu, the ``ann`` extra) and are re-ranked by their exact
+        distances, so only a missed neighbour can differ from the exact answer (recall
+        target 0.97; see the performance page's "Approximate neighbours"). It pays
+        from about a million rows; dense X only; deterministic.
     sample_weight : array-like of shape (n_samples,), default=None
         One weight >= 0 per row of X. With weights, the weight of each output row is returned
         right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
@@ -234,10 +249,11 @@ def edited_nearest_neighbours(
     k = check_int(k, "k")
     mode = _check_kind_sel(kind_sel)
     n_threads = check_n_jobs(n_jobs)
+    neighbors = check_neighbors(neighbors, "edited_nearest_neighbours")
     codes, mask = _targeted_classes(ratio, ds.y, ds.classes)
     _check_k_rows(k, len(ds.y))
     rows = _rows_of(ds.y, mask)
-    nbr = _neighbour_ids(ds.X, rows, k, n_threads)
+    nbr = _neighbour_ids(ds.X, rows, k, n_threads, neighbors)
     keep = _cleaning.enn_keep(nbr, rows, ds.y, k, mode, False,
                               threads_for(n_threads, nbr.size)).view(bool)
     removed = np.zeros(len(ds.y), dtype=bool)
@@ -690,6 +706,7 @@ def _ncr_clean_classes(counts, codes, n_min, threshold_cleaning):
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
@@ -697,6 +714,7 @@ def neighbourhood_cleaning_rule(
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
@@ -704,6 +722,7 @@ def neighbourhood_cleaning_rule(
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
@@ -711,6 +730,7 @@ def neighbourhood_cleaning_rule(
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
@@ -718,6 +738,7 @@ def neighbourhood_cleaning_rule(
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
@@ -725,6 +746,7 @@ def neighbourhood_cleaning_rule(
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = ..., threshold_cleaning: float = ...,
     ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: ArrayLike,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledWeighted: ...
@@ -732,6 +754,7 @@ def neighbourhood_cleaning_rule(
 def neighbourhood_cleaning_rule(
     X: MatrixLike, y: ArrayLike, *, k: int = 3, threshold_cleaning: float = 0.5,
     ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    neighbors: Neighbors = "exact",
     sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
@@ -764,6 +787,12 @@ def neighbourhood_cleaning_rule(
         Classes to clean, as in :func:`edited_nearest_neighbours`.
     n_jobs : int or None, default=None
         Threads (None: all cores).
+    neighbors : {'exact', 'approximate'}, default='exact'
+        'exact': the exact search. 'approximate': each row's candidates come from an
+        HNSW graph (faiss-cpu, the ``ann`` extra) and are re-ranked by their exact
+        distances, so only a missed neighbour can differ from the exact answer (recall
+        target 0.97; see the performance page's "Approximate neighbours"). It pays
+        from about a million rows; dense X only; deterministic.
     sample_weight : array-like of shape (n_samples,), default=None
         One weight >= 0 per row of X. With weights, the weight of each output row is returned
         right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
@@ -811,6 +840,7 @@ def neighbourhood_cleaning_rule(
     k = check_int(k, "k")
     _check_threshold_cleaning(threshold_cleaning)
     n_threads = check_n_jobs(n_jobs)
+    neighbors = check_neighbors(neighbors, "neighbourhood_cleaning_rule")
     codes, mask = _targeted_classes(ratio, ds.y, ds.classes)
     _check_k_rows(k, len(ds.y))
     minority = int(np.argmin(ds.counts))
@@ -820,7 +850,7 @@ def neighbourhood_cleaning_rule(
     need = mask.copy()
     need[minority] = True
     rows = _rows_of(ds.y, need)
-    nbr = _neighbour_ids(ds.X, rows, k, n_threads)
+    nbr = _neighbour_ids(ds.X, rows, k, n_threads, neighbors)
 
     removed = np.zeros(len(ds.y), dtype=np.uint8)
     in_target = mask[ds.y[rows]]
@@ -842,7 +872,7 @@ def neighbourhood_cleaning_rule(
 # --- Tomek links, CNN, OSS ---
 
 
-def _tomek_keep(X, y, n_classes, targeted, n_jobs):
+def _tomek_keep(X, y, n_classes, targeted, n_jobs, neighbors="exact"):
     """Positions of the rows of ``X`` that Tomek links keep, ascending.
 
     A row is removed when its class is in ``targeted`` and it and its nearest neighbour
@@ -852,7 +882,7 @@ def _tomek_keep(X, y, n_classes, targeted, n_jobs):
     n = X.shape[0]
     if n < 2:
         return np.arange(n, dtype=np.intp)
-    _, nn = kneighbors(X, 1, n_jobs=n_jobs)
+    _, nn = kneighbors(X, 1, n_jobs=n_jobs, neighbors=neighbors)
     is_targeted = np.zeros(n_classes, dtype=np.uint8)
     is_targeted[list(targeted)] = 1
     remove = np.zeros(n, dtype=np.uint8)
@@ -868,42 +898,49 @@ def _tomek_keep(X, y, n_classes, targeted, n_jobs):
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
 @overload
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: ArrayLike,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledWeighted: ...
 @public()
 def tomek_links(
     X: MatrixLike, y: ArrayLike, *, ratio: CleanRatio = "auto", n_jobs: int | None = None,
+    neighbors: Neighbors = "exact",
     sample_weight: ArrayLike | None = None,
     return_indices: bool = False, return_provenance: bool = False,
 ) -> ResampledAny:
@@ -928,6 +965,12 @@ def tomek_links(
         ``'not minority'``, ``'not majority'``, ``'all'``, or a list of labels.
     n_jobs : int, default=None
         Threads for the neighbour search; None means all cores.
+    neighbors : {'exact', 'approximate'}, default='exact'
+        'exact': the exact search. 'approximate': each row's candidates come from an
+        HNSW graph (faiss-cpu, the ``ann`` extra) and are re-ranked by their exact
+        distances, so only a missed neighbour can differ from the exact answer (recall
+        target 0.97; see the performance page's "Approximate neighbours"). It pays
+        from about a million rows; dense X only; deterministic.
     sample_weight : array-like of shape (n_samples,), default=None
         One weight >= 0 per row of X. With weights, the weight of each output row is returned
         right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
@@ -971,8 +1014,9 @@ def tomek_links(
     return_provenance = check_provenance_flag(return_provenance)
     ds = check_X_y(X, y)
     n_jobs = check_n_jobs(n_jobs)
+    neighbors = check_neighbors(neighbors, "tomek_links")
     targeted = target_counts(ratio, ds.y, ds.classes, "clean")
-    keep = _tomek_keep(ds.X, ds.y, ds.n_classes, targeted, n_jobs)
+    keep = _tomek_keep(ds.X, ds.y, ds.n_classes, targeted, n_jobs, neighbors)
     return select_recorded(ds, keep, return_indices, return_provenance)
 
 

@@ -70,6 +70,7 @@ from . import over_sampling as _over_mod
 from . import under_sampling as _under_mod
 from ._kernels import _cleaning, _nearmiss
 from ._kernels._smote import interpolate
+from ._neighbors import check_neighbors as _check_neighbors
 from ._neighbors import kneighbors as _kneighbors
 from ._strategy import target_counts
 from ._validation import (
@@ -1057,6 +1058,16 @@ def _stream_states(rs, n_total, piece, draw):
     return states
 
 
+def _exact_only(neighbors, method):
+    """The block-wise searches are exact: ``neighbors='approximate'`` is refused."""
+    if _check_neighbors(neighbors, method) != "exact":
+        raise ValueError(
+            f"{method}: neighbors='approximate' is not available over dask (the block-wise "
+            "search is exact); use neighbors='exact', or the in-memory function on data that "
+            "fits one process"
+        )
+
+
 def _gather_check(method, need, budget, what, alternative):
     if need > budget:
         raise ValueError(
@@ -1451,7 +1462,7 @@ def _enn_block(lists, codes, rows, k, mode, n_classes):
 
 @_weighted
 def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs=None,
-                              return_indices=False, sample_weight=None,
+                              neighbors="exact", return_indices=False, sample_weight=None,
                               return_provenance=False):
     """Edited nearest neighbours over a dask array, with the block-wise exact search.
 
@@ -1464,6 +1475,8 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs
         As :func:`resamplekit.edited_nearest_neighbours`.
     n_jobs : int or None, default=None
         Threads of each block-pair search inside its task (None: 1).
+    neighbors : {'exact'}, default='exact'
+        The block-wise search is exact; 'approximate' (in memory only) is refused.
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -1501,6 +1514,7 @@ def edited_nearest_neighbours(X, y, *, k=3, kind_sel="all", ratio="auto", n_jobs
     >>> bool((idx.compute() == expected).all())
     True
     """
+    _exact_only(neighbors, "edited_nearest_neighbours")
     data = _Data(X, y, "edited_nearest_neighbours")
     k = check_int(k, "k")
     mode = _cleaning_mod._check_kind_sel(kind_sel)
@@ -1549,8 +1563,8 @@ def _tomek_block(nn_pair, nnn, codes, offset, targeted):
 
 
 @_weighted
-def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False, sample_weight=None,
-                return_provenance=False):
+def tomek_links(X, y, *, ratio="auto", n_jobs=None, neighbors="exact", return_indices=False,
+                sample_weight=None, return_provenance=False):
     """Remove Tomek links over a dask array, with the block-wise exact search.
 
     Parameters
@@ -1562,6 +1576,8 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False, sample
         As :func:`resamplekit.tomek_links`.
     n_jobs : int or None, default=None
         Threads of each block-pair search inside its task (None: 1).
+    neighbors : {'exact'}, default='exact'
+        The block-wise search is exact; 'approximate' (in memory only) is refused.
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -1594,6 +1610,7 @@ def tomek_links(X, y, *, ratio="auto", n_jobs=None, return_indices=False, sample
     >>> tomek_links(da.from_array(X, chunks=3), y, return_indices=True)[2].compute()
     array([0, 1, 2, 4, 5, 6])
     """
+    _exact_only(neighbors, "tomek_links")
     data = _Data(X, y, "tomek_links")
     codes, mask = _targeted(data, ratio)
     lists, _, _ = _block_search(data, 1, n_jobs=_task_threads(n_jobs))
@@ -2253,7 +2270,7 @@ def _candidate_scores(block, codes, c, ranks, X_min, k, n_threads):
 
 @_weighted
 def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
-              return_indices=False, sample_weight=None,
+              neighbors="exact", return_indices=False, sample_weight=None,
               return_provenance=False, max_gather_bytes=None):
     """NearMiss over a dask array: the minority class gathered, the other classes scored
     block by block.
@@ -2267,6 +2284,8 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
         As :func:`resamplekit.near_miss`.
     n_jobs : int or None, default=None
         Threads of each block's search inside its task (None: 1).
+    neighbors : {'exact'}, default='exact'
+        The block-wise search is exact; 'approximate' (in memory only) is refused.
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -2313,6 +2332,7 @@ def near_miss(X, y, *, version=1, k=3, k_ver3=3, ratio="auto", n_jobs=None,
     >>> bool((idx.compute() == expected).all())
     True
     """
+    _exact_only(neighbors, "near_miss")
     data = _Data(X, y, "near_miss")
     version = _under_mod._check_version(version)
     k = check_int(k, "k")
@@ -2424,8 +2444,8 @@ def _kept_local(n, removed_local):
 
 @_weighted
 def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="auto",
-                                n_jobs=None, return_indices=False, sample_weight=None,
-                                return_provenance=False):
+                                n_jobs=None, neighbors="exact", return_indices=False,
+                                sample_weight=None, return_provenance=False):
     """Neighbourhood cleaning rule over a dask array, with the block-wise exact search.
 
     Parameters
@@ -2437,6 +2457,8 @@ def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="aut
         As :func:`resamplekit.neighbourhood_cleaning_rule`.
     n_jobs : int or None, default=None
         Threads of each block-pair search inside its task (None: 1).
+    neighbors : {'exact'}, default='exact'
+        The block-wise search is exact; 'approximate' (in memory only) is refused.
     return_indices : bool, default=False
         Also return the global row number of each output row.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -2477,6 +2499,7 @@ def neighbourhood_cleaning_rule(X, y, *, k=3, threshold_cleaning=0.5, ratio="aut
     >>> bool((idx.compute() == expected).all())
     True
     """
+    _exact_only(neighbors, "neighbourhood_cleaning_rule")
     data = _Data(X, y, "neighbourhood_cleaning_rule")
     k = check_int(k, "k")
     _cleaning_mod._check_threshold_cleaning(threshold_cleaning)

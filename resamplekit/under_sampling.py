@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from ._kernels import _cleaning, _nearmiss
-from ._neighbors import kneighbors
+from ._neighbors import check_neighbors, kneighbors
 from ._progress import start as _start_phase
 from ._public import public
 from ._strategy import target_counts
@@ -28,6 +28,7 @@ from ._typing import (
     ArrayLike,
     Estimator,
     MatrixLike,
+    Neighbors,
     RandomStateLike,
     Resampled,
     ResampledAny,
@@ -242,10 +243,11 @@ def _near_miss_minority(ds, targets, version, k, k_ver3):
     return minority
 
 
-def _minority_distance_sums(X_min, Q, k, farthest, n_threads):
+def _minority_distance_sums(X_min, Q, k, farthest, n_threads, neighbors="exact"):
     """NearMiss's score of each row of ``Q``: the sum of its distances to its ``k`` nearest
     (``farthest``: farthest) rows of ``X_min``. One row's score depends on that row only."""
-    dist = kneighbors(X_min, k, Y=Q, farthest=farthest, n_jobs=n_threads)[0]
+    dist = kneighbors(X_min, k, Y=Q, farthest=farthest, n_jobs=n_threads,
+                      neighbors=neighbors)[0]
     return _nearmiss.distance_sums(
         np.ascontiguousarray(dist), farthest, threads_for(n_threads, dist.size)
     )
@@ -263,6 +265,7 @@ def _best_candidates(cand, score, n_keep):
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[False] = ...,
 ) -> Resampled: ...
@@ -270,6 +273,7 @@ def near_miss(
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[False] = ...,
 ) -> ResampledIndexed: ...
@@ -277,6 +281,7 @@ def near_miss(
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[False] = ..., return_provenance: Literal[True],
 ) -> ResampledProvenance: ...
@@ -284,6 +289,7 @@ def near_miss(
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: Literal[True], return_provenance: Literal[True],
 ) -> ResampledIndexedProvenance: ...
@@ -291,6 +297,7 @@ def near_miss(
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: None = ...,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledAny: ...
@@ -298,6 +305,7 @@ def near_miss(
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = ..., k: int = ...,
     k_ver3: int = ..., ratio: UnderRatio = ..., n_jobs: int | None = ...,
+    neighbors: Neighbors = ...,
     sample_weight: ArrayLike,
     return_indices: bool = ..., return_provenance: bool = ...,
 ) -> ResampledWeighted: ...
@@ -305,6 +313,7 @@ def near_miss(
 def near_miss(
     X: MatrixLike, y: ArrayLike, *, version: Literal[1, 2, 3] = 1, k: int = 3, k_ver3: int = 3,
     ratio: UnderRatio = "auto", n_jobs: int | None = None,
+    neighbors: Neighbors = "exact",
     sample_weight: ArrayLike | None = None, return_indices: bool = False,
     return_provenance: bool = False,
 ) -> ResampledAny:
@@ -342,6 +351,13 @@ def near_miss(
         Rows to keep per class, see the module docstring.
     n_jobs : int or None, default=None
         Threads for the neighbour search (None: all cores).
+    neighbors : {'exact', 'approximate'}, default='exact'
+        'exact': the exact search. 'approximate': each row's candidates come from an
+        HNSW graph (faiss-cpu, the ``ann`` extra) and are re-ranked by their exact
+        distances, so only a missed neighbour can differ from the exact answer (recall
+        target 0.97; see the performance page's "Approximate neighbours"). It pays
+        from about a million rows; dense X only; deterministic. Versions 1 and 3
+        (version 2 scores the farthest rows: 'exact' only).
     sample_weight : array-like of shape (n_samples,), default=None
         One weight >= 0 per row of X. With weights, the weight of each output row is returned
         right after ``y_res`` (kept rows keep theirs, new rows get a documented mix of their
@@ -393,6 +409,10 @@ def near_miss(
     k = check_int(k, "k")
     k_ver3 = check_int(k_ver3, "k_ver3")
     n_threads = check_n_jobs(n_jobs)
+    neighbors = check_neighbors(neighbors, "near_miss")
+    if neighbors == "approximate" and version == 2:
+        raise ValueError("near_miss: neighbors='approximate' finds nearest rows; version 2 "
+                         "scores the farthest minority rows: use neighbors='exact'")
     targets = target_counts(ratio, ds.y, ds.classes, "under")
 
     minority = _near_miss_minority(ds, targets, version, k, k_ver3)
@@ -407,12 +427,13 @@ def near_miss(
         n_keep = targets[c]
         X_c = ds.X[rows]
         if version in (1, 2):
-            score = _minority_distance_sums(X_min, X_c, k, version == 2, n_threads)
+            score = _minority_distance_sums(X_min, X_c, k, version == 2, n_threads,
+                                            neighbors)
             picked = _first_by_score(score, n_keep)
         else:
-            ind = kneighbors(X_c, k_ver3, Y=X_min, n_jobs=n_threads)[1]
+            ind = kneighbors(X_c, k_ver3, Y=X_min, n_jobs=n_threads, neighbors=neighbors)[1]
             cand = _nearmiss.candidate_rows(np.ascontiguousarray(ind, dtype=np.intp), len(rows))
-            score = _minority_distance_sums(X_min, X_c[cand], k, False, n_threads)
+            score = _minority_distance_sums(X_min, X_c[cand], k, False, n_threads, neighbors)
             picked = _best_candidates(cand, score, n_keep)
         pieces.append(rows[picked])
 
