@@ -4,6 +4,7 @@
     python asv_bench/ann_eval.py --n 1000000 --set large    # exact answer on 20,000 sampled rows
     python asv_bench/ann_eval.py --n 100000 --only hnswlib  # one candidate
     python asv_bench/ann_eval.py --n 1000000 --prototype    # kneighbors(neighbors="approximate")
+    python asv_bench/ann_eval.py --n 300000 --methods       # the samplers, approximate vs exact
 
 Data: isotropic Gaussian float32 (seed 0), d=20; labels from a noisy linear rule, 90/10
 (``X @ w + 0.3 * noise`` above its 90th percentile; w a random unit vector). The query is the
@@ -406,6 +407,30 @@ def prototype(a):
             f.write(json.dumps({"prototype": q}, default=str) + "\n")
 
 
+def methods(a):
+    """The samplers with neighbors='approximate' against 'exact', end to end: time and the
+    share of the exact rule's kept rows the approximate rule keeps too."""
+    import resamplekit as rk
+
+    X, y = make_data(a.n)
+    cases = [("edited_nearest_neighbours", {}), ("tomek_links", {}),
+             ("neighbourhood_cleaning_rule", {}), ("near_miss", {"version": 1})]
+    for name, kwargs in cases:
+        fn = getattr(rk, name)
+        exact, _, w_exact = timed(lambda: fn(X, y, **kwargs, return_indices=True)[2])
+        approx, _, w_approx = timed(lambda: fn(X, y, **kwargs, neighbors="approximate",
+                                               return_indices=True)[2])
+        common = np.intersect1d(exact, approx).size
+        row = dict(method=name, n=a.n, exact_s=w_exact, approximate_s=w_approx,
+                   kept_exact=int(exact.size), kept_approximate=int(approx.size),
+                   agreement=common / max(exact.size, 1))
+        print(f"{name}{kwargs or ''} n={a.n:,}: exact {w_exact:.1f} s, approximate "
+              f"{w_approx:.1f} s (wall); kept {exact.size:,} / {approx.size:,}, the approximate "
+              f"rule keeps {row['agreement']:.4%} of the exact rule's rows", flush=True)
+        with open(a.out, "a") as f:
+            f.write(json.dumps({"methods": row}) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
@@ -426,7 +451,11 @@ def main():
     ap.add_argument("--tuning",
                     help="--prototype: M,efConstruction,efSearch instead of the default")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--methods", action="store_true",
+                    help="the samplers with neighbors='approximate' against 'exact'")
     a = ap.parse_args()
+    if a.methods:
+        return methods(a)
     if a.prototype:
         return prototype(a)
     if a.worker:
