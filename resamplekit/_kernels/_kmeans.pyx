@@ -1,0 +1,189 @@
+"""k-means kernels of cluster_centroids' default clusterer (scikit-learn KMeans' answer, faster).
+
+The random draws are made by the caller (``resamplekit._kmeans``) with scikit-learn's
+RandomState calls, in its order, and handed in as arrays; these loops only compute. X is the
+class's rows, centred by their mean, in float64; n rows, d features, k clusters. Distances are
+exact squared Euclidean distances accumulated in float64 in feature order (no GEMM trick).
+
+- ``kmeanspp``: k-means++ seeding with scikit-learn's local trials (candidates by searchsorted
+  on the cumulative sum of the closest squared distances, the candidate of least potential
+  wins, first on ties). Rows are kept in one linked list per centre (their closest centre);
+  a candidate can only take a row of centre a when d(candidate, a) < 2 d(row, a), so centres
+  farther than twice their list's largest distance are skipped whole. Time O(k n) for the
+  cumulative sums, O(L k^2 d) for the candidate-to-centre distances (L local trials) and
+  O(L d) per row reached; memory O(n + k) beyond the caller's arrays.
+- ``hamerly_assign``: one assignment step of Lloyd's algorithm with Hamerly's bounds (one upper
+  bound per row on the distance to its centre, one lower bound on the distance to any other
+  centre): a row is rescanned over all k centres only when its bounds cannot rule out a
+  change. Ties go to the lower centre number. Time O(n) plus O(k d) per rescanned row; no
+  allocation. Rows are independent, so the result does not depend on the thread count.
+- ``cluster_sums``: per-cluster sums and counts of the rows, in row order (deterministic).
+  Time O(n d); no allocation.
+"""
+import numpy as np
+from cython.parallel cimport prange
+from libc.math cimport sqrt, INFINITY
+
+
+cdef inline double _sqdist(const double* a, const double* b, Py_ssize_t d) noexcept nogil:
+    cdef double s = 0.0, t
+    cdef Py_ssize_t j
+    for j in range(d):
+        t = a[j] - b[j]
+        s += t * t
+    return s
+
+
+def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
+             Py_ssize_t[::1] centers, Py_ssize_t[::1] label, double[::1] closest):
+    """Fill ``centers`` (row numbers of the k seeds), ``label`` (each row's closest seed,
+    the earlier one on ties) and ``closest`` (its squared distance). ``u`` holds the
+    (k - 1, L) uniform draws of the local trials, ``first`` the first seed's row."""
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = centers.shape[0], L = u.shape[1]
+    cdef Py_ssize_t i, a, c, t, lo, hi, mid, best, nxt
+    cdef double pot, r, dd, gain, best_pot, rad
+    cdef double[::1] cum = np.empty(n)
+    cdef double[::1] rad2 = np.empty(k)  # bound on the largest closest distance of each list
+    cdef double[::1] cand_pot = np.empty(L)
+    cdef Py_ssize_t[::1] cand = np.empty(L, dtype=np.intp)
+    cdef Py_ssize_t[::1] head = np.empty(k, dtype=np.intp)  # linked lists of rows per centre
+    cdef Py_ssize_t[::1] nextr = np.empty(n, dtype=np.intp)
+    cdef Py_ssize_t[::1] prevr = np.empty(n, dtype=np.intp)
+    cdef const double* xc
+    with nogil:
+        centers[0] = first
+        rad = 0.0
+        for i in range(n):
+            closest[i] = _sqdist(&X[i, 0], &X[first, 0], d)
+            label[i] = 0
+            nextr[i] = i + 1
+            prevr[i] = i - 1
+            if closest[i] > rad:
+                rad = closest[i]
+        nextr[n - 1] = -1
+        head[0] = 0
+        rad2[0] = rad
+        for c in range(1, k):
+            pot = 0.0
+            for i in range(n):
+                pot += closest[i]
+                cum[i] = pot
+            for t in range(L):
+                r = u[c - 1, t] * pot
+                lo = 0
+                hi = n
+                while lo < hi:  # first i with cum[i] >= r (numpy searchsorted, side='left')
+                    mid = (lo + hi) // 2
+                    if cum[mid] < r:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                cand[t] = lo if lo < n else n - 1
+            best = 0
+            best_pot = INFINITY
+            for t in range(L):
+                xc = &X[cand[t], 0]
+                gain = 0.0
+                for a in range(c):
+                    dd = _sqdist(xc, &X[centers[a], 0], d)
+                    if dd >= 4.0 * rad2[a]:
+                        continue
+                    i = head[a]
+                    while i >= 0:
+                        if dd < 4.0 * closest[i]:
+                            r = _sqdist(xc, &X[i, 0], d)
+                            if r < closest[i]:
+                                gain += closest[i] - r
+                        i = nextr[i]
+                cand_pot[t] = pot - gain
+                if cand_pot[t] < best_pot:
+                    best_pot = cand_pot[t]
+                    best = t
+            # the winner takes its rows: recompute its distances, move the rows to list c
+            centers[c] = cand[best]
+            xc = &X[cand[best], 0]
+            head[c] = -1
+            rad = 0.0
+            for a in range(c):
+                dd = _sqdist(xc, &X[centers[a], 0], d)
+                if dd >= 4.0 * rad2[a]:
+                    continue
+                i = head[a]
+                while i >= 0:
+                    nxt = nextr[i]
+                    if dd < 4.0 * closest[i]:
+                        r = _sqdist(xc, &X[i, 0], d)
+                        if r < closest[i]:
+                            closest[i] = r
+                            label[i] = c
+                            if r > rad:
+                                rad = r
+                            if prevr[i] >= 0:
+                                nextr[prevr[i]] = nxt
+                            else:
+                                head[a] = nxt
+                            if nxt >= 0:
+                                prevr[nxt] = prevr[i]
+                            prevr[i] = -1
+                            nextr[i] = head[c]
+                            if head[c] >= 0:
+                                prevr[head[c]] = i
+                            head[c] = i
+                    i = nxt
+            rad2[c] = rad
+
+
+def hamerly_assign(const double[:, ::1] X, const double[:, ::1] C, const double[::1] half_gap,
+                   Py_ssize_t[::1] label, double[::1] upper, double[::1] lower,
+                   int n_threads):
+    """Update ``label`` to each row's nearest centre of ``C`` (lower number on ties), given
+    valid bounds (``upper`` >= distance to its centre, ``lower`` <= distance to any other,
+    ``half_gap[j]`` <= half the distance from centre j to its nearest other centre); the
+    bounds are updated. Returns the number of rows whose label changed."""
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = C.shape[0]
+    cdef Py_ssize_t i, j, a, b1
+    cdef double m, dd, d1, d2
+    cdef Py_ssize_t changed = 0
+    for i in prange(n, nogil=True, num_threads=n_threads, schedule="dynamic", chunksize=256):
+        a = label[i]
+        m = half_gap[a]
+        if lower[i] > m:
+            m = lower[i]
+        if upper[i] < m:
+            continue
+        upper[i] = sqrt(_sqdist(&X[i, 0], &C[a, 0], d))
+        if upper[i] < m:
+            continue
+        d1 = INFINITY
+        d2 = INFINITY
+        b1 = 0
+        for j in range(k):
+            dd = _sqdist(&X[i, 0], &C[j, 0], d)
+            if dd < d1:
+                d2 = d1
+                d1 = dd
+                b1 = j
+            elif dd < d2:
+                d2 = dd
+        if b1 != a:
+            changed += 1
+            label[i] = b1
+        upper[i] = sqrt(d1)
+        lower[i] = sqrt(d2)
+    return changed
+
+
+def cluster_sums(const double[:, ::1] X, const Py_ssize_t[::1] label, double[:, ::1] sums,
+                 double[::1] counts):
+    """``sums[j]`` = sum of the rows labelled j, ``counts[j]`` their number (both zeroed here)."""
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = sums.shape[0], i, j, a
+    with nogil:
+        for a in range(k):
+            counts[a] = 0.0
+            for j in range(d):
+                sums[a, j] = 0.0
+        for i in range(n):
+            a = label[i]
+            counts[a] += 1.0
+            for j in range(d):
+                sums[a, j] += X[i, j]
