@@ -81,46 +81,8 @@ def kmeans_centers(X, n_clusters, *, random_state=None, max_iter=300, tol=1e-4, 
     mean = X.mean(axis=0)
     Xc = np.ascontiguousarray(X - mean, dtype=np.float64)
 
-    # k-means++ seeding: scikit-learn's draws (weights of one, in X's dtype)
-    w = np.ones(n, dtype=X.dtype)
-    first = rs.choice(n, p=w / w.sum())
-    n_trials = 2 + int(np.log(k))
-    u = rs.uniform(size=(k - 1, n_trials)) if k > 1 else np.empty((0, n_trials))
-    seeds = np.empty(k, dtype=np.intp)
-    label = np.empty(n, dtype=np.intp)
-    closest = np.empty(n, dtype=np.float64)
-    _kmeans.kmeanspp(Xc, int(first), np.ascontiguousarray(u), seeds, label, closest)
-    centers = Xc[seeds]
-
-    # Lloyd's iterations; the first labels are the seeding's (each row's closest seed)
-    upper = np.sqrt(closest)
-    lower = _second_distance(Xc, centers, label, n_jobs)
-    sums = np.empty_like(centers)
-    counts = np.empty(k, dtype=np.float64)
-    changed = n
-    for it in range(max_iter):
-        if it > 0:
-            changed = _kmeans.hamerly_assign(
-                Xc, centers, _half_gaps(centers, n_jobs), label, upper, lower, n_threads
-            )
-        _kmeans.cluster_sums(Xc, label, sums, counts)
-        if not counts.all():
-            _relocate_empty(Xc, centers, sums, counts, label)
-        new = _average(sums, counts)
-        shift = np.sqrt(((new - centers) ** 2).sum(axis=1))
-        centers = new
-        if it > 0 and changed == 0:
-            break
-        if (shift**2).sum() <= tol:
-            break
-        # the bounds follow the centres: an upper bound grows by its centre's shift, a lower
-        # bound shrinks by the largest shift of another centre
-        upper += shift[label]
-        top = np.argmax(shift)
-        first_max = shift[top]
-        second_max = np.max(np.delete(shift, top)) if k > 1 else 0.0
-        lower -= np.where(label == top, second_max, first_max)
-        np.maximum(lower, 0.0, out=lower)
+    seeds, label, closest = _kmeanspp(Xc, k, rs, X.dtype, n_threads)
+    centers = _lloyd(Xc, Xc[seeds], label, closest, max_iter, tol, n_jobs)
     return (centers.astype(X.dtype) + mean).astype(X.dtype, copy=False)
 
 
@@ -166,3 +128,54 @@ def _average(sums, counts):
     new[full] = sums[full] * (1.0 / counts[full])[:, None]  # as scikit-learn: times 1 / count
     new[~full] = new[np.argmax(counts)]
     return new
+
+
+def _kmeanspp(Xc, k, rs, dtype, n_threads):
+    """scikit-learn's k-means++ seeds of centred float64 ``Xc`` (its draws: weights of one in
+    X's dtype): the seeds' rows, each row's closest seed and squared distance to it."""
+    n = Xc.shape[0]
+    w = np.ones(n, dtype=dtype)
+    first = rs.choice(n, p=w / w.sum())
+    n_trials = 2 + int(np.log(k))
+    u = rs.uniform(size=(k - 1, n_trials)) if k > 1 else np.empty((0, n_trials))
+    seeds = np.empty(k, dtype=np.intp)
+    label = np.empty(n, dtype=np.intp)
+    closest = np.empty(n, dtype=np.float64)
+    _kmeans.kmeanspp(Xc, int(first), np.ascontiguousarray(u), seeds, label, closest, n_threads)
+    return seeds, label, closest
+
+
+def _lloyd(Xc, centers, label, closest, max_iter, tol, n_jobs):
+    """scikit-learn's Lloyd iterations from ``centers``, whose nearest centre for each row is
+    ``label`` at squared distance ``closest``; the final centres."""
+    n_threads = 0 if n_jobs is None else int(n_jobs)
+    k = centers.shape[0]
+    label = label.copy()
+    upper = np.sqrt(closest)
+    lower = _second_distance(Xc, centers, label, n_jobs)
+    sums = np.empty_like(centers)
+    counts = np.empty(k, dtype=np.float64)
+    changed = Xc.shape[0]
+    for it in range(max_iter):
+        if it > 0:
+            changed = _kmeans.hamerly_assign(
+                Xc, centers, _half_gaps(centers, n_jobs), label, upper, lower, n_threads
+            )
+        _kmeans.cluster_sums(Xc, label, sums, counts)
+        if not counts.all():
+            _relocate_empty(Xc, centers, sums, counts, label)
+        new = _average(sums, counts)
+        shift = np.sqrt(((new - centers) ** 2).sum(axis=1))
+        centers = new
+        if it > 0 and changed == 0:
+            break
+        if (shift**2).sum() <= tol:
+            break
+        # the bounds follow the centres: an upper bound grows by its centre's shift, a lower
+        # bound shrinks by the largest shift of another centre
+        upper += shift[label]
+        top = np.argmax(shift)
+        second_max = np.max(np.delete(shift, top)) if k > 1 else 0.0
+        lower -= np.where(label == top, second_max, shift[top])
+        np.maximum(lower, 0.0, out=lower)
+    return centers

@@ -5,6 +5,7 @@ import numpy.typing as npt
 def kmeanspp(
     X: npt.NDArray[np.float64], first: int, u: npt.NDArray[np.float64],
     centers: npt.NDArray[np.intp], label: npt.NDArray[np.intp], closest: npt.NDArray[np.float64],
+    n_threads: int,
 ) -> None: ...
 def hamerly_assign(
     X: npt.NDArray[np.float64], C: npt.NDArray[np.float64], half_gap: npt.NDArray[np.float64],

@@ -7,11 +7,12 @@ exact squared Euclidean distances accumulated in float64 in feature order (no GE
 
 - ``kmeanspp``: k-means++ seeding with scikit-learn's local trials (candidates by searchsorted
   on the cumulative sum of the closest squared distances, the candidate of least potential
-  wins, first on ties). Rows are kept in one linked list per centre (their closest centre);
-  a candidate can only take a row of centre a when d(candidate, a) < 2 d(row, a), so centres
-  farther than twice their list's largest distance are skipped whole. Time O(k n) for the
-  cumulative sums, O(L k^2 d) for the candidate-to-centre distances (L local trials) and
-  O(L d) per row reached; memory O(n + k) beyond the caller's arrays.
+  wins, first on ties). Each row keeps its closest centre a; a candidate can only take the
+  row when d(candidate, a) < 2 d(row, a), so the row's distance to the candidate is computed
+  only then. The candidates' gains are summed per block of 2048 rows, blocks in order, so
+  the result does not depend on the thread count. Time O(k n L) compares, O(L k^2 d) for the
+  candidate-to-centre distances (L local trials), O(d) per row that passes; memory
+  O(n + L k + L n / 2048) beyond the caller's arrays.
 - ``hamerly_assign``: one assignment step of Lloyd's algorithm with Hamerly's bounds (one upper
   bound per row on the distance to its centre, one lower bound on the distance to any other
   centre): a row is rescanned over all k centres only when its bounds cannot rule out a
@@ -34,35 +35,30 @@ cdef inline double _sqdist(const double* a, const double* b, Py_ssize_t d) noexc
     return s
 
 
+cdef enum:
+    CHUNK = 2048  # rows per partial sum: fixed, so the sums do not depend on the threads
+
+
 def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
-             Py_ssize_t[::1] centers, Py_ssize_t[::1] label, double[::1] closest):
+             Py_ssize_t[::1] centers, Py_ssize_t[::1] label, double[::1] closest,
+             int n_threads):
     """Fill ``centers`` (row numbers of the k seeds), ``label`` (each row's closest seed,
     the earlier one on ties) and ``closest`` (its squared distance). ``u`` holds the
     (k - 1, L) uniform draws of the local trials, ``first`` the first seed's row."""
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = centers.shape[0], L = u.shape[1]
-    cdef Py_ssize_t i, a, c, t, lo, hi, mid, best, nxt
-    cdef double pot, r, dd, gain, best_pot, rad
+    cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
+    cdef Py_ssize_t i, a, c, t, lo, hi, mid, best, ch, start, stop
+    cdef double pot, r, dd, g, best_pot, thr
     cdef double[::1] cum = np.empty(n)
-    cdef double[::1] rad2 = np.empty(k)  # bound on the largest closest distance of each list
     cdef double[::1] cand_pot = np.empty(L)
     cdef Py_ssize_t[::1] cand = np.empty(L, dtype=np.intp)
-    cdef Py_ssize_t[::1] head = np.empty(k, dtype=np.intp)  # linked lists of rows per centre
-    cdef Py_ssize_t[::1] nextr = np.empty(n, dtype=np.intp)
-    cdef Py_ssize_t[::1] prevr = np.empty(n, dtype=np.intp)
-    cdef const double* xc
+    cdef double[:, ::1] dcen = np.empty((L, k))      # candidate-to-centre squared distances
+    cdef double[:, ::1] gains = np.zeros((n_chunks, L))
     with nogil:
         centers[0] = first
-        rad = 0.0
         for i in range(n):
             closest[i] = _sqdist(&X[i, 0], &X[first, 0], d)
             label[i] = 0
-            nextr[i] = i + 1
-            prevr[i] = i - 1
-            if closest[i] > rad:
-                rad = closest[i]
-        nextr[n - 1] = -1
-        head[0] = 0
-        rad2[0] = rad
         for c in range(1, k):
             pot = 0.0
             for i in range(n):
@@ -79,58 +75,48 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
                     else:
                         hi = mid
                 cand[t] = lo if lo < n else n - 1
+            for a in prange(c, num_threads=n_threads, schedule="static"):
+                for t in range(L):
+                    dcen[t, a] = _sqdist(&X[cand[t], 0], &X[centers[a], 0], d)
+            # a candidate takes row i from its centre a only if d(cand, a) < 2 d(i, a)
+            for ch in prange(n_chunks, num_threads=n_threads, schedule="dynamic"):
+                _chunk_gains(X, cand, dcen, label, closest, ch * CHUNK,
+                             min(n, ch * CHUNK + CHUNK), &gains[ch, 0])
             best = 0
             best_pot = INFINITY
             for t in range(L):
-                xc = &X[cand[t], 0]
-                gain = 0.0
-                for a in range(c):
-                    dd = _sqdist(xc, &X[centers[a], 0], d)
-                    if dd >= 4.0 * rad2[a]:
-                        continue
-                    i = head[a]
-                    while i >= 0:
-                        if dd < 4.0 * closest[i]:
-                            r = _sqdist(xc, &X[i, 0], d)
-                            if r < closest[i]:
-                                gain += closest[i] - r
-                        i = nextr[i]
-                cand_pot[t] = pot - gain
+                g = 0.0
+                for ch in range(n_chunks):
+                    g = g + gains[ch, t]
+                cand_pot[t] = pot - g
                 if cand_pot[t] < best_pot:
                     best_pot = cand_pot[t]
                     best = t
-            # the winner takes its rows: recompute its distances, move the rows to list c
             centers[c] = cand[best]
-            xc = &X[cand[best], 0]
-            head[c] = -1
-            rad = 0.0
-            for a in range(c):
-                dd = _sqdist(xc, &X[centers[a], 0], d)
-                if dd >= 4.0 * rad2[a]:
-                    continue
-                i = head[a]
-                while i >= 0:
-                    nxt = nextr[i]
-                    if dd < 4.0 * closest[i]:
-                        r = _sqdist(xc, &X[i, 0], d)
-                        if r < closest[i]:
-                            closest[i] = r
-                            label[i] = c
-                            if r > rad:
-                                rad = r
-                            if prevr[i] >= 0:
-                                nextr[prevr[i]] = nxt
-                            else:
-                                head[a] = nxt
-                            if nxt >= 0:
-                                prevr[nxt] = prevr[i]
-                            prevr[i] = -1
-                            nextr[i] = head[c]
-                            if head[c] >= 0:
-                                prevr[head[c]] = i
-                            head[c] = i
-                    i = nxt
-            rad2[c] = rad
+            for i in prange(n, num_threads=n_threads, schedule="static"):
+                if dcen[best, label[i]] < 4.0 * closest[i]:
+                    dd = _sqdist(&X[cand[best], 0], &X[i, 0], d)
+                    if dd < closest[i]:
+                        closest[i] = dd
+                        label[i] = c
+
+
+cdef void _chunk_gains(const double[:, ::1] X, const Py_ssize_t[::1] cand,
+                       const double[:, ::1] dcen, const Py_ssize_t[::1] label,
+                       const double[::1] closest, Py_ssize_t start, Py_ssize_t stop,
+                       double* out) noexcept nogil:
+    cdef Py_ssize_t L = cand.shape[0], d = X.shape[1], i, t, a
+    cdef double thr, dd
+    for t in range(L):
+        out[t] = 0.0
+    for i in range(start, stop):
+        a = label[i]
+        thr = 4.0 * closest[i]
+        for t in range(L):
+            if dcen[t, a] < thr:
+                dd = _sqdist(&X[cand[t], 0], &X[i, 0], d)
+                if dd < closest[i]:
+                    out[t] += closest[i] - dd
 
 
 def hamerly_assign(const double[:, ::1] X, const double[:, ::1] C, const double[::1] half_gap,
