@@ -100,6 +100,24 @@ def _second_distance(Xc, centers, label, n_jobs):
     return np.maximum(other * (1 - _BOUND_MARGIN) - _BOUND_MARGIN, 0.0)
 
 
+def _assign(Xc, centers, label, upper, lower, rescan, n_jobs, n_threads):
+    """Lloyd's assignment step with Hamerly's bounds: only the rows whose bounds allow a change
+    are searched (exact nearest two centres, ties to the lower centre); bounds updated.
+    Returns the number of rows whose label changed."""
+    n_marked = _kmeans.hamerly_filter(
+        Xc, centers, _half_gaps(centers, n_jobs), label, upper, lower, rescan, n_threads
+    )
+    if n_marked == 0:
+        return 0
+    rows = np.flatnonzero(rescan)
+    dist, ind = kneighbors(centers, 2, Y=Xc[rows], n_jobs=n_jobs)
+    changed = int(np.count_nonzero(ind[:, 0] != label[rows]))
+    label[rows] = ind[:, 0]
+    upper[rows] = dist[:, 0] * (1 + _BOUND_MARGIN) + _BOUND_MARGIN
+    lower[rows] = np.maximum(dist[:, 1] * (1 - _BOUND_MARGIN) - _BOUND_MARGIN, 0.0)
+    return changed
+
+
 def _half_gaps(centers, n_jobs):
     """A lower bound on half the distance from each centre to its nearest other centre."""
     if centers.shape[0] == 1:
@@ -159,12 +177,11 @@ def _lloyd(Xc, centers, label, closest, max_iter, tol, n_jobs):
     lower = _second_distance(Xc, centers, label, n_jobs)
     sums = np.empty_like(centers)
     counts = np.empty(k, dtype=np.float64)
+    rescan = np.empty(Xc.shape[0], dtype=np.uint8)
     changed = Xc.shape[0]
     for it in range(max_iter):
         if it > 0:
-            changed = _kmeans.hamerly_assign(
-                Xc, centers, _half_gaps(centers, n_jobs), label, upper, lower, n_threads
-            )
+            changed = _assign(Xc, centers, label, upper, lower, rescan, n_jobs, n_threads)
         _kmeans.cluster_sums(Xc, label, sums, counts)
         if not counts.all():
             _relocate_empty(Xc, centers, sums, counts, label)

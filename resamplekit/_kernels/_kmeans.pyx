@@ -13,11 +13,11 @@ exact squared Euclidean distances accumulated in float64 in feature order (no GE
   the result does not depend on the thread count. Time O(k n L) compares, O(L k^2 d) for the
   candidate-to-centre distances (L local trials), O(d) per row that passes; memory
   O(n + L k + L n / 2048) beyond the caller's arrays.
-- ``hamerly_assign``: one assignment step of Lloyd's algorithm with Hamerly's bounds (one upper
-  bound per row on the distance to its centre, one lower bound on the distance to any other
-  centre): a row is rescanned over all k centres only when its bounds cannot rule out a
-  change. Ties go to the lower centre number. Time O(n) plus O(k d) per rescanned row; no
-  allocation. Rows are independent, so the result does not depend on the thread count.
+- ``hamerly_filter``: the bound test of Lloyd's assignment step with Hamerly's bounds (one
+  upper bound per row on the distance to its centre, one lower bound on the distance to any
+  other centre): marks the rows whose bounds cannot rule out a change; the caller searches
+  those against all centres with ``resamplekit._neighbors.kneighbors``. Time O(n) plus O(d)
+  per row whose upper bound is tightened; no allocation. Rows are independent.
 - ``cluster_sums``: per-cluster sums and counts of the rows, in row order (deterministic).
   Time O(n d); no allocation.
 """
@@ -119,18 +119,19 @@ cdef void _chunk_gains(const double[:, ::1] X, const Py_ssize_t[::1] cand,
                     out[t] += closest[i] - dd
 
 
-def hamerly_assign(const double[:, ::1] X, const double[:, ::1] C, const double[::1] half_gap,
-                   Py_ssize_t[::1] label, double[::1] upper, double[::1] lower,
-                   int n_threads):
-    """Update ``label`` to each row's nearest centre of ``C`` (lower number on ties), given
-    valid bounds (``upper`` >= distance to its centre, ``lower`` <= distance to any other,
-    ``half_gap[j]`` <= half the distance from centre j to its nearest other centre); the
-    bounds are updated. Returns the number of rows whose label changed."""
-    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = C.shape[0]
-    cdef Py_ssize_t i, j, a, b1
-    cdef double m, dd, d1, d2
-    cdef Py_ssize_t changed = 0
-    for i in prange(n, nogil=True, num_threads=n_threads, schedule="dynamic", chunksize=256):
+def hamerly_filter(const double[:, ::1] X, const double[:, ::1] C, const double[::1] half_gap,
+                   const Py_ssize_t[::1] label, double[::1] upper, const double[::1] lower,
+                   unsigned char[::1] rescan, int n_threads):
+    """Mark in ``rescan`` the rows whose nearest centre of ``C`` may differ from ``label``,
+    given valid bounds (``upper`` >= distance to its centre, ``lower`` <= distance to any
+    other, ``half_gap[j]`` <= half the distance from centre j to its nearest other centre);
+    ``upper`` is tightened to the exact distance where that was needed. Returns the number
+    of marked rows."""
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], i, a
+    cdef double m
+    cdef Py_ssize_t marked = 0
+    for i in prange(n, nogil=True, num_threads=n_threads, schedule="static"):
+        rescan[i] = 0
         a = label[i]
         m = half_gap[a]
         if lower[i] > m:
@@ -140,23 +141,9 @@ def hamerly_assign(const double[:, ::1] X, const double[:, ::1] C, const double[
         upper[i] = sqrt(_sqdist(&X[i, 0], &C[a, 0], d))
         if upper[i] < m:
             continue
-        d1 = INFINITY
-        d2 = INFINITY
-        b1 = 0
-        for j in range(k):
-            dd = _sqdist(&X[i, 0], &C[j, 0], d)
-            if dd < d1:
-                d2 = d1
-                d1 = dd
-                b1 = j
-            elif dd < d2:
-                d2 = dd
-        if b1 != a:
-            changed += 1
-            label[i] = b1
-        upper[i] = sqrt(d1)
-        lower[i] = sqrt(d2)
-    return changed
+        rescan[i] = 1
+        marked += 1
+    return marked
 
 
 def cluster_sums(const double[:, ::1] X, const Py_ssize_t[::1] label, double[:, ::1] sums,
