@@ -1,0 +1,117 @@
+"""resamplekit._kmeans (cluster_centroids' default clusterer) against scikit-learn's KMeans."""
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from resamplekit._kmeans import _kmeanspp, kmeans_centers
+
+pytest.importorskip("sklearn")
+from sklearn.cluster import KMeans  # noqa: E402
+
+
+def _data(kind, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    if kind == "normal":
+        X = rng.normal(size=(1500, 6))
+    elif kind == "blobs":
+        X = rng.normal(size=(800, 4)) * 0.3 + rng.integers(0, 4, size=(800, 1)) * 3.0
+    else:  # duplicated rows, some many times
+        X = np.repeat(rng.normal(size=(150, 3)), rng.integers(1, 6, size=150), axis=0)
+    return np.ascontiguousarray(X, dtype=dtype)
+
+
+def _sklearn_kmeanspp_exact(X, k, rs):
+    """scikit-learn's k-means++ (its draws, in its order) in plain NumPy with exact squared
+    distances: the reference for the seeding."""
+    n = X.shape[0]
+    Xc = X - X.mean(axis=0)
+    w = np.ones(n, dtype=X.dtype)
+    Xc = Xc.astype(np.float64)
+    first = rs.choice(n, p=w / w.sum())
+    n_trials = 2 + int(np.log(k))
+    seeds = [first]
+    closest = ((Xc - Xc[first]) ** 2).sum(axis=1)
+    pot = closest.sum()
+    for _ in range(1, k):
+        cand = np.searchsorted(np.cumsum(closest), rs.uniform(size=n_trials) * pot)
+        cand = np.minimum(cand, n - 1)
+        dist = ((Xc[cand][:, None, :] - Xc[None, :, :]) ** 2).sum(axis=2)
+        np.minimum(closest, dist, out=dist)
+        pots = dist.sum(axis=1)
+        best = np.argmin(pots)
+        pot, closest = pots[best], dist[best]
+        seeds.append(cand[best])
+    return np.array(seeds)
+
+
+@pytest.mark.parametrize("kind,k", [("normal", 40), ("normal", 300), ("blobs", 8),
+                                    ("blobs", 150), ("dup", 30), ("dup", 140)])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_seeding_draws_as_scikit_learn(kind, k, seed):
+    X = _data(kind, seed)
+    Xc = np.ascontiguousarray(X - X.mean(axis=0))
+    seeds, label, closest = _kmeanspp(Xc, k, np.random.RandomState(seed), X.dtype, 0)
+    ref = _sklearn_kmeanspp_exact(X, k, np.random.RandomState(seed))
+    # duplicated rows: the same seed values, possibly another copy's row number
+    assert_array_equal(Xc[seeds], Xc[ref])
+    dist = ((Xc[:, None, :] - Xc[seeds][None, :, :]) ** 2).sum(axis=2)
+    assert_array_equal(label, np.argmin(dist, axis=1))
+    assert_allclose(closest, dist.min(axis=1), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind,k", [("normal", 40), ("normal", 300), ("blobs", 150),
+                                    ("dup", 30), ("dup", 140)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lloyd_iterates_as_scikit_learn(kind, k, dtype):
+    # scikit-learn started from the same seeds: the same iterations, stops and relocations
+    X = _data(kind, 1, dtype)
+    Xc = np.ascontiguousarray(X - X.mean(axis=0), dtype=np.float64)
+    seeds, _, _ = _kmeanspp(Xc, k, np.random.RandomState(1), X.dtype, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = KMeans(n_clusters=k, init=X[seeds], n_init=1).fit(X).cluster_centers_
+    got = kmeans_centers(X, k, random_state=1)
+    assert got.dtype == X.dtype
+    if dtype == np.float64:
+        assert_allclose(got, expected, rtol=0, atol=1e-12)
+    else:  # scikit-learn works in float32, this module in float64
+        assert_allclose(got, expected, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("n,d,k", [(200, 3, 5), (1000, 5, 50), (3000, 8, 300), (500, 2, 100)])
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_same_centres_as_kmeans(n, d, k, seed):
+    X = np.random.default_rng(n + d + seed).normal(size=(n, d))
+    expected = KMeans(n_clusters=k, random_state=seed).fit(X).cluster_centers_
+    assert_allclose(kmeans_centers(X, k, random_state=seed), expected, rtol=0, atol=1e-12)
+
+
+def test_random_state_object_carries_on_as_kmeans():
+    X = _data("normal", 5)
+    rs_a, rs_b = np.random.RandomState(9), np.random.RandomState(9)
+    km = KMeans(n_clusters=20, random_state=rs_b)
+    for k in (20, 35):
+        expected = km.set_params(n_clusters=k).fit(X).cluster_centers_
+        assert_allclose(kmeans_centers(X, k, random_state=rs_a), expected, atol=1e-12)
+    assert rs_a.randint(1 << 30) == rs_b.randint(1 << 30)
+
+
+@pytest.mark.parametrize("kind", ["normal", "dup"])
+def test_thread_count_does_not_change_the_centres(kind):
+    X = _data(kind, 2)
+    one = kmeans_centers(X, 60, random_state=4, n_jobs=1)
+    two = kmeans_centers(X, 60, random_state=4, n_jobs=2)
+    assert_array_equal(one, two)
+
+
+def test_input_not_modified_and_errors():
+    X = _data("normal", 0)
+    before = X.copy()
+    kmeans_centers(X, 3, random_state=0)
+    assert_array_equal(X, before)
+    with pytest.raises(ValueError, match=r"n_clusters must be an integer in 1\.\.1500"):
+        kmeans_centers(X, 0)
+    with pytest.raises(ValueError, match="random_state must be"):
+        kmeans_centers(X, 2, random_state="x")
