@@ -129,17 +129,31 @@ def _block(b, rows, d, seed):
     return np.random.default_rng([seed, b]).standard_normal((rows, d))
 
 
+def _row_chunks(n, d, chunk):
+    """Row counts of the blocks: ``chunk`` rows each (the last one shorter), or dask's own
+    choice for ``chunk="auto"`` (blocks of about ``array.chunk-size``, 128 MiB by default)."""
+    if chunk == "auto":
+        return da.core.normalize_chunks(("auto", -1), (n, d), dtype=np.float64)[0]
+    chunk = min(int(chunk), n)
+    return (chunk,) * (n // chunk) + ((n % chunk,) if n % chunk else ())
+
+
+def _chunk_arg(text):
+    return text if text == "auto" else int(text)
+
+
 def _same_data(n, d, chunk, seed=0):
-    n_blocks = n // chunk
-    lazy = da.concatenate([da.from_delayed(dask.delayed(_block)(b, chunk, d, seed), (chunk, d),
-                                           dtype=np.float64) for b in range(n_blocks)])
-    return lazy, lambda: np.concatenate([_block(b, chunk, d, seed) for b in range(n_blocks)])
+    rows = _row_chunks(n, d, chunk)
+    lazy = da.concatenate([da.from_delayed(dask.delayed(_block)(b, m, d, seed), (m, d),
+                                           dtype=np.float64) for b, m in enumerate(rows)])
+    return lazy, lambda: np.concatenate([_block(b, m, d, seed) for b, m in enumerate(rows)])
 
 
 def overhead(args):
     cluster, client = _cluster(1)
-    print(f"# overhead: 1 worker x 1 thread vs in-memory n_jobs=1; float64, chunks of "
-          f"{args.chunk:,} rows, 10% minority")
+    rows = "dask's auto chunks" if args.chunk == "auto" else f"chunks of {args.chunk:,} rows"
+    print(f"# overhead: 1 worker x 1 thread vs in-memory n_jobs=1; float64, {rows}, "
+          f"10% minority")
     cases = [
         ("random_under", args.n, lambda X, y: rkd.random_under(X, y, random_state=0),
          lambda X, y: rk.random_under(X, y, random_state=0)),
@@ -153,7 +167,7 @@ def overhead(args):
     for name, n, lazy_fn, mem_fn in cases:
         if wanted is not None and name not in wanted:
             continue
-        X, make = _same_data(n, args.d, min(args.chunk, n))
+        X, make = _same_data(n, args.d, args.chunk)
         y = (np.random.default_rng(1).random(n) < 0.1).astype(np.int8)
         X_mem = make()
         # X held in the worker's memory first, as X_mem is in this process: the timings
@@ -174,13 +188,15 @@ def overhead(args):
             out = mem_fn(X_mem, y)
             out[0].sum(axis=0)
             times_mem.append(time.perf_counter() - t0)
+        blocks = ",".join(f"{m:,}" for m in X.chunks[0])
         del X
         t_dask = float(np.median(times_dask))
         t_local = float(np.median(times_local))
         t_mem = float(np.median(times_mem))
-        print(f"{name} (n={n:,}, d={args.d}): in memory {t_mem:.2f} s; dask, distributed "
-              f"worker {t_dask:.2f} s ({t_dask / t_mem:.2f}x); dask, threaded scheduler with "
-              f"1 thread {t_local:.2f} s ({t_local / t_mem:.2f}x) (medians of {args.repeat})",
+        print(f"{name} (n={n:,}, d={args.d}, blocks of {blocks} rows): in memory "
+              f"{t_mem:.3f} s; dask, distributed worker {t_dask:.3f} s ({t_dask / t_mem:.2f}x); "
+              f"dask, threaded scheduler with 1 thread {t_local:.3f} s "
+              f"({t_local / t_mem:.2f}x) (medians of {args.repeat})",
               flush=True)
     client.close()
     cluster.close()
@@ -251,7 +267,8 @@ def main(argv=None):
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--n-enn", type=int, default=200_000)
     p.add_argument("--d", type=int, default=20)
-    p.add_argument("--chunk", type=int, default=250_000)
+    p.add_argument("--chunk", type=_chunk_arg, default=250_000,
+                   help="rows per block, or 'auto' (dask's choice: blocks of about 128 MiB)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--methods", default="",
                    help="comma-separated subset of random_under,smote,edited_nearest_neighbours")

@@ -74,6 +74,7 @@ from ._typing import (
     CleanRatio,
     Estimator,
     MatrixLike,
+    Neighbors,
     OverRatio,
     Resampled,
     SklearnRandomState,
@@ -118,10 +119,12 @@ _PARAMETERS = {
         **_RATIO, "random_state": "random_state", "replacement": "replacement"}),
     "NearMiss": ("under_sampling", "near_miss", "under", {
         **_RATIO, "version": "version", "n_neighbors": ("k", 0),
-        "n_neighbors_ver3": ("k_ver3", 0), "n_jobs": "n_jobs"}),
-    "TomekLinks": ("cleaning", "tomek_links", "clean", {**_RATIO, "n_jobs": "n_jobs"}),
+        "n_neighbors_ver3": ("k_ver3", 0), "n_jobs": "n_jobs", "neighbors": "neighbors"}),
+    "TomekLinks": ("cleaning", "tomek_links", "clean", {
+        **_RATIO, "n_jobs": "n_jobs", "neighbors": "neighbors"}),
     "EditedNearestNeighbours": ("cleaning", "edited_nearest_neighbours", "clean", {
-        **_RATIO, "n_neighbors": ("k", 1), "kind_sel": "kind_sel", "n_jobs": "n_jobs"}),
+        **_RATIO, "n_neighbors": ("k", 1), "kind_sel": "kind_sel", "n_jobs": "n_jobs",
+        "neighbors": "neighbors"}),
     "RepeatedEditedNearestNeighbours": ("cleaning", "repeated_edited_nearest_neighbours", "clean", {
         **_RATIO, "n_neighbors": ("k", 1), "max_iter": "max_iter", "kind_sel": "kind_sel",
         "n_jobs": "n_jobs"}),
@@ -130,7 +133,8 @@ _PARAMETERS = {
         "allow_minority": "allow_minority", "n_jobs": "n_jobs"}),
     "NeighbourhoodCleaningRule": ("cleaning", "neighbourhood_cleaning_rule", "clean", {
         **_RATIO, "edited_nearest_neighbours": None, "n_neighbors": ("k", 1),
-        "threshold_cleaning": "threshold_cleaning", "n_jobs": "n_jobs"}),
+        "threshold_cleaning": "threshold_cleaning", "n_jobs": "n_jobs",
+        "neighbors": "neighbors"}),
     "CondensedNearestNeighbour": ("cleaning", "condensed_nearest_neighbour", "clean", {
         **_RATIO, "random_state": "random_state", "n_neighbors": ("k", 0),
         "n_seeds_S": "n_seeds_S", "n_jobs": "n_jobs"}),
@@ -234,6 +238,7 @@ _NEIGHBORS = [Interval(numbers.Integral, 1, None, closed="left"),
 _N_JOBS = [numbers.Integral, None]
 _RANDOM_STATE = ["random_state"]
 _KIND_SEL = [StrOptions({"all", "mode"})]
+_NEIGHBOR_MODE = [StrOptions({"exact", "approximate"})]
 
 _MULTILABEL = (
     "Imbalanced-learn currently supports binary, multiclass and binarized encoded "
@@ -643,6 +648,10 @@ _P = {
         function promises it.""",
     "n_jobs": """n_jobs : int or None, default=None
         Number of threads; None or -1 means all cores. Results do not depend on it.""",
+    "neighbors": """neighbors : {'exact', 'approximate'}, default='exact'
+        The neighbour search (not an imbalanced-learn parameter). 'approximate' uses an
+        HNSW graph index with exact re-ranking (the ``ann`` extra, faiss-cpu) for data of
+        a million rows and more; see the function's ``neighbors``.""",
     "k": """{name} : int or nearest-neighbours object, default={default}
         Number of nearest neighbours (resamplekit's ``{keyword}``). Of an object only
         ``n_neighbors`` is read (Euclidean metric only){note}.""",
@@ -742,18 +751,20 @@ class NearMiss(_BaseSampler):
         "n_neighbors": _NEIGHBORS,
         "n_neighbors_ver3": _NEIGHBORS,
         "n_jobs": _N_JOBS,
+        "neighbors": _NEIGHBOR_MODE,
     }
 
     def __init__(
         self, *, sampling_strategy: UnderRatio = "auto", version: Literal[1, 2, 3] = 1,
         n_neighbors: int | Estimator = 3, n_neighbors_ver3: int | Estimator = 3,
-        n_jobs: int | None = None,
+        n_jobs: int | None = None, neighbors: Neighbors = "exact",
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.version = version
         self.n_neighbors = n_neighbors
         self.n_neighbors_ver3 = n_neighbors_ver3
         self.n_jobs = n_jobs
+        self.neighbors = neighbors
 
 
 _doc(NearMiss, "NearMiss under-sampling (versions 1, 2 and 3).", "near_miss", "\n    ".join([
@@ -761,7 +772,7 @@ _doc(NearMiss, "NearMiss under-sampling (versions 1, 2 and 3).", "near_miss", "\
     """version : int, default=1
         NearMiss version: 1, 2 or 3.""",
     _k_doc("n_neighbors", 3, "k", 0),
-    _k_doc("n_neighbors_ver3", 3, "k_ver3", 0), _P["n_jobs"]]))
+    _k_doc("n_neighbors_ver3", 3, "k_ver3", 0), _P["n_jobs"], _P["neighbors"]]))
 
 
 class ClusterCentroids(_BaseSampler):
@@ -827,17 +838,21 @@ _doc(InstanceHardnessThreshold,
 # Cleaning
 # ---------------------------------------------------------------------------------------------
 class TomekLinks(_BaseSampler):
-    _parameter_constraints = {"sampling_strategy": _STRATEGY["clean"], "n_jobs": _N_JOBS}
+    _parameter_constraints = {"sampling_strategy": _STRATEGY["clean"], "n_jobs": _N_JOBS,
+                              "neighbors": _NEIGHBOR_MODE}
 
     def __init__(
         self, *, sampling_strategy: CleanRatio = "auto", n_jobs: int | None = None,
+        neighbors: Neighbors = "exact",
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_jobs = n_jobs
+        self.neighbors = neighbors
 
 
 _doc(TomekLinks, "Remove Tomek links (pairs of mutual nearest neighbours of different classes).",
-     "tomek_links", "\n    ".join([_P["sampling_strategy_clean"], _P["n_jobs"]]))
+     "tomek_links", "\n    ".join([_P["sampling_strategy_clean"], _P["n_jobs"],
+                                    _P["neighbors"]]))
 
 
 class EditedNearestNeighbours(_BaseSampler):
@@ -846,16 +861,19 @@ class EditedNearestNeighbours(_BaseSampler):
         "n_neighbors": _NEIGHBORS,
         "kind_sel": _KIND_SEL,
         "n_jobs": _N_JOBS,
+        "neighbors": _NEIGHBOR_MODE,
     }
 
     def __init__(
         self, *, sampling_strategy: CleanRatio = "auto", n_neighbors: int | Estimator = 3,
         kind_sel: Literal["all", "mode"] = "all", n_jobs: int | None = None,
+        neighbors: Neighbors = "exact",
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
         self.n_jobs = n_jobs
+        self.neighbors = neighbors
 
 
 _KIND_SEL_DOC = """kind_sel : {'all', 'mode'}, default='all'
@@ -865,7 +883,7 @@ _doc(EditedNearestNeighbours,
      "Edited nearest neighbours: remove rows that disagree with their neighbours.",
      "edited_nearest_neighbours", "\n    ".join([
          _P["sampling_strategy_clean"], _k_doc("n_neighbors", 3, "k", 1), _KIND_SEL_DOC,
-         _P["n_jobs"]]))
+         _P["n_jobs"], _P["neighbors"]]))
 
 
 class RepeatedEditedNearestNeighbours(_BaseSampler):
@@ -934,19 +952,21 @@ class NeighbourhoodCleaningRule(_BaseSampler):
         "n_neighbors": _NEIGHBORS,
         "threshold_cleaning": [Interval(numbers.Real, 0, None, closed="neither")],
         "n_jobs": _N_JOBS,
+        "neighbors": _NEIGHBOR_MODE,
     }
 
     def __init__(
         self, *, sampling_strategy: CleanRatio = "auto",
         edited_nearest_neighbours: EditedNearestNeighbours | None = None,
         n_neighbors: int | Estimator = 3, threshold_cleaning: float = 0.5,
-        n_jobs: int | None = None,
+        n_jobs: int | None = None, neighbors: Neighbors = "exact",
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.edited_nearest_neighbours = edited_nearest_neighbours
         self.n_neighbors = n_neighbors
         self.threshold_cleaning = threshold_cleaning
         self.n_jobs = n_jobs
+        self.neighbors = neighbors
 
     def _special_kwargs(self):
         # The function runs imbalanced-learn's default first step itself:
@@ -988,7 +1008,8 @@ _doc(NeighbourhoodCleaningRule,
          _k_doc("n_neighbors", 3, "k", 1),
          """threshold_cleaning : float, default=0.5
         A class is cleaned in the second step when it has more than
-        ``threshold_cleaning`` times the minority count.""", _P["n_jobs"]]))
+        ``threshold_cleaning`` times the minority count.""", _P["n_jobs"],
+         _P["neighbors"]]))
 
 
 _CNN_PARAMS = "\n    ".join([

@@ -76,3 +76,48 @@ def test_approximate_errors():
         with pytest.raises(ValueError, match=f"^{name}: neighbors='approximate' is not "
                                              "available over dask"):
             getattr(rkd, name)(da.from_array(X, chunks=200), y, neighbors="approximate")
+
+
+ESTIMATORS = [
+    ("EditedNearestNeighbours", "edited_nearest_neighbours", {}),
+    ("TomekLinks", "tomek_links", {}),
+    ("NeighbourhoodCleaningRule", "neighbourhood_cleaning_rule", {}),
+    ("NearMiss", "near_miss", {"version": 3}),
+]
+
+
+@pytest.mark.parametrize("cls_name, function, kwargs", ESTIMATORS, ids=lambda v: str(v))
+def test_estimators_pass_neighbors_to_the_function(cls_name, function, kwargs):
+    pytest.importorskip("sklearn")
+    from sklearn.base import clone
+
+    import resamplekit.estimators as rke
+
+    X, y = _data(n=4000)
+    est = getattr(rke, cls_name)(**kwargs)
+    assert est.get_params()["neighbors"] == "exact"
+    est.set_params(neighbors="approximate")
+    assert clone(est).get_params()["neighbors"] == "approximate"
+    X_res, y_res = est.fit_resample(X, y)
+    idx = getattr(rk, function)(X, y, **kwargs, neighbors="approximate",
+                                return_indices=True)[2]
+    np.testing.assert_array_equal(est.sample_indices_, idx)
+    np.testing.assert_array_equal(X_res, X[idx])
+    exact = getattr(rke, cls_name)(**kwargs).fit(X, y)
+    exact_idx = getattr(rk, function)(X, y, **kwargs, return_indices=True)[2]
+    np.testing.assert_array_equal(exact.fit_resample(X, y)[1], y[exact_idx])
+
+
+def test_estimator_neighbors_is_validated():
+    pytest.importorskip("sklearn")
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    import resamplekit.estimators as rke
+
+    X, y = _data(n=300)
+    with pytest.raises(InvalidParameterError,
+                       match="The 'neighbors' parameter of TomekLinks must be a str among "
+                             ".*'approximate'.*Got 'fast' instead"):
+        rke.TomekLinks(neighbors="fast").fit_resample(X, y)
+    with pytest.raises(ValueError, match="version 2"):
+        rke.NearMiss(version=2, neighbors="approximate").fit_resample(X, y)

@@ -194,7 +194,7 @@ def test_base_estimator_behaviour(name):
     for p, value in theirs.items():
         assert p in ours, p
         assert ours[p].default == value.default or p in ("smote", "tomek", "enn"), p
-    assert set(ours) - set(theirs) <= {"n_jobs"}
+    assert set(ours) - set(theirs) <= {"n_jobs", "neighbors"}
     # Invalid values are accepted by __init__ and rejected by fit_resample, sklearn-style.
     bad = type(est)(**{**params, "sampling_strategy": "nonsense"}) if name != "SMOTENC" else (
         type(est)([0], sampling_strategy="nonsense"))
