@@ -2062,6 +2062,8 @@ def borderline_smote(X, y, *, k=5, m=10, kind="borderline-1", ratio="auto",
     k = check_int(k, "k", minimum=1)
     m = check_int(m, "m", minimum=1)
     check_n_jobs(n_jobs)
+    if rows_per_block is not None:
+        rows_per_block = check_int(rows_per_block, "rows_per_block", minimum=1)
     if kind not in ("borderline-1", "borderline-2"):
         raise ValueError(f"kind must be 'borderline-1' or 'borderline-2', got {kind!r}")
     data.numeric()
@@ -2180,6 +2182,8 @@ def adasyn(X, y, *, k=5, ratio="auto", random_state=None, n_jobs=None, return_in
     data = _Data(X, y, method)
     k = check_int(k, "k", minimum=1)
     check_n_jobs(n_jobs)
+    if rows_per_block is not None:
+        rows_per_block = check_int(rows_per_block, "rows_per_block", minimum=1)
     data.numeric()
     targets, gathered = _over_setup(data, ratio, k, k, max_gather_bytes)
     pieces = [data.whole(b, numeric=True) for b in range(data.n_blocks)]

@@ -258,8 +258,11 @@ def test_smote_checks_class_size_and_rows_per_block():
     X, y = _data()
     with pytest.raises(ValueError, match="class 1 has 85 rows"):
         rkd.smote(_dask(X, "even"), y, k=1000)
-    with pytest.raises(ValueError, match="rows_per_block"):
-        rkd.smote(_dask(X, "even"), y, rows_per_block=0)
+    for name in ("smote", "borderline_smote", "adasyn"):
+        with pytest.raises(ValueError, match="rows_per_block must be .*, got 0"):
+            getattr(rkd, name)(_dask(X, "even"), y, rows_per_block=0)
+        with pytest.raises(TypeError, match="rows_per_block must be an integer >= 1, got 2.5"):
+            getattr(rkd, name)(_dask(X, "even"), y, rows_per_block=2.5)
 
 
 OVER_SEARCHED = [
