@@ -32,6 +32,7 @@ Usage (from the repository root, PYTHONPATH at it)::
     OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py scale --n 5000000 --workers 2 \\
         --memory 1.5GB
     OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py overhead --n 1000000
+    OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py overhead --n 1000000 --chunk auto
     OPENBLAS_NUM_THREADS=1 python asv_bench/dask_scale.py blockwise --n 200000
     python asv_bench/dask_scale.py oversample --n 200000
 """
