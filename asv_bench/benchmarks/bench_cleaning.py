@@ -4,7 +4,13 @@ Grid: ``n`` x ``d`` x ``balance`` (``common.N_ROWS``, ``N_FEATURES``, ``BALANCES
 subset of it per class (``RESAMPLEKIT_BENCH_FULL=1`` runs all 27). The cleaning rules search
 all rows against all rows (about 3.5 s at 100,000 x 20 on 2 cores, several times that at
 d = 100), so they take ``SlowCalls`` timing, and RENN and AllKNN run 100,000 rows only at d = 4.
+The ``Approximate`` classes run ENN and Tomek links with ``neighbors="approximate"`` (the
+``ann`` extra; skipped without faiss-cpu or on commits without the keyword) on the 20- and
+100-feature cases, where a graph index is meant to pay; the exact classes are their baseline.
 """
+import importlib.util
+import inspect
+
 from .common import ResamplerBenchmark, SlowCalls, cache_datasets, module_datasets
 
 
@@ -54,3 +60,25 @@ class NearMiss2(NearMiss1):
 
 class NearMiss3(NearMiss1):
     kwargs = {"version": 3}
+
+
+class _Approximate(SlowCalls, _NeighbourRule):
+    kwargs = {"neighbors": "approximate"}
+    always_run = [(10_000, 20, "five_class"), (10_000, 100, "binary_95_5"),
+                  (100_000, 20, "binary_90_10")]
+    num_param_combinations = 3
+
+    def setup(self, files, *params):
+        if importlib.util.find_spec("faiss") is None:
+            raise NotImplementedError("the ann extra (faiss-cpu) is absent")
+        super().setup(files, *params)
+        if "neighbors" not in inspect.signature(self.func).parameters:
+            raise NotImplementedError("this commit has no neighbors='approximate'")
+
+
+class EditedNearestNeighboursApproximate(_Approximate):
+    function_name = "edited_nearest_neighbours"
+
+
+class TomekLinksApproximate(_Approximate):
+    function_name = "tomek_links"
