@@ -160,11 +160,14 @@ class Method:
     rk_kwargs: dict
     imb_class: str  # "module:Class"
     imb_kwargs: dict
-    check: str  # "rows" (identical output) or "counts" (equal class counts)
+    # "rows" (identical output), "counts" (equal class counts) or "kept" (the share of
+    # imbalanced-learn's output rows that resamplekit's output holds: approximate modes)
+    check: str
     data: str = "numeric"  # "numeric", "categorical" (SMOTEN) or "mixed" (SMOTENC)
     max_n: int = None  # skip larger workloads (reported as such)
     rk_library: str = "resamplekit"  # "selftest" for the --self-test fakes
     known_difference: str = None  # why the class counts may differ on purpose
+    default: bool = True  # part of the default set (else run only when named by its label)
 
 
 _US = "imblearn.under_sampling:"
@@ -218,6 +221,18 @@ METHODS = [
            _CB + "SMOTETomek", {"random_state": 0}, "counts"),
     Method("smote_enn", "smote_enn", {"random_state": 0},
            _CB + "SMOTEENN", {"random_state": 0}, "counts"),
+    # The approximate neighbour mode (the ann extra) against imbalanced-learn's exact rule:
+    # not in the default set; name them by label, e.g.
+    # --methods "edited_nearest_neighbours(neighbors='approximate')".
+    *[Method(f"{name}(neighbors='approximate')", name, {**kw, "neighbors": "approximate"},
+             _US + cls, imb_kw, "kept", default=False)
+      for name, kw, cls, imb_kw in (
+          ("edited_nearest_neighbours", {"k": 3}, "EditedNearestNeighbours",
+           {"n_neighbors": 3}),
+          ("tomek_links", {}, "TomekLinks", {}),
+          ("neighbourhood_cleaning_rule", {"k": 3}, "NeighbourhoodCleaningRule",
+           {"n_neighbors": 3}),
+          ("near_miss", {"version": 1, "k": 3}, "NearMiss", {"version": 1, "n_neighbors": 3}))],
 ]
 
 
@@ -590,6 +605,8 @@ def agreement(method, rk, imb, rk_file, imb_file):
                                   else "")
     Xa, ya = _load_matrix(_stored(rk_file + "_X")), np.load(rk_file + "_y.npy")
     Xb, yb = _load_matrix(_stored(imb_file + "_X")), np.load(imb_file + "_y.npy")
+    if method.check == "kept":
+        return kept_share(Xa, ya, Xb, yb)
     if Xa.shape != Xb.shape or ya.shape != yb.shape:
         return f"rows differ (shape {Xa.shape} vs {Xb.shape})"
     if not np.array_equal(ya, yb):
@@ -608,6 +625,24 @@ def agreement(method, rk, imb, rk_file, imb_file):
     if np.allclose(Xa, Xb, rtol=1e-12, atol=1e-12 * scale):
         return "identical rows"
     return f"rows differ (max |diff| {float(np.max(np.abs(Xa - Xb))):.3g})"
+
+
+def _row_keys(X, y):
+    """One opaque key per (row, label): equal keys for bit-identical rows with equal labels."""
+    A = np.ascontiguousarray(np.column_stack([np.asarray(X, dtype=np.float64),
+                                              np.asarray(y, dtype=np.float64)]))
+    return A.view(np.dtype((np.void, A.dtype.itemsize * A.shape[1]))).ravel()
+
+
+def kept_share(Xa, ya, Xb, yb):
+    """How many of the rows b kept (imbalanced-learn's) a kept too (resamplekit's approximate
+    mode): both are subsets of the same workload, whose rows are distinct."""
+    if _is_sparse(Xa) or _is_sparse(Xb):
+        return "not compared (sparse)"
+    if Xb.shape[0] == 0:
+        return "no rows kept by imblearn"
+    both = np.isin(_row_keys(Xb, yb), _row_keys(Xa, ya)).sum()
+    return f"{both / Xb.shape[0]:.2%} of imblearn's rows ({Xa.shape[0]:,} vs {Xb.shape[0]:,})"
 
 
 def fmt_time(o, timeout):
@@ -741,12 +776,15 @@ def select(args):
         workloads = [w for w in WORKLOADS if (w.quick if args.quick else w.default)]
     if args.methods:
         wanted = [s.strip() for s in args.methods.split(",") if s.strip()]
-        methods = [m for m in METHODS if m.label in wanted or m.rk_name in wanted]
+        methods = [m for m in METHODS
+                   if m.label in wanted or (m.default and m.rk_name in wanted)]
         unknown = [s for s in wanted if not any(s in (m.label, m.rk_name) for m in METHODS)]
         if unknown:
-            sys.exit(f"unknown method(s) {unknown}; known: {sorted({m.rk_name for m in METHODS})}")
+            known = sorted({m.rk_name for m in METHODS} | {m.label for m in METHODS
+                                                            if not m.default})
+            sys.exit(f"unknown method(s) {unknown}; known: {known}")
     else:
-        methods = list(METHODS)
+        methods = [m for m in METHODS if m.default]
     return methods, workloads
 
 
@@ -811,8 +849,8 @@ def run_plan(plan, workloads, args, tmp, log=sys.stdout):
                 spec = {"library": library, "name": name, "kwargs": kwargs, "X": x_file,
                         "y": stem + "_y.npy", "repeats": args.repeats,
                         "memory_limit": mem_limit,
-                        "save": os.path.join(tmp, f"out_{side}") if method.check == "rows"
-                        else None}
+                        "save": os.path.join(tmp, f"out_{side}")
+                        if method.check in ("rows", "kept") else None}
                 outcomes[side] = run_child(spec, args.timeout, env)
             rk, imb = outcomes["rk"], outcomes["imb"]
             row["rk_outcome"], row["imb_outcome"] = rk, imb

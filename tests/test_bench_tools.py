@@ -1,6 +1,7 @@
 """The benchmark tooling in asv_bench/: data generators, skips and grid limits of the asv suite,
 and the pure parts of compare.py (its subprocess plumbing is checked by
 ``python asv_bench/compare.py --self-test``)."""
+import argparse
 import importlib.util
 import os
 import sys
@@ -219,6 +220,38 @@ def test_compare_agreement(tmp_path):
     assert compare.agreement(counts, ok, other, None, None) == (
         "counts differ (imblearn may under-generate)")
     assert compare.agreement(counts, ok, compare.Outcome(status="timeout"), None, None) == "-"
+
+
+def test_compare_kept_share_and_the_approximate_rows(tmp_path):
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(40, 3)), rng.integers(0, 2, 40)
+    kept = next(m for m in compare.METHODS if m.check == "kept")
+    assert kept.rk_kwargs["neighbors"] == "approximate" and not kept.default
+
+    def save(stem, rows):
+        np.save(str(tmp_path / stem) + "_X.npy", X[rows])
+        np.save(str(tmp_path / stem) + "_y.npy", y[rows])
+        return str(tmp_path / stem)
+
+    ok = compare.Outcome()
+    imb = save("imb", np.arange(20))
+    assert compare.agreement(kept, ok, ok, save("same", np.arange(20)[::-1]), imb) == (
+        "100.00% of imblearn's rows (20 vs 20)")
+    assert compare.agreement(kept, ok, ok, save("part", np.arange(5, 30)), imb) == (
+        "75.00% of imblearn's rows (25 vs 20)")
+    # a row with another label is not the same row
+    np.save(str(tmp_path / "lab") + "_X.npy", X[:20])
+    np.save(str(tmp_path / "lab") + "_y.npy", np.r_[1 - y[:1], y[1:20]])
+    assert compare.agreement(kept, ok, ok, str(tmp_path / "lab"), imb).startswith("95.00%")
+    # named by label only: the default set and the name alone leave them out
+    def chosen(methods):
+        args = argparse.Namespace(workloads=None, quick=False, methods=methods)
+        return [m.label for m in compare.select(args)[0]]
+
+    assert not any("approximate" in label for label in chosen(None))
+    assert chosen("edited_nearest_neighbours") == ["edited_nearest_neighbours"]
+    assert chosen("edited_nearest_neighbours(neighbors='approximate')") == [
+        "edited_nearest_neighbours(neighbors='approximate')"]
 
 
 def test_make_sparse_dataset_is_text_like_and_seeded():
