@@ -130,7 +130,7 @@ def extensions():
                 name,
                 [pyx],
                 include_dirs=[np.get_include(), kernels],
-                depends=[os.path.join(kernels, "knn_scan.h")],
+                depends=[os.path.join(kernels, h) for h in ("knn_scan.h", "kmeans_scan.h")],
                 define_macros=macros,
                 extra_compile_args=compile_args,
                 extra_link_args=lflags,

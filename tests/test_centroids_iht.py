@@ -58,7 +58,15 @@ def test_cluster_centroids_soft_matches_imblearn(counts, ratio):
     X_res, y_res = cluster_centroids(X, y, ratio=ratio, random_state=0)
     X_imb, y_imb = ClusterCentroids(sampling_strategy=ratio, random_state=0).fit_resample(X, y)
     assert_array_equal(y_res, y_imb)
-    assert_allclose(X_res, X_imb, rtol=1e-10, atol=1e-12)
+    if ratio == {0: 15, 1: 25}:
+        # class 0: two k-means++ candidates of exactly equal potential (an isolated pair of
+        # rows, see tests/test_kmeans.py::test_exact_tie_of_two_candidates), which rounding
+        # orders differently in the two libraries: the same centres, two of them swapped
+        order_res, order_imb = np.lexsort(X_res.T[::-1]), np.lexsort(X_imb.T[::-1])
+        assert_allclose(X_res[order_res], X_imb[order_imb], rtol=1e-10, atol=1e-12)
+        assert np.count_nonzero(np.abs(X_res - X_imb).max(axis=1) > 1e-9) == 2
+    else:
+        assert_allclose(X_res, X_imb, rtol=1e-10, atol=1e-12)
 
 
 def test_cluster_centroids_float_ratio_and_labels():

@@ -115,3 +115,37 @@ def test_input_not_modified_and_errors():
         kmeans_centers(X, 0)
     with pytest.raises(ValueError, match="random_state must be"):
         kmeans_centers(X, 2, random_state="x")
+
+
+def test_exact_tie_of_two_candidates():
+    # Rows 18 and 29 of this class form an isolated pair at the 11th seed: either one lowers
+    # the potential by exactly the same amount (checked in rational arithmetic), so which one
+    # wins is decided by rounding, here not as scikit-learn's GEMM-based distances decide it.
+    # The other becomes the 14th seed instead: the same centres, in another order.
+    from fractions import Fraction
+
+    import conftest
+
+    X, y = conftest.mixture((30, 80), spread=1.5, seed=2)
+    X0 = X[y == 0]
+    Z = np.ascontiguousarray(X0 - X0.mean(axis=0))
+    from sklearn.cluster._kmeans import _kmeans_plusplus
+    from sklearn.utils.extmath import row_norms
+
+    seeds, _, _ = _kmeanspp(Z, 15, np.random.RandomState(0), Z.dtype, 0)
+    _, ref = _kmeans_plusplus(Z, 15, row_norms(Z, squared=True), np.ones(len(Z)),
+                              np.random.RandomState(0))
+    assert sorted(seeds) == sorted(ref) and list(seeds) != list(ref)
+    first = int(np.flatnonzero(seeds != ref)[0])
+    assert {seeds[first], ref[first]} == {18, 29}
+    Zf = [[Fraction(v) for v in row] for row in Z]
+
+    def d2(a, b):
+        return sum((p - q) ** 2 for p, q in zip(Zf[a], Zf[b]))
+
+    closest = [min(d2(i, s) for s in seeds[:first]) for i in range(len(Z))]
+    pots = [sum(min(closest[i], d2(i, c)) for i in range(len(Z))) for c in (18, 29)]
+    assert pots[0] == pots[1]
+    expected = KMeans(n_clusters=15, random_state=0).fit(X0).cluster_centers_
+    got = kmeans_centers(X0, 15, random_state=0)
+    assert_allclose(got[np.lexsort(got.T)], expected[np.lexsort(expected.T)], atol=1e-12)

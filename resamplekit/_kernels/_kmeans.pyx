@@ -7,12 +7,16 @@ exact squared Euclidean distances accumulated in float64 in feature order (no GE
 
 - ``kmeanspp``: k-means++ seeding with scikit-learn's local trials (candidates by searchsorted
   on the cumulative sum of the closest squared distances, the candidate of least potential
-  wins, first on ties). Each row keeps its closest centre a; a candidate can only take the
-  row when d(candidate, a) < 2 d(row, a), so the row's distance to the candidate is computed
-  only then. The candidates' gains are summed per block of 2048 rows, blocks in order, so
-  the result does not depend on the thread count. Time O(k n L) compares, O(L k^2 d) for the
-  candidate-to-centre distances (L local trials), O(d) per row that passes; memory
-  O(n + L k + L n / 2048) beyond the caller's arrays.
+  wins, first on ties). Each step scans every row against its L candidates at once
+  (kmeans_scan.h: the candidates in vector lanes, their distances accumulated side by side,
+  from a copy of X packed by blocks of 16 rows), listing the rows each candidate would take;
+  the winner's list updates the rows' closest centres.
+  No bound prunes rows: on data of many features the triangle test d(candidate, centre) <
+  2 d(row, centre) holds for most rows, so testing it costs more than it saves. The
+  candidates' gains are summed per block of 2048 rows, blocks in order, so the result does
+  not depend on the thread count. Time O(k n L d); memory: the packed copy of X
+  (8 n d bytes), the lists of lowered rows (48 bytes per row) and O(n + L n / 2048) beyond
+  the caller's arrays.
 - ``hamerly_filter``: the bound test of Lloyd's assignment step with Hamerly's bounds (one
   upper bound per row on the distance to its centre, one lower bound on the distance to any
   other centre): marks the rows whose bounds cannot rule out a change; the caller searches
@@ -37,6 +41,14 @@ cdef inline double _sqdist(const double* a, const double* b, Py_ssize_t d) noexc
 
 cdef enum:
     CHUNK = 2048  # rows per partial sum: fixed, so the sums do not depend on the threads
+    HITS_PER_ROW = 2  # capacity of a chunk's list of lowered rows, per row
+
+
+cdef extern from "kmeans_scan.h" nogil:
+    Py_ssize_t rk_kmpp_gains(const double* XP, Py_ssize_t start, Py_ssize_t stop,
+                             Py_ssize_t d, const double* CT, Py_ssize_t Lp, Py_ssize_t L,
+                             const double* closest, double* gains, Py_ssize_t* hit_row,
+                             Py_ssize_t* hit_t, double* hit_d, Py_ssize_t cap)
 
 
 def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
@@ -46,14 +58,32 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
     the earlier one on ties) and ``closest`` (its squared distance). ``u`` holds the
     (k - 1, L) uniform draws of the local trials, ``first`` the first seed's row."""
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = centers.shape[0], L = u.shape[1]
+    cdef Py_ssize_t Lp = ((L + 3) // 4) * 4
     cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
-    cdef Py_ssize_t i, a, c, t, lo, hi, mid, best, ch, start, stop
-    cdef double pot, r, dd, g, best_pot, thr
+    cdef Py_ssize_t i, j, c, t, lo, hi, mid, best, ch, start, stop
+    cdef double pot, r, g, best_pot
     cdef double[::1] cum = np.empty(n)
     cdef double[::1] cand_pot = np.empty(L)
-    cdef Py_ssize_t[::1] cand = np.empty(L, dtype=np.intp)
-    cdef double[:, ::1] dcen = np.empty((L, k))      # candidate-to-centre squared distances
-    cdef double[:, ::1] gains = np.zeros((n_chunks, L))
+    cdef Py_ssize_t[::1] cand = np.empty(Lp, dtype=np.intp)
+    cdef double[:, ::1] CT = np.empty((max(d, 1), Lp))   # the candidates, feature-major
+    # X packed by blocks of 16 rows, feature-major inside a block (kmeans_scan.h's XP)
+    cdef Py_ssize_t nb = (n + 15) // 16
+    padded = np.zeros((nb * 16, max(d, 1)))
+    padded[:n, :d] = X
+    cdef double[:, :, ::1] XP = np.ascontiguousarray(
+        padded.reshape(nb, 16, max(d, 1)).transpose(0, 2, 1))
+    del padded
+    cdef double[:, ::1] gains = np.zeros((n_chunks, Lp))
+    # per chunk, the (row, candidate, distance) triples where a candidate lowers a row
+    cdef Py_ssize_t cap = HITS_PER_ROW * CHUNK, h
+    cdef Py_ssize_t[:, ::1] hit_row = np.empty((n_chunks, cap), dtype=np.intp)
+    cdef Py_ssize_t[:, ::1] hit_t = np.empty((n_chunks, cap), dtype=np.intp)
+    cdef double[:, ::1] hit_d = np.empty((n_chunks, cap))
+    cdef Py_ssize_t[::1] n_hits = np.empty(n_chunks, dtype=np.intp)
+    if n == 0 or k == 0:
+        return
+    if Lp > 32:
+        raise ValueError(f"kmeanspp: at most 32 local trials, got {L}")
     with nogil:
         centers[0] = first
         for i in range(n):
@@ -75,13 +105,21 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
                     else:
                         hi = mid
                 cand[t] = lo if lo < n else n - 1
-            for a in prange(c, num_threads=n_threads, schedule="static"):
-                for t in range(L):
-                    dcen[t, a] = _sqdist(&X[cand[t], 0], &X[centers[a], 0], d)
-            # a candidate takes row i from its centre a only if d(cand, a) < 2 d(i, a)
+            for t in range(L, Lp):  # padding: copies of the first candidate, never chosen
+                cand[t] = cand[0]
+            for j in range(d):
+                for t in range(Lp):
+                    CT[j, t] = X[cand[t], j]
+            # each candidate's gain: sum over rows of max(closest - d(row, candidate), 0),
+            # per fixed chunk of rows, chunks added in order (thread-count independent)
             for ch in prange(n_chunks, num_threads=n_threads, schedule="dynamic"):
-                _chunk_gains(X, cand, dcen, label, closest, ch * CHUNK,
-                             min(n, ch * CHUNK + CHUNK), &gains[ch, 0])
+                start = ch * CHUNK
+                stop = min(n, start + CHUNK)
+                for t in range(Lp):
+                    gains[ch, t] = 0.0
+                n_hits[ch] = rk_kmpp_gains(&XP[0, 0, 0], start, stop, d, &CT[0, 0], Lp, L,
+                                           &closest[0], &gains[ch, 0], &hit_row[ch, 0],
+                                           &hit_t[ch, 0], &hit_d[ch, 0], cap)
             best = 0
             best_pot = INFINITY
             for t in range(L):
@@ -93,30 +131,20 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
                     best_pot = cand_pot[t]
                     best = t
             centers[c] = cand[best]
-            for i in prange(n, num_threads=n_threads, schedule="static"):
-                if dcen[best, label[i]] < 4.0 * closest[i]:
-                    dd = _sqdist(&X[cand[best], 0], &X[i, 0], d)
-                    if dd < closest[i]:
-                        closest[i] = dd
-                        label[i] = c
-
-
-cdef void _chunk_gains(const double[:, ::1] X, const Py_ssize_t[::1] cand,
-                       const double[:, ::1] dcen, const Py_ssize_t[::1] label,
-                       const double[::1] closest, Py_ssize_t start, Py_ssize_t stop,
-                       double* out) noexcept nogil:
-    cdef Py_ssize_t L = cand.shape[0], d = X.shape[1], i, t, a
-    cdef double thr, dd
-    for t in range(L):
-        out[t] = 0.0
-    for i in range(start, stop):
-        a = label[i]
-        thr = 4.0 * closest[i]
-        for t in range(L):
-            if dcen[t, a] < thr:
-                dd = _sqdist(&X[cand[t], 0], &X[i, 0], d)
-                if dd < closest[i]:
-                    out[t] += closest[i] - dd
+            # the rows the winner takes: its listed entries (a chunk whose list was full:
+            # a pass over its rows)
+            for ch in prange(n_chunks, num_threads=n_threads, schedule="static"):
+                if n_hits[ch] >= 0:
+                    for h in range(n_hits[ch]):
+                        if hit_t[ch, h] == best:
+                            closest[hit_row[ch, h]] = hit_d[ch, h]
+                            label[hit_row[ch, h]] = c
+                else:
+                    for i in range(ch * CHUNK, min(n, ch * CHUNK + CHUNK)):
+                        r = _sqdist(&X[cand[best], 0], &X[i, 0], d)
+                        if r < closest[i]:
+                            closest[i] = r
+                            label[i] = c
 
 
 def hamerly_filter(const double[:, ::1] X, const double[:, ::1] C, const double[::1] half_gap,
