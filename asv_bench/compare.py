@@ -194,7 +194,7 @@ METHODS = [
     Method("one_sided_selection", "one_sided_selection", {"random_state": 0},
            _US + "OneSidedSelection", {"random_state": 0}, "counts"),
     Method("cluster_centroids", "cluster_centroids", {"random_state": 0},
-           _US + "ClusterCentroids", {"random_state": 0}, "counts"),
+           _US + "ClusterCentroids", {"random_state": 0}, "rows"),
     Method("instance_hardness_threshold", "instance_hardness_threshold", {"random_state": 0},
            _US + "InstanceHardnessThreshold", {"random_state": 0}, "counts"),
     Method("smote", "smote", {"k": 5, "random_state": 0},
@@ -224,15 +224,16 @@ METHODS = [
     # The approximate neighbour mode (the ann extra) against imbalanced-learn's exact rule:
     # not in the default set; name them by label, e.g.
     # --methods "edited_nearest_neighbours(neighbors='approximate')".
-    *[Method(f"{name}(neighbors='approximate')", name, {**kw, "neighbors": "approximate"},
-             _US + cls, imb_kw, "kept", default=False)
-      for name, kw, cls, imb_kw in (
-          ("edited_nearest_neighbours", {"k": 3}, "EditedNearestNeighbours",
+    *[Method(f"{name}({extra}neighbors='approximate')", name,
+             {**kw, "neighbors": "approximate"}, _US + cls, imb_kw, "kept", default=False)
+      for name, extra, kw, cls, imb_kw in (
+          ("edited_nearest_neighbours", "", {"k": 3}, "EditedNearestNeighbours",
            {"n_neighbors": 3}),
-          ("tomek_links", {}, "TomekLinks", {}),
-          ("neighbourhood_cleaning_rule", {"k": 3}, "NeighbourhoodCleaningRule",
+          ("tomek_links", "", {}, "TomekLinks", {}),
+          ("neighbourhood_cleaning_rule", "", {"k": 3}, "NeighbourhoodCleaningRule",
            {"n_neighbors": 3}),
-          ("near_miss", {"version": 1, "k": 3}, "NearMiss", {"version": 1, "n_neighbors": 3}))],
+          ("near_miss", "version=1, ", {"version": 1, "k": 3}, "NearMiss",
+           {"version": 1, "n_neighbors": 3}))],
 ]
 
 
@@ -775,7 +776,8 @@ def select(args):
     else:
         workloads = [w for w in WORKLOADS if (w.quick if args.quick else w.default)]
     if args.methods:
-        wanted = [s.strip() for s in args.methods.split(",") if s.strip()]
+        # commas inside a label's parentheses do not separate methods
+        wanted = [s.strip() for s in re.split(r",(?![^()]*\))", args.methods) if s.strip()]
         methods = [m for m in METHODS
                    if m.label in wanted or (m.default and m.rk_name in wanted)]
         unknown = [s for s in wanted if not any(s in (m.label, m.rk_name) for m in METHODS)]

@@ -797,7 +797,9 @@ _doc(ClusterCentroids, "Under-sampling by replacing each targeted class with clu
      "cluster_centroids", "\n    ".join([
          _P["sampling_strategy_under"], _P["random_state"],
          """estimator : estimator object, default=None
-        A clusterer with ``n_clusters`` and ``cluster_centers_``; None means KMeans.""",
+        A clusterer with ``n_clusters`` and ``cluster_centers_``; None means scikit-learn's
+        ``KMeans(random_state=random_state)``, computed by resamplekit on dense X (the same
+        centres to rounding).""",
          """voting : {'auto', 'hard', 'soft'}, default='auto'
         'soft': the centroids; 'hard': the real row nearest each centroid; 'auto': hard
         for sparse X, soft otherwise.""", ]), "random_state=0")

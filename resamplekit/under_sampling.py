@@ -560,7 +560,7 @@ def cluster_centroids(
         ``sklearn.cluster.KMeans(random_state=random_state)`` (scikit-learn's defaults
         otherwise, as imbalanced-learn). On dense X resamplekit computes that KMeans itself
         (the same k-means++ draws and Lloyd iterations, the centres equal to scikit-learn's
-        to rounding, several times faster); on sparse X scikit-learn's KMeans runs.
+        to rounding, about twice as fast); on sparse X scikit-learn's KMeans runs.
     voting : {'auto', 'hard', 'soft'}, default='auto'
         'soft' returns the centers, 'hard' the nearest real rows; 'auto' is 'hard' for sparse
         X and 'soft' otherwise. On sparse X, KMeans fits the CSR rows (scikit-learn's sparse

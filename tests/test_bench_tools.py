@@ -164,8 +164,8 @@ def test_compare_method_map_covers_every_method():
     rows = {m.rk_name for m in compare.METHODS if m.check == "rows"}
     assert rows == {"random_under", "random_over", "near_miss", "tomek_links",
                     "edited_nearest_neighbours", "repeated_edited_nearest_neighbours",
-                    "all_knn", "neighbourhood_cleaning_rule", "smote", "borderline_smote",
-                    "adasyn"}
+                    "all_knn", "neighbourhood_cleaning_rule", "cluster_centroids", "smote",
+                    "borderline_smote", "adasyn"}
     for m in compare.METHODS:  # every imblearn class named exists
         module, cls = m.imb_class.split(":")
         assert hasattr(pytest.importorskip(module), cls)
@@ -252,6 +252,8 @@ def test_compare_kept_share_and_the_approximate_rows(tmp_path):
     assert chosen("edited_nearest_neighbours") == ["edited_nearest_neighbours"]
     assert chosen("edited_nearest_neighbours(neighbors='approximate')") == [
         "edited_nearest_neighbours(neighbors='approximate')"]
+    assert chosen("smote,near_miss(version=1, neighbors='approximate')") == [
+        "smote", "near_miss(version=1, neighbors='approximate')"]
 
 
 def test_make_sparse_dataset_is_text_like_and_seeded():
