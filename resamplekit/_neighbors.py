@@ -114,10 +114,14 @@ class Tuning:
     # symmetric_max_bytes. With the fused scan, only from symmetric_min_features_fused features
     # on: below, the tiled kernel on every pair was faster (2 threads, 3,000-100,000 rows,
     # d = 6-20: 0.45-0.9x the symmetric kernel's time; d = 40: 0.95-1.15x; 50,000 x 100: 1.35x).
+    # The lists grow as n and the threads (about 184 bytes per row and thread at k = 3): the
+    # cap is scikit-learn's default working_memory, 1 GiB. Measured at 1,000,000 x 20
+    # isotropic float32, k = 3, 2 threads: 276 s symmetric (its 368 MB of lists) against 424 s
+    # for edited_nearest_neighbours on the tiled kernel under the former 256 MB cap.
     symmetric_min_rows: int = 2048
     symmetric_min_features_fused: int = 32
     chunk_symmetric: int = 256
-    symmetric_max_bytes: int = 256 * 2**20
+    symmetric_max_bytes: int = 2**30
     # Fewer queries than few_queries per thread (and many_rows rows per thread): the threads
     # split the rows of X instead of the queries, and their k-lists are merged.
     few_queries: int = 32
@@ -492,8 +496,8 @@ def kneighbors(
     axes, about 40 bytes per row and per query for their order and projections. The symmetric
     kernel (the self-query of all rows, Y and rows None, at least 2,048 rows, when pruning does
     not pay) adds per-thread candidate lists of at most 36k + 136 bytes per row and thread
-    (256 MB in all at most, else it uses the tiled kernel), e.g. 40 MB for 100,000 rows, k=4
-    and two threads.
+    (1 GiB in all at most, else it uses the tiled kernel), e.g. 40 MB for 100,000 rows, k=4
+    and two threads, 368 MB for 1,000,000 rows, k=3 and two threads.
 
     Scale: the answer does not change when X (and Y) are multiplied by a power of two, as long
     as they stay finite; the distances are multiplied by it. Data whose largest magnitude is

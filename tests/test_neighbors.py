@@ -514,6 +514,18 @@ def test_symmetric_is_the_default_for_large_self_queries(rng, fused):
         assert (plan.kernel, plan.fused) == ("brute", True)
 
 
+def test_symmetric_memory_cap_at_a_million_rows():
+    # The per-thread lists of the symmetric kernel (184 bytes per row and thread at k = 3,
+    # float32 scan) fit the 1 GiB cap for a million rows on two threads, not on eight.
+    assert nb._symmetric_bytes(1_000_000, 3, 2, np.float32) == 368_000_000
+    plan = nb.plan_search(1_000_000, 1_000_000, 20, 3, 2, self_query=True, dtype="float32",
+                          fused_available=False)
+    assert plan.kernel == "symmetric"
+    plan = nb.plan_search(1_000_000, 1_000_000, 20, 3, 8, self_query=True, dtype="float32",
+                          fused_available=False)
+    assert plan.kernel == "brute"
+
+
 def test_symmetric_overflow_is_redone(rng, monkeypatch):
     # Tight clusters far apart: float32 lists overflow in the symmetric pass too and those
     # queries are redone by a float64 scan.
