@@ -67,12 +67,14 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
     cdef Py_ssize_t[::1] cand = np.empty(Lp, dtype=np.intp)
     cdef double[:, ::1] CT = np.empty((max(d, 1), Lp))   # the candidates, feature-major
     # X packed by blocks of 16 rows, feature-major inside a block (kmeans_scan.h's XP)
-    cdef Py_ssize_t nb = (n + 15) // 16
-    padded = np.zeros((nb * 16, max(d, 1)))
-    padded[:n, :d] = X
-    cdef double[:, :, ::1] XP = np.ascontiguousarray(
-        padded.reshape(nb, 16, max(d, 1)).transpose(0, 2, 1))
-    del padded
+    # (filled through a (block, row, feature) view: no second copy of X)
+    cdef Py_ssize_t nb = (n + 15) // 16, full = n // 16
+    packed = np.zeros((nb, max(d, 1), 16))
+    rows_view = packed.transpose(0, 2, 1)
+    rows_view[:full, :, :d] = np.asarray(X)[:full * 16].reshape(full, 16, d)
+    if nb > full:
+        rows_view[full, :n - full * 16, :d] = np.asarray(X)[full * 16:]
+    cdef double[:, :, ::1] XP = packed
     cdef double[:, ::1] gains = np.zeros((n_chunks, Lp))
     # per chunk, the (row, candidate, distance) triples where a candidate lowers a row
     cdef Py_ssize_t cap = HITS_PER_ROW * CHUNK, h
