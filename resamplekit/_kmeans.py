@@ -14,8 +14,9 @@ for float32 X), so centres agree to rounding; a draw or a label that sits on a t
 last bits may go the other way.
 
 cluster_centroids' default clusterer on dense X. The seeding's cost is k passes over the rows
-(each row against the 2 + log k candidates of a step, in SIMD lanes: _kernels/kmeans_scan.h);
-no bound prunes it on data of many features, where distances concentrate.
+(each row against the 2 + log k candidates of a step: a float32 screen in SIMD lanes rules out
+the pairs that cannot lower a row, the rest are computed exactly; _kernels/kmeans_scan.h); no
+bound prunes it on data of many features, where distances concentrate.
 """
 import numbers
 

@@ -61,6 +61,78 @@ def test_seeding_draws_as_scikit_learn(kind, k, seed):
     assert_allclose(closest, dist.min(axis=1), rtol=0, atol=1e-12)
 
 
+def _kmeanspp_bitwise(Xc, k, rs):
+    """The seeding's arithmetic, every (row, candidate) pair computed: squared distances summed
+    in feature order (one subtraction, multiplication and addition each), each candidate's gain
+    summed row by row in chunks of 2048 rows, the chunks added in order; the same draws. The
+    screened scan of kmeans_scan.h must give these seeds, labels and distances bit for bit."""
+    n, d = Xc.shape
+    first = rs.choice(n, p=np.full(n, 1.0 / n))
+    n_trials = 2 + int(np.log(k))
+    u = rs.uniform(size=(k - 1, n_trials))
+
+    def sqdist(c):
+        s = np.zeros(n)
+        for j in range(d):
+            t = Xc[:, j] - Xc[c, j]
+            s = s + t * t
+        return s
+
+    seeds, closest, label = [first], sqdist(first), np.zeros(n, dtype=np.intp)
+    for step in range(1, k):
+        cum = np.cumsum(closest)  # sequential, as the kernel's running sum
+        pot = cum[-1]
+        cand = np.minimum(np.searchsorted(cum, u[step - 1] * pot, side="left"), n - 1)
+        best, best_pot, best_dist = 0, np.inf, None
+        for t, c in enumerate(cand):
+            dist = sqdist(c)
+            g = np.maximum(closest - dist, 0.0)
+            total = 0.0
+            for lo in range(0, n, 2048):
+                total = total + np.cumsum(g[lo:lo + 2048])[-1]
+            if pot - total < best_pot:
+                best, best_pot, best_dist = t, pot - total, dist
+        seeds.append(cand[best])
+        lower = best_dist < closest
+        closest = np.where(lower, best_dist, closest)
+        label[lower] = step
+    return np.array(seeds), label, closest
+
+
+def _screen_data(kind, seed):
+    """Data on which a float32 screen could err: ties on a lattice, a large offset against a
+    small spread, values far from 1 (huge, tiny), duplicated rows, one outlier."""
+    rng = np.random.default_rng(seed)
+    if kind == "lattice":  # many exactly equal distances
+        return rng.integers(-3, 4, size=(2500, 5)).astype(np.float64)
+    if kind == "offset":  # two clusters far apart: norms 1e12 times the distances
+        X = rng.normal(size=(2500, 6)) * 1e-3
+        X[::2] += 1e3
+        return X
+    if kind == "huge":
+        return rng.normal(size=(2500, 4)) * 1e150  # squares near 1e300
+    if kind == "tiny":
+        return rng.normal(size=(2500, 4)) * 1e-150  # squares near 1e-300
+    if kind == "dup_outlier":
+        X = np.repeat(rng.normal(size=(400, 3)), rng.integers(1, 8, size=400), axis=0)
+        X[7] = 1e6
+        return X
+    return rng.normal(size=(4500, 20))  # isotropic, past two chunks, 20 features
+
+
+@pytest.mark.parametrize("kind", ["lattice", "offset", "huge", "tiny", "dup_outlier", "normal"])
+def test_screened_seeding_is_the_exact_seeding_bit_for_bit(kind):
+    X = _screen_data(kind, 5)
+    Xc = np.ascontiguousarray(X - X.mean(axis=0))
+    k = 60
+    ref_seeds, ref_label, ref_closest = _kmeanspp_bitwise(Xc, k, np.random.RandomState(11))
+    for n_threads in (1, 2):
+        seeds, label, closest = _kmeanspp(Xc, k, np.random.RandomState(11), Xc.dtype, n_threads)
+        assert_array_equal(seeds, ref_seeds)
+        assert_array_equal(label, ref_label)
+        assert_array_equal(closest.view(np.int64), ref_closest.view(np.int64))
+
+
 @pytest.mark.parametrize("kind,k", [("normal", 40), ("normal", 300), ("blobs", 150),
                                     ("dup", 30), ("dup", 140)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -8,15 +8,18 @@ exact squared Euclidean distances accumulated in float64 in feature order (no GE
 - ``kmeanspp``: k-means++ seeding with scikit-learn's local trials (candidates by searchsorted
   on the cumulative sum of the closest squared distances, the candidate of least potential
   wins, first on ties). Each step scans every row against its L candidates at once
-  (kmeans_scan.h: the candidates in vector lanes, their distances accumulated side by side,
-  from a copy of X packed by blocks of 16 rows), listing the rows each candidate would take;
-  the winner's list updates the rows' closest centres.
-  No bound prunes rows: on data of many features the triangle test d(candidate, centre) <
-  2 d(row, centre) holds for most rows, so testing it costs more than it saves. The
+  (kmeans_scan.h): a float32 screen (rows in SIMD lanes, from a copy of X scaled by a power
+  of two and packed by blocks of 8 rows) rules out the (row, candidate) pairs whose distance is
+  certainly no less than the row's closest, with a margin four times the rounding's bound; the
+  pairs left are computed exactly in float64, so gains, seeds, labels and distances are bit for
+  bit those of the exact scan of every pair. The rows each candidate would take are listed, and
+  the winner's list updates the rows' closest centres. No triangle bound prunes rows: on data
+  of many features d(candidate, centre) < 2 d(row, centre) holds for most rows. The
   candidates' gains are summed per block of 2048 rows, blocks in order, so the result does
-  not depend on the thread count. Time O(k n L d); memory: the packed copy of X
-  (8 n d bytes), the lists of lowered rows (48 bytes per row) and O(n + L n / 2048) beyond
-  the caller's arrays.
+  not depend on the thread count. Time O(k n L d) (the screen's float32 multiply-adds, 8 rows
+  per instruction); memory: the packed float32 copy of X (4 n d bytes), the lists of lowered
+  rows (48 bytes per row), the running sums, scaled norms and screen thresholds (20 bytes per
+  row) and O(L n / 2048) beyond the caller's arrays.
 - ``hamerly_filter``: the bound test of Lloyd's assignment step with Hamerly's bounds (one
   upper bound per row on the distance to its centre, one lower bound on the distance to any
   other centre): marks the rows whose bounds cannot rule out a change; the caller searches
@@ -45,10 +48,18 @@ cdef enum:
 
 
 cdef extern from "kmeans_scan.h" nogil:
-    Py_ssize_t rk_kmpp_gains(const double* XP, Py_ssize_t start, Py_ssize_t stop,
-                             Py_ssize_t d, const double* CT, Py_ssize_t Lp, Py_ssize_t L,
-                             const double* closest, double* gains, Py_ssize_t* hit_row,
-                             Py_ssize_t* hit_t, double* hit_d, Py_ssize_t cap)
+    Py_ssize_t rk_kmpp_gains(const float* XS, const float* thr, const double* X,
+                             Py_ssize_t start, Py_ssize_t stop, Py_ssize_t d,
+                             const float* CS, const float* cn, const double* C,
+                             Py_ssize_t Lp, Py_ssize_t L, const double* closest,
+                             double* gains, Py_ssize_t* hit_row, Py_ssize_t* hit_t,
+                             double* hit_d, Py_ssize_t cap)
+
+
+cdef inline float _screen(double closest, double scale2, double nx, double margin_rel,
+                          double margin_abs) noexcept nogil:
+    """The screen's threshold of a row (kmeans_scan.h): closest - |x|^2 + margin, scaled."""
+    return <float>(closest * scale2 - nx + margin_rel * nx + margin_abs)
 
 
 def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
@@ -60,21 +71,46 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = centers.shape[0], L = u.shape[1]
     cdef Py_ssize_t Lp = ((L + 3) // 4) * 4
     cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
-    cdef Py_ssize_t i, j, c, t, lo, hi, mid, best, ch, start, stop
+    cdef Py_ssize_t i, j, c, t, lo, hi, mid, best, ch, start, stop, row
     cdef double pot, r, g, best_pot
+    if n == 0 or k == 0:
+        return
+    if Lp > 32:
+        raise ValueError(f"kmeanspp: at most 32 local trials, got {L}")
     cdef double[::1] cum = np.empty(n)
     cdef double[::1] cand_pot = np.empty(L)
-    cdef Py_ssize_t[::1] cand = np.empty(Lp, dtype=np.intp)
-    cdef double[:, ::1] CT = np.empty((max(d, 1), Lp))   # the candidates, feature-major
-    # X packed by blocks of 16 rows, feature-major inside a block (kmeans_scan.h's XP)
-    # (filled through a (block, row, feature) view: no second copy of X)
-    cdef Py_ssize_t nb = (n + 15) // 16, full = n // 16
-    packed = np.zeros((nb, max(d, 1), 16))
-    rows_view = packed.transpose(0, 2, 1)
-    rows_view[:full, :, :d] = np.asarray(X)[:full * 16].reshape(full, 16, d)
-    if nb > full:
-        rows_view[full, :n - full * 16, :d] = np.asarray(X)[full * 16:]
-    cdef double[:, :, ::1] XP = packed
+    cdef Py_ssize_t[::1] cand = np.empty(L, dtype=np.intp)
+    cdef double[:, ::1] C = np.empty((L, max(d, 1)))  # the candidate rows
+    # The screen (kmeans_scan.h): X scaled by a power of two so that every |value| <= 1,
+    # in float32, packed by blocks of 8 rows; each row's squared norm (scaled, float64) and
+    # threshold (float32, -inf on the padding rows).
+    Xa = np.asarray(X)
+    top = float(np.max(np.abs(Xa))) if Xa.size else 0.0
+    cdef double scale = 1.0 if top == 0.0 else float(np.ldexp(1.0, -int(np.frexp(top)[1])))
+    cdef double scale2 = scale * scale
+    cdef Py_ssize_t nb = (n + 7) // 8, full_blocks = n // 8
+    packed = np.zeros((nb, max(d, 1), 8), dtype=np.float32)
+    rows_view = packed.transpose(0, 2, 1)  # (block, row, feature)
+    rows_view[:full_blocks, :, :d] = Xa[:full_blocks * 8].reshape(full_blocks, 8, d) * scale
+    if nb > full_blocks:
+        rows_view[full_blocks, :n - full_blocks * 8, :d] = Xa[full_blocks * 8:] * scale
+    cdef float[:, :, ::1] XS = packed
+    cdef double[::1] nx = np.empty(n)
+    cdef double nmax = 0.0, v
+    with nogil:
+        for i in range(n):
+            r = 0.0
+            for j in range(d):
+                v = X[i, j] * scale
+                r = r + v * v
+            nx[i] = r
+            if r > nmax:
+                nmax = r
+    cdef double margin_rel = (d + 8) * 2.0 ** -22, margin_abs
+    margin_abs = margin_rel * nmax + (d + 1) * 2.0 ** -100
+    cdef float[::1] thr = np.full(nb * 8, -np.inf, dtype=np.float32)
+    cdef float[:, ::1] CS = np.zeros((max(d, 1), Lp), dtype=np.float32)
+    cdef float[::1] cn = np.full(Lp, np.inf, dtype=np.float32)
     cdef double[:, ::1] gains = np.zeros((n_chunks, Lp))
     # per chunk, the (row, candidate, distance) triples where a candidate lowers a row
     cdef Py_ssize_t cap = HITS_PER_ROW * CHUNK, h
@@ -82,15 +118,12 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
     cdef Py_ssize_t[:, ::1] hit_t = np.empty((n_chunks, cap), dtype=np.intp)
     cdef double[:, ::1] hit_d = np.empty((n_chunks, cap))
     cdef Py_ssize_t[::1] n_hits = np.empty(n_chunks, dtype=np.intp)
-    if n == 0 or k == 0:
-        return
-    if Lp > 32:
-        raise ValueError(f"kmeanspp: at most 32 local trials, got {L}")
     with nogil:
         centers[0] = first
         for i in range(n):
             closest[i] = _sqdist(&X[i, 0], &X[first, 0], d)
             label[i] = 0
+            thr[i] = _screen(closest[i], scale2, nx[i], margin_rel, margin_abs)
         for c in range(1, k):
             pot = 0.0
             for i in range(n):
@@ -107,11 +140,10 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
                     else:
                         hi = mid
                 cand[t] = lo if lo < n else n - 1
-            for t in range(L, Lp):  # padding: copies of the first candidate, never chosen
-                cand[t] = cand[0]
-            for j in range(d):
-                for t in range(Lp):
-                    CT[j, t] = X[cand[t], j]
+                for j in range(d):
+                    C[t, j] = X[cand[t], j]
+                    CS[j, t] = <float>(X[cand[t], j] * scale)
+                cn[t] = <float>nx[cand[t]]
             # each candidate's gain: sum over rows of max(closest - d(row, candidate), 0),
             # per fixed chunk of rows, chunks added in order (thread-count independent)
             for ch in prange(n_chunks, num_threads=n_threads, schedule="dynamic"):
@@ -119,9 +151,10 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
                 stop = min(n, start + CHUNK)
                 for t in range(Lp):
                     gains[ch, t] = 0.0
-                n_hits[ch] = rk_kmpp_gains(&XP[0, 0, 0], start, stop, d, &CT[0, 0], Lp, L,
-                                           &closest[0], &gains[ch, 0], &hit_row[ch, 0],
-                                           &hit_t[ch, 0], &hit_d[ch, 0], cap)
+                n_hits[ch] = rk_kmpp_gains(&XS[0, 0, 0], &thr[0], &X[0, 0], start, stop, d,
+                                           &CS[0, 0], &cn[0], &C[0, 0], Lp, L, &closest[0],
+                                           &gains[ch, 0], &hit_row[ch, 0], &hit_t[ch, 0],
+                                           &hit_d[ch, 0], cap)
             best = 0
             best_pot = INFINITY
             for t in range(L):
@@ -139,14 +172,18 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
                 if n_hits[ch] >= 0:
                     for h in range(n_hits[ch]):
                         if hit_t[ch, h] == best:
-                            closest[hit_row[ch, h]] = hit_d[ch, h]
-                            label[hit_row[ch, h]] = c
+                            row = hit_row[ch, h]
+                            closest[row] = hit_d[ch, h]
+                            label[row] = c
+                            thr[row] = _screen(closest[row], scale2, nx[row], margin_rel,
+                                               margin_abs)
                 else:
                     for i in range(ch * CHUNK, min(n, ch * CHUNK + CHUNK)):
                         r = _sqdist(&X[cand[best], 0], &X[i, 0], d)
                         if r < closest[i]:
                             closest[i] = r
                             label[i] = c
+                            thr[i] = _screen(r, scale2, nx[i], margin_rel, margin_abs)
 
 
 def hamerly_filter(const double[:, ::1] X, const double[:, ::1] C, const double[::1] half_gap,

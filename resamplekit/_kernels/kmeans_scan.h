@@ -1,37 +1,44 @@
 /*
- * The SIMD loops of the k-means++ seeding (_kmeans.pyx, kmeanspp).
+ * The row scan of the k-means++ seeding (_kmeans.pyx, kmeanspp): for one step's candidates,
+ * how much each would lower the potential, and which rows each would take.
  *
- * The rows are read from XP, X packed by blocks of 16 rows: XP[(b * d + j) * 16 + r] is
- * feature j of row 16 b + r (the last block padded with zeros), read once per step.
+ * rk_kmpp_gains: for the rows start .. stop-1 (start a multiple of 8) adds to gains[t], for
+ * each candidate t < L, the sum over the rows of max(closest[i] - |x_i - c_t|^2, 0), and lists
+ * every (row, candidate, squared distance) where the distance is below closest[i] (hit_row,
+ * hit_t, hit_d; returns their count, or -1 when they are more than cap): once the step's
+ * winner is known, its entries are the rows whose closest centre it becomes.
  *
- * rk_kmpp_gains: for the rows start .. stop-1 (start a multiple of 16) and the Lp candidates
- * packed as CT[j * Lp + t] (feature j of candidate t; Lp a multiple of 4, padded with copies
- * of a real candidate), adds to gains[t] the sum over the rows of max(closest[i] -
- * |x_i - c_t|^2, 0): how much candidate t would lower the potential there. The candidates sit
- * in vector lanes; several rows are taken at once, so that more additions are in flight.
- *
- * It also lists every (row, candidate t < L, squared distance) where the distance is below
- * closest[i] (hit_row, hit_t, hit_d; returns their count, or -1 when they are more than
- * cap): once the step's winner is known, its entries are the rows whose closest centre it
- * becomes, so no second pass over the rows is needed. After the first few steps a candidate
- * lowers few rows, and the list is short; a full list (-1) leaves that chunk's update to a
- * pass over its rows.
- *
- * Every squared distance is accumulated in feature order, one subtraction, one multiplication
- * and one addition per feature (no contraction: setup.py builds with -ffp-contract=off): bit
- * for bit _kmeans.pyx's _sqdist; the gains are added row by row in row order. So the results
- * do not depend on the vector width or on how rows are grouped.
+ * Two stages. A screen in float32 rules out the pairs (row, candidate) whose distance is
+ * certainly at least closest[i]: from XS, X scaled by a power of two (every |value| <= 1) and
+ * packed by blocks of 8 rows (XS[(b * d + j) * 8 + r], feature j of row 8 b + r, the last block
+ * padded with zeros), it computes v = |c|^2 - 2 x.c for 8 rows at once (rows in vector lanes,
+ * one candidate per accumulator) and drops the pair when v > thr[i], where thr[i] = closest[i] -
+ * |x_i|^2 + margin (scaled units; kept by the caller, -inf on padding rows; candidates past L
+ * carry |c|^2 = +inf, so are always dropped). The margin, (d + 8) 2^-22 (|x_i|^2 + max |x|^2) +
+ * (d + 1) 2^-100, is four times a bound on the float32 rounding (operands, products, sums,
+ * the conversions of thr and |c|^2) plus the float64 rounding of the exact distance, so a pair
+ * dropped has an exact distance >= closest[i]: it would add +0.0. Every pair kept (any pair
+ * the screen cannot rule out, NaN included) is computed exactly from X (row-major float64),
+ * one subtraction, one multiplication and one addition per feature in feature order (setup.py
+ * builds with -ffp-contract=off; bit for bit _kmeans.pyx's _sqdist), and its gain added row by
+ * row in row order. So the gains and lists are bit for bit those of the exact scan of every
+ * pair, whatever the vector width or the screen's outcome. After the first steps a candidate
+ * takes few rows and almost every pair is dropped: the scan streams 4 d + 4 bytes per row
+ * (against 8 d + 8 for float64) and does one multiply-add per row, candidate and feature
+ * across 8 lanes.
  *
  * Built as an AVX2 clone beside the baseline one where the toolchain supports function
  * multiversioning (RK_HAVE_TARGET_CLONES, probed by setup.py); GCC/Clang vector extensions
- * (plain loops elsewhere). Specialised for Lp = 4, 8, ..., 32 (a compile-time width; wider
- * lists return -2). Plain C99 otherwise; no state, no allocation
- * (accumulators on the stack, at most 8 * 4 * Lp bytes).
+ * (without them, every pair is computed exactly). Specialised for Lp = 4, 8, ..., 32
+ * accumulators (the caller pads the L candidates to a multiple of 4; wider returns -2). Plain
+ * C99 otherwise; no state, no allocation (accumulators on the stack, at most 32 * Lp bytes).
  */
 #ifndef RESAMPLEKIT_KMEANS_SCAN_H
 #define RESAMPLEKIT_KMEANS_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #if defined(RK_HAVE_TARGET_CLONES) && defined(__x86_64__)
 #define RK_KM_CLONES __attribute__((target_clones("avx2", "default")))
@@ -39,111 +46,97 @@
 #define RK_KM_CLONES
 #endif
 
-#define RK_KMPP_B 16  /* rows per packed block */
-#define RK_KMPP_PF 4  /* blocks ahead to prefetch */
+#define RK_KMPP_G 8   /* rows per packed block (vector lanes) */
+#define RK_KMPP_PF 8  /* blocks ahead to prefetch */
 
-/* Records that candidate t lowers row i's closest squared distance to dd. */
-#define RK_KMPP_HIT(I, T, DD)                                                  \
+/* Squared distance in feature order: _kmeans.pyx's _sqdist, bit for bit. */
+static inline double rk_kmpp_sqdist(const double *a, const double *b, ptrdiff_t d)
+{
+    double s = 0.0;
+    for (ptrdiff_t j = 0; j < d; j++) {
+        const double t = a[j] - b[j];
+        s += t * t;
+    }
+    return s;
+}
+
+/* The exact stage for row i and candidate t (candidate rows C, row-major). */
+#define RK_KMPP_EXACT(I, T)                                                    \
     do {                                                                       \
-        if (n_hits < cap) {                                                    \
-            hit_row[n_hits] = (I);                                             \
-            hit_t[n_hits] = (T);                                               \
-            hit_d[n_hits] = (DD);                                              \
-            n_hits++;                                                          \
-        } else {                                                               \
-            full = 1;                                                          \
+        const double dd_ = rk_kmpp_sqdist(X + (I) * d, C + (T) * d, d);         \
+        const double g_ = closest[I] - dd_;                                    \
+        if (g_ > 0.0) {                                                        \
+            gains[T] = gains[T] + g_;                                          \
+            if (n_hits < cap) {                                                \
+                hit_row[n_hits] = (I);                                         \
+                hit_t[n_hits] = (T);                                           \
+                hit_d[n_hits] = dd_;                                           \
+                n_hits++;                                                      \
+            } else {                                                           \
+                full = 1;                                                      \
+            }                                                                  \
         }                                                                      \
     } while (0)
 
-/* Feature j of row i in XP. */
-#define RK_XP(XP, i, j, d) ((XP)[(((i) / RK_KMPP_B) * (d) + (j)) * RK_KMPP_B + (i) % RK_KMPP_B])
-
 #if defined(__GNUC__)
-/* Four doubles; loads and stores through it need only a double's alignment. */
-typedef double rk_v4d __attribute__((vector_size(32), aligned(8)));
+/* Eight floats (loads need only a float's alignment); the lane mask of a comparison. */
+typedef float rk_v8f __attribute__((vector_size(32), aligned(4)));
+typedef int32_t rk_v8i __attribute__((vector_size(32), aligned(4)));
 
-/* R rows at a time (their accumulations independent), then the rows left one at a time;
- * each row's arithmetic and the order of the gains' additions are the same either way. */
-#define RK_KMPP_ROWS_OF(NV) ((NV) <= 2 ? 4 : (NV) <= 4 ? 2 : 1)
-#define RK_KMPP_BLOCK(LP, R)                                                   \
-    {                                                                          \
-        enum { NV = (LP) / 4 };                                                \
-        rk_v4d acc[R][NV];                                                     \
-        const double *xb = XP + ((i / RK_KMPP_B) * d) * RK_KMPP_B + i % RK_KMPP_B; \
-        if (i % RK_KMPP_B == 0) /* a new block: fetch the one PF blocks ahead */ \
-            for (ptrdiff_t o = 0; o < d * RK_KMPP_B; o += 8)                   \
-                __builtin_prefetch(xb + RK_KMPP_PF * d * RK_KMPP_B + o);       \
-        for (int r = 0; r < (R); r++)                                          \
-            for (int v = 0; v < NV; v++)                                       \
-                acc[r][v] = (rk_v4d){0.0, 0.0, 0.0, 0.0};                      \
-        for (ptrdiff_t j = 0; j < d; j++) {                                    \
-            const rk_v4d *c = (const rk_v4d *)(CT + j * (LP));                 \
-            for (int r = 0; r < (R); r++) {                                    \
-                const double xj = xb[j * RK_KMPP_B + r];                       \
-                const rk_v4d xv = {xj, xj, xj, xj};                            \
-                for (int v = 0; v < NV; v++) {                                 \
-                    const rk_v4d df = c[v] - xv;                               \
-                    acc[r][v] = acc[r][v] + df * df;                           \
-                }                                                              \
-            }                                                                  \
-        }                                                                      \
-        for (int r = 0; r < (R); r++) {                                        \
-            const double ci = closest[i + r];                                  \
-            for (int v = 0; v < NV; v++)                                       \
-                for (int l = 0; l < 4; l++) {                                  \
-                    const double g = ci - acc[r][v][l];                        \
-                    gains[4 * v + l] = gains[4 * v + l] + (g > 0.0 ? g : 0.0); \
-                    if (g > 0.0 && 4 * v + l < L)                              \
-                        RK_KMPP_HIT(i + r, 4 * v + l, acc[r][v][l]);           \
-                }                                                              \
-        }                                                                      \
-    }
-/* Groups of R rows never straddle a block: R divides 16 and groups start at multiples of R
- * (start is a multiple of 16). */
 #define RK_KMPP_BODY(LP)                                                       \
-    {                                                                          \
-        enum { R = RK_KMPP_ROWS_OF((LP) / 4) };                                \
-        ptrdiff_t i = start;                                                   \
-        for (; i + R <= stop; i += R)                                          \
-            RK_KMPP_BLOCK(LP, R)                                               \
-        for (; i < stop; i++)                                                  \
-            RK_KMPP_BLOCK(LP, 1)                                               \
+    for (ptrdiff_t i0 = start; i0 < stop; i0 += RK_KMPP_G) {                   \
+        const float *xb = XS + (i0 / RK_KMPP_G) * d * RK_KMPP_G;               \
+        for (ptrdiff_t o = 0; o < d * RK_KMPP_G; o += 16)                      \
+            __builtin_prefetch(xb + RK_KMPP_PF * d * RK_KMPP_G + o);           \
+        rk_v8f acc[LP];                                                        \
+        for (int t = 0; t < (LP); t++)                                         \
+            acc[t] = (rk_v8f){0, 0, 0, 0, 0, 0, 0, 0};                         \
+        for (ptrdiff_t j = 0; j < d; j++) {                                    \
+            rk_v8f xv;                                                         \
+            memcpy(&xv, xb + j * RK_KMPP_G, sizeof xv);                        \
+            const float *c = CS + j * (LP);                                    \
+            for (int t = 0; t < (LP); t++)                                     \
+                acc[t] = acc[t] + xv * c[t];                                   \
+        }                                                                      \
+        rk_v8f th;                                                             \
+        memcpy(&th, thr + i0, sizeof th);                                      \
+        rk_v8i keep[LP];                                                       \
+        rk_v8i any = {0, 0, 0, 0, 0, 0, 0, 0};                                 \
+        for (int t = 0; t < (LP); t++) {                                       \
+            const rk_v8f v = cn[t] - (acc[t] + acc[t]);                        \
+            keep[t] = ~(v > th); /* NaN: kept */                               \
+            any |= keep[t];                                                    \
+        }                                                                      \
+        uint64_t w[4];                                                         \
+        memcpy(w, &any, sizeof w);                                             \
+        if ((w[0] | w[1] | w[2] | w[3]) == 0)                                  \
+            continue;                                                          \
+        const ptrdiff_t rows = stop - i0 < RK_KMPP_G ? stop - i0 : RK_KMPP_G;  \
+        for (int t = 0; t < L; t++)                                            \
+            for (ptrdiff_t r = 0; r < rows; r++)                               \
+                if (keep[t][r])                                                \
+                    RK_KMPP_EXACT(i0 + r, t);                                  \
     }
 #else
 #define RK_KMPP_BODY(LP)                                                       \
-    {                                                                          \
-        double acc[LP];                                                        \
-        for (ptrdiff_t i = start; i < stop; i++) {                             \
-            for (ptrdiff_t t = 0; t < (LP); t++)                               \
-                acc[t] = 0.0;                                                  \
-            for (ptrdiff_t j = 0; j < d; j++) {                                \
-                const double xj = RK_XP(XP, i, j, d);                          \
-                const double *c = CT + j * (LP);                               \
-                for (ptrdiff_t t = 0; t < (LP); t++) {                         \
-                    const double df = c[t] - xj;                               \
-                    acc[t] = acc[t] + df * df;                                 \
-                }                                                              \
-            }                                                                  \
-            const double ci = closest[i];                                      \
-            for (ptrdiff_t t = 0; t < (LP); t++) {                             \
-                const double g = ci - acc[t];                                  \
-                gains[t] = gains[t] + (g > 0.0 ? g : 0.0);                     \
-                if (g > 0.0 && t < L)                                          \
-                    RK_KMPP_HIT(i, t, acc[t]);                                 \
-            }                                                                  \
-        }                                                                      \
-    }
+    for (ptrdiff_t i = start; i < stop; i++)                                   \
+        for (ptrdiff_t t = 0; t < L; t++)                                      \
+            RK_KMPP_EXACT(i, t);
 #endif
 
+/* Rows start .. stop-1 against the candidates: XS, thr (the screen), CS (candidates scaled,
+ * CS[j * Lp + t], float32), cn (their scaled |c|^2, +inf past L), X and C (float64, row-major:
+ * the rows, the L candidate rows). */
 #define RK_KMPP_FIXED(NAME, LP)                                                \
-    RK_KM_CLONES static ptrdiff_t NAME(const double *XP, ptrdiff_t start, ptrdiff_t stop, \
-                                  ptrdiff_t d, const double *CT, ptrdiff_t L,  \
-                                  const double *closest, double *gains,        \
-                                  ptrdiff_t *hit_row, ptrdiff_t *hit_t,        \
-                                  double *hit_d, ptrdiff_t cap)                \
+    RK_KM_CLONES static ptrdiff_t NAME(                                        \
+        const float *XS, const float *thr, const double *X, ptrdiff_t start,   \
+        ptrdiff_t stop, ptrdiff_t d, const float *CS, const float *cn,         \
+        const double *C, ptrdiff_t L, const double *closest, double *gains,    \
+        ptrdiff_t *hit_row, ptrdiff_t *hit_t, double *hit_d, ptrdiff_t cap)    \
     {                                                                          \
         ptrdiff_t n_hits = 0;                                                  \
         int full = 0;                                                          \
+        (void)XS; (void)thr; (void)CS; (void)cn;                               \
         RK_KMPP_BODY(LP)                                                       \
         return full ? -1 : n_hits;                                             \
     }
@@ -157,16 +150,17 @@ RK_KMPP_FIXED(rk_kmpp_gains_24, 24)
 RK_KMPP_FIXED(rk_kmpp_gains_28, 28)
 RK_KMPP_FIXED(rk_kmpp_gains_32, 32)
 
-static inline ptrdiff_t rk_kmpp_gains(const double *XP, ptrdiff_t start, ptrdiff_t stop,
-                                      ptrdiff_t d, const double *CT, ptrdiff_t Lp,
-                                      ptrdiff_t L, const double *closest, double *gains,
-                                      ptrdiff_t *hit_row, ptrdiff_t *hit_t, double *hit_d,
-                                      ptrdiff_t cap)
+static inline ptrdiff_t rk_kmpp_gains(const float *XS, const float *thr, const double *X,
+                                      ptrdiff_t start, ptrdiff_t stop, ptrdiff_t d,
+                                      const float *CS, const float *cn, const double *C,
+                                      ptrdiff_t Lp, ptrdiff_t L, const double *closest,
+                                      double *gains, ptrdiff_t *hit_row, ptrdiff_t *hit_t,
+                                      double *hit_d, ptrdiff_t cap)
 {
 #define RK_KMPP_CASE(LP)                                                       \
     case LP:                                                                   \
-        return rk_kmpp_gains_##LP(XP, start, stop, d, CT, L, closest, gains,   \
-                                  hit_row, hit_t, hit_d, cap);
+        return rk_kmpp_gains_##LP(XS, thr, X, start, stop, d, CS, cn, C, L,    \
+                                  closest, gains, hit_row, hit_t, hit_d, cap);
     switch (Lp) {
     RK_KMPP_CASE(4) RK_KMPP_CASE(8) RK_KMPP_CASE(12) RK_KMPP_CASE(16)
     RK_KMPP_CASE(20) RK_KMPP_CASE(24) RK_KMPP_CASE(28) RK_KMPP_CASE(32)
