@@ -120,11 +120,13 @@ def _screen_data(kind, seed):
     return rng.normal(size=(4500, 20))  # isotropic, past two chunks, 20 features
 
 
-@pytest.mark.parametrize("kind", ["lattice", "offset", "huge", "tiny", "dup_outlier", "normal"])
-def test_screened_seeding_is_the_exact_seeding_bit_for_bit(kind):
+@pytest.mark.parametrize("kind,k", [("lattice", 60), ("offset", 60), ("huge", 60), ("tiny", 60),
+                                    ("dup_outlier", 60), ("normal", 2), ("normal", 60),
+                                    ("normal", 1100)])
+def test_screened_seeding_is_the_exact_seeding_bit_for_bit(kind, k):
+    # k = 2, 60, 1100: 2, 6 and 9 candidates a step (the scan is specialised per count)
     X = _screen_data(kind, 5)
     Xc = np.ascontiguousarray(X - X.mean(axis=0))
-    k = 60
     ref_seeds, ref_label, ref_closest = _kmeanspp_bitwise(Xc, k, np.random.RandomState(11))
     for n_threads in (1, 2):
         seeds, label, closest = _kmeanspp(Xc, k, np.random.RandomState(11), Xc.dtype, n_threads)

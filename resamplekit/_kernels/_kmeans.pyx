@@ -69,7 +69,7 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
     the earlier one on ties) and ``closest`` (its squared distance). ``u`` holds the
     (k - 1, L) uniform draws of the local trials, ``first`` the first seed's row."""
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], k = centers.shape[0], L = u.shape[1]
-    cdef Py_ssize_t Lp = ((L + 3) // 4) * 4
+    cdef Py_ssize_t Lp = L if L <= 16 else ((L + 3) // 4) * 4  # kmeans_scan.h's widths
     cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
     cdef Py_ssize_t i, j, c, t, lo, hi, mid, best, ch, start, stop, row
     cdef double pot, r, g, best_pot

@@ -29,8 +29,9 @@
  *
  * Built as an AVX2 clone beside the baseline one where the toolchain supports function
  * multiversioning (RK_HAVE_TARGET_CLONES, probed by setup.py); GCC/Clang vector extensions
- * (without them, every pair is computed exactly). Specialised for Lp = 4, 8, ..., 32
- * accumulators (the caller pads the L candidates to a multiple of 4; wider returns -2). Plain
+ * (without them, every pair is computed exactly). Specialised for Lp = 2, 3, ..., 16, 20, 24,
+ * 28, 32 accumulators (the caller pads L candidates past 16 to a multiple of 4: L = 2 +
+ * int(log k) is 16 at most below 1.2 million clusters; wider returns -2). Plain
  * C99 otherwise; no state, no allocation (accumulators on the stack, at most 32 * Lp bytes).
  */
 #ifndef RESAMPLEKIT_KMEANS_SCAN_H
@@ -141,9 +142,20 @@ typedef int32_t rk_v8i __attribute__((vector_size(32), aligned(4)));
         return full ? -1 : n_hits;                                             \
     }
 
+RK_KMPP_FIXED(rk_kmpp_gains_2, 2)
+RK_KMPP_FIXED(rk_kmpp_gains_3, 3)
 RK_KMPP_FIXED(rk_kmpp_gains_4, 4)
+RK_KMPP_FIXED(rk_kmpp_gains_5, 5)
+RK_KMPP_FIXED(rk_kmpp_gains_6, 6)
+RK_KMPP_FIXED(rk_kmpp_gains_7, 7)
 RK_KMPP_FIXED(rk_kmpp_gains_8, 8)
+RK_KMPP_FIXED(rk_kmpp_gains_9, 9)
+RK_KMPP_FIXED(rk_kmpp_gains_10, 10)
+RK_KMPP_FIXED(rk_kmpp_gains_11, 11)
 RK_KMPP_FIXED(rk_kmpp_gains_12, 12)
+RK_KMPP_FIXED(rk_kmpp_gains_13, 13)
+RK_KMPP_FIXED(rk_kmpp_gains_14, 14)
+RK_KMPP_FIXED(rk_kmpp_gains_15, 15)
 RK_KMPP_FIXED(rk_kmpp_gains_16, 16)
 RK_KMPP_FIXED(rk_kmpp_gains_20, 20)
 RK_KMPP_FIXED(rk_kmpp_gains_24, 24)
@@ -162,7 +174,9 @@ static inline ptrdiff_t rk_kmpp_gains(const float *XS, const float *thr, const d
         return rk_kmpp_gains_##LP(XS, thr, X, start, stop, d, CS, cn, C, L,    \
                                   closest, gains, hit_row, hit_t, hit_d, cap);
     switch (Lp) {
-    RK_KMPP_CASE(4) RK_KMPP_CASE(8) RK_KMPP_CASE(12) RK_KMPP_CASE(16)
+    RK_KMPP_CASE(2) RK_KMPP_CASE(3) RK_KMPP_CASE(4) RK_KMPP_CASE(5) RK_KMPP_CASE(6)
+    RK_KMPP_CASE(7) RK_KMPP_CASE(8) RK_KMPP_CASE(9) RK_KMPP_CASE(10) RK_KMPP_CASE(11)
+    RK_KMPP_CASE(12) RK_KMPP_CASE(13) RK_KMPP_CASE(14) RK_KMPP_CASE(15) RK_KMPP_CASE(16)
     RK_KMPP_CASE(20) RK_KMPP_CASE(24) RK_KMPP_CASE(28) RK_KMPP_CASE(32)
     default:  /* Lp > 32: never (L = 2 + int(log k) <= 32 for any k below e**31) */
         return -2;
