@@ -91,9 +91,12 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
     cdef Py_ssize_t nb = (n + 7) // 8, full_blocks = n // 8
     packed = np.zeros((nb, max(d, 1), 8), dtype=np.float32)
     rows_view = packed.transpose(0, 2, 1)  # (block, row, feature)
-    rows_view[:full_blocks, :, :d] = Xa[:full_blocks * 8].reshape(full_blocks, 8, d) * scale
+    # (scaled straight into the float32 copy: no transient float64 copy of X)
+    np.multiply(Xa[:full_blocks * 8].reshape(full_blocks, 8, d), scale,
+                out=rows_view[:full_blocks, :, :d], casting="same_kind")
     if nb > full_blocks:
-        rows_view[full_blocks, :n - full_blocks * 8, :d] = Xa[full_blocks * 8:] * scale
+        np.multiply(Xa[full_blocks * 8:], scale,
+                    out=rows_view[full_blocks, :n - full_blocks * 8, :d], casting="same_kind")
     cdef float[:, :, ::1] XS = packed
     cdef double[::1] nx = np.empty(n)
     cdef double nmax = 0.0, v
