@@ -10,6 +10,10 @@ from resamplekit._kmeans import _kmeanspp, kmeans_centers
 pytest.importorskip("sklearn")
 from sklearn.cluster import KMeans  # noqa: E402
 
+# the seeding's scan (kmeans_scan.h) and Lloyd's bound test: run again under the debug and
+# serial builds in CI
+pytestmark = pytest.mark.kernel
+
 
 def _data(kind, seed, dtype=np.float64):
     rng = np.random.default_rng(seed)
