@@ -16,7 +16,7 @@ exact squared Euclidean distances accumulated in float64 in feature order (no GE
   the winner's list updates the rows' closest centres. No triangle bound prunes rows: on data
   of many features d(candidate, centre) < 2 d(row, centre) holds for most rows. The
   candidates' gains are summed per block of 2048 rows, blocks in order, so the result does
-  not depend on the thread count. Time O(k n L d) (the screen's float32 multiply-adds, 8 rows
+  not depend on the thread count. Time O(k n L d) (the screen's float32 products and sums, 8 rows
   per instruction); memory: the packed float32 copy of X (4 n d bytes), the lists of lowered
   rows (48 bytes per row), the running sums, scaled norms and screen thresholds (20 bytes per
   row) and O(L n / 2048) beyond the caller's arrays.

@@ -24,8 +24,8 @@
  * row in row order. So the gains and lists are bit for bit those of the exact scan of every
  * pair, whatever the vector width or the screen's outcome. After the first steps a candidate
  * takes few rows and almost every pair is dropped: the scan streams 4 d + 4 bytes per row
- * (against 8 d + 8 for float64) and does one multiply-add per row, candidate and feature
- * across 8 lanes.
+ * (against 8 d + 8 for float64) and does one multiplication and one addition per row,
+ * candidate and feature, 8 rows per instruction.
  *
  * Built as an AVX2 clone beside the baseline one where the toolchain supports function
  * multiversioning (RK_HAVE_TARGET_CLONES, probed by setup.py); GCC/Clang vector extensions
