@@ -2,7 +2,7 @@
 
 OpenMP is used when the compiler supports it (probed by compiling a tiny program); otherwise the
 kernels are built serially, which changes speed but never results. Likewise the SIMD variants of
-knn_scan.h (an AVX2 clone of the filter loops, the AVX-512F fused scan) are built only where the
+knn_scan.h (an AVX2 clone of the filter loops, the AVX-512F and AVX2-with-FMA fused scans) are built only where the
 toolchain supports them (RESAMPLEKIT_NO_SIMD=1 turns both off). Set
 RESAMPLEKIT_CYTHON_DEBUG=1 at build time to turn bounds and wrap-around checks back on.
 """
@@ -46,7 +46,8 @@ int main(void) {
 }
 """
 
-# The fused scan of knn_scan.h: a function compiled for AVX-512F inside a baseline build.
+# The fused scans of knn_scan.h: functions compiled for AVX-512F, and for AVX2 with FMA, inside
+# a baseline build.
 AVX512_PROBE = r"""
 #include <immintrin.h>
 __attribute__((target("avx512f")))
@@ -59,6 +60,24 @@ int main(void) {
     float a[16] = {0};
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") ? (int)sum16(a) : 0;
+}
+"""
+
+
+AVX2_FMA_PROBE = r"""
+#include <immintrin.h>
+__attribute__((target("avx2,fma")))
+static float sum8(const float *a) {
+    __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(a), _mm256_set1_ps(2.0f), _mm256_setzero_ps());
+    int m = _mm256_movemask_ps(_mm256_cmp_ps(v, v, _CMP_LE_OQ));
+    float out[8];
+    _mm256_storeu_ps(out, v);
+    return out[0] + (float)m;
+}
+int main(void) {
+    float a[8] = {0};
+    __builtin_cpu_init();
+    return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? (int)sum8(a) - 255 : 0;
 }
 """
 
@@ -93,6 +112,8 @@ def simd_macros():
         macros.append(("RK_HAVE_TARGET_CLONES", "1"))
     if _compiles(AVX512_PROBE, ["-O2"]):
         macros.append(("RK_HAVE_AVX512F", "1"))
+    if _compiles(AVX2_FMA_PROBE, ["-O2"]):
+        macros.append(("RK_HAVE_AVX2_FMA", "1"))
     return macros
 
 

@@ -59,8 +59,8 @@ Forcing a kernel (tests, benchmarks). ``kneighbors(..., plan=...)`` takes a whol
 :class:`SearchPlan`, a :class:`Tuning` to plan with, or a dict of SearchPlan fields to override
 in the automatic plan (with an optional ``"tuning"`` entry: a Tuning or a dict of its fields).
 :func:`plan_search` tells which plan a search gets. The environment variable
-``RESAMPLEKIT_FUSED_SCAN=0`` switches the fused AVX-512 scan off at run time (GEMM tiles
-instead; same results).
+``RESAMPLEKIT_FUSED_SCAN=0`` switches the fused scan (AVX-512F, or AVX2 with FMA) off at run
+time (GEMM tiles instead; same results).
 """
 import contextvars
 import dataclasses
@@ -101,10 +101,19 @@ class Tuning:
     # force). One extra is enough for continuous data, and asking few keeps the tree query fast.
     kd_tree_extra: int = 1
     # The tiled kernel's float32 scan computes its keys in registers (_knn's rk_fused_scan, on
-    # CPUs with AVX-512F) instead of GEMM tiles: same candidates. Measured per (query, row) pair
-    # on one core against sgemm alone (the GEMM path also has a filter pass, 0.1-0.2 ns): 0.12
-    # vs 0.14 ns at d = 4, 0.41 vs 0.61 at d = 20, 1.8 vs 2.4 at d = 100. False: GEMM tiles.
+    # CPUs with AVX-512F, or AVX2 and FMA) instead of GEMM tiles: same candidates. Measured
+    # per (query, row) pair on one core against sgemm alone (the GEMM path also has a filter
+    # pass, 0.1-0.2 ns), AVX-512F: 0.12 vs 0.14 ns at d = 4, 0.41 vs 0.61 at d = 20, 1.8 vs 2.4
+    # at d = 100. False: GEMM tiles.
     fused_scan: bool = True
+    # The AVX2 scan (8 lanes, half the AVX-512F width) only up to fused_max_features_avx2
+    # features. Measured on a 2-core AMD EPYC (AVX2, no AVX-512F), 2 threads, isotropic
+    # float32, best of 3, whole kneighbors call, GEMM tiles -> fused: 20,000 queries against
+    # 100,000 rows, k = 5: d = 8 0.31 -> 0.23 s, 20 1.19 -> 0.89, 32 1.52 -> 1.39, 48 1.90 ->
+    # 1.66, 64 2.07 -> 2.03, 100 3.43 -> 3.63; every row of 60,000 (k = 4): d = 8 0.44 -> 0.35,
+    # 20 1.44 -> 1.41, 32 1.64 -> 1.50, 48 2.05 -> 1.92; 100,000 x 100 9.7 -> 10.3;
+    # k-means' assignment step (25,000 float64 rows against 2,500 centres, k = 2) 62 -> 49 ms.
+    fused_max_features_avx2: int = 64
     # Scan float64 data with float64 GEMMs instead of float32 ones (same results, slower;
     # tests).
     float64_candidates: bool = False
@@ -239,8 +248,9 @@ class SearchPlan:
 
 
 def fused_scan_enabled(tuning=TUNING):
-    """Whether the fused float32 scan can run: the CPU has AVX-512F, ``tuning.fused_scan`` and
-    the environment does not switch it off (``RESAMPLEKIT_FUSED_SCAN=0``)."""
+    """Whether the fused float32 scan can run: the CPU has AVX-512F (or AVX2 and FMA),
+    ``tuning.fused_scan`` and the environment does not switch it off
+    (``RESAMPLEKIT_FUSED_SCAN=0``)."""
     return tuning.fused_scan and not _fused_scan_switched_off() and _knn.fused_scan_available()
 
 
@@ -293,7 +303,8 @@ def plan_search(n_rows, n_queries, n_features, k, n_threads, *, self_query, all_
         fused_available = fused_scan_enabled(t)
     wide = rescaled or (t.float64_candidates and np.dtype(dtype) == np.float64)
     scan_dtype = "float64" if wide else "float32"
-    fused = bool(fused_available) and scan_dtype == "float32"
+    fused = bool(fused_available) and scan_dtype == "float32" and (
+        d <= t.fused_max_features_avx2 or _knn.fused_scan_isa() != "avx2-fma")
     symmetric_ok = not fused or d >= t.symmetric_min_features_fused
     if self_query and not all_rows and 2 * n_q >= n >= t.symmetric_min_rows and symmetric_ok:
         # Most rows are queries: the self-query of every row (symmetric kernel, half the GEMM
@@ -773,7 +784,8 @@ def _check_plan(plan, s):
         problems.append(f"kernel 'split_rows' needs k < n_rows // n_threads - 1, got k={s.k},"
                         f" {n} rows, {plan.n_threads} threads")
     if plan.fused and plan.scan_dtype == "float32" and not _knn.fused_scan_available():
-        problems.append("fused=True needs a CPU with AVX-512F, which this one lacks")
+        problems.append("fused=True needs a CPU with AVX-512F or AVX2 and FMA, which this one "
+                        "lacks")
     if problems:
         raise ValueError(f"plan {plan!r} cannot run this search: " + "; ".join(problems))
 

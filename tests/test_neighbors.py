@@ -488,7 +488,7 @@ def test_symmetric_self_query_duplicates(rng, dtype):
 def test_symmetric_is_the_default_for_large_self_queries(rng, fused):
     # With GEMM tiles at any d; with the fused scan from symmetric_min_features_fused on.
     if fused and not nb.fused_scan_enabled():
-        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
+        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), or RESAMPLEKIT_FUSED_SCAN=0")
     t = nb.TUNING
     scan = {"tuning": {"fused_scan": fused}}
     d = t.symmetric_min_features_fused if fused else 10
@@ -645,7 +645,7 @@ def _pruned_by_estimate(X, k, plan, Y=None):
 @pytest.mark.parametrize("fused", [False, True])
 def test_pruning_is_chosen_only_where_it_pays(rng, fused):
     if fused and not nb.fused_scan_enabled():
-        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
+        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), or RESAMPLEKIT_FUSED_SCAN=0")
     scan = {"tuning": {"fused_scan": fused}}  # and the default work per thread
 
     def plan(X, k, **kwargs):
@@ -729,7 +729,7 @@ def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
             norms, np.einsum("ij,ij->i", out, out, dtype=np.float64), rtol=1e-14)
 
 
-# --- The two float32 scans of the tiled kernel: fused (AVX-512F) and GEMM tiles ---
+# --- The two float32 scans of the tiled kernel: fused (AVX-512F, or AVX2 and FMA) and GEMM tiles ---
 
 
 @pytest.mark.parametrize("fused", [False, True])
@@ -738,7 +738,7 @@ def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
 @pytest.mark.parametrize("d", [1, 5, 20, 33])
 def test_fused_scan_and_gemm_tiles_give_the_reference(rng, fused, prune, kind, d):
     if fused and not nb.fused_scan_enabled():
-        pytest.skip("no AVX-512F on this CPU, or RESAMPLEKIT_FUSED_SCAN=0: no fused scan")
+        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), or RESAMPLEKIT_FUSED_SCAN=0")
     forced = {"kernel": "brute", "fused": fused, **(PRUNED if prune else UNPRUNED)}
 
     def kneighbors(X, k, **kwargs):  # the forced plan, checked
@@ -966,6 +966,27 @@ def test_fused_scan_environment_switch(monkeypatch):
         is nb._knn.fused_scan_available()
     assert not nb.plan_search(5000, 5000, 8, 3, 1, self_query=True,
                               fused_available=False).fused
+
+
+def test_avx2_fused_scan_stops_at_its_feature_limit(monkeypatch):
+    # The AVX2 scan is planned up to Tuning.fused_max_features_avx2 features (GEMM tiles were
+    # faster beyond); the AVX-512F scan at any width.
+    monkeypatch.setenv("RESAMPLEKIT_FUSED_SCAN", "1")
+    isa = nb._knn.fused_scan_isa()
+    assert isa in (None, "avx2-fma", "avx512f")
+    assert (isa is not None) is nb._knn.fused_scan_available()
+    if isa is None:
+        pytest.skip("no fused scan on this CPU")
+    limit = nb.TUNING.fused_max_features_avx2
+    below = nb.plan_search(20000, 2000, limit, 3, 2, self_query=False, dtype="float32")
+    above = nb.plan_search(20000, 2000, limit + 1, 3, 2, self_query=False, dtype="float32")
+    assert below.fused
+    assert above.fused is (isa == "avx512f")
+    # either way, the same neighbours
+    X = np.random.default_rng(3).normal(size=(700, limit + 1)).astype(np.float32)
+    for fused in (True, False):
+        assert_same(nb.kneighbors(X, 3, plan={"kernel": "brute", "fused": fused}),
+                    reference(X, 3))
 
 
 @pytest.mark.parametrize("kind", ["normal", "ties"])

@@ -186,7 +186,8 @@ class KNeighborsPruning(SlowCalls, _Kernel):
 
 
 class KNeighborsScan(_Kernel):
-    """The float32 candidate scan of the tiled kernel: fused (registers, AVX-512F) against GEMM
+    """The float32 candidate scan of the tiled kernel: fused (registers, AVX-512F or AVX2 with
+    FMA) against GEMM
     tiles (sgemm), on 20,000 rows, pruning and the symmetric kernel switched off so that both
     sides scan every pair: every row's 5 nearest, and the minority rows among all rows."""
 
@@ -205,7 +206,7 @@ class KNeighborsScan(_Kernel):
         import resamplekit._neighbors as nb
 
         if scan == "fused" and not nb._knn.fused_scan_available():
-            raise NotImplementedError("this CPU has no AVX-512F")
+            raise NotImplementedError("this CPU has no fused scan (AVX-512F, or AVX2 and FMA)")
         if hasattr(nb, "SearchPlan"):  # a plan= keyword: the tiled kernel, unpruned
             self.kneighbors = functools.partial(
                 self.kneighbors,

@@ -6,6 +6,8 @@ _Float = np.float32 | np.float64
 
 def fused_scan_available() -> bool: ...
 
+def fused_scan_isa() -> str | None: ...
+
 def knn_brute(
     Q: npt.NDArray[_Float],
     R: npt.NDArray[_Float],

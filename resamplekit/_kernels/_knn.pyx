@@ -6,8 +6,9 @@
 #   - Candidates come from the GEMM trick on centred rows in the scan precision (`floating`,
 #     float32 by default even for float64 data): key(q, r) = ||r||^2 - 2 q.r (||q||^2 is
 #     constant per query and dropped), the cross term by BLAS ?gemm on a (chunk_q x chunk_r)
-#     tile, one tile per thread; or, for float32 on a CPU with AVX-512F, by rk_fused_scan in
-#     registers (8 queries x 16 rows at a time, R packed in blocks of 16 rows), no tile.
+#     tile, one tile per thread; or, for float32 on a CPU with AVX-512F (or AVX2 and FMA), by
+#     rk_fused_scan in registers (8 queries x 16 rows at a time, R packed in blocks of 16
+#     rows), no tile.
 #   - Selection is fused into the tile pass. With a rigorous bound e(q, r) = c (||q||^2 +
 #     ||r||^2) of the rounding error of a key (c = (2d + 16) eps, set by the caller), a query
 #     keeps every row whose lower bound (key - e) is <= the k-th smallest upper bound (key + e)
@@ -95,8 +96,8 @@ cdef enum:
     _BLOCK = 64
 
 
-# The filter loops (AVX2 clones where the toolchain supports them) and the AVX-512F fused scan
-# of knn_brute's float32 pass, in plain C: see knn_scan.h.
+# The filter loops (AVX2 clones where the toolchain supports them) and the fused scan (AVX-512F,
+# or AVX2 with FMA) of knn_brute's float32 pass, in plain C: see knn_scan.h.
 cdef extern from "knn_scan.h" nogil:
     int rk_count_at_most_f(const float* a, const float* b, Py_ssize_t n, float t)
     int rk_count_at_most_d(const double* a, const double* b, Py_ssize_t n, double t)
@@ -108,11 +109,18 @@ cdef extern from "knn_scan.h" nogil:
                              const float* thr8, float alpha, Py_ssize_t b0, Py_ssize_t b_end,
                              Py_ssize_t d, float* vals, unsigned int* masks)
     int rk_fused_scan_available()
+    int rk_fused_scan_isa()
 
 
 def fused_scan_available():
-    """Whether this CPU runs knn_brute's fused float32 scan (AVX-512F)."""
+    """Whether this CPU runs knn_brute's fused float32 scan (AVX-512F, or AVX2 with FMA)."""
     return bool(rk_fused_scan_available())
+
+
+def fused_scan_isa():
+    """The fused scan this CPU runs: 'avx512f', 'avx2-fma' or None (GEMM tiles only). Both
+    compute the same keys bit for bit."""
+    return {2: "avx512f", 1: "avx2-fma"}.get(rk_fused_scan_isa())
 
 
 cdef inline int _count_at_most(const floating* a, const floating* b, Py_ssize_t n,
@@ -815,7 +823,8 @@ def knn_brute(
     memset(flags, 0, sizeof(flags))
     if Rp is not None:
         if sizeof(floating) != sizeof(float) or not rk_fused_scan_available():
-            raise ValueError("knn_brute: the fused scan needs float32 rows and AVX-512F")
+            raise ValueError("knn_brute: the fused scan needs float32 rows and AVX-512F or "
+                             "AVX2 with FMA")
         if (Rp.shape[0] != (n_r + 15) // 16 or Rp.shape[1] != d or Rp.shape[2] != 16
                 or lkp is None or lkp.shape[0] != 16 * Rp.shape[0]
                 or (chunk_r % 16 != 0 and chunk_r < n_r)):

@@ -6,12 +6,14 @@
  *   load time by the CPU, where the toolchain supports function multiversioning
  *   (RK_HAVE_TARGET_CLONES, defined by setup.py after a compile-and-link probe); the same
  *   IEEE additions and comparisons either way, so the same results.
- * - rk_fused_scan: knn_brute's float32 scan in AVX-512F registers (no GEMM tile), built where
- *   the compiler can target AVX-512F (RK_HAVE_AVX512F, probed by setup.py); elsewhere a stub
- *   that is never called.
- * - rk_fused_scan_available: whether this CPU runs rk_fused_scan.
+ * - rk_fused_scan: knn_brute's float32 scan in registers (no GEMM tile): AVX-512F where the
+ *   compiler can target it (RK_HAVE_AVX512F, probed by setup.py) and the CPU has it, else
+ *   AVX2 with FMA (RK_HAVE_AVX2_FMA) where the CPU has those; the two compute the same keys
+ *   bit for bit (the same fused multiply-adds in the same order). Elsewhere never called.
+ * - rk_fused_scan_isa: which of the two this CPU runs (2, 1; 0 none), probed once;
+ *   rk_fused_scan_available: whether it runs one.
  *
- * Plain C99; no state, no allocation.
+ * Plain C99; no allocation; the only state is rk_fused_scan_isa's cached probe.
  */
 #ifndef RESAMPLEKIT_KNN_SCAN_H
 #define RESAMPLEKIT_KNN_SCAN_H
@@ -61,14 +63,16 @@ RK_COUNT_BOTH(rk_count_both_d, double)
  * alpha * (q . r) of each lane in vals (8 x 16) and the lanes' masks (bit r: row r passed);
  * b_end if no block has one. O((b_end - b0) * 16 * 8 * d) FMAs, no memory.
  */
-#if defined(RK_HAVE_AVX512F) && defined(__x86_64__)
+#if (defined(RK_HAVE_AVX512F) || defined(RK_HAVE_AVX2_FMA)) && defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
+#if defined(RK_HAVE_AVX512F) && defined(__x86_64__)
 __attribute__((target("avx512f")))
-static inline ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
-                               const float *thr8, float alpha, ptrdiff_t b0,
-                               ptrdiff_t b_end, ptrdiff_t d, float *vals,
-                               unsigned int *masks)
+static ptrdiff_t rk_fused_scan_avx512(const float *Q8, const float *Rp, const float *lk,
+                                      const float *thr8, float alpha, ptrdiff_t b0,
+                                      ptrdiff_t b_end, ptrdiff_t d, float *vals,
+                                      unsigned int *masks)
 {
     const __m512 va = _mm512_set1_ps(alpha);
     const __m512 t0 = _mm512_set1_ps(thr8[0]), t1 = _mm512_set1_ps(thr8[1]);
@@ -117,28 +121,125 @@ static inline ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const fl
     }
     return b_end;
 }
+#endif
 
-static inline int rk_fused_scan_available(void)
+/*
+ * The same scan with AVX2 and FMA (256-bit registers): each block of 16 rows is two halves of
+ * 8 lanes, and the 8 queries go through it in two groups of 4 (8 accumulators each). The same
+ * fused multiply-adds in feature order and the same single rounding of the key, so the same
+ * keys, values and masks as the AVX-512F scan, bit for bit.
+ */
+#if defined(RK_HAVE_AVX2_FMA) && defined(__x86_64__)
+#define RK_FMA4(J)                                                              \
+    do {                                                                       \
+        const __m256 b0_ = _mm256_broadcast_ss(q0 + (J));                      \
+        const __m256 b1_ = _mm256_broadcast_ss(q1 + (J));                      \
+        const __m256 b2_ = _mm256_broadcast_ss(q2 + (J));                      \
+        const __m256 b3_ = _mm256_broadcast_ss(q3 + (J));                      \
+        a0l = _mm256_fmadd_ps(b0_, rl, a0l); a0h = _mm256_fmadd_ps(b0_, rh, a0h); \
+        a1l = _mm256_fmadd_ps(b1_, rl, a1l); a1h = _mm256_fmadd_ps(b1_, rh, a1h); \
+        a2l = _mm256_fmadd_ps(b2_, rl, a2l); a2h = _mm256_fmadd_ps(b2_, rh, a2h); \
+        a3l = _mm256_fmadd_ps(b3_, rl, a3l); a3h = _mm256_fmadd_ps(b3_, rh, a3h); \
+    } while (0)
+
+/* Queries g*4 .. g*4+3 of Q8 against block R (16 rows); keys compared with their thresholds,
+ * values and masks written for those 4 queries. Returns the OR of their masks. */
+__attribute__((target("avx2,fma")))
+static inline unsigned int rk_fused_block4_avx2(const float *Q8, const float *R,
+                                                const float *lkb, const float *thr8,
+                                                float alpha, ptrdiff_t d, int g,
+                                                float *vals, unsigned int *masks)
 {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+    const float *q0 = Q8 + (4 * g) * d, *q1 = q0 + d, *q2 = q1 + d, *q3 = q2 + d;
+    __m256 a0l = _mm256_setzero_ps(), a0h = a0l, a1l = a0l, a1h = a0l;
+    __m256 a2l = a0l, a2h = a0l, a3l = a0l, a3h = a0l;
+    for (ptrdiff_t j = 0; j < d; j++) {
+        const __m256 rl = _mm256_loadu_ps(R + j * 16), rh = _mm256_loadu_ps(R + j * 16 + 8);
+        RK_FMA4(j);
+    }
+    const __m256 va = _mm256_set1_ps(alpha);
+    const __m256 ll = _mm256_loadu_ps(lkb), lh = _mm256_loadu_ps(lkb + 8);
+    __m256 acc[8] = {a0l, a0h, a1l, a1h, a2l, a2h, a3l, a3h};
+    unsigned int any = 0;
+    for (int q = 0; q < 4; q++) {
+        const __m256 t = _mm256_set1_ps(thr8[4 * g + q]);
+        const unsigned int ml = (unsigned int)_mm256_movemask_ps(
+            _mm256_cmp_ps(_mm256_fmadd_ps(va, acc[2 * q], ll), t, _CMP_LE_OQ));
+        const unsigned int mh = (unsigned int)_mm256_movemask_ps(
+            _mm256_cmp_ps(_mm256_fmadd_ps(va, acc[2 * q + 1], lh), t, _CMP_LE_OQ));
+        masks[4 * g + q] = ml | (mh << 8);
+        any |= ml | mh;
+    }
+    if (any) {
+        for (int q = 0; q < 4; q++) {
+            _mm256_storeu_ps(vals + (4 * g + q) * 16, _mm256_mul_ps(va, acc[2 * q]));
+            _mm256_storeu_ps(vals + (4 * g + q) * 16 + 8, _mm256_mul_ps(va, acc[2 * q + 1]));
+        }
+    }
+    return any;
+}
+#undef RK_FMA4
+
+__attribute__((target("avx2,fma")))
+static ptrdiff_t rk_fused_scan_avx2(const float *Q8, const float *Rp, const float *lk,
+                                    const float *thr8, float alpha, ptrdiff_t b0,
+                                    ptrdiff_t b_end, ptrdiff_t d, float *vals,
+                                    unsigned int *masks)
+{
+    for (ptrdiff_t b = b0; b < b_end; b++) {
+        const float *R = Rp + b * 16 * d;
+        const unsigned int m0 = rk_fused_block4_avx2(Q8, R, lk + b * 16, thr8, alpha, d, 0,
+                                                     vals, masks);
+        const unsigned int m1 = rk_fused_block4_avx2(Q8, R, lk + b * 16, thr8, alpha, d, 1,
+                                                     vals, masks);
+        if (m0 | m1)  /* a group without a hit has zero masks: its values are not read */
+            return b;
+    }
+    return b_end;
+}
+#endif
+
+/* Which fused scan this CPU runs: 2 AVX-512F, 1 AVX2 with FMA, 0 none (GEMM tiles). */
+static inline int rk_fused_scan_isa(void)
+{
+    static int isa = -1;  /* set once; a concurrent first call stores the same value */
+    if (isa < 0) {
+        int v = 0;
+#if (defined(RK_HAVE_AVX512F) || defined(RK_HAVE_AVX2_FMA)) && defined(__x86_64__)
+        __builtin_cpu_init();
+#endif
+#if defined(RK_HAVE_AVX2_FMA) && defined(__x86_64__)
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+            v = 1;
+#endif
+#if defined(RK_HAVE_AVX512F) && defined(__x86_64__)
+        if (__builtin_cpu_supports("avx512f"))
+            v = 2;
+#endif
+        isa = v;
+    }
+    return isa;
 }
 
-#else
+static inline int rk_fused_scan_available(void) { return rk_fused_scan_isa() > 0; }
 
 static inline ptrdiff_t rk_fused_scan(const float *Q8, const float *Rp, const float *lk,
                                const float *thr8, float alpha, ptrdiff_t b0,
                                ptrdiff_t b_end, ptrdiff_t d, float *vals,
                                unsigned int *masks)
 {
-    /* Never called: rk_fused_scan_available() is 0. */
+#if defined(RK_HAVE_AVX512F) && defined(__x86_64__)
+    if (rk_fused_scan_isa() == 2)
+        return rk_fused_scan_avx512(Q8, Rp, lk, thr8, alpha, b0, b_end, d, vals, masks);
+#endif
+#if defined(RK_HAVE_AVX2_FMA) && defined(__x86_64__)
+    if (rk_fused_scan_isa() == 1)
+        return rk_fused_scan_avx2(Q8, Rp, lk, thr8, alpha, b0, b_end, d, vals, masks);
+#endif
+    /* Never reached: rk_fused_scan_available() is 0. */
     (void)Q8; (void)Rp; (void)lk; (void)thr8; (void)alpha; (void)b0; (void)d; (void)vals;
     (void)masks;
     return b_end;
 }
-
-static inline int rk_fused_scan_available(void) { return 0; }
-
-#endif
 
 #endif /* RESAMPLEKIT_KNN_SCAN_H */
