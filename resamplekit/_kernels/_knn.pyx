@@ -110,6 +110,7 @@ cdef extern from "knn_scan.h" nogil:
                              Py_ssize_t d, float* vals, unsigned int* masks)
     int rk_fused_scan_available()
     int rk_fused_scan_isa()
+    int rk_ctz(unsigned int x)
 
 
 def fused_scan_available():
@@ -655,14 +656,15 @@ cdef void _scan_fused(const ScanSpec* sp, Workspace* ws, Py_ssize_t q0, Py_ssize
                     continue
                 i = ws.act[g0 + a]
                 b = bound[q0 + i]
-                for e in range(16):
-                    if (mask >> e) & 1:
-                        pos = blk * 16 + e
-                        if pos == sp.exclude[q0 + i]:
-                            continue
-                        v = vals8[a * 16 + e] + lkey[pos]
-                        if v <= thr[i]:
-                            _sym_push(&ws.lists, i, v, vals8[a * 16 + e] + ukey[pos], pos, b)
+                while mask:  # the passing rows, in increasing order
+                    e = rk_ctz(mask)
+                    mask &= mask - 1
+                    pos = blk * 16 + e
+                    if pos == sp.exclude[q0 + i]:
+                        continue
+                    v = vals8[a * 16 + e] + lkey[pos]
+                    if v <= thr[i]:
+                        _sym_push(&ws.lists, i, v, vals8[a * 16 + e] + ukey[pos], pos, b)
                 thr8[a] = thr[i]
             blk += 1
 

@@ -10,6 +10,7 @@
  *   compiler can target it (RK_HAVE_AVX512F, probed by setup.py) and the CPU has it, else
  *   AVX2 with FMA (RK_HAVE_AVX2_FMA) where the CPU has those; the two compute the same keys
  *   bit for bit (the same fused multiply-adds in the same order). Elsewhere never called.
+ * - rk_ctz: the index of the lowest set bit (a fused scan's mask).
  * - rk_fused_scan_isa: which of the two this CPU runs (2, 1; 0 none), probed once;
  *   rk_fused_scan_available: whether it runs one.
  *
@@ -24,6 +25,19 @@
 #define RK_KNN_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define RK_KNN_CLONES
+#endif
+
+/* Index of the lowest set bit of x != 0. */
+#if defined(_MSC_VER)
+#include <intrin.h>
+static inline int rk_ctz(unsigned int x)
+{
+    unsigned long i;
+    _BitScanForward(&i, x);
+    return (int)i;
+}
+#else
+static inline int rk_ctz(unsigned int x) { return __builtin_ctz(x); }
 #endif
 
 /* #j < n with a[j] + b[j] <= t. O(n), no memory. */
