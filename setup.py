@@ -2,8 +2,8 @@
 
 OpenMP is used when the compiler supports it (probed by compiling a tiny program); otherwise the
 kernels are built serially, which changes speed but never results. Likewise the SIMD variants of
-knn_scan.h (an AVX2 clone of the filter loops, the AVX-512F and AVX2-with-FMA fused scans) are built only where the
-toolchain supports them (RESAMPLEKIT_NO_SIMD=1 turns both off). Set
+knn_scan.h (an AVX2 clone of the filter loops, the AVX-512F and AVX2-with-FMA fused scans) are
+built only where the toolchain supports them (RESAMPLEKIT_NO_SIMD=1 turns them all off). Set
 RESAMPLEKIT_CYTHON_DEBUG=1 at build time to turn bounds and wrap-around checks back on.
 """
 import glob
@@ -77,7 +77,9 @@ static float sum8(const float *a) {
 int main(void) {
     float a[8] = {0};
     __builtin_cpu_init();
-    return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? (int)sum8(a) - 255 : 0;
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+        return 0;
+    return (int)sum8(a) - 255;
 }
 """
 

@@ -488,7 +488,8 @@ def test_symmetric_self_query_duplicates(rng, dtype):
 def test_symmetric_is_the_default_for_large_self_queries(rng, fused):
     # With GEMM tiles at any d; with the fused scan from symmetric_min_features_fused on.
     if fused and not nb.fused_scan_enabled():
-        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), or RESAMPLEKIT_FUSED_SCAN=0")
+        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), "
+                    "or RESAMPLEKIT_FUSED_SCAN=0")
     t = nb.TUNING
     scan = {"tuning": {"fused_scan": fused}}
     d = t.symmetric_min_features_fused if fused else 10
@@ -645,7 +646,8 @@ def _pruned_by_estimate(X, k, plan, Y=None):
 @pytest.mark.parametrize("fused", [False, True])
 def test_pruning_is_chosen_only_where_it_pays(rng, fused):
     if fused and not nb.fused_scan_enabled():
-        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), or RESAMPLEKIT_FUSED_SCAN=0")
+        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), "
+                    "or RESAMPLEKIT_FUSED_SCAN=0")
     scan = {"tuning": {"fused_scan": fused}}  # and the default work per thread
 
     def plan(X, k, **kwargs):
@@ -729,7 +731,7 @@ def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
             norms, np.einsum("ij,ij->i", out, out, dtype=np.float64), rtol=1e-14)
 
 
-# --- The two float32 scans of the tiled kernel: fused (AVX-512F, or AVX2 and FMA) and GEMM tiles ---
+# --- The two float32 scans of the tiled kernel: fused (AVX-512F, or AVX2 and FMA), GEMM tiles ---
 
 
 @pytest.mark.parametrize("fused", [False, True])
@@ -738,7 +740,8 @@ def test_centre_rows_matches_numpy(rng, data_dtype, scan_dtype, permuted):
 @pytest.mark.parametrize("d", [1, 5, 20, 33])
 def test_fused_scan_and_gemm_tiles_give_the_reference(rng, fused, prune, kind, d):
     if fused and not nb.fused_scan_enabled():
-        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), or RESAMPLEKIT_FUSED_SCAN=0")
+        pytest.skip("no fused scan on this CPU (AVX-512F, or AVX2 and FMA), "
+                    "or RESAMPLEKIT_FUSED_SCAN=0")
     forced = {"kernel": "brute", "fused": fused, **(PRUNED if prune else UNPRUNED)}
 
     def kneighbors(X, k, **kwargs):  # the forced plan, checked
