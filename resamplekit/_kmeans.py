@@ -8,10 +8,11 @@ The same draws as scikit-learn, from the same RandomState calls in the same orde
 (drawn here at once: the same stream). The same data as scikit-learn: dense X centred by its
 mean in X's dtype, the tolerance ``tol * mean(var(X, axis=0))``. The same iterations: labels
 (ties to the lower centre), means, scikit-learn's relocation of empty clusters, stop when no
-label changes or when the centres' squared shift sums to at most the tolerance. The
-arithmetic is float64 with exact distances (scikit-learn uses the GEMM expansion, in float32
-for float32 X), so centres agree to rounding; a draw or a label that sits on a tie to the
-last bits may go the other way.
+label changes or when the centres' squared shift sums to at most the tolerance, and
+scikit-learn's ConvergenceWarning when fewer centres than asked are some row's nearest after
+the last assignment (duplicated rows). The arithmetic is float64 with exact distances
+(scikit-learn uses the GEMM expansion, in float32 for float32 X), so centres agree to
+rounding; a draw or a label that sits on a tie to the last bits may go the other way.
 
 cluster_centroids' default clusterer on dense X. The seeding's cost is k passes over the rows
 (each row against the 2 + log k candidates of a step: a float32 screen in SIMD lanes rules out
@@ -24,6 +25,7 @@ import numpy as np
 
 from ._kernels import _kmeans
 from ._neighbors import kneighbors
+from ._public import warn_caller
 
 __all__ = ["kmeans_centers"]
 
@@ -87,7 +89,12 @@ def kmeans_centers(X, n_clusters, *, random_state=None, max_iter=300, tol=1e-4, 
     Xc = np.ascontiguousarray(X - mean, dtype=np.float64)
 
     seeds, label, closest = _kmeanspp(Xc, k, rs, X.dtype, n_threads)
-    centers = _lloyd(Xc, Xc[seeds], label, closest, max_iter, tol, n_jobs)
+    centers, distinct = _lloyd(Xc, Xc[seeds], label, closest, max_iter, tol, n_jobs)
+    if distinct < k:
+        from sklearn.exceptions import ConvergenceWarning  # scikit-learn's warning, as KMeans
+
+        warn_caller(f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
+                    f"({k}). Possibly due to duplicate points in X.", ConvergenceWarning)
     return (centers.astype(X.dtype) + mean).astype(X.dtype, copy=False)
 
 
@@ -170,7 +177,9 @@ def _kmeanspp(Xc, k, rs, dtype, n_threads):
 
 def _lloyd(Xc, centers, label, closest, max_iter, tol, n_jobs):
     """scikit-learn's Lloyd iterations from ``centers``, whose nearest centre for each row is
-    ``label`` at squared distance ``closest``; the final centres."""
+    ``label`` at squared distance ``closest``: the final centres, and how many of them are
+    the nearest centre of some row (scikit-learn's "distinct clusters", counted on the labels
+    of a final assignment step unless the last step changed no label)."""
     n_threads = 0 if n_jobs is None else int(n_jobs)
     k = centers.shape[0]
     label = label.copy()
@@ -180,6 +189,7 @@ def _lloyd(Xc, centers, label, closest, max_iter, tol, n_jobs):
     counts = np.empty(k, dtype=np.float64)
     rescan = np.empty(Xc.shape[0], dtype=np.uint8)
     changed = Xc.shape[0]
+    strict = False
     for it in range(max_iter):
         if it > 0:
             changed = _assign(Xc, centers, label, upper, lower, rescan, n_jobs, n_threads)
@@ -190,8 +200,7 @@ def _lloyd(Xc, centers, label, closest, max_iter, tol, n_jobs):
         shift = np.sqrt(((new - centers) ** 2).sum(axis=1))
         centers = new
         if it > 0 and changed == 0:
-            break
-        if (shift**2).sum() <= tol:
+            strict = True
             break
         # the bounds follow the centres: an upper bound grows by its centre's shift, a lower
         # bound shrinks by the largest shift of another centre
@@ -200,4 +209,10 @@ def _lloyd(Xc, centers, label, closest, max_iter, tol, n_jobs):
         second_max = np.max(np.delete(shift, top)) if k > 1 else 0.0
         lower -= np.where(label == top, second_max, shift[top])
         np.maximum(lower, 0.0, out=lower)
-    return centers
+        if (shift**2).sum() <= tol:
+            break
+    if not strict and not np.bincount(label[upper < lower], minlength=k).all():
+        # scikit-learn's final assignment step, needed only where some centre has no row
+        # that its bounds keep there for sure
+        _assign(Xc, centers, label, upper, lower, rescan, n_jobs, n_threads)
+    return centers, int(np.count_nonzero(np.bincount(label, minlength=k)))

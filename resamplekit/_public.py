@@ -8,14 +8,20 @@ A correct call without weights pays three Python calls (well under a microsecond
 """
 from __future__ import annotations
 
+import os
+import sys
+import warnings
 from collections.abc import Callable, Mapping
+from types import FrameType
 from typing import Any, TypeVar
 
 from ._progress import named
 from ._validation import keyword_hints
 from ._weights import weighted
 
-__all__ = ["public"]
+__all__ = ["public", "warn_caller"]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -32,3 +38,14 @@ def public(hints: Mapping[str, str] | None = None) -> Callable[[_F], _F]:
         return keyword_hints(hints)(named(weighted(function)))
 
     return decorate
+
+
+def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """warnings.warn, attributed to the first frame outside resamplekit: the user's call of
+    a public function, however many wrappers and helpers stand between (what
+    ``skip_file_prefixes`` does from Python 3.12 on)."""
+    level = 2  # the caller of warn_caller
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, category, stacklevel=level)

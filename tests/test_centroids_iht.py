@@ -352,3 +352,32 @@ def test_iht_containers_and_errors():
         instance_hardness_threshold(X, y, estimator=est, cv=2.5)
     with pytest.raises(ValueError, match="ratio"):
         instance_hardness_threshold(X, y, estimator=est, ratio=["a"])
+
+
+def test_cluster_centroids_warns_as_imblearn_on_duplicated_rows():
+    # scikit-learn's KMeans warns when it finds fewer distinct clusters than asked for
+    # (duplicated rows): imbalanced-learn passes the warning on, and so does the default
+    # clusterer of cluster_centroids, attributed to the caller's line.
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([np.repeat(rng.normal(size=(3, 4)), 14, axis=0)[:40],
+                   rng.normal(size=(10, 4)) + 3])
+    y = np.r_[np.zeros(40, int), np.ones(10, int)]
+
+    def caught(fit):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            out = fit()
+        return out, [(x.category, str(x.message), x.filename) for x in w]
+
+    (Xi, yi), expected = caught(lambda: ClusterCentroids(random_state=0).fit_resample(X, y))
+    (Xr, yr), got = caught(lambda: cluster_centroids(X, y, random_state=0))
+    assert [(c, m) for c, m, _ in got] == [(c, m) for c, m, _ in expected]
+    assert [m for _, m, _ in got] == ["Number of distinct clusters (3) found smaller than "
+                                      "n_clusters (10). Possibly due to duplicate points in X."]
+    assert got[0][0] is ConvergenceWarning and got[0][2] == __file__
+    assert_allclose(Xr[np.lexsort(Xr.T)], Xi[np.lexsort(Xi.T)], rtol=0, atol=1e-12)
+    assert_array_equal(np.sort(yr), np.sort(yi))

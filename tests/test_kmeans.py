@@ -227,3 +227,42 @@ def test_exact_tie_of_two_candidates():
     expected = KMeans(n_clusters=15, random_state=0).fit(X0).cluster_centers_
     got = kmeans_centers(X0, 15, random_state=0)
     assert_allclose(got[np.lexsort(got.T)], expected[np.lexsort(expected.T)], atol=1e-12)
+
+
+def _kmeans_warnings(fit):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit()
+    return [(w.category, str(w.message), w.filename) for w in caught]
+
+
+@pytest.mark.parametrize("distinct,k", [(3, 10), (12, 20), (40, 41), (40, 40), (40, 25)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fewer_distinct_clusters_warn_as_kmeans(distinct, k, seed):
+    # Fewer distinct rows than clusters: scikit-learn's ConvergenceWarning, with the number of
+    # centres that are some row's nearest after the last assignment (both counts in the
+    # message), attributed to the caller; none where every centre keeps a row.
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.default_rng(seed)
+    X = np.repeat(rng.normal(size=(distinct, 3)), rng.integers(4, 7, size=distinct), axis=0)
+    X = X[rng.permutation(len(X))]
+    expected = _kmeans_warnings(lambda: KMeans(n_clusters=k, random_state=seed).fit(X))
+    got = _kmeans_warnings(lambda: kmeans_centers(X, k, random_state=seed))
+    assert [m for _, m, _ in got] == [m for _, m, _ in expected]
+    assert all(c is ConvergenceWarning and f == __file__ for c, _, f in got)
+    assert bool(got) == (distinct < k)
+
+
+@pytest.mark.parametrize("max_iter,tol", [(300, 1e-4), (300, 0.0), (1, 1e-4), (2, 0.0)])
+def test_distinct_clusters_counted_on_the_final_assignment(max_iter, tol):
+    # Stops by the tolerance or by max_iter (scikit-learn then assigns the rows once more and
+    # counts on those labels) as well as by unchanged labels: the same count as scikit-learn.
+    rng = np.random.default_rng(11)
+    X = np.vstack([np.repeat(rng.normal(size=(30, 2)), 3, axis=0), rng.normal(size=(60, 2))])
+    for k in (50, 89, 90, 95):
+        expected = _kmeans_warnings(lambda: KMeans(n_clusters=k, random_state=3,
+                                                   max_iter=max_iter, tol=tol).fit(X))
+        got = _kmeans_warnings(lambda: kmeans_centers(X, k, random_state=3,
+                                                      max_iter=max_iter, tol=tol))
+        assert [m for _, m, _ in got] == [m for _, m, _ in expected], k
