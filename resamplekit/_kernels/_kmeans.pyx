@@ -33,21 +33,14 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt, INFINITY
 
 
-cdef inline double _sqdist(const double* a, const double* b, Py_ssize_t d) noexcept nogil:
-    cdef double s = 0.0, t
-    cdef Py_ssize_t j
-    for j in range(d):
-        t = a[j] - b[j]
-        s += t * t
-    return s
-
-
 cdef enum:
     CHUNK = 2048  # rows per partial sum: fixed, so the sums do not depend on the threads
     HITS_PER_ROW = 2  # capacity of a chunk's list of lowered rows, per row
 
 
 cdef extern from "kmeans_scan.h" nogil:
+    # the exact squared distance of every k-means kernel, the screen's exact stage included
+    double rk_kmpp_sqdist(const double* a, const double* b, Py_ssize_t d)
     Py_ssize_t rk_kmpp_gains(const float* XS, const float* thr, const double* X,
                              Py_ssize_t start, Py_ssize_t stop, Py_ssize_t d,
                              const float* CS, const float* cn, const double* C,
@@ -124,7 +117,7 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
     with nogil:
         centers[0] = first
         for i in range(n):
-            closest[i] = _sqdist(&X[i, 0], &X[first, 0], d)
+            closest[i] = rk_kmpp_sqdist(&X[i, 0], &X[first, 0], d)
             label[i] = 0
             thr[i] = _screen(closest[i], scale2, nx[i], margin_rel, margin_abs)
         for c in range(1, k):
@@ -182,7 +175,7 @@ def kmeanspp(const double[:, ::1] X, Py_ssize_t first, const double[:, ::1] u,
                                                margin_abs)
                 else:
                     for i in range(ch * CHUNK, min(n, ch * CHUNK + CHUNK)):
-                        r = _sqdist(&X[cand[best], 0], &X[i, 0], d)
+                        r = rk_kmpp_sqdist(&X[cand[best], 0], &X[i, 0], d)
                         if r < closest[i]:
                             closest[i] = r
                             label[i] = c
@@ -208,7 +201,7 @@ def hamerly_filter(const double[:, ::1] X, const double[:, ::1] C, const double[
             m = lower[i]
         if upper[i] < m:
             continue
-        upper[i] = sqrt(_sqdist(&X[i, 0], &C[a, 0], d))
+        upper[i] = sqrt(rk_kmpp_sqdist(&X[i, 0], &C[a, 0], d))
         if upper[i] < m:
             continue
         rescan[i] = 1

@@ -20,12 +20,12 @@
  * dropped has an exact distance >= closest[i]: it would add +0.0. Every pair kept (any pair
  * the screen cannot rule out, NaN included) is computed exactly from X (row-major float64),
  * one subtraction, one multiplication and one addition per feature in feature order (setup.py
- * builds with -ffp-contract=off; bit for bit _kmeans.pyx's _sqdist), and its gain added row by
- * row in row order. So the gains and lists are bit for bit those of the exact scan of every
- * pair, whatever the vector width or the screen's outcome. After the first steps a candidate
- * takes few rows and almost every pair is dropped: the scan streams 4 d + 4 bytes per row
- * (against 8 d + 8 for float64) and does one multiplication and one addition per row,
- * candidate and feature, 8 rows per instruction.
+ * builds with -ffp-contract=off; rk_kmpp_sqdist, which _kmeans.pyx's other kernels call too),
+ * and its gain added row by row in row order. So the gains and lists are bit for bit those of
+ * the exact scan of every pair, whatever the vector width or the screen's outcome. After the
+ * first steps a candidate takes few rows and almost every pair is dropped: the scan streams
+ * 4 d + 4 bytes per row (against 8 d + 8 for float64) and does one multiplication and one
+ * addition per row, candidate and feature, 8 rows per instruction.
  *
  * Built as an AVX2 clone beside the baseline one where the toolchain supports function
  * multiversioning (RK_HAVE_TARGET_CLONES, probed by setup.py); GCC/Clang vector extensions
@@ -50,7 +50,8 @@
 #define RK_KMPP_G 8   /* rows per packed block (vector lanes) */
 #define RK_KMPP_PF 8  /* blocks ahead to prefetch */
 
-/* Squared distance in feature order: _kmeans.pyx's _sqdist, bit for bit. */
+/* Squared distance in feature order, float64: the one exact distance of the k-means kernels
+ * (the seeding's exact stage here, its first pass and Lloyd's bounds in _kmeans.pyx). */
 static inline double rk_kmpp_sqdist(const double *a, const double *b, ptrdiff_t d)
 {
     double s = 0.0;
